@@ -1,0 +1,98 @@
+//! Errors the rules answer with: which field was wrong, as a stable code and a sentence.
+
+use std::fmt;
+
+/// One rejected field: `code` is stable for clients, `message` is for people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// A value, or a set of values, that the rules refuse. Never empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid(pub Vec<FieldError>);
+
+impl Invalid {
+    pub fn one(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+        Self(vec![FieldError::new(field, code, message)])
+    }
+
+    /// Collects the errors of several independent checks, so a client learns of all at once.
+    pub fn collect(results: impl IntoIterator<Item = Result<(), Invalid>>) -> Result<(), Invalid> {
+        let errors: Vec<FieldError> = results
+            .into_iter()
+            .filter_map(Result::err)
+            .flat_map(|e| e.0)
+            .collect();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Self(errors))
+        }
+    }
+
+    /// The same errors reported under `prefix.field`, for values nested in a request.
+    pub fn nested(self, prefix: &str) -> Self {
+        Self(
+            self.0
+                .into_iter()
+                .map(|e| FieldError {
+                    field: format!("{prefix}.{}", e.field),
+                    ..e
+                })
+                .collect(),
+        )
+    }
+}
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect();
+        f.write_str(&parts.join("; "))
+    }
+}
+
+impl std::error::Error for Invalid {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collect_keeps_every_error_in_order() {
+        let result = Invalid::collect([
+            Ok(()),
+            Err(Invalid::one("a", "required", "a is required")),
+            Err(Invalid::one("b", "too_long", "b is too long")),
+        ]);
+        let fields: Vec<String> = result.unwrap_err().0.into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["a", "b"]);
+    }
+
+    #[test]
+    fn collect_of_successes_is_ok() {
+        assert!(Invalid::collect([Ok(()), Ok(())]).is_ok());
+    }
+
+    #[test]
+    fn nested_prefixes_field_names() {
+        let e = Invalid::one("starts_at", "required", "x").nested("shifts[2]");
+        assert_eq!(e.0[0].field, "shifts[2].starts_at");
+    }
+}

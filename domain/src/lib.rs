@@ -1,0 +1,19 @@
+//! The rules of deputy–voter liaison as pure values and decisions: no IO, no async, no framework.
+//!
+//! The API parses requests into these types and asks these functions what may happen; whatever
+//! it holds once parsing succeeded is valid by construction.
+
+pub mod actor;
+pub mod category;
+pub mod deputy;
+pub mod error;
+pub mod phone;
+pub mod policy;
+pub mod region;
+pub mod roster;
+pub mod scene;
+pub mod station;
+pub mod text;
+mod vocabulary;
+
+pub use error::{FieldError, Invalid};

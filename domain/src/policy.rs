@@ -1,0 +1,211 @@
+//! Who may change what in the organisation. The server asks these on every write, after loading
+//! the target, so a token cannot carry more than its holder covers today.
+
+use std::collections::BTreeSet;
+
+use crate::actor::{Actor, Role};
+
+/// Regions, departments, categories and new stations are the county's business.
+pub fn may_administer_county(actor: &Actor, county_id: i64) -> bool {
+    actor.role == Role::CountyAdmin && actor.in_county(county_id)
+}
+
+/// A station's card, roster and printed code: its county's admins and its own station admins.
+pub fn may_administer_station(actor: &Actor, county_id: i64, station_id: i64) -> bool {
+    may_administer_county(actor, county_id)
+        || (actor.role == Role::StationAdmin && actor.covers_station(station_id))
+}
+
+/// Whether every station in `station_ids` is within the actor's administration (and there is
+/// at least one: an empty set would let a station admin act on nothing in particular).
+fn administers_all(actor: &Actor, county_id: i64, station_ids: &[i64]) -> bool {
+    if may_administer_county(actor, county_id) {
+        return true;
+    }
+    actor.role == Role::StationAdmin
+        && !station_ids.is_empty()
+        && station_ids.iter().all(|id| actor.covers_station(*id))
+}
+
+/// Entering a deputy who sits at `station_ids`.
+pub fn may_create_deputy(actor: &Actor, county_id: i64, station_ids: &[i64]) -> bool {
+    administers_all(actor, county_id, station_ids)
+}
+
+/// Changing a deputy who sits at `current` stations and will sit at `proposed`: a station admin
+/// may edit deputies of its stations and move them in or out of its own stations only.
+pub fn may_edit_deputy(actor: &Actor, county_id: i64, current: &[i64], proposed: &[i64]) -> bool {
+    if may_administer_county(actor, county_id) {
+        return true;
+    }
+    let sits_at_ours = current.iter().any(|id| actor.covers_station(*id));
+    let before: BTreeSet<i64> = current.iter().copied().collect();
+    let after: BTreeSet<i64> = proposed.iter().copied().collect();
+    let changed: Vec<i64> = before.symmetric_difference(&after).copied().collect();
+    actor.role == Role::StationAdmin
+        && sits_at_ours
+        && changed.iter().all(|id| actor.covers_station(*id))
+}
+
+/// What a staff account to be created is tied to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountScope<'a> {
+    /// A deputy account, tied to a deputy who sits at these stations.
+    Deputy {
+        deputy_station_ids: &'a [i64],
+    },
+    StationAdmin {
+        station_ids: &'a [i64],
+    },
+    Handler,
+    CountyAdmin,
+}
+
+/// Creating a staff account in `county_id`. County admins create any staff account of their
+/// county; a station admin may create deputy accounts for deputies of its stations and station
+/// admin accounts for its own stations, which is how a station brings in a second clerk.
+pub fn may_create_account(actor: &Actor, county_id: i64, scope: &AccountScope<'_>) -> bool {
+    if may_administer_county(actor, county_id) {
+        return true;
+    }
+    if actor.role != Role::StationAdmin || !actor.in_county(county_id) {
+        return false;
+    }
+    match scope {
+        AccountScope::Deputy { deputy_station_ids } => deputy_station_ids
+            .iter()
+            .any(|id| actor.covers_station(*id)),
+        AccountScope::StationAdmin { station_ids } => {
+            administers_all(actor, county_id, station_ids)
+        }
+        AccountScope::Handler | AccountScope::CountyAdmin => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COUNTY: i64 = 1;
+    const OTHER_COUNTY: i64 = 2;
+
+    fn actor(role: Role, county_id: Option<i64>, station_ids: &[i64]) -> Actor {
+        Actor {
+            user_id: 7,
+            role,
+            county_id,
+            station_ids: station_ids.to_vec(),
+            department_id: None,
+            deputy_id: None,
+        }
+    }
+
+    fn county_admin() -> Actor {
+        actor(Role::CountyAdmin, Some(COUNTY), &[])
+    }
+
+    fn station_admin_of(stations: &[i64]) -> Actor {
+        actor(Role::StationAdmin, Some(COUNTY), stations)
+    }
+
+    #[test]
+    fn only_the_county_admin_of_that_county_administers_it() {
+        assert!(may_administer_county(&county_admin(), COUNTY));
+        assert!(!may_administer_county(&county_admin(), OTHER_COUNTY));
+        for role in [
+            Role::Resident,
+            Role::Deputy,
+            Role::StationAdmin,
+            Role::Handler,
+        ] {
+            assert!(
+                !may_administer_county(&actor(role, Some(COUNTY), &[10]), COUNTY),
+                "{role}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_station_admin_administers_its_stations_and_no_other() {
+        let admin = station_admin_of(&[10]);
+        assert!(may_administer_station(&admin, COUNTY, 10));
+        assert!(!may_administer_station(&admin, COUNTY, 11));
+        assert!(may_administer_station(&county_admin(), COUNTY, 11));
+        assert!(!may_administer_station(&county_admin(), OTHER_COUNTY, 11));
+    }
+
+    #[test]
+    fn a_deputy_sitting_at_a_station_does_not_administer_it() {
+        let deputy = actor(Role::Deputy, Some(COUNTY), &[10]);
+        assert!(!may_administer_station(&deputy, COUNTY, 10));
+        assert!(!may_create_deputy(&deputy, COUNTY, &[10]));
+    }
+
+    #[test]
+    fn station_admins_enter_deputies_only_at_their_stations() {
+        let admin = station_admin_of(&[10, 11]);
+        assert!(may_create_deputy(&admin, COUNTY, &[10]));
+        assert!(may_create_deputy(&admin, COUNTY, &[10, 11]));
+        assert!(!may_create_deputy(&admin, COUNTY, &[10, 12]));
+        assert!(!may_create_deputy(&admin, COUNTY, &[]));
+        assert!(may_create_deputy(&county_admin(), COUNTY, &[]));
+    }
+
+    #[test]
+    fn station_admins_move_deputies_only_within_their_stations() {
+        let admin = station_admin_of(&[10]);
+        // Adds one of its stations to a deputy who already sits there elsewhere.
+        assert!(may_edit_deputy(&admin, COUNTY, &[10, 12], &[10, 12]));
+        assert!(may_edit_deputy(&admin, COUNTY, &[10, 12], &[12]));
+        // Cannot touch station 12's membership, nor a deputy who is none of its business.
+        assert!(!may_edit_deputy(&admin, COUNTY, &[10, 12], &[10]));
+        assert!(!may_edit_deputy(&admin, COUNTY, &[12], &[12, 10]));
+        assert!(may_edit_deputy(&county_admin(), COUNTY, &[12], &[13]));
+    }
+
+    #[test]
+    fn who_may_create_which_account() {
+        let admin = station_admin_of(&[10]);
+        let deputy_here = AccountScope::Deputy {
+            deputy_station_ids: &[10, 12],
+        };
+        let deputy_elsewhere = AccountScope::Deputy {
+            deputy_station_ids: &[12],
+        };
+        assert!(may_create_account(&admin, COUNTY, &deputy_here));
+        assert!(!may_create_account(&admin, COUNTY, &deputy_elsewhere));
+        assert!(may_create_account(
+            &admin,
+            COUNTY,
+            &AccountScope::StationAdmin { station_ids: &[10] }
+        ));
+        assert!(!may_create_account(
+            &admin,
+            COUNTY,
+            &AccountScope::StationAdmin {
+                station_ids: &[10, 12]
+            }
+        ));
+        assert!(!may_create_account(&admin, COUNTY, &AccountScope::Handler));
+        assert!(!may_create_account(
+            &admin,
+            COUNTY,
+            &AccountScope::CountyAdmin
+        ));
+        assert!(!may_create_account(&admin, OTHER_COUNTY, &deputy_here));
+        for scope in [
+            AccountScope::Handler,
+            AccountScope::CountyAdmin,
+            deputy_elsewhere,
+        ] {
+            assert!(may_create_account(&county_admin(), COUNTY, &scope));
+            assert!(!may_create_account(&county_admin(), OTHER_COUNTY, &scope));
+        }
+        let resident = actor(Role::Resident, None, &[]);
+        assert!(!may_create_account(
+            &resident,
+            COUNTY,
+            &AccountScope::Handler
+        ));
+    }
+}

@@ -1,0 +1,266 @@
+//! Duty rosters (轮流坐班): which deputy sits at a station when, and who is on duty now.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::Invalid;
+
+/// A deputy's turn at a station, `[starts_at, ends_at)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shift {
+    pub deputy_id: i64,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+}
+
+impl Shift {
+    fn overlaps(&self, other: &Shift) -> bool {
+        self.deputy_id == other.deputy_id
+            && self.starts_at < other.ends_at
+            && other.starts_at < self.ends_at
+    }
+
+    pub fn covers(&self, at: DateTime<Utc>) -> bool {
+        self.starts_at <= at && at < self.ends_at
+    }
+}
+
+/// The stretch of time a roster write replaces, `[from, to)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+}
+
+impl Period {
+    /// A roster is planned a season at a time at most; longer writes are almost always mistakes.
+    pub const MAX_DAYS: i64 = 92;
+
+    pub fn parse(from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Self, Invalid> {
+        if to <= from {
+            return Err(Invalid::one("to", "before_from", "to must be after from"));
+        }
+        if to - from > Duration::days(Self::MAX_DAYS) {
+            return Err(Invalid::one(
+                "to",
+                "period_too_long",
+                format!("a period spans at most {} days", Self::MAX_DAYS),
+            ));
+        }
+        Ok(Self { from, to })
+    }
+
+    pub fn from(&self) -> DateTime<Utc> {
+        self.from
+    }
+
+    pub fn to(&self) -> DateTime<Utc> {
+        self.to
+    }
+}
+
+/// At most this many shifts in one write: three a day for a full period.
+pub const MAX_SHIFTS: usize = 3 * Period::MAX_DAYS as usize;
+
+/// Checks the shifts that are to replace a station's roster over `period`:
+/// each lies in the period, ends after it starts and names a deputy of the station
+/// (`is_station_deputy`); no deputy holds two overlapping shifts, neither among these nor with
+/// `elsewhere` (the same deputies' shifts at other stations).
+pub fn check(
+    period: Period,
+    shifts: &[Shift],
+    is_station_deputy: impl Fn(i64) -> bool,
+    elsewhere: &[Shift],
+) -> Result<(), Invalid> {
+    if shifts.len() > MAX_SHIFTS {
+        return Err(Invalid::one(
+            "shifts",
+            "too_many",
+            format!("at most {MAX_SHIFTS} shifts in one roster"),
+        ));
+    }
+    let mut errors = Vec::new();
+    for (index, shift) in shifts.iter().enumerate() {
+        let field = |name: &str| format!("shifts[{index}].{name}");
+        if shift.ends_at <= shift.starts_at {
+            errors.push(Invalid::one(
+                field("ends_at"),
+                "before_start",
+                "a shift must end after it starts",
+            ));
+        } else if shift.starts_at < period.from || shift.ends_at > period.to {
+            errors.push(Invalid::one(
+                field("starts_at"),
+                "outside_period",
+                "a shift must lie within the period it is written for",
+            ));
+        }
+        if !is_station_deputy(shift.deputy_id) {
+            errors.push(Invalid::one(
+                field("deputy_id"),
+                "not_at_station",
+                "the deputy does not sit at this station",
+            ));
+        }
+        let clash_here = shifts[..index]
+            .iter()
+            .any(|earlier| earlier.overlaps(shift));
+        let clash_elsewhere = elsewhere.iter().any(|other| other.overlaps(shift));
+        if clash_here || clash_elsewhere {
+            let message = if clash_here {
+                "the deputy already holds an overlapping shift in this roster"
+            } else {
+                "the deputy already holds an overlapping shift at another station"
+            };
+            errors.push(Invalid::one(
+                field("starts_at"),
+                "overlapping_shift",
+                message,
+            ));
+        }
+    }
+    Invalid::collect(errors.into_iter().map(Err))
+}
+
+/// The deputies on duty at `at`, each once, in roster order.
+pub fn on_duty(shifts: &[Shift], at: DateTime<Utc>) -> Vec<i64> {
+    let mut deputies: Vec<i64> = Vec::new();
+    for shift in shifts.iter().filter(|s| s.covers(at)) {
+        if !deputies.contains(&shift.deputy_id) {
+            deputies.push(shift.deputy_id);
+        }
+    }
+    deputies
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 23, hour, 0, 0)
+            .single()
+            .unwrap()
+    }
+
+    fn shift(deputy_id: i64, from: u32, to: u32) -> Shift {
+        Shift {
+            deputy_id,
+            starts_at: at(from),
+            ends_at: at(to),
+        }
+    }
+
+    fn day() -> Period {
+        Period::parse(at(0), at(23)).unwrap()
+    }
+
+    fn codes(result: Result<(), Invalid>) -> Vec<(String, &'static str)> {
+        result
+            .err()
+            .map(|e| e.0.into_iter().map(|f| (f.field, f.code)).collect())
+            .unwrap_or_default()
+    }
+
+    const HERE: [i64; 3] = [1, 2, 3];
+
+    fn check_here(shifts: &[Shift], elsewhere: &[Shift]) -> Vec<(String, &'static str)> {
+        codes(check(day(), shifts, |id| HERE.contains(&id), elsewhere))
+    }
+
+    #[test]
+    fn a_period_must_run_forwards_and_not_too_long() {
+        assert_eq!(
+            Period::parse(at(5), at(5)).unwrap_err().0[0].code,
+            "before_from"
+        );
+        let long = Period::parse(at(0), at(0) + Duration::days(93)).unwrap_err();
+        assert_eq!(long.0[0].code, "period_too_long");
+        assert!(Period::parse(at(0), at(0) + Duration::days(92)).is_ok());
+    }
+
+    #[test]
+    fn a_valid_roster_passes_including_back_to_back_shifts() {
+        let shifts = [shift(1, 8, 12), shift(1, 12, 17), shift(2, 8, 17)];
+        assert!(check_here(&shifts, &[]).is_empty());
+    }
+
+    #[test]
+    fn shifts_must_end_after_they_start() {
+        assert_eq!(
+            check_here(&[shift(1, 12, 12)], &[]),
+            [("shifts[0].ends_at".to_owned(), "before_start")]
+        );
+    }
+
+    #[test]
+    fn shifts_must_lie_in_the_period() {
+        let late = Shift {
+            deputy_id: 1,
+            starts_at: at(20),
+            ends_at: at(23) + Duration::hours(2),
+        };
+        assert_eq!(
+            check_here(&[late], &[]),
+            [("shifts[0].starts_at".to_owned(), "outside_period")]
+        );
+    }
+
+    #[test]
+    fn shifts_must_name_deputies_of_the_station() {
+        assert_eq!(
+            check_here(&[shift(9, 8, 12)], &[]),
+            [("shifts[0].deputy_id".to_owned(), "not_at_station")]
+        );
+    }
+
+    #[test]
+    fn one_deputy_cannot_hold_overlapping_shifts() {
+        let shifts = [shift(1, 8, 12), shift(2, 9, 10), shift(1, 11, 13)];
+        assert_eq!(
+            check_here(&shifts, &[]),
+            [("shifts[2].starts_at".to_owned(), "overlapping_shift")]
+        );
+    }
+
+    #[test]
+    fn nor_overlap_a_shift_at_another_station() {
+        let elsewhere = [shift(2, 10, 11)];
+        assert_eq!(
+            check_here(&[shift(2, 8, 12)], &elsewhere),
+            [("shifts[0].starts_at".to_owned(), "overlapping_shift")]
+        );
+        assert!(check_here(&[shift(1, 8, 12)], &elsewhere).is_empty());
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let shifts = [shift(9, 12, 11), shift(1, 8, 10), shift(1, 9, 10)];
+        assert_eq!(check_here(&shifts, &[]).len(), 3);
+    }
+
+    #[test]
+    fn too_many_shifts_are_refused() {
+        let shifts = vec![shift(1, 8, 9); MAX_SHIFTS + 1];
+        assert_eq!(
+            check_here(&shifts, &[]),
+            [("shifts".to_owned(), "too_many")]
+        );
+    }
+
+    #[test]
+    fn on_duty_uses_half_open_shifts() {
+        let shifts = [shift(1, 8, 12), shift(2, 12, 17), shift(3, 10, 14)];
+        assert_eq!(on_duty(&shifts, at(7)), Vec::<i64>::new());
+        assert_eq!(on_duty(&shifts, at(8)), [1]);
+        assert_eq!(on_duty(&shifts, at(11)), [1, 3]);
+        assert_eq!(on_duty(&shifts, at(12)), [2, 3]);
+        assert_eq!(on_duty(&shifts, at(17)), Vec::<i64>::new());
+    }
+
+    #[test]
+    fn on_duty_names_each_deputy_once() {
+        let shifts = [shift(1, 8, 12), shift(1, 10, 14)];
+        assert_eq!(on_duty(&shifts, at(11)), [1]);
+    }
+}

@@ -1,0 +1,98 @@
+//! Liaison's schema as an append-only list of migrations that run on SQLite and PostgreSQL.
+//! Never edit a migration that has landed; add a new one.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_create_organisation;
+mod m20261123_000002_create_users;
+mod m20261123_000003_create_duty_shifts;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_create_organisation::Migration),
+            Box::new(m20261123_000002_create_users::Migration),
+            Box::new(m20261123_000003_create_duty_shifts::Migration),
+        ]
+    }
+}
+
+/// Column helpers every table shares, so ids and timestamps are spelled one way.
+pub(crate) mod columns {
+    use sea_orm_migration::prelude::*;
+
+    pub fn id<T: IntoIden>(name: T) -> ColumnDef {
+        ColumnDef::new(name)
+            .big_integer()
+            .not_null()
+            .auto_increment()
+            .primary_key()
+            .to_owned()
+    }
+
+    pub fn reference<T: IntoIden>(name: T) -> ColumnDef {
+        ColumnDef::new(name).big_integer().not_null().to_owned()
+    }
+
+    pub fn optional_reference<T: IntoIden>(name: T) -> ColumnDef {
+        ColumnDef::new(name).big_integer().null().to_owned()
+    }
+
+    pub fn text<T: IntoIden>(name: T) -> ColumnDef {
+        ColumnDef::new(name).string().not_null().to_owned()
+    }
+
+    pub fn optional_text<T: IntoIden>(name: T) -> ColumnDef {
+        ColumnDef::new(name).string().null().to_owned()
+    }
+
+    pub fn timestamp<T: IntoIden>(name: T) -> ColumnDef {
+        ColumnDef::new(name)
+            .timestamp_with_time_zone()
+            .not_null()
+            .to_owned()
+    }
+
+    pub fn optional_timestamp<T: IntoIden>(name: T) -> ColumnDef {
+        ColumnDef::new(name)
+            .timestamp_with_time_zone()
+            .null()
+            .to_owned()
+    }
+
+    /// A foreign key from `from` (table, column) to `to` (table, column).
+    pub fn foreign_key(
+        from: (impl IntoIden + 'static, impl IntoIden + 'static),
+        to: (impl IntoIden + 'static, impl IntoIden + 'static),
+        on_delete: ForeignKeyAction,
+    ) -> ForeignKeyCreateStatement {
+        ForeignKey::create()
+            .from(from.0, from.1)
+            .to(to.0, to.1)
+            .on_delete(on_delete)
+            .to_owned()
+    }
+
+    pub fn index(
+        name: &str,
+        table: impl IntoIden + 'static,
+        columns: impl IntoIterator<Item = impl IntoIden + 'static>,
+    ) -> IndexCreateStatement {
+        let mut index = Index::create().name(name).table(table).to_owned();
+        for column in columns {
+            index.col(column);
+        }
+        index
+    }
+
+    pub fn unique_index(
+        name: &str,
+        table: impl IntoIden + 'static,
+        columns: impl IntoIterator<Item = impl IntoIden + 'static>,
+    ) -> IndexCreateStatement {
+        index(name, table, columns).unique().to_owned()
+    }
+}
