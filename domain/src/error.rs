@@ -43,6 +43,11 @@ impl Invalid {
         }
     }
 
+    /// The errors of several parses taken together, for a request where at least one failed.
+    pub fn merge(errors: impl IntoIterator<Item = Option<Invalid>>) -> Self {
+        Self(errors.into_iter().flatten().flat_map(|e| e.0).collect())
+    }
+
     /// The same errors reported under `prefix.field`, for values nested in a request.
     pub fn nested(self, prefix: &str) -> Self {
         Self(

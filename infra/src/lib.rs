@@ -1,1 +1,9 @@
+//! Everything Liaison says to the outside world: the database, Redis, WeChat, files on disk.
 
+pub mod db;
+pub mod entities;
+pub mod password;
+pub mod qr;
+pub mod rate_limit;
+pub mod shared;
+pub mod wechat;

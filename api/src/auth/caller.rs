@@ -1,0 +1,137 @@
+//! Who is calling: the bearer token checked, its session still open, and the caller's scope
+//! reloaded from the database, so a revoked session or a changed scope applies at once.
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use liaison_domain::actor::{Actor, Role};
+use liaison_infra::entities::{deputy_stations, refresh_tokens, user_stations, users};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// An authenticated caller. Extracting it answers 401 without a valid token.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub actor: Actor,
+    pub name: String,
+    /// The session (refresh-token family) of the token used.
+    pub session: String,
+}
+
+/// A caller if a token was sent; public endpoints use it to show more to staff in scope.
+/// A token that was sent but is invalid still answers 401: a client should know.
+pub struct MaybeCaller(pub Option<Caller>);
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = bearer(req);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let token = token.ok_or_else(|| {
+                ApiError::unauthorized(
+                    "auth.missing_token",
+                    "send an access token: Authorization: Bearer ...",
+                )
+            })?;
+            let state = state
+                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("application state missing")))?;
+            authenticate(&state, &token).await
+        })
+    }
+}
+
+impl FromRequest for MaybeCaller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        if bearer(req).is_none() {
+            return Box::pin(async { Ok(MaybeCaller(None)) });
+        }
+        let caller = Caller::from_request(req, payload);
+        Box::pin(async move { caller.await.map(|c| MaybeCaller(Some(c))) })
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+}
+
+async fn authenticate(state: &AppState, token: &str) -> Result<Caller, ApiError> {
+    let claims = state.tokens.verify(token)?;
+    let user_id = claims.user_id()?;
+    let session_open = refresh_tokens::Entity::find()
+        .filter(refresh_tokens::Column::Family.eq(&claims.sid))
+        .filter(refresh_tokens::Column::UserId.eq(user_id))
+        .filter(refresh_tokens::Column::RevokedAt.is_null())
+        .one(&state.db)
+        .await?
+        .is_some();
+    if !session_open {
+        return Err(ApiError::unauthorized(
+            "auth.session_ended",
+            "this session has ended; log in again",
+        ));
+    }
+    let (user, actor) = load_actor(&state.db, user_id).await?.ok_or_else(|| {
+        ApiError::unauthorized("auth.invalid_token", "the access token is not valid")
+    })?;
+    Ok(Caller {
+        actor,
+        name: user.name,
+        session: claims.sid,
+    })
+}
+
+/// A user and what they cover now: a station admin's stations, a deputy's stations.
+pub async fn load_actor(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Option<(users::Model, Actor)>, DbErr> {
+    let Some(user) = users::Entity::find_by_id(user_id).one(db).await? else {
+        return Ok(None);
+    };
+    let Ok(role) = Role::parse(&user.role) else {
+        return Err(DbErr::Custom(format!("user {user_id} has an unknown role")));
+    };
+    let station_ids = match (role, user.deputy_id) {
+        (Role::StationAdmin, _) => {
+            user_stations::Entity::find()
+                .select_only()
+                .column(user_stations::Column::StationId)
+                .filter(user_stations::Column::UserId.eq(user.id))
+                .into_tuple::<i64>()
+                .all(db)
+                .await?
+        }
+        (Role::Deputy, Some(deputy_id)) => {
+            deputy_stations::Entity::find()
+                .select_only()
+                .column(deputy_stations::Column::StationId)
+                .filter(deputy_stations::Column::DeputyId.eq(deputy_id))
+                .into_tuple::<i64>()
+                .all(db)
+                .await?
+        }
+        _ => Vec::new(),
+    };
+    let actor = Actor {
+        user_id: user.id,
+        role,
+        county_id: user.county_id,
+        station_ids,
+        department_id: user.department_id,
+        deputy_id: user.deputy_id,
+    };
+    Ok(Some((user, actor)))
+}

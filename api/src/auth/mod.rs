@@ -1,0 +1,9 @@
+//! Logins, tokens and who the caller is.
+
+pub mod caller;
+pub mod dto;
+pub mod routes;
+pub mod service;
+pub mod tokens;
+
+pub use caller::{Caller, MaybeCaller};

@@ -1,0 +1,141 @@
+//! `/auth/*` and `/me`.
+
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::caller::Caller;
+use super::dto::{DevLogin, Me, PasswordLogin, RefreshRequest, TokenPair, WechatLogin};
+use super::service;
+use crate::error::{ApiResult, Problem};
+use crate::extract::Json;
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(wechat_login)
+        .service(password_login)
+        .service(dev_login)
+        .service(refresh)
+        .service(logout)
+        .service(me);
+}
+
+fn client_ip(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map(|addr| addr.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// Mini-program login: exchanges the `wx.login` code for the resident's openid.
+#[utoipa::path(
+    tag = "auth",
+    request_body = WechatLogin,
+    responses(
+        (status = 200, description = "Logged in; the resident is created on first login", body = TokenPair),
+        (status = 401, description = "The code is invalid or used", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "WeChat flags the user as high-risk", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "WeChat is not configured on this server", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many logins", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "WeChat is unavailable or misconfigured", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/wechat")]
+async fn wechat_login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: Json<WechatLogin>,
+) -> ApiResult<web::Json<TokenPair>> {
+    service::wechat_login(&state, &body.0.code, &client_ip(&req))
+        .await
+        .map(web::Json)
+}
+
+/// Staff login by phone and password. Attempts are limited per phone and per IP.
+#[utoipa::path(
+    tag = "auth",
+    request_body = PasswordLogin,
+    responses(
+        (status = 200, description = "Logged in", body = TokenPair),
+        (status = 401, description = "Phone or password is wrong", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The phone is not a mobile number", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/password")]
+async fn password_login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: Json<PasswordLogin>,
+) -> ApiResult<web::Json<TokenPair>> {
+    let body = body.0;
+    service::password_login(&state, &body.phone, &body.password, &client_ip(&req))
+        .await
+        .map(web::Json)
+}
+
+/// Resident login without WeChat, for development and demos only.
+#[utoipa::path(
+    tag = "auth",
+    request_body = DevLogin,
+    responses(
+        (status = 200, description = "Logged in as the resident with this openid", body = TokenPair),
+        (status = 404, description = "Dev login is not enabled on this server", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The openid is empty or too long", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/dev")]
+async fn dev_login(
+    state: web::Data<AppState>,
+    body: Json<DevLogin>,
+) -> ApiResult<web::Json<TokenPair>> {
+    service::dev_login(&state, &body.0.openid)
+        .await
+        .map(web::Json)
+}
+
+/// Rotates the token pair. A refresh token works once; reusing one ends its whole session.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "A new pair", body = TokenPair),
+        (status = 401, description = "Unknown, expired, reused or revoked refresh token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/refresh")]
+async fn refresh(
+    state: web::Data<AppState>,
+    body: Json<RefreshRequest>,
+) -> ApiResult<web::Json<TokenPair>> {
+    service::refresh(&state, &body.0.refresh_token)
+        .await
+        .map(web::Json)
+}
+
+/// Ends the caller's session: its refresh tokens and access tokens stop working.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Logged out"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/logout")]
+async fn logout(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
+    service::logout(&state, &caller).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The caller: id, role, name and scopes.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller", body = Me),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me")]
+async fn me(caller: Caller) -> web::Json<Me> {
+    web::Json(service::me(&caller))
+}

@@ -1,0 +1,206 @@
+//! Access tokens (short-lived JWTs with a `kid`, so keys can rotate) and refresh tokens
+//! (random, stored only as a hash).
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{DateTime, Duration, Utc};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use rand::RngCore;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+
+const ISSUER: &str = "liaison";
+
+/// What an access token says. Scope is not in it: the server reloads that on every request.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    /// The user id.
+    pub sub: String,
+    pub role: String,
+    /// The session (refresh-token family) this token belongs to; logging out ends it.
+    pub sid: String,
+    pub iat: i64,
+    pub exp: i64,
+    pub iss: String,
+}
+
+impl Claims {
+    pub fn user_id(&self) -> Result<i64, ApiError> {
+        self.sub.parse().map_err(|_| invalid_token())
+    }
+}
+
+pub struct TokenKeys {
+    kid: String,
+    signing: EncodingKey,
+    verifying: Vec<(String, DecodingKey)>,
+    access_ttl: Duration,
+}
+
+impl TokenKeys {
+    /// Signs with `current`; verifies with `current` and every one of `previous`.
+    pub fn new(current: &SecretString, previous: &[SecretString], access_ttl: Duration) -> Self {
+        let kid = key_id(current);
+        let verifying = std::iter::once(current)
+            .chain(previous)
+            .map(|secret| {
+                (
+                    key_id(secret),
+                    DecodingKey::from_secret(secret.expose_secret().as_bytes()),
+                )
+            })
+            .collect();
+        Self {
+            kid,
+            signing: EncodingKey::from_secret(current.expose_secret().as_bytes()),
+            verifying,
+            access_ttl,
+        }
+    }
+
+    pub fn access_ttl(&self) -> Duration {
+        self.access_ttl
+    }
+
+    pub fn issue(
+        &self,
+        user_id: i64,
+        role: &str,
+        session: &str,
+        now: DateTime<Utc>,
+    ) -> Result<String, ApiError> {
+        let claims = Claims {
+            sub: user_id.to_string(),
+            role: role.to_owned(),
+            sid: session.to_owned(),
+            iat: now.timestamp(),
+            exp: (now + self.access_ttl).timestamp(),
+            iss: ISSUER.to_owned(),
+        };
+        let mut header = Header::new(Algorithm::HS256);
+        header.kid = Some(self.kid.clone());
+        jsonwebtoken::encode(&header, &claims, &self.signing).map_err(ApiError::internal)
+    }
+
+    /// Checks signature, algorithm (HS256 only: `alg: none` and key confusion fail here),
+    /// issuer and expiry.
+    pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
+        let header = jsonwebtoken::decode_header(token).map_err(|_| invalid_token())?;
+        let kid = header.kid.ok_or_else(invalid_token)?;
+        let (_, key) = self
+            .verifying
+            .iter()
+            .find(|(id, _)| *id == kid)
+            .ok_or_else(invalid_token)?;
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[ISSUER]);
+        validation.leeway = 0;
+        jsonwebtoken::decode::<Claims>(token, key, &validation)
+            .map(|data| data.claims)
+            .map_err(|e| match e.kind() {
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => ApiError::unauthorized(
+                    "auth.token_expired",
+                    "the access token has expired; refresh it",
+                ),
+                _ => invalid_token(),
+            })
+    }
+}
+
+fn invalid_token() -> ApiError {
+    ApiError::unauthorized("auth.invalid_token", "the access token is not valid")
+}
+
+/// A short public name for a key, so a token says which key signed it without revealing it.
+fn key_id(secret: &SecretString) -> String {
+    let digest = Sha256::digest(format!("kid:{}", secret.expose_secret()).as_bytes());
+    digest[..6].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A new refresh token: 256 random bits, URL-safe.
+pub fn new_refresh_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What the database keeps of a refresh token.
+pub fn hash_refresh_token(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(secret: &str) -> TokenKeys {
+        TokenKeys::new(&SecretString::from(secret), &[], Duration::minutes(15))
+    }
+
+    #[test]
+    fn issued_tokens_verify() {
+        let keys = keys("one secret of at least thirty-two chars");
+        let token = keys.issue(42, "county_admin", "fam", Utc::now()).unwrap();
+        let claims = keys.verify(&token).unwrap();
+        assert_eq!(claims.user_id().unwrap(), 42);
+        assert_eq!(claims.role, "county_admin");
+        assert_eq!(claims.sid, "fam");
+    }
+
+    #[test]
+    fn expired_tokens_fail_with_their_own_code() {
+        let keys = keys("s");
+        let token = keys
+            .issue(1, "resident", "f", Utc::now() - Duration::hours(1))
+            .unwrap();
+        assert_eq!(
+            keys.verify(&token).unwrap_err().code(),
+            "auth.token_expired"
+        );
+    }
+
+    #[test]
+    fn tokens_of_another_key_fail() {
+        let token = keys("a").issue(1, "resident", "f", Utc::now()).unwrap();
+        assert_eq!(
+            keys("b").verify(&token).unwrap_err().code(),
+            "auth.invalid_token"
+        );
+    }
+
+    #[test]
+    fn rotated_keys_still_verify_old_tokens() {
+        let old = SecretString::from("old");
+        let token = TokenKeys::new(&old, &[], Duration::minutes(5))
+            .issue(1, "resident", "f", Utc::now())
+            .unwrap();
+        let rotated = TokenKeys::new(&SecretString::from("new"), &[old], Duration::minutes(5));
+        assert!(rotated.verify(&token).is_ok());
+    }
+
+    #[test]
+    fn alg_none_is_refused() {
+        let keys = keys("s");
+        let token = keys.issue(1, "county_admin", "f", Utc::now()).unwrap();
+        let payload = token.split('.').nth(1).unwrap();
+        let header = URL_SAFE_NO_PAD.encode(format!(
+            r#"{{"alg":"none","typ":"JWT","kid":"{}"}}"#,
+            keys.kid
+        ));
+        assert!(keys.verify(&format!("{header}.{payload}.")).is_err());
+    }
+
+    #[test]
+    fn refresh_tokens_are_random_and_hashed() {
+        let a = new_refresh_token();
+        assert_ne!(a, new_refresh_token());
+        assert_eq!(hash_refresh_token(&a).len(), 64);
+        assert_ne!(hash_refresh_token(&a), a);
+    }
+}

@@ -1,0 +1,58 @@
+//! `/categories`.
+
+use actix_web::{get, post, web, HttpResponse};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::service::{self, Category, CategoryFilter, NewCategory};
+use crate::auth::Caller;
+use crate::error::{ApiResult, Problem};
+use crate::extract::Json;
+use crate::pagination::{PageQuery, Paged};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list).service(create);
+}
+
+/// Categorys, optionally of one county. Anyone may read them.
+#[utoipa::path(
+    tag = "organisation",
+    params(CategoryFilter, PageQuery),
+    responses(
+        (status = 200, body = Paged<Category>),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/categories")]
+async fn list(
+    state: web::Data<AppState>,
+    filter: web::Query<CategoryFilter>,
+    page: web::Query<PageQuery>,
+) -> ApiResult<web::Json<Paged<Category>>> {
+    service::list(&state.db, &filter, page.page()?)
+        .await
+        .map(web::Json)
+}
+
+/// Creates a category in the caller's county.
+#[utoipa::path(
+    tag = "organisation",
+    security(("bearer" = [])),
+    request_body = NewCategory,
+    responses(
+        (status = 201, body = Category),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a county admin", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Name taken in the county", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/categories")]
+async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<NewCategory>,
+) -> ApiResult<HttpResponse> {
+    let category = service::create(&state.db, &caller.actor, body.0).await?;
+    Ok(HttpResponse::Created().json(category))
+}

@@ -1,0 +1,139 @@
+//! Listing and creating categories in a county.
+
+use chrono::Utc;
+use liaison_domain::actor::Actor;
+use liaison_domain::category::Limits;
+use liaison_domain::text::Name;
+use liaison_domain::Invalid;
+use liaison_infra::entities::{categories, departments};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::departments::service::administered_county;
+use crate::error::{on_unique, ApiError, ApiResult};
+use crate::pagination::{Page, Paged};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Category {
+    pub id: i64,
+    pub county_id: i64,
+    #[schema(example = "道路交通")]
+    pub name: String,
+    /// The department cases of this category go to by default.
+    pub department_id: i64,
+    /// Hours a first answer may take.
+    pub respond_within_hours: i32,
+    /// Days a resolution may take.
+    pub resolve_within_days: i32,
+    /// Inactive categories are kept for old cases but offered for no new one.
+    pub active: bool,
+}
+
+impl From<categories::Model> for Category {
+    fn from(m: categories::Model) -> Self {
+        Self {
+            id: m.id,
+            county_id: m.county_id,
+            name: m.name,
+            department_id: m.department_id,
+            respond_within_hours: m.respond_within_hours,
+            resolve_within_days: m.resolve_within_days,
+            active: m.active,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewCategory {
+    /// 1–64 characters, unique in the county.
+    pub name: String,
+    /// A department of the same county.
+    pub department_id: i64,
+    /// 1–720, and no more than `resolve_within_days` × 24.
+    pub respond_within_hours: i64,
+    /// 1–365.
+    pub resolve_within_days: i64,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CategoryFilter {
+    pub county_id: Option<i64>,
+    /// Include inactive categories (default: active only).
+    #[serde(default)]
+    pub include_inactive: bool,
+}
+
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &CategoryFilter,
+    page: Page,
+) -> ApiResult<Paged<Category>> {
+    let mut query = categories::Entity::find().order_by_asc(categories::Column::Id);
+    if let Some(county_id) = filter.county_id {
+        query = query.filter(categories::Column::CountyId.eq(county_id));
+    }
+    if !filter.include_inactive {
+        query = query.filter(categories::Column::Active.eq(true));
+    }
+    if let Some(after) = page.after {
+        query = query.filter(categories::Column::Id.gt(after));
+    }
+    let rows = query.limit(page.fetch()).all(db).await?;
+    Ok(page.finish(rows, |r| r.id, Category::from))
+}
+
+/// The active categories of a county, for the scan card.
+pub async fn active_in(db: &impl ConnectionTrait, county_id: i64) -> ApiResult<Vec<Category>> {
+    let rows = categories::Entity::find()
+        .filter(categories::Column::CountyId.eq(county_id))
+        .filter(categories::Column::Active.eq(true))
+        .order_by_asc(categories::Column::Id)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(Category::from).collect())
+}
+
+pub async fn create(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    new: NewCategory,
+) -> ApiResult<Category> {
+    let county_id = administered_county(actor)?;
+    let (name, limits) = match (
+        Name::parse(&new.name),
+        Limits::parse(new.respond_within_hours, new.resolve_within_days),
+    ) {
+        (Ok(name), Ok(limits)) => (name, limits),
+        (name, limits) => return Err(Invalid::merge([name.err(), limits.err()]).into()),
+    };
+    let department_here = departments::Entity::find_by_id(new.department_id)
+        .one(db)
+        .await?
+        .is_some_and(|d| d.county_id == county_id);
+    if !department_here {
+        return Err(ApiError::invalid_field(
+            "department_id",
+            "unknown",
+            "no department of your county has this id",
+        ));
+    }
+    let created = categories::ActiveModel {
+        county_id: Set(county_id),
+        name: Set(name.into_inner()),
+        department_id: Set(new.department_id),
+        respond_within_hours: Set(limits.respond_within_hours() as i32),
+        resolve_within_days: Set(limits.resolve_within_days() as i32),
+        active: Set(true),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(|e| on_unique(e, &[("name", "name", "category.name_taken")]))?;
+    Ok(created.into())
+}

@@ -1,0 +1,131 @@
+//! The `liaison` command line.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::settings::Settings;
+use crate::startup::{open_database, Application};
+use crate::{admin, demo, openapi, telemetry};
+
+#[derive(Parser)]
+#[command(
+    name = "liaison",
+    version,
+    about = "Deputy–voter liaison: the 码上说事 backend"
+)]
+pub struct Cli {
+    /// A TOML configuration file (default: ./liaison.toml when present).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the HTTP server.
+    Serve {
+        /// Seed a demo county (once) and enable dev login.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document.
+    Openapi,
+    /// Administration on the database itself.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AdminCommand {
+    /// Create a county (if absent) and its first county admin.
+    Create(CreateAdmin),
+}
+
+#[derive(Args)]
+pub struct CreateAdmin {
+    #[arg(long)]
+    pub phone: String,
+    #[arg(long, env = "LIAISON_ADMIN_PASSWORD", hide_env_values = true)]
+    pub password: String,
+    /// The county's name, e.g. 西平县.
+    #[arg(long)]
+    pub county: String,
+    /// Letters for case numbers, e.g. XP; needed when the county is new.
+    #[arg(long)]
+    pub code: Option<String>,
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut settings = Settings::load(cli.config.as_deref())?;
+    if let Command::Serve { demo: true } = cli.command {
+        settings.auth.dev_login = true;
+    }
+    telemetry::init(&settings);
+    match cli.command {
+        Command::Serve { demo } => serve(settings, demo).await,
+        Command::Migrate => {
+            open_database(&settings).await?;
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::Openapi => {
+            print!("{}", openapi::document_json()?);
+            Ok(())
+        }
+        Command::Admin {
+            command: AdminCommand::Create(args),
+        } => {
+            let db = open_database(&settings).await?;
+            let created = admin::create_county_admin(
+                &db,
+                &args.phone,
+                &args.password,
+                &args.county,
+                args.code.as_deref(),
+                chrono::Utc::now(),
+            )
+            .await?;
+            println!(
+                "county admin {} created for county {}{}",
+                created.user_id,
+                created.county_id,
+                if created.county_created {
+                    " (new county)"
+                } else {
+                    ""
+                }
+            );
+            Ok(())
+        }
+    }
+}
+
+async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
+    settings.check()?;
+    let db = open_database(&settings).await?;
+    if demo {
+        let seed = demo::seed(&db, chrono::Utc::now()).await?;
+        if seed.created {
+            tracing::info!("demo county seeded");
+        }
+        println!("Demo accounts (password: {}):", demo::DEMO_PASSWORD);
+        for account in &seed.accounts {
+            println!(
+                "  {:<14} {:<12} {}",
+                account.role, account.phone, account.name
+            );
+        }
+        println!("Residents: POST /api/v1/auth/dev {{\"openid\": \"any-string\"}}");
+    }
+    let addr = settings.http.addr.clone();
+    let application = Application::build_with(settings, db).await?;
+    tracing::info!(%addr, port = application.port(), "liaison is serving; API docs at /docs");
+    application.run_until_stopped().await?;
+    Ok(())
+}

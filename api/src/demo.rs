@@ -1,0 +1,685 @@
+//! A demo county, 西平县 (code XP), with stations, deputies, rosters and one account per staff
+//! role, so a fresh install can be shown and tried without typing in an organisation first.
+
+use std::collections::HashMap;
+
+use anyhow::{anyhow, Context};
+use chrono::{DateTime, Duration, NaiveTime, Utc};
+use liaison_domain::actor::Role;
+use liaison_domain::deputy::DeputyLevel;
+use liaison_domain::region::RegionLevel;
+use liaison_domain::station::StationKind;
+use liaison_infra::entities::{
+    categories, departments, deputies, deputy_stations, duty_shifts, regions, stations,
+    user_stations, users,
+};
+use liaison_infra::password;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set, TransactionTrait,
+};
+
+/// Published with the demo: every demo account logs in with it.
+pub const DEMO_PASSWORD: &str = "liaison-demo-2026";
+
+/// What `seed` did, and the accounts to log in with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoSeed {
+    /// `false` when the demo county was already there and nothing was written.
+    pub created: bool,
+    pub accounts: Vec<DemoAccount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoAccount {
+    pub role: &'static str,
+    pub name: String,
+    pub phone: String,
+}
+
+const COUNTY: (&str, &str) = ("西平县", "XP");
+
+/// Townships with their codes and villages. Codes are unique across all regions.
+const TOWNSHIPS: [(&str, &str, &[&str]); 4] = [
+    ("柏城街道", "XPBC", &["西关社区", "东关社区"]),
+    ("出山镇", "XPCS", &["出山村", "棠溪村"]),
+    ("专探乡", "XPZT", &["专探村"]),
+    ("杨庄乡", "XPYZ", &["杨庄村"]),
+];
+
+struct DemoStation {
+    name: &'static str,
+    kind: StationKind,
+    /// The township or village it lies in, by name.
+    region: &'static str,
+    address: &'static str,
+    opening_hours: &'static str,
+    latitude: f64,
+    longitude: f64,
+}
+
+const STATIONS: [DemoStation; 4] = [
+    DemoStation {
+        name: "柏城街道人大代表联络站",
+        kind: StationKind::Station,
+        region: "柏城街道",
+        address: "西平县柏城街道人民路88号",
+        opening_hours: "周一至周五 9:00-17:00",
+        latitude: 33.3832,
+        longitude: 114.0216,
+    },
+    DemoStation {
+        name: "出山镇人大代表之家",
+        kind: StationKind::Home,
+        region: "出山镇",
+        address: "西平县出山镇人民政府院内",
+        opening_hours: "周一至周五 9:00-17:00",
+        latitude: 33.3510,
+        longitude: 113.8650,
+    },
+    DemoStation {
+        name: "专探村人大代表工作室",
+        kind: StationKind::Studio,
+        region: "专探村",
+        address: "西平县专探乡专探村党群服务中心",
+        opening_hours: "每周二、周四 9:00-17:00",
+        latitude: 33.3290,
+        longitude: 114.0950,
+    },
+    DemoStation {
+        name: "杨庄村人大代表联络点",
+        kind: StationKind::Point,
+        region: "杨庄村",
+        address: "西平县杨庄乡杨庄村村委会大院",
+        opening_hours: "赶集日（农历逢二、五、八）8:00-12:00",
+        latitude: 33.4460,
+        longitude: 114.0730,
+    },
+];
+
+struct DemoDeputy {
+    name: &'static str,
+    level: DeputyLevel,
+    office_hours: &'static str,
+    public_contact: Option<&'static str>,
+    /// Indexes into `STATIONS`.
+    stations: &'static [usize],
+}
+
+const DEPUTIES: [DemoDeputy; 12] = [
+    DemoDeputy {
+        name: "王秀英",
+        level: DeputyLevel::National,
+        office_hours: "每月第一个周一 9:00-12:00",
+        public_contact: None,
+        stations: &[0],
+    },
+    DemoDeputy {
+        name: "李建国",
+        level: DeputyLevel::Provincial,
+        office_hours: "每月第二个周三 9:00-12:00",
+        public_contact: None,
+        stations: &[0, 1],
+    },
+    DemoDeputy {
+        name: "张丽华",
+        level: DeputyLevel::City,
+        office_hours: "每周二 14:30-17:00",
+        public_contact: Some("13800000111"),
+        stations: &[1],
+    },
+    DemoDeputy {
+        name: "陈志强",
+        level: DeputyLevel::City,
+        office_hours: "每周四 9:00-12:00",
+        public_contact: None,
+        stations: &[1, 2],
+    },
+    DemoDeputy {
+        name: "刘桂兰",
+        level: DeputyLevel::County,
+        office_hours: "周一至周五 9:00-17:00（轮值日）",
+        public_contact: Some("13800000112"),
+        stations: &[0],
+    },
+    DemoDeputy {
+        name: "杨卫东",
+        level: DeputyLevel::County,
+        office_hours: "每周一 9:00-17:00",
+        public_contact: None,
+        stations: &[0, 3],
+    },
+    DemoDeputy {
+        name: "赵红梅",
+        level: DeputyLevel::County,
+        office_hours: "每周三 9:00-17:00",
+        public_contact: Some("13800000113"),
+        stations: &[1],
+    },
+    DemoDeputy {
+        name: "黄永刚",
+        level: DeputyLevel::County,
+        office_hours: "每周二、周四 9:00-17:00",
+        public_contact: None,
+        stations: &[2],
+    },
+    DemoDeputy {
+        name: "周玉芳",
+        level: DeputyLevel::Township,
+        office_hours: "每周五 9:00-17:00",
+        public_contact: Some("13800000114"),
+        stations: &[1],
+    },
+    DemoDeputy {
+        name: "吴海涛",
+        level: DeputyLevel::Township,
+        office_hours: "每周二 9:00-17:00",
+        public_contact: None,
+        stations: &[2],
+    },
+    DemoDeputy {
+        name: "孙淑珍",
+        level: DeputyLevel::Township,
+        office_hours: "赶集日 8:00-12:00",
+        public_contact: Some("13800000115"),
+        stations: &[3],
+    },
+    DemoDeputy {
+        name: "马振华",
+        level: DeputyLevel::Township,
+        office_hours: "赶集日 8:00-12:00",
+        public_contact: None,
+        stations: &[3, 2],
+    },
+];
+
+const DEPARTMENTS: [&str; 7] = [
+    "县住建局",
+    "县水利局",
+    "县教育局",
+    "县交通运输局",
+    "县卫健委",
+    "县民政局",
+    "县人社局",
+];
+
+/// Name, default department, respond within hours, resolve within days.
+const CATEGORIES: [(&str, &str, i32, i32); 7] = [
+    ("道路交通", "县交通运输局", 48, 15),
+    ("住房城建", "县住建局", 48, 30),
+    ("农田水利", "县水利局", 72, 30),
+    ("教育", "县教育局", 48, 15),
+    ("医疗卫生", "县卫健委", 24, 10),
+    ("养老救助", "县民政局", 24, 7),
+    ("就业社保", "县人社局", 48, 15),
+];
+
+/// What a staff account is tied to, which also fixes its role.
+enum Post {
+    CountyAdmin,
+    /// Runs the station at this index of `STATIONS`.
+    StationAdmin(usize),
+    /// Is the deputy at this index of `DEPUTIES`.
+    Deputy(usize),
+    /// Works in the department of this name.
+    Handler(&'static str),
+}
+
+impl Post {
+    fn role(&self) -> Role {
+        match self {
+            Post::CountyAdmin => Role::CountyAdmin,
+            Post::StationAdmin(_) => Role::StationAdmin,
+            Post::Deputy(_) => Role::Deputy,
+            Post::Handler(_) => Role::Handler,
+        }
+    }
+}
+
+/// The deputy with a demo account: one who sits at the first station.
+const DEPUTY_ACCOUNT: usize = 4;
+
+const STAFF: [(&str, &str, Post); 5] = [
+    ("魏晓东", "13800000001", Post::CountyAdmin),
+    ("郭明", "13800000002", Post::StationAdmin(0)),
+    ("何静", "13800000003", Post::StationAdmin(1)),
+    (
+        DEPUTIES[DEPUTY_ACCOUNT].name,
+        "13800000004",
+        Post::Deputy(DEPUTY_ACCOUNT),
+    ),
+    ("宋立新", "13800000005", Post::Handler("县住建局")),
+];
+
+/// Days of duty shifts the demo plans ahead, weekends included, so that whenever the demo is
+/// shown during office hours someone is on duty to receive a case.
+const ROSTER_DAYS: usize = 14;
+/// 09:00–17:00 in Beijing (UTC+8) is 01:00–09:00 UTC of the same date.
+const BEIJING_OFFSET_HOURS: i64 = 8;
+const SHIFT_START_UTC_HOUR: i64 = 1;
+const SHIFT_HOURS: i64 = 8;
+
+/// Seeds the demo county in one transaction, or writes nothing if a region with its code exists.
+pub async fn seed(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result<DemoSeed> {
+    let txn = db.begin().await?;
+    let exists = regions::Entity::find()
+        .filter(regions::Column::Code.eq(COUNTY.1))
+        .one(&txn)
+        .await?
+        .is_some();
+    if !exists {
+        insert_all(&txn, now).await?;
+    }
+    txn.commit().await?;
+    Ok(DemoSeed {
+        created: !exists,
+        accounts: accounts(db).await?,
+    })
+}
+
+/// The demo accounts that exist, in `STAFF` order, as the users table has them.
+async fn accounts(db: &impl ConnectionTrait) -> anyhow::Result<Vec<DemoAccount>> {
+    let rows = users::Entity::find()
+        .filter(users::Column::Phone.is_in(STAFF.iter().map(|(_, phone, _)| *phone)))
+        .all(db)
+        .await?;
+    let mut accounts = Vec::new();
+    for (_, phone, _) in &STAFF {
+        if let Some(user) = rows.iter().find(|u| u.phone.as_deref() == Some(*phone)) {
+            accounts.push(DemoAccount {
+                role: Role::parse(&user.role)?.as_str(),
+                name: user.name.clone(),
+                phone: (*phone).to_owned(),
+            });
+        }
+    }
+    Ok(accounts)
+}
+
+async fn insert_all(db: &impl ConnectionTrait, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let county_id =
+        insert_region(db, COUNTY.0, RegionLevel::County, None, Some(COUNTY.1), now).await?;
+    let mut region_ids = HashMap::new();
+    for (township, code, villages) in TOWNSHIPS {
+        let township_id = insert_region(
+            db,
+            township,
+            RegionLevel::Township,
+            Some((county_id, county_id)),
+            Some(code),
+            now,
+        )
+        .await?;
+        region_ids.insert(township, township_id);
+        for village in villages {
+            let village_id = insert_region(
+                db,
+                village,
+                RegionLevel::Village,
+                Some((township_id, county_id)),
+                None,
+                now,
+            )
+            .await?;
+            region_ids.insert(*village, village_id);
+        }
+    }
+
+    let mut station_ids = Vec::new();
+    for station in &STATIONS {
+        let region_id = *region_ids
+            .get(station.region)
+            .with_context(|| format!("demo station {} names no demo region", station.name))?;
+        let inserted = stations::ActiveModel {
+            county_id: Set(county_id),
+            region_id: Set(region_id),
+            name: Set(station.name.to_owned()),
+            kind: Set(station.kind.as_str().to_owned()),
+            address: Set(station.address.to_owned()),
+            opening_hours: Set(Some(station.opening_hours.to_owned())),
+            latitude: Set(Some(station.latitude)),
+            longitude: Set(Some(station.longitude)),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        station_ids.push(inserted.id);
+    }
+
+    let mut deputy_ids = Vec::new();
+    let mut seats = Vec::new();
+    for deputy in &DEPUTIES {
+        let inserted = deputies::ActiveModel {
+            county_id: Set(county_id),
+            name: Set(deputy.name.to_owned()),
+            level: Set(deputy.level.as_str().to_owned()),
+            photo_url: Set(None),
+            office_hours: Set(Some(deputy.office_hours.to_owned())),
+            public_contact: Set(deputy.public_contact.map(str::to_owned)),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        deputy_ids.push(inserted.id);
+        for &station in deputy.stations {
+            seats.push(deputy_stations::ActiveModel {
+                deputy_id: Set(inserted.id),
+                station_id: Set(station_ids[station]),
+            });
+        }
+    }
+    deputy_stations::Entity::insert_many(seats)
+        .exec_without_returning(db)
+        .await?;
+
+    let mut department_ids = HashMap::new();
+    for name in DEPARTMENTS {
+        let inserted = departments::ActiveModel {
+            county_id: Set(county_id),
+            name: Set(name.to_owned()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        department_ids.insert(name, inserted.id);
+    }
+    let department = |name: &str| {
+        department_ids
+            .get(name)
+            .copied()
+            .ok_or_else(|| anyhow!("the demo names no department {name}"))
+    };
+    for (name, department_name, respond_within_hours, resolve_within_days) in CATEGORIES {
+        categories::ActiveModel {
+            county_id: Set(county_id),
+            name: Set(name.to_owned()),
+            department_id: Set(department(department_name)?),
+            respond_within_hours: Set(respond_within_hours),
+            resolve_within_days: Set(resolve_within_days),
+            active: Set(true),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+
+    duty_shifts::Entity::insert_many(roster(&station_ids, &deputy_ids, now)?)
+        .exec_without_returning(db)
+        .await?;
+
+    for (name, phone, post) in &STAFF {
+        let user = users::ActiveModel {
+            role: Set(post.role().as_str().to_owned()),
+            name: Set((*name).to_owned()),
+            phone: Set(Some((*phone).to_owned())),
+            password_hash: Set(Some(password::hash(DEMO_PASSWORD)?)),
+            county_id: Set(Some(county_id)),
+            department_id: Set(match post {
+                Post::Handler(name) => Some(department(name)?),
+                _ => None,
+            }),
+            deputy_id: Set(match post {
+                Post::Deputy(index) => Some(deputy_ids[*index]),
+                _ => None,
+            }),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        if let Post::StationAdmin(index) = post {
+            user_stations::ActiveModel {
+                user_id: Set(user.id),
+                station_id: Set(station_ids[*index]),
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Inserts a region under `parent` (parent id, county id) and returns its id.
+async fn insert_region(
+    db: &impl ConnectionTrait,
+    name: &str,
+    level: RegionLevel,
+    parent: Option<(i64, i64)>,
+    code: Option<&str>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<i64> {
+    let inserted = regions::ActiveModel {
+        name: Set(name.to_owned()),
+        level: Set(level.as_str().to_owned()),
+        parent_id: Set(parent.map(|(parent_id, _)| parent_id)),
+        county_id: Set(parent.map(|(_, county_id)| county_id)),
+        code: Set(code.map(str::to_owned)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(inserted.id)
+}
+
+/// One shift a day at every station, each taken by the station's deputies in turn. Days are
+/// counted from today in Beijing, not in UTC, so a demo seeded in the Beijing morning starts
+/// with today's shift. All stations share the same hours, so a deputy who sits at two stations
+/// is passed over at the second once the first has them that day.
+fn roster(
+    station_ids: &[i64],
+    deputy_ids: &[i64],
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<duty_shifts::ActiveModel>> {
+    let beijing_today = (now + Duration::hours(BEIJING_OFFSET_HOURS)).date_naive();
+    let first_start =
+        beijing_today.and_time(NaiveTime::MIN).and_utc() + Duration::hours(SHIFT_START_UTC_HOUR);
+    let mut shifts = Vec::new();
+    for day in 0..ROSTER_DAYS {
+        let starts_at = first_start + Duration::days(day as i64);
+        let mut on_duty = Vec::new();
+        for (station, station_id) in station_ids.iter().enumerate() {
+            let sitting: Vec<usize> = (0..DEPUTIES.len())
+                .filter(|&d| DEPUTIES[d].stations.contains(&station))
+                .collect();
+            let deputy = (0..sitting.len())
+                .map(|turn| sitting[(day + turn) % sitting.len()])
+                .find(|d| !on_duty.contains(d))
+                .with_context(|| {
+                    format!(
+                        "no free demo deputy for {} on day {day}",
+                        STATIONS[station].name
+                    )
+                })?;
+            on_duty.push(deputy);
+            shifts.push(duty_shifts::ActiveModel {
+                station_id: Set(*station_id),
+                deputy_id: Set(deputy_ids[deputy]),
+                starts_at: Set(starts_at),
+                ends_at: Set(starts_at + Duration::hours(SHIFT_HOURS)),
+                ..Default::default()
+            });
+        }
+    }
+    Ok(shifts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use liaison_migrations::MigratorTrait;
+    use sea_orm::PaginatorTrait;
+    use std::collections::HashSet;
+    use std::path::PathBuf;
+
+    async fn fresh_db(name: &str) -> (DatabaseConnection, PathBuf) {
+        let dir = std::env::temp_dir().join(format!(
+            "liaison-demo-{name}-{}-{}",
+            std::process::id(),
+            Utc::now().timestamp_nanos_opt().unwrap_or_default()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = liaison_infra::db::connect(&format!("sqlite://{}/t.db", dir.display()), 1)
+            .await
+            .unwrap();
+        liaison_migrations::Migrator::up(&db, None).await.unwrap();
+        (db, dir)
+    }
+
+    async fn counts(db: &DatabaseConnection) -> [u64; 9] {
+        [
+            regions::Entity::find().count(db).await.unwrap(),
+            stations::Entity::find().count(db).await.unwrap(),
+            deputies::Entity::find().count(db).await.unwrap(),
+            deputy_stations::Entity::find().count(db).await.unwrap(),
+            departments::Entity::find().count(db).await.unwrap(),
+            categories::Entity::find().count(db).await.unwrap(),
+            duty_shifts::Entity::find().count(db).await.unwrap(),
+            users::Entity::find().count(db).await.unwrap(),
+            user_stations::Entity::find().count(db).await.unwrap(),
+        ]
+    }
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 23, 20, 30, 0).unwrap()
+    }
+
+    #[tokio::test]
+    async fn seeds_a_whole_county_once() {
+        let (db, dir) = fresh_db("once").await;
+        let first = seed(&db, now()).await.unwrap();
+        assert!(first.created);
+
+        let county = regions::Entity::find()
+            .filter(regions::Column::Code.eq("XP"))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (county.name.as_str(), county.level.as_str()),
+            ("西平县", "county")
+        );
+        assert_eq!(county.county_id, None);
+        let below = regions::Entity::find()
+            .filter(regions::Column::CountyId.eq(county.id))
+            .all(&db)
+            .await
+            .unwrap();
+        assert!(below.iter().any(|r| r.level == "township"));
+        assert!(below.iter().any(|r| r.level == "village"));
+
+        let stations = stations::Entity::find().all(&db).await.unwrap();
+        assert!(stations.len() >= 3);
+        let kinds: HashSet<&str> = stations.iter().map(|s| s.kind.as_str()).collect();
+        assert!(kinds.len() >= 3, "{kinds:?}");
+        assert!(stations.iter().all(|s| s.county_id == county.id));
+
+        let deputies = deputies::Entity::find().all(&db).await.unwrap();
+        assert_eq!(deputies.len(), 12);
+        let levels: HashSet<&str> = deputies.iter().map(|d| d.level.as_str()).collect();
+        assert_eq!(levels.len(), 5);
+
+        for category in categories::Entity::find().all(&db).await.unwrap() {
+            let limits = liaison_domain::category::Limits::parse(
+                category.respond_within_hours.into(),
+                category.resolve_within_days.into(),
+            );
+            assert!(limits.is_ok(), "{}", category.name);
+        }
+
+        let roles: Vec<&str> = first.accounts.iter().map(|a| a.role).collect();
+        assert_eq!(
+            roles,
+            [
+                "county_admin",
+                "station_admin",
+                "station_admin",
+                "deputy",
+                "handler"
+            ]
+        );
+        let users = users::Entity::find().all(&db).await.unwrap();
+        for user in &users {
+            assert_eq!(user.county_id, Some(county.id));
+            assert!(password::verify(
+                DEMO_PASSWORD,
+                user.password_hash.as_deref()
+            ));
+        }
+        let deputy_user = users.iter().find(|u| u.role == "deputy").unwrap();
+        let deputy = deputies
+            .iter()
+            .find(|d| Some(d.id) == deputy_user.deputy_id)
+            .unwrap();
+        assert_eq!(deputy_user.name, deputy.name);
+        let seats: HashSet<(i64, i64)> = deputy_stations::Entity::find()
+            .all(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|s| (s.deputy_id, s.station_id))
+            .collect();
+        assert!(seats.contains(&(deputy.id, stations[0].id)));
+        let handler = users.iter().find(|u| u.role == "handler").unwrap();
+        let department = departments::Entity::find_by_id(handler.department_id.unwrap())
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(department.name, "县住建局");
+        let runs: HashSet<i64> = user_stations::Entity::find()
+            .all(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|s| s.station_id)
+            .collect();
+        assert_eq!(runs.len(), 2);
+        assert!(runs.contains(&stations[0].id));
+
+        let shifts = duty_shifts::Entity::find().all(&db).await.unwrap();
+        assert_eq!(shifts.len(), stations.len() * ROSTER_DAYS);
+        // 2026-11-23T20:30Z is already the 24th in Beijing: the roster starts at 09:00 there.
+        let first_start = Utc.with_ymd_and_hms(2026, 11, 24, 1, 0, 0).unwrap();
+        for station in &stations {
+            let mine: Vec<_> = shifts
+                .iter()
+                .filter(|s| s.station_id == station.id)
+                .collect();
+            assert_eq!(mine.len(), ROSTER_DAYS, "{}", station.name);
+            assert_eq!(mine.iter().map(|s| s.starts_at).min(), Some(first_start));
+            let rotating: HashSet<i64> = mine.iter().map(|s| s.deputy_id).collect();
+            assert!(rotating.len() > 1, "{}", station.name);
+        }
+        for shift in &shifts {
+            assert!(seats.contains(&(shift.deputy_id, shift.station_id)));
+            assert!(shift.starts_at < shift.ends_at);
+            for other in &shifts {
+                let overlap = shift.id != other.id
+                    && shift.deputy_id == other.deputy_id
+                    && shift.starts_at < other.ends_at
+                    && other.starts_at < shift.ends_at;
+                assert!(!overlap, "deputy {} double-booked", shift.deputy_id);
+            }
+        }
+
+        let before = counts(&db).await;
+        assert_eq!(before, [11, 4, 12, 16, 7, 7, 56, 5, 2]);
+        let second = seed(&db, now() + Duration::days(3)).await.unwrap();
+        assert!(!second.created);
+        assert_eq!(second.accounts, first.accounts);
+        assert_eq!(counts(&db).await, before);
+
+        drop(db);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

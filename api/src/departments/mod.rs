@@ -1,0 +1,4 @@
+//! Government departments (承办单位) that cases are handed to.
+
+pub mod routes;
+pub mod service;

@@ -1,0 +1,58 @@
+//! `/departments`.
+
+use actix_web::{get, post, web, HttpResponse};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::service::{self, Department, DepartmentFilter, NewDepartment};
+use crate::auth::Caller;
+use crate::error::{ApiResult, Problem};
+use crate::extract::Json;
+use crate::pagination::{PageQuery, Paged};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list).service(create);
+}
+
+/// Departments, optionally of one county. Anyone may read them.
+#[utoipa::path(
+    tag = "organisation",
+    params(DepartmentFilter, PageQuery),
+    responses(
+        (status = 200, body = Paged<Department>),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/departments")]
+async fn list(
+    state: web::Data<AppState>,
+    filter: web::Query<DepartmentFilter>,
+    page: web::Query<PageQuery>,
+) -> ApiResult<web::Json<Paged<Department>>> {
+    service::list(&state.db, &filter, page.page()?)
+        .await
+        .map(web::Json)
+}
+
+/// Creates a department in the caller's county.
+#[utoipa::path(
+    tag = "organisation",
+    security(("bearer" = [])),
+    request_body = NewDepartment,
+    responses(
+        (status = 201, body = Department),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a county admin", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Name taken in the county", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/departments")]
+async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<NewDepartment>,
+) -> ApiResult<HttpResponse> {
+    let department = service::create(&state.db, &caller.actor, body.0).await?;
+    Ok(HttpResponse::Created().json(department))
+}

@@ -1,0 +1,5 @@
+//! Deputies: the public directory and their records.
+
+pub mod dto;
+pub mod routes;
+pub mod service;

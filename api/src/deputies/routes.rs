@@ -1,0 +1,102 @@
+//! `/deputies`.
+
+use actix_web::{get, patch, post, web, HttpResponse};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::dto::{Deputy, DeputyFilter, DeputyPatch, NewDeputy};
+use super::service;
+use crate::auth::Caller;
+use crate::error::{ApiResult, Problem};
+use crate::extract::Json;
+use crate::pagination::{PageQuery, Paged};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list)
+        .service(create)
+        .service(get)
+        .service(update);
+}
+
+/// The public deputy directory, filtered.
+#[utoipa::path(
+    tag = "organisation",
+    params(DeputyFilter, PageQuery),
+    responses(
+        (status = 200, body = Paged<Deputy>),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/deputies")]
+async fn list(
+    state: web::Data<AppState>,
+    filter: web::Query<DeputyFilter>,
+    page: web::Query<PageQuery>,
+) -> ApiResult<web::Json<Paged<Deputy>>> {
+    service::list(&state.db, &filter, page.page()?)
+        .await
+        .map(web::Json)
+}
+
+/// Enters a deputy. County admins enter any deputy of their county; station admins only at
+/// their own stations.
+#[utoipa::path(
+    tag = "organisation",
+    security(("bearer" = [])),
+    request_body = NewDeputy,
+    responses(
+        (status = 201, body = Deputy),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field or unknown station", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/deputies")]
+async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<NewDeputy>,
+) -> ApiResult<HttpResponse> {
+    let deputy = service::create(&state.db, &caller.actor, body.0).await?;
+    Ok(HttpResponse::Created().json(deputy))
+}
+
+/// One deputy's public profile.
+#[utoipa::path(
+    tag = "organisation",
+    responses(
+        (status = 200, body = Deputy),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/deputies/{id}")]
+async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> ApiResult<web::Json<Deputy>> {
+    service::get(&state.db, id.into_inner())
+        .await
+        .map(web::Json)
+}
+
+/// Changes a deputy's profile or stations.
+#[utoipa::path(
+    tag = "organisation",
+    security(("bearer" = [])),
+    request_body = DeputyPatch,
+    responses(
+        (status = 200, body = Deputy),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/deputies/{id}")]
+async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: Json<DeputyPatch>,
+) -> ApiResult<web::Json<Deputy>> {
+    service::update(&state.db, &caller.actor, id.into_inner(), body.0)
+        .await
+        .map(web::Json)
+}

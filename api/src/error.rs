@@ -1,0 +1,246 @@
+//! The one error type at the HTTP edge, answered as `application/problem+json` (RFC 9457).
+//!
+//! Every failure becomes an `ApiError` with a status and a stable `code`; 5xx bodies say
+//! nothing internal while the log keeps the whole cause chain.
+
+use std::time::Duration;
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use liaison_domain::{FieldError, Invalid};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// A problem detail as clients receive it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem: `urn:liaison:problem:{code}`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Stable, machine-readable: `auth.invalid_credentials`, `validation_failed`, ...
+    pub code: String,
+    /// For 422: one entry per rejected field.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemField>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProblemField {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{status} {code}: {detail}")]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    detail: String,
+    errors: Vec<FieldError>,
+    retry_after: Option<Duration>,
+    #[source]
+    cause: Option<anyhow::Error>,
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            detail: detail.into(),
+            errors: Vec::new(),
+            retry_after: None,
+            cause: None,
+        }
+    }
+
+    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, detail)
+    }
+
+    pub fn unauthorized(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, code, detail)
+    }
+
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", detail)
+    }
+
+    /// Absent, or present but not visible to this caller: the answer is the same.
+    pub fn not_found(what: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no such {what}"),
+        )
+    }
+
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, detail)
+    }
+
+    pub fn too_many_requests(retry_after: Duration) -> Self {
+        Self {
+            retry_after: Some(retry_after),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "too many attempts; retry later",
+            )
+        }
+    }
+
+    /// A dependency is down: the caller may retry; the log keeps why.
+    pub fn unavailable(
+        code: &'static str,
+        detail: impl Into<String>,
+        cause: impl Into<anyhow::Error>,
+    ) -> Self {
+        Self {
+            retry_after: Some(Duration::from_secs(5)),
+            cause: Some(cause.into()),
+            ..Self::new(StatusCode::SERVICE_UNAVAILABLE, code, detail)
+        }
+    }
+
+    pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
+        Self {
+            cause: Some(cause.into()),
+            ..Self::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "something went wrong on our side",
+            )
+        }
+    }
+
+    /// One invalid field, for checks that only the server can make (an unknown id, say).
+    pub fn invalid_field(field: &str, code: &'static str, message: impl Into<String>) -> Self {
+        Invalid::one(field, code, message).into()
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+}
+
+impl From<Invalid> for ApiError {
+    fn from(invalid: Invalid) -> Self {
+        Self {
+            errors: invalid.0,
+            ..Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                "some fields are invalid; see errors",
+            )
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        use sea_orm::DbErr;
+        match error {
+            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => {
+                Self::unavailable("database_unavailable", "the database is unavailable", error)
+            }
+            other => Self::internal(other),
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if self.status.is_server_error() {
+            // `{:#}` prints anyhow's whole chain of causes on one line.
+            let cause = self.cause.as_ref().map(|c| format!("{c:#}"));
+            tracing::error!(
+                status = self.status.as_u16(),
+                code = self.code,
+                cause,
+                "request failed"
+            );
+        }
+        let problem = Problem {
+            kind: format!("urn:liaison:problem:{}", self.code),
+            title: self.status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: self.status.as_u16(),
+            detail: self.detail.clone(),
+            code: self.code.to_owned(),
+            errors: self
+                .errors
+                .iter()
+                .map(|e| ProblemField {
+                    field: e.field.clone(),
+                    code: e.code.to_owned(),
+                    message: e.message.clone(),
+                })
+                .collect(),
+        };
+        let mut response = HttpResponse::build(self.status);
+        response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
+        if let Some(after) = self.retry_after {
+            response.insert_header((header::RETRY_AFTER, after.as_secs().max(1).to_string()));
+        }
+        response.body(serde_json::to_string(&problem).unwrap_or_default())
+    }
+}
+
+impl From<liaison_infra::wechat::WechatError> for ApiError {
+    fn from(error: liaison_infra::wechat::WechatError) -> Self {
+        use liaison_infra::wechat::WechatError;
+        match error {
+            WechatError::InvalidCode => Self::unauthorized(
+                "auth.invalid_code",
+                "the WeChat login code is invalid or was already used",
+            ),
+            WechatError::RateLimited => Self::too_many_requests(Duration::from_secs(60)),
+            WechatError::Blocked => Self::forbidden("WeChat refuses this user for now"),
+            WechatError::Misconfigured { .. } => Self::unavailable(
+                "wechat.misconfigured",
+                "WeChat is misconfigured on this server; the operators have been told",
+                error,
+            ),
+            other => Self::unavailable(
+                "wechat.unavailable",
+                "WeChat is unavailable; retry shortly",
+                other,
+            ),
+        }
+    }
+}
+
+/// Maps a unique-constraint violation to 409 naming the field whose constraint it broke,
+/// found by `needle` in the database's message (SQLite names `table.column`, PostgreSQL the
+/// index, and the needles are picked to match both); any other error maps as usual.
+pub fn on_unique(error: sea_orm::DbErr, fields: &[(&str, &str, &'static str)]) -> ApiError {
+    let Some(sea_orm::SqlErr::UniqueConstraintViolation(message)) = error.sql_err() else {
+        return error.into();
+    };
+    let (field, code) = fields
+        .iter()
+        .find(|(needle, _, _)| message.contains(needle))
+        .map(|(_, field, code)| (*field, *code))
+        .unwrap_or(("body", "conflict"));
+    ApiError {
+        errors: vec![FieldError::new(
+            field,
+            "taken",
+            format!("{field} is already taken"),
+        )],
+        ..ApiError::conflict(code, format!("{field} is already taken"))
+    }
+}

@@ -1,0 +1,136 @@
+//! Keyset pagination: `?limit=&cursor=` in, `{items, next_cursor}` out, never OFFSET.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::ApiError;
+
+pub const DEFAULT_LIMIT: u64 = 20;
+pub const MAX_LIMIT: u64 = 100;
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// How many items, 1 to 100 (default 20).
+    pub limit: Option<u64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// A page request checked: how many, and after which id.
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    pub limit: u64,
+    pub after: Option<i64>,
+}
+
+impl PageQuery {
+    pub fn page(&self) -> Result<Page, ApiError> {
+        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(ApiError::invalid_field(
+                "limit",
+                "out_of_range",
+                format!("limit must be between 1 and {MAX_LIMIT}"),
+            ));
+        }
+        let after = match &self.cursor {
+            None => None,
+            Some(cursor) => Some(decode(cursor).ok_or_else(|| {
+                ApiError::invalid_field(
+                    "cursor",
+                    "invalid_cursor",
+                    "cursor is not one this server gave out",
+                )
+            })?),
+        };
+        Ok(Page { limit, after })
+    }
+}
+
+/// One page of a list. Ids are JSON numbers throughout the API.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Paged<T: ToSchema> {
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl Page {
+    /// Rows to fetch: one more than asked, to learn whether another page follows.
+    pub fn fetch(&self) -> u64 {
+        self.limit + 1
+    }
+
+    /// Cuts the extra row off `rows` (fetched in ascending id order) and makes the cursor.
+    pub fn finish<R, T: ToSchema>(
+        &self,
+        mut rows: Vec<R>,
+        id: impl Fn(&R) -> i64,
+        item: impl Fn(R) -> T,
+    ) -> Paged<T> {
+        let more = rows.len() as u64 > self.limit;
+        rows.truncate(self.limit as usize);
+        let next_cursor = if more {
+            rows.last().map(|r| encode(id(r)))
+        } else {
+            None
+        };
+        Paged {
+            items: rows.into_iter().map(item).collect(),
+            next_cursor,
+        }
+    }
+}
+
+fn encode(id: i64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("id:{id}"))
+}
+
+fn decode(cursor: &str) -> Option<i64> {
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
+    String::from_utf8(bytes)
+        .ok()?
+        .strip_prefix("id:")?
+        .parse()
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_reject_garbage() {
+        assert_eq!(decode(&encode(42)), Some(42));
+        assert_eq!(decode("garbage!"), None);
+        assert_eq!(decode(&URL_SAFE_NO_PAD.encode("id:x")), None);
+    }
+
+    #[test]
+    fn limits_are_bounded() {
+        let query = |limit| PageQuery {
+            limit: Some(limit),
+            cursor: None,
+        };
+        assert!(query(0).page().is_err());
+        assert!(query(101).page().is_err());
+        assert_eq!(query(100).page().unwrap().limit, 100);
+        assert_eq!(PageQuery::default().page().unwrap().limit, DEFAULT_LIMIT);
+    }
+
+    #[test]
+    fn finish_reports_a_next_page_only_when_there_is_one() {
+        let page = Page {
+            limit: 2,
+            after: None,
+        };
+        let full: Paged<i64> = page.finish(vec![1, 2, 3], |r| *r, |r| r);
+        assert_eq!(full.items, [1, 2]);
+        assert_eq!(full.next_cursor.as_deref().and_then(decode), Some(2));
+        let last: Paged<i64> = page.finish(vec![1, 2], |r| *r, |r| r);
+        assert_eq!(last.next_cursor, None);
+    }
+}

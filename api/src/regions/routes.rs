@@ -1,0 +1,103 @@
+//! `/regions`.
+
+use actix_web::{get, patch, post, web, HttpResponse};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::dto::{NewRegion, Region, RegionFilter, RegionPatch};
+use super::service;
+use crate::auth::Caller;
+use crate::error::{ApiResult, Problem};
+use crate::extract::Json;
+use crate::pagination::{PageQuery, Paged};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list)
+        .service(create)
+        .service(get)
+        .service(update);
+}
+
+/// The region tree, filtered. Anyone may read it.
+#[utoipa::path(
+    tag = "organisation",
+    params(RegionFilter, PageQuery),
+    responses(
+        (status = 200, body = Paged<Region>),
+        (status = 422, description = "Unknown level, bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/regions")]
+async fn list(
+    state: web::Data<AppState>,
+    filter: web::Query<RegionFilter>,
+    page: web::Query<PageQuery>,
+) -> ApiResult<web::Json<Paged<Region>>> {
+    service::list(&state.db, &filter, page.page()?)
+        .await
+        .map(web::Json)
+}
+
+/// Creates a township or village in the caller's county.
+#[utoipa::path(
+    tag = "organisation",
+    security(("bearer" = [])),
+    request_body = NewRegion,
+    responses(
+        (status = 201, body = Region),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a county admin of that county", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Code or name (under the same parent) taken", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field, unknown parent, parent of the wrong level", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/regions")]
+async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<NewRegion>,
+) -> ApiResult<HttpResponse> {
+    let region = service::create(&state.db, &caller.actor, body.0).await?;
+    Ok(HttpResponse::Created().json(region))
+}
+
+/// One region.
+#[utoipa::path(
+    tag = "organisation",
+    responses(
+        (status = 200, body = Region),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/regions/{id}")]
+async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> ApiResult<web::Json<Region>> {
+    service::find(&state.db, id.into_inner())
+        .await
+        .map(|r| web::Json(r.into()))
+}
+
+/// Renames a region or changes its code.
+#[utoipa::path(
+    tag = "organisation",
+    security(("bearer" = [])),
+    request_body = RegionPatch,
+    responses(
+        (status = 200, body = Region),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/regions/{id}")]
+async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: Json<RegionPatch>,
+) -> ApiResult<web::Json<Region>> {
+    service::update(&state.db, &caller.actor, id.into_inner(), body.0)
+        .await
+        .map(web::Json)
+}

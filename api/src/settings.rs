@@ -1,0 +1,350 @@
+//! Configuration: built-in defaults, then an optional TOML file, then `LIAISON_*` variables
+//! (`__` separates nesting: `LIAISON_HTTP__ADDR` is `http.addr`).
+
+use std::path::{Path, PathBuf};
+
+use figment::providers::{Env, Format, Toml};
+use figment::Figment;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// Signing key of the dev profile. Anyone can read it here, so production refuses it.
+const DEV_JWT_SECRET: &str = "liaison-dev-only-jwt-secret-do-not-use-in-production";
+const DEV_SCENE_SECRET: &str = "liaison-dev-only-scene-secret-do-not-use-in-production";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Profile {
+    Dev,
+    Production,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub profile: Profile,
+    pub http: HttpSettings,
+    pub public_base_url: String,
+    pub data_dir: PathBuf,
+    pub database: DatabaseSettings,
+    pub redis: RedisSettings,
+    pub auth: AuthSettings,
+    pub stations: StationSettings,
+    pub wechat: WechatSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct HttpSettings {
+    pub addr: String,
+    /// Largest JSON body accepted; larger ones answer 413.
+    pub json_limit_bytes: usize,
+    /// Worker threads; 0 means one per core.
+    pub workers: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct DatabaseSettings {
+    /// `sqlite://...` or `postgres://...`; unset means `{data_dir}/liaison.db`.
+    pub url: Option<SecretString>,
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct RedisSettings {
+    /// Unset: shared state lives in this process, which is right for a single node.
+    pub url: Option<SecretString>,
+    /// Prepended to every key, so several deployments (or tests) can share one Redis.
+    pub key_prefix: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct AuthSettings {
+    pub jwt_secret: SecretString,
+    /// Keys that signed tokens still in circulation; they verify but never sign.
+    pub previous_jwt_secrets: Vec<SecretString>,
+    pub dev_login: bool,
+    pub access_token_minutes: i64,
+    pub refresh_token_days: i64,
+    pub login_attempts_per_phone: u64,
+    pub login_attempts_per_ip: u64,
+    pub login_window_seconds: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct StationSettings {
+    /// Signs the scenes printed in station codes. Changing it voids every printed code.
+    pub scene_secret: SecretString,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct WechatSettings {
+    pub appid: Option<String>,
+    pub secret: Option<SecretString>,
+    pub api_base: String,
+    pub timeout_ms: u64,
+    /// The mini-program page a station code opens.
+    pub code_page: String,
+    /// `release`, `trial` or `develop`: which build of the mini-program a code opens.
+    pub code_env_version: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    /// JSON in production, readable lines in dev.
+    Auto,
+    Json,
+    Pretty,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    /// A `tracing` filter such as `info` or `liaison_api=debug,info`.
+    pub filter: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            profile: Profile::Dev,
+            http: HttpSettings::default(),
+            public_base_url: "http://127.0.0.1:8080".to_owned(),
+            data_dir: PathBuf::from("./data"),
+            database: DatabaseSettings::default(),
+            redis: RedisSettings::default(),
+            auth: AuthSettings::default(),
+            stations: StationSettings::default(),
+            wechat: WechatSettings::default(),
+            log: LogSettings::default(),
+        }
+    }
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            addr: "127.0.0.1:8080".to_owned(),
+            json_limit_bytes: 64 * 1024,
+            workers: 0,
+        }
+    }
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self {
+            url: None,
+            max_connections: 10,
+        }
+    }
+}
+
+impl Default for RedisSettings {
+    fn default() -> Self {
+        Self {
+            url: None,
+            key_prefix: "liaison:".to_owned(),
+        }
+    }
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            jwt_secret: SecretString::from(DEV_JWT_SECRET),
+            previous_jwt_secrets: Vec::new(),
+            dev_login: false,
+            access_token_minutes: 15,
+            refresh_token_days: 30,
+            login_attempts_per_phone: 10,
+            login_attempts_per_ip: 60,
+            login_window_seconds: 900,
+        }
+    }
+}
+
+impl Default for StationSettings {
+    fn default() -> Self {
+        Self {
+            scene_secret: SecretString::from(DEV_SCENE_SECRET),
+        }
+    }
+}
+
+impl Default for WechatSettings {
+    fn default() -> Self {
+        Self {
+            appid: None,
+            secret: None,
+            api_base: "https://api.weixin.qq.com".to_owned(),
+            timeout_ms: 5000,
+            code_page: "pages/scan/index".to_owned(),
+            code_env_version: "release".to_owned(),
+        }
+    }
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self {
+            format: LogFormat::Auto,
+            filter: "info".to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("configuration is invalid: {0}")]
+    Invalid(String),
+    #[error("production refuses to start: {0}")]
+    Unsafe(&'static str),
+}
+
+impl Settings {
+    /// Reads defaults, then `file` (or `./liaison.toml` when present), then the environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, SettingsError> {
+        let mut figment = Figment::new();
+        match file {
+            Some(path) => {
+                if !path.exists() {
+                    return Err(SettingsError::Invalid(format!(
+                        "config file {} does not exist",
+                        path.display()
+                    )));
+                }
+                figment = figment.merge(Toml::file(path));
+            }
+            None => figment = figment.merge(Toml::file("liaison.toml")),
+        }
+        figment
+            .merge(Env::prefixed("LIAISON_").split("__"))
+            .extract::<Settings>()
+            .map_err(|e| SettingsError::Invalid(e.to_string()))
+    }
+
+    /// Refuses settings that are only safe on a developer's machine; `Ok` in dev.
+    pub fn check(&self) -> Result<(), SettingsError> {
+        if self.profile != Profile::Production {
+            return Ok(());
+        }
+        let jwt = self.auth.jwt_secret.expose_secret();
+        if jwt == DEV_JWT_SECRET {
+            return Err(SettingsError::Unsafe(
+                "set LIAISON_AUTH__JWT_SECRET: the built-in JWT secret is public",
+            ));
+        }
+        if jwt.len() < 32 {
+            return Err(SettingsError::Unsafe(
+                "LIAISON_AUTH__JWT_SECRET must be at least 32 characters",
+            ));
+        }
+        if self.auth.dev_login {
+            return Err(SettingsError::Unsafe(
+                "LIAISON_AUTH__DEV_LOGIN must be false: dev login lets anyone act as any resident",
+            ));
+        }
+        if self.stations.scene_secret.expose_secret() == DEV_SCENE_SECRET {
+            return Err(SettingsError::Unsafe(
+                "set LIAISON_STATIONS__SCENE_SECRET: the built-in scene secret lets anyone forge station codes",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The database URL, defaulting to a SQLite file in the data directory.
+    pub fn database_url(&self) -> String {
+        match &self.database.url {
+            Some(url) => url.expose_secret().to_owned(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("liaison.db").display()
+            ),
+        }
+    }
+
+    pub fn json_logs(&self) -> bool {
+        match self.log.format {
+            LogFormat::Json => true,
+            LogFormat::Pretty => false,
+            LogFormat::Auto => self.profile == Profile::Production,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn production() -> Settings {
+        let mut settings = Settings {
+            profile: Profile::Production,
+            ..Settings::default()
+        };
+        settings.auth.jwt_secret = SecretString::from("x".repeat(40));
+        settings.stations.scene_secret = SecretString::from("y".repeat(40));
+        settings
+    }
+
+    #[test]
+    fn dev_defaults_pass_and_need_nothing() {
+        assert!(Settings::default().check().is_ok());
+        assert!(Settings::default().database_url().starts_with("sqlite://"));
+    }
+
+    #[test]
+    fn production_refuses_the_built_in_secrets_and_dev_login() {
+        assert!(production().check().is_ok());
+
+        let mut s = production();
+        s.auth.jwt_secret = SecretString::from(DEV_JWT_SECRET);
+        assert!(s.check().unwrap_err().to_string().contains("JWT_SECRET"));
+
+        let mut s = production();
+        s.auth.dev_login = true;
+        assert!(s.check().unwrap_err().to_string().contains("DEV_LOGIN"));
+
+        let mut s = production();
+        s.stations.scene_secret = SecretString::from(DEV_SCENE_SECRET);
+        assert!(s.check().unwrap_err().to_string().contains("SCENE_SECRET"));
+
+        let mut s = production();
+        s.auth.jwt_secret = SecretString::from("short");
+        assert!(s.check().is_err());
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let mut settings = production();
+        settings.database.url = Some(SecretString::from("postgres://u:hunter2@db/x"));
+        let printed = format!("{settings:?}");
+        assert!(!printed.contains("hunter2"));
+        assert!(!printed.contains(&"x".repeat(40)));
+    }
+
+    #[test]
+    fn environment_overrides_nested_keys() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "liaison.toml",
+                "public_base_url = \"https://file\"\n[http]\naddr = \"0.0.0.0:1\"",
+            )?;
+            jail.set_env("LIAISON_HTTP__ADDR", "0.0.0.0:9000");
+            jail.set_env("LIAISON_AUTH__DEV_LOGIN", "true");
+            let settings = Settings::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(settings.http.addr, "0.0.0.0:9000");
+            assert_eq!(settings.public_base_url, "https://file");
+            assert!(settings.auth.dev_login);
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,152 @@
+//! Building and running the application: the same path for `liaison serve` and for tests,
+//! which bind port 0 and read `port()`.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpServer};
+use anyhow::Context;
+use chrono::Duration as ChronoDuration;
+use liaison_infra::db;
+use liaison_infra::rate_limit::RateLimiter;
+use liaison_infra::shared::SharedState;
+use liaison_infra::wechat::{WechatClient, WechatConfig};
+use liaison_migrations::{Migrator, MigratorTrait};
+use sea_orm::DatabaseConnection;
+use secrecy::ExposeSecret;
+use tracing_actix_web::TracingLogger;
+use utoipa_redoc::{Redoc, Servable};
+
+use crate::auth::tokens::TokenKeys;
+use crate::extract;
+use crate::fallback::{self, RouteTable};
+use crate::metrics::{self, Metrics};
+use crate::openapi;
+use crate::settings::Settings;
+use crate::state::AppState;
+
+pub struct Application {
+    server: Server,
+    port: u16,
+    state: web::Data<AppState>,
+}
+
+/// Opens the database named by the settings (creating the data directory for SQLite) and
+/// brings its schema up to date.
+pub async fn open_database(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    let url = settings.database_url();
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+            format!(
+                "cannot create the data directory {}",
+                settings.data_dir.display()
+            )
+        })?;
+    }
+    let connection = db::connect(&url, settings.database.max_connections).await?;
+    Migrator::up(&connection, None)
+        .await
+        .with_context(|| format!("cannot migrate the database {}", db::redact(&url)))?;
+    Ok(connection)
+}
+
+/// Builds what handlers share from the settings and an open database.
+pub async fn build_state(settings: Settings, db: DatabaseConnection) -> anyhow::Result<AppState> {
+    let shared = match &settings.redis.url {
+        Some(url) => SharedState::redis(url.expose_secret(), settings.redis.key_prefix.clone())
+            .await
+            .with_context(|| {
+                format!("cannot reach Redis at {}", db::redact(url.expose_secret()))
+            })?,
+        None => SharedState::memory(),
+    };
+    let wechat = match (&settings.wechat.appid, &settings.wechat.secret) {
+        (Some(appid), Some(secret)) => Some(WechatClient::new(
+            WechatConfig {
+                appid: appid.clone(),
+                secret: secret.clone(),
+                api_base: settings.wechat.api_base.clone(),
+                timeout: Duration::from_millis(settings.wechat.timeout_ms),
+            },
+            shared.clone(),
+        )?),
+        _ => None,
+    };
+    let tokens = TokenKeys::new(
+        &settings.auth.jwt_secret,
+        &settings.auth.previous_jwt_secrets,
+        ChronoDuration::minutes(settings.auth.access_token_minutes),
+    );
+    Ok(AppState {
+        db,
+        tokens,
+        limiter: RateLimiter::new(shared.clone()),
+        shared,
+        wechat,
+        settings: Arc::new(settings),
+    })
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        settings.check()?;
+        let db = open_database(&settings).await?;
+        Self::build_with(settings, db).await
+    }
+
+    /// Builds on a database that is already open and migrated.
+    pub async fn build_with(settings: Settings, db: DatabaseConnection) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(&settings.http.addr)
+            .with_context(|| format!("cannot listen on {}", settings.http.addr))?;
+        let port = listener.local_addr()?.port();
+        let workers = settings.http.workers;
+        let json_limit = settings.http.json_limit_bytes;
+        let state = web::Data::new(build_state(settings, db).await?);
+        let metrics = web::Data::new(Metrics::new()?);
+        let document = web::Data::new(openapi::document());
+        let route_table = web::Data::new(RouteTable::from_openapi(&document));
+
+        let app_state = state.clone();
+        let mut server = HttpServer::new(move || {
+            let (app, _) = openapi::routes(
+                App::new()
+                    .app_data(app_state.clone())
+                    .app_data(metrics.clone())
+                    .app_data(document.clone())
+                    .app_data(route_table.clone())
+                    .configure(|cfg| extract::configure_builtin(cfg, json_limit)),
+            )
+            .split_for_parts();
+            app.service(Redoc::with_url("/docs", document.get_ref().clone()))
+                .default_service(web::to(fallback::unmatched))
+                .wrap(fallback::problem_responses())
+                .wrap(from_fn(metrics::record))
+                .wrap(TracingLogger::default())
+        })
+        .listen(listener)?
+        .shutdown_timeout(10);
+        if workers > 0 {
+            server = server.workers(workers);
+        }
+        Ok(Self {
+            server: server.run(),
+            port,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

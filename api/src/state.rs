@@ -1,0 +1,21 @@
+//! What every handler shares: connections, keys and clients built once at start.
+
+use std::sync::Arc;
+
+use liaison_infra::rate_limit::RateLimiter;
+use liaison_infra::shared::SharedState;
+use liaison_infra::wechat::WechatClient;
+use sea_orm::DatabaseConnection;
+
+use crate::auth::tokens::TokenKeys;
+use crate::settings::Settings;
+
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+    pub tokens: TokenKeys,
+    pub shared: SharedState,
+    pub limiter: RateLimiter,
+    /// `None` when WeChat credentials are not configured: WeChat features are off.
+    pub wechat: Option<WechatClient>,
+}

@@ -1,0 +1,157 @@
+//! Station, roster, code and scan bodies.
+
+use chrono::{DateTime, Utc};
+use liaison_infra::entities::stations;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::categories::service::Category;
+use crate::deputies::dto::Deputy;
+use crate::extract::nullable;
+
+/// The public card of a station.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Station {
+    pub id: i64,
+    #[schema(example = "柏城街道人大代表联络站")]
+    pub name: String,
+    /// `station`, `point`, `home` or `studio`.
+    #[schema(example = "station")]
+    pub kind: String,
+    pub region_id: i64,
+    pub county_id: i64,
+    pub address: String,
+    #[schema(example = "周一至周五 9:00-17:00")]
+    pub opening_hours: Option<String>,
+    pub location: Option<Location>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+pub struct Location {
+    #[schema(example = 33.382)]
+    pub latitude: f64,
+    #[schema(example = 114.021)]
+    pub longitude: f64,
+}
+
+impl From<stations::Model> for Station {
+    fn from(m: stations::Model) -> Self {
+        let location = match (m.latitude, m.longitude) {
+            (Some(latitude), Some(longitude)) => Some(Location {
+                latitude,
+                longitude,
+            }),
+            _ => None,
+        };
+        Self {
+            id: m.id,
+            name: m.name,
+            kind: m.kind,
+            region_id: m.region_id,
+            county_id: m.county_id,
+            address: m.address,
+            opening_hours: m.opening_hours,
+            location,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewStation {
+    pub name: String,
+    pub kind: String,
+    /// The region (of the caller's county) the station lies in.
+    pub region_id: i64,
+    pub address: String,
+    pub opening_hours: Option<String>,
+    pub location: Option<Location>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct StationPatch {
+    pub name: Option<String>,
+    pub kind: Option<String>,
+    /// Another region of the same county.
+    pub region_id: Option<i64>,
+    pub address: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub opening_hours: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Location>)]
+    pub location: Option<Option<Location>>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StationFilter {
+    pub county_id: Option<i64>,
+    /// Stations in this region or below it.
+    pub region_id: Option<i64>,
+    pub kind: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RosterQuery {
+    /// Start of the window (RFC 3339); default now.
+    pub from: Option<DateTime<Utc>>,
+    /// End of the window; default seven days after `from`.
+    pub to: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RosterWrite {
+    /// The period replaced: every shift starting in `[from, to)` is dropped for `shifts`.
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub shifts: Vec<ShiftIn>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ShiftIn {
+    pub deputy_id: i64,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Roster {
+    pub station_id: i64,
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub shifts: Vec<ShiftOut>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShiftOut {
+    pub id: i64,
+    pub deputy_id: i64,
+    pub deputy_name: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+}
+
+/// What a station's printed code holds.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StationCode {
+    /// The signed scene (≤ 32 characters) the mini-program passes to `/scan/{scene}`.
+    #[schema(example = "1.4fJ8kP2qXz9LmN0aB")]
+    pub scene: String,
+    /// The printable PNG.
+    pub image_url: String,
+    /// Where a plain QR code points when WeChat is not configured.
+    pub url: String,
+}
+
+/// What the mini-program shows after a scan.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScanCard {
+    pub station: Station,
+    /// The deputies who sit at the station.
+    pub deputies: Vec<Deputy>,
+    /// Those on duty right now; new cases reach them.
+    pub on_duty: Vec<Deputy>,
+    /// The categories a case may take.
+    pub categories: Vec<Category>,
+}

@@ -1,0 +1,240 @@
+//! `/stations`, their rosters and codes, and `/scan/{scene}`.
+
+use actix_web::{get, patch, post, put, web, HttpResponse};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::dto::{
+    NewStation, Roster, RosterQuery, RosterWrite, ScanCard, Station, StationCode, StationFilter,
+    StationPatch,
+};
+use super::{code, roster, service};
+use crate::auth::Caller;
+use crate::deputies::dto::Deputy;
+use crate::error::{ApiResult, Problem};
+use crate::extract::Json;
+use crate::pagination::{PageQuery, Paged};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list)
+        .service(create)
+        .service(get)
+        .service(update)
+        .service(deputies)
+        .service(get_roster)
+        .service(put_roster)
+        .service(station_code)
+        .service(station_code_png)
+        .service(scan);
+}
+
+/// Station cards, filtered. Anyone may read them.
+#[utoipa::path(
+    tag = "organisation",
+    params(StationFilter, PageQuery),
+    responses(
+        (status = 200, body = Paged<Station>),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/stations")]
+async fn list(
+    state: web::Data<AppState>,
+    filter: web::Query<StationFilter>,
+    page: web::Query<PageQuery>,
+) -> ApiResult<web::Json<Paged<Station>>> {
+    service::list(&state.db, &filter, page.page()?)
+        .await
+        .map(web::Json)
+}
+
+/// Creates a station in a region of the caller's county.
+#[utoipa::path(
+    tag = "organisation",
+    security(("bearer" = [])),
+    request_body = NewStation,
+    responses(
+        (status = 201, body = Station),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a county admin of that county", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field or unknown region", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/stations")]
+async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<NewStation>,
+) -> ApiResult<HttpResponse> {
+    let station = service::create(&state.db, &caller.actor, body.0).await?;
+    Ok(HttpResponse::Created().json(station))
+}
+
+/// A station's public card.
+#[utoipa::path(
+    tag = "organisation",
+    responses(
+        (status = 200, body = Station),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/stations/{id}")]
+async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> ApiResult<web::Json<Station>> {
+    service::find(&state.db, id.into_inner())
+        .await
+        .map(|s| web::Json(s.into()))
+}
+
+/// Changes a station's card: its county admins and its own station admins.
+#[utoipa::path(
+    tag = "organisation",
+    security(("bearer" = [])),
+    request_body = StationPatch,
+    responses(
+        (status = 200, body = Station),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/stations/{id}")]
+async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: Json<StationPatch>,
+) -> ApiResult<web::Json<Station>> {
+    service::update(&state.db, &caller.actor, id.into_inner(), body.0)
+        .await
+        .map(web::Json)
+}
+
+/// The public directory of the deputies who sit at a station.
+#[utoipa::path(
+    tag = "organisation",
+    responses(
+        (status = 200, body = Vec<Deputy>),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/stations/{id}/deputies")]
+async fn deputies(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<Vec<Deputy>>> {
+    let station = service::find(&state.db, id.into_inner()).await?;
+    crate::deputies::service::at(&state.db, station.id)
+        .await
+        .map(web::Json)
+}
+
+/// Duty shifts overlapping a window (default: the next seven days).
+#[utoipa::path(
+    tag = "stations",
+    params(RosterQuery),
+    responses(
+        (status = 200, body = Roster),
+        (status = 400, description = "A bad timestamp", body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`to` before `from`, or a window over 92 days", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/stations/{id}/roster")]
+async fn get_roster(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    query: web::Query<RosterQuery>,
+) -> ApiResult<web::Json<Roster>> {
+    roster::read(&state.db, id.into_inner(), &query)
+        .await
+        .map(web::Json)
+}
+
+/// Replaces the shifts of a period. Shifts lie in the period, end after they start, name
+/// deputies of the station, and never overlap another shift of the same deputy.
+#[utoipa::path(
+    tag = "stations",
+    security(("bearer" = [])),
+    request_body = RosterWrite,
+    responses(
+        (status = 200, description = "The period's roster as stored", body = Roster),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Each invalid shift, by index", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/stations/{id}/roster")]
+async fn put_roster(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: Json<RosterWrite>,
+) -> ApiResult<web::Json<Roster>> {
+    roster::replace(&state.db, &caller.actor, id.into_inner(), body.0)
+        .await
+        .map(web::Json)
+}
+
+/// The signed scene printed on the station's code, and where the image is.
+#[utoipa::path(
+    tag = "stations",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = StationCode),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/stations/{id}/code")]
+async fn station_code(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<StationCode>> {
+    code::describe(&state, &caller.actor, id.into_inner())
+        .await
+        .map(web::Json)
+}
+
+/// The printable code: WeChat's mini-program code (JPEG) when WeChat is configured, else a
+/// plain QR code (PNG) of the station's link.
+#[utoipa::path(
+    tag = "stations",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, content_type = "image/png", body = Vec<u8>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "WeChat is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/stations/{id}/code.png")]
+async fn station_code_png(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    let (bytes, content_type) = code::image(&state, &caller.actor, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().content_type(content_type).body(bytes))
+}
+
+/// What the mini-program calls after a scan: the station card, its deputies, who is on duty
+/// now and the categories. A forged or unknown scene answers 404.
+#[utoipa::path(
+    tag = "stations",
+    responses(
+        (status = 200, body = ScanCard),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/scan/{scene}")]
+async fn scan(
+    state: web::Data<AppState>,
+    scene: web::Path<String>,
+) -> ApiResult<web::Json<ScanCard>> {
+    code::scan(&state, &scene).await.map(web::Json)
+}

@@ -1,0 +1,242 @@
+//! Creating staff accounts, each tied to what it covers: a deputy account to its deputy, a
+//! station admin to its stations, a handler to its department.
+
+use std::collections::BTreeSet;
+
+use chrono::Utc;
+use liaison_domain::actor::{Actor, Role};
+use liaison_domain::phone::Phone;
+use liaison_domain::policy::{self, AccountScope};
+use liaison_domain::text::{bounded, Name};
+use liaison_domain::Invalid;
+use liaison_infra::entities::{
+    departments, deputies, deputy_stations, stations, user_stations, users,
+};
+use liaison_infra::password;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::{on_unique, ApiError, ApiResult};
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewUser {
+    /// `deputy`, `station_admin`, `handler` or `county_admin`.
+    pub role: String,
+    pub name: String,
+    /// The login: an 11-digit mobile number, unique.
+    pub phone: String,
+    /// 8–128 characters.
+    pub password: String,
+    /// For a `station_admin`: the stations it runs.
+    #[serde(default)]
+    pub station_ids: Vec<i64>,
+    /// For a `handler`: its department.
+    pub department_id: Option<i64>,
+    /// For a `deputy`: its deputy record (one account per deputy).
+    pub deputy_id: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct User {
+    pub id: i64,
+    #[schema(example = "station_admin")]
+    pub role: String,
+    pub name: String,
+    /// Masked: `138****5678`.
+    pub phone: String,
+    pub county_id: Option<i64>,
+    pub station_ids: Vec<i64>,
+    pub department_id: Option<i64>,
+    pub deputy_id: Option<i64>,
+}
+
+/// What the new account will be tied to, after checking that it exists.
+struct Tie {
+    county_id: i64,
+    station_ids: Vec<i64>,
+    department_id: Option<i64>,
+    deputy_id: Option<i64>,
+    /// Stations the tied deputy sits at (for the policy).
+    deputy_station_ids: Vec<i64>,
+}
+
+async fn tie(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    role: Role,
+    new: &NewUser,
+) -> ApiResult<Tie> {
+    let own_county = actor
+        .county_id
+        .ok_or_else(|| ApiError::forbidden("only admins create accounts"))?;
+    let mut tie = Tie {
+        county_id: own_county,
+        station_ids: Vec::new(),
+        department_id: None,
+        deputy_id: None,
+        deputy_station_ids: Vec::new(),
+    };
+    match role {
+        Role::Resident => {
+            return Err(ApiError::invalid_field(
+                "role",
+                "not_staff",
+                "residents sign in from the mini-program",
+            ));
+        }
+        Role::CountyAdmin => {}
+        Role::StationAdmin => {
+            let ids: BTreeSet<i64> = new.station_ids.iter().copied().collect();
+            if ids.is_empty() {
+                return Err(ApiError::invalid_field(
+                    "station_ids",
+                    "required",
+                    "a station admin runs at least one station",
+                ));
+            }
+            let found = stations::Entity::find()
+                .filter(stations::Column::Id.is_in(ids.iter().copied()))
+                .filter(stations::Column::CountyId.eq(own_county))
+                .all(db)
+                .await?;
+            if found.len() != ids.len() {
+                return Err(ApiError::invalid_field(
+                    "station_ids",
+                    "unknown",
+                    "some stations do not exist in your county",
+                ));
+            }
+            tie.station_ids = ids.into_iter().collect();
+        }
+        Role::Handler => {
+            let id = new.department_id.ok_or_else(|| {
+                ApiError::invalid_field(
+                    "department_id",
+                    "required",
+                    "a handler belongs to a department",
+                )
+            })?;
+            let here = departments::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .is_some_and(|d| d.county_id == own_county);
+            if !here {
+                return Err(ApiError::invalid_field(
+                    "department_id",
+                    "unknown",
+                    "no department of your county has this id",
+                ));
+            }
+            tie.department_id = Some(id);
+        }
+        Role::Deputy => {
+            let id = new.deputy_id.ok_or_else(|| {
+                ApiError::invalid_field(
+                    "deputy_id",
+                    "required",
+                    "a deputy account is tied to a deputy",
+                )
+            })?;
+            let here = deputies::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .is_some_and(|d| d.county_id == own_county);
+            if !here {
+                return Err(ApiError::invalid_field(
+                    "deputy_id",
+                    "unknown",
+                    "no deputy of your county has this id",
+                ));
+            }
+            tie.deputy_id = Some(id);
+            tie.deputy_station_ids = deputy_stations::Entity::find()
+                .filter(deputy_stations::Column::DeputyId.eq(id))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|link| link.station_id)
+                .collect();
+        }
+    }
+    Ok(tie)
+}
+
+pub async fn create(db: &impl TransactionTrait, actor: &Actor, new: NewUser) -> ApiResult<User> {
+    if !matches!(actor.role, Role::CountyAdmin | Role::StationAdmin) {
+        return Err(ApiError::forbidden("only admins create accounts"));
+    }
+    let fields = (
+        Role::parse(&new.role),
+        Name::parse(&new.name),
+        Phone::parse(&new.phone),
+        bounded("password", &new.password, 8, 128),
+    );
+    let (role, name, phone, password) = match fields {
+        (Ok(r), Ok(n), Ok(p), Ok(w)) => (r, n, p, w),
+        (r, n, p, w) => return Err(Invalid::merge([r.err(), n.err(), p.err(), w.err()]).into()),
+    };
+    let txn = db.begin().await?;
+    let tie = tie(&txn, actor, role, &new).await?;
+    let scope = match role {
+        Role::Deputy => AccountScope::Deputy {
+            deputy_station_ids: &tie.deputy_station_ids,
+        },
+        Role::StationAdmin => AccountScope::StationAdmin {
+            station_ids: &tie.station_ids,
+        },
+        Role::Handler => AccountScope::Handler,
+        Role::CountyAdmin | Role::Resident => AccountScope::CountyAdmin,
+    };
+    if !policy::may_create_account(actor, tie.county_id, &scope) {
+        return Err(ApiError::forbidden("you may not create this account"));
+    }
+    let hash = actix_web::web::block(move || password::hash(&password))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    let user = users::ActiveModel {
+        role: Set(role.as_str().to_owned()),
+        name: Set(name.into_inner()),
+        phone: Set(Some(phone.as_str().to_owned())),
+        password_hash: Set(Some(hash)),
+        county_id: Set(Some(tie.county_id)),
+        department_id: Set(tie.department_id),
+        deputy_id: Set(tie.deputy_id),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| {
+        on_unique(
+            e,
+            &[
+                ("phone", "phone", "user.phone_taken"),
+                ("deputy", "deputy_id", "user.deputy_has_account"),
+            ],
+        )
+    })?;
+    for station_id in &tie.station_ids {
+        user_stations::ActiveModel {
+            user_id: Set(user.id),
+            station_id: Set(*station_id),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    tracing::info!(user_id = user.id, role = %user.role, phone = %phone.masked(), "staff account created");
+    Ok(User {
+        id: user.id,
+        role: user.role,
+        name: user.name,
+        phone: phone.masked(),
+        county_id: user.county_id,
+        station_ids: tie.station_ids,
+        department_id: user.department_id,
+        deputy_id: user.deputy_id,
+    })
+}

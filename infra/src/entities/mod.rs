@@ -1,0 +1,13 @@
+//! sea-orm entities: one file per table, shaped like the schema and holding no behaviour.
+//! Rules live in `liaison-domain`; use-cases in `liaison-api`.
+
+pub mod categories;
+pub mod departments;
+pub mod deputies;
+pub mod deputy_stations;
+pub mod duty_shifts;
+pub mod refresh_tokens;
+pub mod regions;
+pub mod stations;
+pub mod user_stations;
+pub mod users;

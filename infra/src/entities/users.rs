@@ -1,0 +1,25 @@
+//! The `users` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub role: String,
+    pub name: String,
+    pub openid: Option<String>,
+    pub phone: Option<String>,
+    pub password_hash: Option<String>,
+    pub county_id: Option<i64>,
+    pub department_id: Option<i64>,
+    pub deputy_id: Option<i64>,
+    pub created_at: DateTimeUtc,
+    pub last_login_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
