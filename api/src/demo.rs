@@ -470,9 +470,10 @@ async fn insert_region(
 }
 
 /// One shift a day at every station, each taken by the station's deputies in turn. Days are
-/// counted from today in Beijing, not in UTC, so a demo seeded in the Beijing morning starts
-/// with today's shift. All stations share the same hours, so a deputy who sits at two stations
-/// is passed over at the second once the first has them that day.
+/// counted from today in Beijing, not in UTC: seeded in the small hours in Beijing, when UTC
+/// is still on the day before, the roster would otherwise start with a shift already over.
+/// All stations share the same hours, so a deputy who sits at two stations is passed over at
+/// the second once the first has them that day.
 fn roster(
     station_ids: &[i64],
     deputy_ids: &[i64],

@@ -18,7 +18,7 @@ use liaison_migrations::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
 use secrecy::ExposeSecret;
 use tracing_actix_web::TracingLogger;
-use utoipa_redoc::{Redoc, Servable};
+use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::tokens::TokenKeys;
 use crate::extract;
@@ -120,11 +120,14 @@ impl Application {
                     .configure(|cfg| extract::configure_builtin(cfg, json_limit)),
             )
             .split_for_parts();
-            app.service(Redoc::with_url("/docs", document.get_ref().clone()))
-                .default_service(web::to(fallback::unmatched))
-                .wrap(fallback::problem_responses())
-                .wrap(from_fn(metrics::record))
-                .wrap(TracingLogger::default())
+            // Swagger UI is vendored into the binary: /docs works without reaching any CDN.
+            app.service(
+                SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", document.get_ref().clone()),
+            )
+            .default_service(web::to(fallback::unmatched))
+            .wrap(fallback::problem_responses())
+            .wrap(from_fn(metrics::record))
+            .wrap(TracingLogger::default())
         })
         .listen(listener)?
         .shutdown_timeout(10);
@@ -150,3 +153,6 @@ impl Application {
         self.server.await
     }
 }
+
+/// The state as handlers and tests hold it.
+pub type SharedAppState = web::Data<AppState>;

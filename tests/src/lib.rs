@@ -1,1 +1,351 @@
+//! The end-to-end test harness: boots the real application on port 0 with a fresh database
+//! per test, and talks to it over HTTP.
+//!
+//! Every test runs on SQLite. When `LIAISON_TEST_DATABASE_URL` (a PostgreSQL URL whose user
+//! may create databases) and `LIAISON_TEST_REDIS_URL` are set, it also runs on a fresh
+//! PostgreSQL database and a fresh Redis key prefix. `LIAISON_TEST_REQUIRE_POSTGRES=1` makes a
+//! missing PostgreSQL a failure instead of a skip, so CI cannot pass without it.
 
+use std::path::PathBuf;
+
+use liaison_api::settings::Settings;
+use liaison_api::startup::{open_database, Application, SharedAppState};
+use reqwest::{Method, StatusCode};
+use sea_orm::{ConnectionTrait, Database};
+use secrecy::SecretString;
+use serde_json::{json, Value};
+use tempfile::TempDir;
+
+pub use liaison_api::demo::DEMO_PASSWORD;
+
+/// Runs each named `async fn(Backend)` as two tests, `sqlite` and `postgres`.
+#[macro_export]
+macro_rules! on_every_backend {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn sqlite() {
+                    super::$name($crate::Backend::Sqlite).await
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    if let Some(backend) = $crate::Backend::postgres() {
+                        super::$name(backend).await
+                    }
+                }
+            }
+        )+
+    };
+}
+
+#[derive(Debug, Clone)]
+pub enum Backend {
+    Sqlite,
+    Postgres {
+        database_url: String,
+        redis_url: String,
+    },
+}
+
+impl Backend {
+    /// PostgreSQL + Redis when configured; `None` (a skip) otherwise, unless required.
+    pub fn postgres() -> Option<Self> {
+        match (
+            std::env::var("LIAISON_TEST_DATABASE_URL"),
+            std::env::var("LIAISON_TEST_REDIS_URL"),
+        ) {
+            (Ok(database_url), Ok(redis_url)) => Some(Self::Postgres {
+                database_url,
+                redis_url,
+            }),
+            _ if std::env::var_os("LIAISON_TEST_REQUIRE_POSTGRES").is_some() => {
+                panic!("LIAISON_TEST_REQUIRE_POSTGRES is set but LIAISON_TEST_DATABASE_URL or LIAISON_TEST_REDIS_URL is not")
+            }
+            _ => {
+                eprintln!("postgres run skipped: LIAISON_TEST_DATABASE_URL and LIAISON_TEST_REDIS_URL are not set");
+                None
+            }
+        }
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub port: u16,
+    pub client: reqwest::Client,
+    pub state: SharedAppState,
+    pub settings: Settings,
+    _data_dir: TempDir,
+}
+
+/// Settings for a test: port 0, one worker, a fresh data directory, dev login on.
+pub async fn test_settings(backend: &Backend, data_dir: PathBuf) -> anyhow::Result<Settings> {
+    let mut settings = Settings::default();
+    settings.http.addr = "127.0.0.1:0".to_owned();
+    settings.http.workers = 1;
+    settings.data_dir = data_dir;
+    settings.auth.dev_login = true;
+    settings.database.max_connections = 5;
+    if let Backend::Postgres {
+        database_url,
+        redis_url,
+    } = backend
+    {
+        settings.database.url = Some(SecretString::from(
+            fresh_postgres_database(database_url).await?,
+        ));
+        settings.redis.url = Some(SecretString::from(redis_url.clone()));
+        settings.redis.key_prefix = format!("test:{}:", uuid::Uuid::new_v4().simple());
+    }
+    Ok(settings)
+}
+
+/// Creates an empty database next to the one `admin_url` names and answers its URL.
+async fn fresh_postgres_database(admin_url: &str) -> anyhow::Result<String> {
+    let name = format!("liaison_test_{}", uuid::Uuid::new_v4().simple());
+    let admin = Database::connect(admin_url).await?;
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await?;
+    admin.close().await?;
+    let mut url = url::Url::parse(admin_url)?;
+    url.set_path(&name);
+    Ok(url.to_string())
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// Boots the application after `customize` has had its say on the settings.
+pub async fn spawn_app_with(backend: Backend, customize: impl FnOnce(&mut Settings)) -> TestApp {
+    try_spawn(backend, customize)
+        .await
+        .unwrap_or_else(|e| panic!("the test app did not start: {e:#}"))
+}
+
+async fn try_spawn(
+    backend: Backend,
+    customize: impl FnOnce(&mut Settings),
+) -> anyhow::Result<TestApp> {
+    if std::env::var_os("TEST_LOG").is_some() {
+        liaison_api::telemetry::init(&Settings::default());
+    }
+    let data_dir = tempfile::tempdir()?;
+    let mut settings = test_settings(&backend, data_dir.path().to_path_buf()).await?;
+    customize(&mut settings);
+    let db = open_database(&settings).await?;
+    let application = Application::build_with(settings.clone(), db).await?;
+    let port = application.port();
+    let state = application.state();
+    tokio::spawn(application.run_until_stopped());
+    Ok(TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        port,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?,
+        state,
+        settings,
+        _data_dir: data_dir,
+    })
+}
+
+/// A response read whole: status, headers and body (JSON when it parses).
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+    pub bytes: Vec<u8>,
+}
+
+impl Reply {
+    /// The problem `code` of an error answer.
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or("")
+    }
+
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// The fields named in a 422's `errors`.
+    pub fn fields(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|errors| {
+                errors
+                    .iter()
+                    .filter_map(|e| e["field"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn id(&self) -> i64 {
+        self.body["id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("no id in {}", self.body))
+    }
+
+    /// Asserts the status, showing the body when it differs.
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Self {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected answer: {}",
+            self.body
+        );
+        if status >= 400 {
+            assert_eq!(
+                self.content_type(),
+                "application/problem+json",
+                "errors are problem+json: {}",
+                self.body
+            );
+        }
+        self
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub fn db(&self) -> &sea_orm::DatabaseConnection {
+        &self.state.db
+    }
+
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("request to {path} failed: {e}"));
+        read(response).await
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        self.request(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.request(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.request(Method::PATCH, path, token, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.request(Method::PUT, path, token, Some(body)).await
+    }
+
+    /// Seeds the demo county; tests use it as a realistic organisation to act on.
+    pub async fn seed_demo(&self) -> Demo {
+        let seed = liaison_api::demo::seed(self.db(), chrono::Utc::now())
+            .await
+            .unwrap_or_else(|e| panic!("demo seed failed: {e:#}"));
+        let phone = |role: &str| {
+            seed.accounts
+                .iter()
+                .find(|a| a.role == role)
+                .map(|a| a.phone.clone())
+                .unwrap_or_else(|| panic!("the demo has no {role}"))
+        };
+        Demo {
+            county_admin: phone("county_admin"),
+            station_admin: phone("station_admin"),
+            deputy: phone("deputy"),
+            handler: phone("handler"),
+            other_station_admin: seed
+                .accounts
+                .iter()
+                .filter(|a| a.role == "station_admin")
+                .nth(1)
+                .map(|a| a.phone.clone())
+                .unwrap_or_else(|| panic!("the demo has one station admin only")),
+        }
+    }
+
+    /// Logs a staff member in and answers the access token.
+    pub async fn login(&self, phone: &str) -> String {
+        let reply = self
+            .post(
+                "/api/v1/auth/password",
+                None,
+                json!({"phone": phone, "password": DEMO_PASSWORD}),
+            )
+            .await
+            .expect(200);
+        token_of(&reply)
+    }
+
+    /// Logs a resident in through dev login and answers the access token.
+    pub async fn resident(&self, openid: &str) -> String {
+        let reply = self
+            .post("/api/v1/auth/dev", None, json!({"openid": openid}))
+            .await
+            .expect(200);
+        token_of(&reply)
+    }
+
+    /// The caller's `/me`.
+    pub async fn me(&self, token: &str) -> Value {
+        self.get("/api/v1/me", Some(token)).await.expect(200).body
+    }
+}
+
+fn token_of(reply: &Reply) -> String {
+    reply.body["access_token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no access token in {}", reply.body))
+        .to_owned()
+}
+
+pub async fn read(response: reqwest::Response) -> Reply {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response
+        .bytes()
+        .await
+        .map(|b| b.to_vec())
+        .unwrap_or_default();
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    Reply {
+        status,
+        headers,
+        body,
+        bytes,
+    }
+}
+
+/// Phones of the demo's staff accounts.
+#[derive(Debug, Clone)]
+pub struct Demo {
+    pub county_admin: String,
+    pub station_admin: String,
+    pub other_station_admin: String,
+    pub deputy: String,
+    pub handler: String,
+}

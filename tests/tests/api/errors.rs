@@ -1,0 +1,122 @@
+//! Every error is problem+json: actix's own failures included, nothing internal leaked.
+
+use liaison_tests::{on_every_backend, spawn_app, spawn_app_with, Backend};
+use serde_json::json;
+
+on_every_backend!(unknown_routes_and_wrong_methods);
+
+async fn unknown_routes_and_wrong_methods(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let missing = app.get("/api/v1/nothing-here", None).await.expect(404);
+    assert_eq!(missing.code(), "route_not_found");
+    let wrong = app
+        .request(reqwest::Method::DELETE, "/api/v1/regions", None, None)
+        .await
+        .expect(405);
+    assert_eq!(wrong.code(), "method_not_allowed");
+    assert_eq!(wrong.headers["allow"], "GET, POST");
+    let wrong = app
+        .request(reqwest::Method::PUT, "/api/v1/regions/7", None, None)
+        .await
+        .expect(405);
+    assert_eq!(wrong.headers["allow"], "GET, PATCH");
+}
+
+#[tokio::test]
+async fn malformed_json_is_400() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let reply = app
+        .client
+        .post(app.url("/api/v1/auth/password"))
+        .header("content-type", "application/json")
+        .body("{\"phone\": ")
+        .send()
+        .await
+        .unwrap();
+    let reply = liaison_tests::read(reply).await.expect(400);
+    assert_eq!(reply.code(), "malformed_json");
+}
+
+#[tokio::test]
+async fn wrong_content_type_is_415() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let reply = app
+        .client
+        .post(app.url("/api/v1/auth/password"))
+        .header("content-type", "text/plain")
+        .body("phone=1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        liaison_tests::read(reply).await.expect(415).code(),
+        "unsupported_media_type"
+    );
+}
+
+#[tokio::test]
+async fn missing_and_mistyped_fields_are_named() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let missing = app
+        .post(
+            "/api/v1/auth/password",
+            None,
+            json!({"phone": "13800000001"}),
+        )
+        .await
+        .expect(422);
+    assert_eq!(missing.fields(), ["password"]);
+    let mistyped = app
+        .post(
+            "/api/v1/auth/password",
+            None,
+            json!({"phone": 13800000001u64, "password": "x"}),
+        )
+        .await
+        .expect(422);
+    assert_eq!(mistyped.fields(), ["phone"]);
+}
+
+#[tokio::test]
+async fn oversize_bodies_are_413() {
+    let app = spawn_app_with(Backend::Sqlite, |s| s.http.json_limit_bytes = 1024).await;
+    let big = "x".repeat(4096);
+    let reply = app
+        .post("/api/v1/auth/dev", None, json!({"openid": big}))
+        .await
+        .expect(413);
+    assert_eq!(reply.code(), "payload_too_large");
+}
+
+#[tokio::test]
+async fn bad_path_and_query_parameters_are_400() {
+    let app = spawn_app(Backend::Sqlite).await;
+    assert_eq!(
+        app.get("/api/v1/regions/abc", None)
+            .await
+            .expect(400)
+            .code(),
+        "invalid_path"
+    );
+    assert_eq!(
+        app.get("/api/v1/regions?parent_id=x", None)
+            .await
+            .expect(400)
+            .code(),
+        "invalid_query"
+    );
+    assert_eq!(
+        app.get("/api/v1/regions?limit=1000", None)
+            .await
+            .expect(422)
+            .fields(),
+        ["limit"]
+    );
+    assert_eq!(
+        app.get("/api/v1/regions?cursor=forged", None)
+            .await
+            .expect(422)
+            .fields(),
+        ["cursor"]
+    );
+}
