@@ -117,6 +117,16 @@ pub fn configure_builtin(cfg: &mut web::ServiceConfig, json_limit: usize) {
         }));
 }
 
+/// For PATCH bodies: tells an absent field (`None`, keep) from an explicit `null`
+/// (`Some(None)`, clear). Use with `#[serde(default, deserialize_with = "nullable")]`.
+pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    serde::Deserialize::deserialize(deserializer).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,14 +170,4 @@ mod tests {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(debug.contains("shifts[0].deputy_id"), "{debug}");
     }
-}
-
-/// For PATCH bodies: tells an absent field (`None`, keep) from an explicit `null`
-/// (`Some(None)`, clear). Use with `#[serde(default, deserialize_with = "nullable")]`.
-pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::Deserialize<'de>,
-{
-    serde::Deserialize::deserialize(deserializer).map(Some)
 }

@@ -10,6 +10,7 @@ pub mod deputies;
 pub mod error;
 pub mod extract;
 pub mod fallback;
+pub mod landing;
 pub mod metrics;
 pub mod openapi;
 pub mod ops;

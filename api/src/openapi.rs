@@ -6,7 +6,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 
-use crate::{auth, categories, departments, deputies, ops, regions, stations, users};
+use crate::{auth, categories, departments, deputies, landing, ops, regions, stations, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -62,6 +62,7 @@ where
                 .configure(users::routes::configure),
         )
         .configure(ops::configure)
+        .configure(landing::configure)
 }
 
 /// The document alone, as `liaison openapi` prints it and `openapi/openapi.json` holds it.

@@ -16,7 +16,7 @@ use super::dto::{NewRegion, Region, RegionFilter, RegionPatch};
 use crate::error::{on_unique, ApiError, ApiResult};
 use crate::pagination::{Page, Paged};
 
-const UNIQUE: &[(&str, &str, &'static str)] = &[
+const UNIQUE: &[(&str, &str, &str)] = &[
     ("code", "code", "region.code_taken"),
     ("name", "name", "region.name_taken"),
 ];

@@ -1,0 +1,154 @@
+//! The `liaison` command line, run as a user runs it: the real binary, a fresh data directory.
+
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+fn liaison(dir: &TempDir, env: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_liaison"));
+    command
+        .args(args)
+        .current_dir(dir.path())
+        .env("LIAISON_DATA_DIR", dir.path().join("data"))
+        .env("LIAISON_LOG__FILTER", "warn");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("the liaison binary runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+const PRODUCTION_SECRETS: [(&str, &str); 3] = [
+    ("LIAISON_PROFILE", "production"),
+    (
+        "LIAISON_AUTH__JWT_SECRET",
+        "a production secret that is long enough to use",
+    ),
+    (
+        "LIAISON_STATIONS__SCENE_SECRET",
+        "another production secret, also long enough",
+    ),
+];
+
+#[test]
+fn openapi_prints_the_committed_document() {
+    let dir = TempDir::new().unwrap();
+    let output = liaison(&dir, &[], &["openapi"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let committed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../openapi/openapi.json"
+    ))
+    .unwrap();
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), committed);
+}
+
+#[test]
+fn production_refuses_the_built_in_jwt_secret_in_one_line() {
+    let dir = TempDir::new().unwrap();
+    let output = liaison(&dir, &[("LIAISON_PROFILE", "production")], &["serve"]);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(message.contains("LIAISON_AUTH__JWT_SECRET"), "{message}");
+    assert_eq!(message.trim().lines().count(), 1, "{message}");
+}
+
+#[test]
+fn production_refuses_dev_login() {
+    let dir = TempDir::new().unwrap();
+    let mut env = PRODUCTION_SECRETS.to_vec();
+    env.push(("LIAISON_AUTH__DEV_LOGIN", "true"));
+    let output = liaison(&dir, &env, &["serve"]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("LIAISON_AUTH__DEV_LOGIN"),
+        "{}",
+        stderr(&output)
+    );
+    let demo = liaison(&dir, &PRODUCTION_SECRETS, &["serve", "--demo"]);
+    assert!(
+        !demo.status.success(),
+        "--demo turns dev login on, which production refuses"
+    );
+}
+
+#[test]
+fn a_wrong_database_url_fails_at_start_with_a_clear_message() {
+    let dir = TempDir::new().unwrap();
+    let output = liaison(
+        &dir,
+        &[("LIAISON_DATABASE__URL", "mysql://root:hunter2@localhost/x")],
+        &["migrate"],
+    );
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(message.contains("unsupported database URL"), "{message}");
+    assert!(
+        !message.contains("hunter2"),
+        "the password never shows: {message}"
+    );
+
+    let unreachable = liaison(
+        &dir,
+        &[(
+            "LIAISON_DATABASE__URL",
+            "postgres://liaison:hunter2@127.0.0.1:1/liaison",
+        )],
+        &["migrate"],
+    );
+    assert!(!unreachable.status.success());
+    let message = stderr(&unreachable);
+    assert!(message.contains("cannot open database"), "{message}");
+    assert!(!message.contains("hunter2"), "{message}");
+}
+
+#[test]
+fn migrate_creates_the_sqlite_database_under_the_data_dir() {
+    let dir = TempDir::new().unwrap();
+    let output = liaison(&dir, &[], &["migrate"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(dir.path().join("data/liaison.db").exists());
+}
+
+#[test]
+fn admin_create_bootstraps_a_county_once_per_phone() {
+    let dir = TempDir::new().unwrap();
+    let args = [
+        "admin",
+        "create",
+        "--phone",
+        "13811112222",
+        "--county",
+        "西平县",
+        "--code",
+        "XP",
+    ];
+    let env = [("LIAISON_ADMIN_PASSWORD", "a strong password")];
+    let first = liaison(&dir, &env, &args);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("new county"));
+
+    let again = liaison(&dir, &env, &args);
+    assert!(!again.status.success());
+    let message = stderr(&again);
+    assert!(message.contains("138****2222"), "{message}");
+    assert!(
+        !message.contains("13811112222"),
+        "the full phone never shows: {message}"
+    );
+}
+
+#[test]
+fn a_missing_config_file_is_named() {
+    let dir = TempDir::new().unwrap();
+    let output = liaison(&dir, &[], &["--config", "nowhere.toml", "migrate"]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("nowhere.toml"),
+        "{}",
+        stderr(&output)
+    );
+}
