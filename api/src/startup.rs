@@ -27,6 +27,7 @@ use crate::metrics::{self, Metrics};
 use crate::openapi;
 use crate::settings::Settings;
 use crate::state::AppState;
+use crate::telemetry;
 
 pub struct Application {
     server: Server,
@@ -127,6 +128,7 @@ impl Application {
             .default_service(web::to(fallback::unmatched))
             .wrap(fallback::problem_responses())
             .wrap(from_fn(metrics::record))
+            .wrap(from_fn(telemetry::echo_request_id))
             .wrap(TracingLogger::default())
         })
         .listen(listener)?

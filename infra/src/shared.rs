@@ -197,20 +197,21 @@ impl SharedState {
             Self::Memory(state) => {
                 let mut state = state.lock().await;
                 let now = Instant::now();
-                let entry = match state.live(key) {
-                    Some(entry) => entry,
-                    None => {
-                        state
-                            .entries
-                            .insert(key.to_owned(), ("0".to_owned(), Some(now + window)));
-                        state.live(key).ok_or(SharedStateError::Timeout(window))?
-                    }
-                };
-                let count = entry.0.parse::<u64>().unwrap_or(0) + 1;
-                entry.0 = count.to_string();
-                let left = entry
-                    .1
-                    .map_or(window, |at| at.saturating_duration_since(now));
+                if state.live(key).is_none() {
+                    state
+                        .entries
+                        .insert(key.to_owned(), ("0".to_owned(), Some(now + window)));
+                }
+                let (count, expires) = state
+                    .entries
+                    .get_mut(key)
+                    .map(|entry| {
+                        let count = entry.0.parse::<u64>().unwrap_or(0) + 1;
+                        entry.0 = count.to_string();
+                        (count, entry.1)
+                    })
+                    .unwrap_or((1, None));
+                let left = expires.map_or(window, |at| at.saturating_duration_since(now));
                 Ok((count, left))
             }
             Self::Redis { connection, prefix } => {

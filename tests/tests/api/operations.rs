@@ -10,9 +10,13 @@ on_every_backend!(
 async fn health_and_readiness_answer(backend: Backend) {
     let postgres = matches!(backend, Backend::Postgres { .. });
     let app = spawn_app(backend).await;
+    let health = app.get("/healthz", None).await.expect(200);
+    assert_eq!(health.body["status"], "ok");
+    let request_id = health.headers["x-request-id"].to_str().unwrap();
     assert_eq!(
-        app.get("/healthz", None).await.expect(200).body["status"],
-        "ok"
+        request_id.len(),
+        36,
+        "a UUID names each request: {request_id}"
     );
     let ready = app.get("/readyz", None).await.expect(200).body;
     assert_eq!(ready["database"], "ok");
