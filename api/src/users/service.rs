@@ -159,6 +159,7 @@ async fn tie(
                 .into_iter()
                 .map(|link| link.station_id)
                 .collect();
+            tie.deputy_station_ids.sort_unstable();
         }
     }
     Ok(tie)
@@ -235,7 +236,12 @@ pub async fn create(db: &impl TransactionTrait, actor: &Actor, new: NewUser) -> 
         name: user.name,
         phone: phone.masked(),
         county_id: user.county_id,
-        station_ids: tie.station_ids,
+        // The stations the account covers, as its `/me` reports them.
+        station_ids: if role == Role::Deputy {
+            tie.deputy_station_ids
+        } else {
+            tie.station_ids
+        },
         department_id: user.department_id,
         deputy_id: user.deputy_id,
     })
