@@ -7,8 +7,8 @@ use liaison_domain::actor::Actor;
 use liaison_domain::roster::{self, Period, Shift};
 use liaison_infra::entities::{deputies, deputy_stations, duty_shifts};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
 };
 
 use super::dto::{Roster, RosterQuery, RosterWrite, ShiftOut};
@@ -102,8 +102,14 @@ pub async fn replace(
         .into_iter()
         .map(|link| link.deputy_id)
         .collect();
+    // The same deputies' shifts that outlive this write: those at other stations, and this
+    // station's shifts that started before the period and so are kept.
     let elsewhere: Vec<Shift> = duty_shifts::Entity::find()
-        .filter(duty_shifts::Column::StationId.ne(station_id))
+        .filter(
+            Condition::any()
+                .add(duty_shifts::Column::StationId.ne(station_id))
+                .add(duty_shifts::Column::StartsAt.lt(period.from())),
+        )
         .filter(duty_shifts::Column::DeputyId.is_in(shifts.iter().map(|s| s.deputy_id)))
         .filter(duty_shifts::Column::StartsAt.lt(period.to()))
         .filter(duty_shifts::Column::EndsAt.gt(period.from()))

@@ -33,7 +33,9 @@ pub async fn list(
             .cond_where(
                 Condition::any()
                     .add(regions::Column::Id.eq(region_id))
-                    .add(regions::Column::ParentId.eq(region_id)),
+                    .add(regions::Column::ParentId.eq(region_id))
+                    // Below a county lie villages too, two levels down.
+                    .add(regions::Column::CountyId.eq(region_id)),
             )
             .to_owned();
         query = query.filter(stations::Column::RegionId.in_subquery(below));
