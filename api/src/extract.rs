@@ -154,7 +154,10 @@ mod tests {
     #[test]
     fn syntax_errors_are_400() {
         assert_eq!(problem("{\"name\":").0, StatusCode::BAD_REQUEST);
-        assert_eq!(problem("{} x").0, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            problem("{\"name\":\"a\",\"shifts\":[]} x").0,
+            StatusCode::BAD_REQUEST
+        );
     }
 
     #[test]

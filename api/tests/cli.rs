@@ -1,5 +1,8 @@
 //! The `liaison` command line, run as a user runs it: the real binary, a fresh data directory.
 
+// Tests fail loudly on what they did not expect; the workspace bans these outside tests only.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::process::{Command, Output};
 
 use tempfile::TempDir;

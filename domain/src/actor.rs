@@ -18,6 +18,11 @@ impl Role {
     pub fn is_staff(self) -> bool {
         self != Role::Resident
     }
+
+    /// Admins run the organisation: county admins their county, station admins their stations.
+    pub fn is_admin(self) -> bool {
+        matches!(self, Role::CountyAdmin | Role::StationAdmin)
+    }
 }
 
 /// The caller of a use-case, as the server re-reads it from the database on every request: a
@@ -49,6 +54,12 @@ impl Actor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_county_and_station_admins_are_admins() {
+        let admins: Vec<Role> = Role::ALL.iter().copied().filter(|r| r.is_admin()).collect();
+        assert_eq!(admins, [Role::StationAdmin, Role::CountyAdmin]);
+    }
 
     #[test]
     fn only_residents_are_not_staff() {

@@ -64,12 +64,13 @@ pub const MAX_SHIFTS: usize = 3 * Period::MAX_DAYS as usize;
 /// Checks the shifts that are to replace a station's roster over `period`:
 /// each lies in the period, ends after it starts and names a deputy of the station
 /// (`is_station_deputy`); no deputy holds two overlapping shifts, neither among these nor with
-/// `elsewhere` (the same deputies' shifts at other stations).
+/// `kept` (the same deputies' shifts this write leaves in place: at other stations, or at this
+/// one but starting before the period).
 pub fn check(
     period: Period,
     shifts: &[Shift],
     is_station_deputy: impl Fn(i64) -> bool,
-    elsewhere: &[Shift],
+    kept: &[Shift],
 ) -> Result<(), Invalid> {
     if shifts.len() > MAX_SHIFTS {
         return Err(Invalid::one(
@@ -104,12 +105,12 @@ pub fn check(
         let clash_here = shifts[..index]
             .iter()
             .any(|earlier| earlier.overlaps(shift));
-        let clash_elsewhere = elsewhere.iter().any(|other| other.overlaps(shift));
-        if clash_here || clash_elsewhere {
+        let clash_kept = kept.iter().any(|other| other.overlaps(shift));
+        if clash_here || clash_kept {
             let message = if clash_here {
                 "the deputy already holds an overlapping shift in this roster"
             } else {
-                "the deputy already holds an overlapping shift at another station"
+                "the deputy already holds an overlapping shift that this roster keeps"
             };
             errors.push(Invalid::one(
                 field("starts_at"),
@@ -164,8 +165,8 @@ mod tests {
 
     const HERE: [i64; 3] = [1, 2, 3];
 
-    fn check_here(shifts: &[Shift], elsewhere: &[Shift]) -> Vec<(String, &'static str)> {
-        codes(check(day(), shifts, |id| HERE.contains(&id), elsewhere))
+    fn check_here(shifts: &[Shift], kept: &[Shift]) -> Vec<(String, &'static str)> {
+        codes(check(day(), shifts, |id| HERE.contains(&id), kept))
     }
 
     #[test]

@@ -99,7 +99,7 @@ pub fn redact(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut parsed) if parsed.password().is_some() => {
             // Only fails for URLs that cannot have a password, which this one has.
-            let _ = parsed.set_password(Some("[redacted]"));
+            let _ = parsed.set_password(Some("REDACTED"));
             parsed.to_string()
         }
         _ => url.to_owned(),
@@ -114,7 +114,7 @@ mod tests {
     fn passwords_never_show() {
         let shown = redact("postgres://liaison:s3cret@db:5432/liaison");
         assert!(!shown.contains("s3cret"));
-        assert!(shown.contains("[redacted]"));
+        assert!(shown.contains("REDACTED"));
         assert_eq!(
             redact("sqlite://./data/liaison.db"),
             "sqlite://./data/liaison.db"

@@ -26,6 +26,15 @@ pub async fn wechat_login(state: &AppState, code: &str, ip: &str) -> ApiResult<T
     let wechat = state.wechat.as_ref().ok_or_else(|| {
         ApiError::not_found("login method: WeChat is not configured on this server")
     })?;
+    let code = code.trim();
+    // wx.login codes are short opaque strings; anything else cannot be one, so WeChat is spared.
+    if code.is_empty() || code.len() > 128 {
+        return Err(ApiError::invalid_field(
+            "code",
+            "invalid_code",
+            "code must be the string wx.login returned",
+        ));
+    }
     limit(
         state,
         &format!("login:ip:{ip}"),

@@ -167,7 +167,7 @@ pub async fn create(
     actor: &Actor,
     new: NewDeputy,
 ) -> ApiResult<Deputy> {
-    if !actor.role.is_staff() {
+    if !actor.role.is_admin() {
         return Err(ApiError::forbidden("only admins enter deputies"));
     }
     let name = Name::parse(&new.name);
@@ -220,7 +220,7 @@ pub async fn update(
     id: i64,
     patch: DeputyPatch,
 ) -> ApiResult<Deputy> {
-    if !actor.role.is_staff() {
+    if !actor.role.is_admin() {
         return Err(ApiError::forbidden("only admins change deputies"));
     }
     let name = patch.name.as_deref().map(Name::parse).transpose();

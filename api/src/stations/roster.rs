@@ -104,7 +104,7 @@ pub async fn replace(
         .collect();
     // The same deputies' shifts that outlive this write: those at other stations, and this
     // station's shifts that started before the period and so are kept.
-    let elsewhere: Vec<Shift> = duty_shifts::Entity::find()
+    let kept: Vec<Shift> = duty_shifts::Entity::find()
         .filter(
             Condition::any()
                 .add(duty_shifts::Column::StationId.ne(station_id))
@@ -118,7 +118,7 @@ pub async fn replace(
         .iter()
         .map(shift_of)
         .collect();
-    roster::check(period, &shifts, |id| members.contains(&id), &elsewhere)?;
+    roster::check(period, &shifts, |id| members.contains(&id), &kept)?;
 
     duty_shifts::Entity::delete_many()
         .filter(duty_shifts::Column::StationId.eq(station_id))

@@ -96,7 +96,7 @@ pub async fn create(
     actor: &Actor,
     new: NewStation,
 ) -> ApiResult<Station> {
-    if !actor.role.is_staff() {
+    if !actor.role.is_admin() {
         return Err(ApiError::forbidden("only county admins create stations"));
     }
     let fields = (
@@ -144,7 +144,7 @@ pub async fn update(
     id: i64,
     patch: StationPatch,
 ) -> ApiResult<Station> {
-    if !actor.role.is_staff() {
+    if !actor.role.is_admin() {
         return Err(ApiError::forbidden("only admins change stations"));
     }
     let fields = (

@@ -206,6 +206,7 @@ mod tests {
     }
 
     #[tokio::test]
+    #[tracing_test::traced_test]
     async fn wrong_secret_is_misconfigured_and_not_retried() {
         let server = answering(json!({"errcode": 40013, "errmsg": "invalid appid"}), 1).await;
         let client = test_client(&server.uri(), TIMEOUT);
@@ -217,6 +218,11 @@ mod tests {
             ),
             "{result:?}"
         );
+        // Operators learn of it from the error log, with the code WeChat gave.
+        assert!(logs_contain("ERROR"));
+        assert!(logs_contain("WeChat settings are wrong"));
+        assert!(logs_contain("errcode=40013"));
+        assert!(!logs_contain("s3cret-value"));
     }
 
     #[tokio::test]

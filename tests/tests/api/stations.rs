@@ -22,22 +22,6 @@ on_every_backend!(
 /// The 4 demo stations, by id order: 柏城 (station), 出山 (home), 专探 (studio), 杨庄 (point).
 const DEMO_STATIONS: usize = 4;
 
-/// Creates a second county, 遂平县, with its own county admin; answers (token, county id).
-pub async fn other_county_admin(app: &TestApp) -> (String, i64) {
-    let phone = "13900000099";
-    let created = liaison_api::admin::create_county_admin(
-        app.db(),
-        phone,
-        DEMO_PASSWORD,
-        "遂平县",
-        Some("SP"),
-        chrono::Utc::now(),
-    )
-    .await
-    .unwrap_or_else(|e| panic!("could not create another county: {e:#}"));
-    (app.login(phone).await, created.county_id)
-}
-
 async fn station(app: &TestApp, id: i64) -> Value {
     app.get(&format!("/api/v1/stations/{id}"), None)
         .await
@@ -96,7 +80,7 @@ async fn region_named(app: &TestApp, name: &str) -> i64 {
 async fn anyone_lists_stations_filtered_by_county_region_and_kind(backend: Backend) {
     let app = spawn_app(backend).await;
     app.seed_demo().await;
-    let (_, other_county) = other_county_admin(&app).await;
+    let other_county = crate::regions::other_county(&app).await.id;
 
     let all = app.get("/api/v1/stations", None).await.expect(200).body;
     assert_eq!(ids(&all["items"]), [1, 2, 3, 4]);
@@ -471,7 +455,10 @@ async fn writing_stations_needs_a_token(backend: Backend) {
 async fn a_county_admin_of_another_county_cannot_touch_this_one(backend: Backend) {
     let app = spawn_app(backend).await;
     app.seed_demo().await;
-    let (stranger, other_county) = other_county_admin(&app).await;
+    let crate::regions::OtherCounty {
+        token: stranger,
+        id: other_county,
+    } = crate::regions::other_county(&app).await;
     let before = station(&app, 1).await;
     let refused = app
         .patch(
@@ -559,7 +546,7 @@ async fn patching_null_clears_opening_hours_and_location(backend: Backend) {
 async fn a_station_cannot_move_to_a_region_of_another_county(backend: Backend) {
     let app = spawn_app(backend).await;
     let demo = app.seed_demo().await;
-    let (_, other_county) = other_county_admin(&app).await;
+    let other_county = crate::regions::other_county(&app).await.id;
     let token = app.login(&demo.station_admin).await;
     let before = station(&app, 1).await;
 

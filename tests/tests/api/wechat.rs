@@ -260,5 +260,12 @@ async fn a_wechat_login_without_a_code_is_422(backend: Backend) {
         .await
         .expect(422);
     assert_eq!(mistyped.fields(), ["code"]);
+    for blank in ["", "   "] {
+        let empty = app
+            .post("/api/v1/auth/wechat", None, json!({"code": blank}))
+            .await
+            .expect(422);
+        assert_eq!(empty.fields(), ["code"]);
+    }
     assert_eq!(residents(&app).await, 0);
 }
