@@ -1,7 +1,7 @@
 //! Station cards: the public list and card, the deputies of a station, and who may create and
 //! change stations (county admins of the county; station admins of their own stations only).
 
-use liaison_tests::{on_every_backend, spawn_app, Backend, TestApp, DEMO_PASSWORD};
+use liaison_tests::{on_every_backend, spawn_app, Backend, TestApp};
 use serde_json::{json, Value};
 
 on_every_backend!(
