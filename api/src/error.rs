@@ -244,3 +244,93 @@ pub fn on_unique(error: sea_orm::DbErr, fields: &[(&str, &str, &'static str)]) -
         ..ApiError::conflict(code, format!("{field} is already taken"))
     }
 }
+
+/// The error answers as the OpenAPI document lists them: one type per status, named in a
+/// path's `responses(...)` beside its success answer.
+// The types are never built; they exist to describe answers, so their field is never read.
+#[allow(dead_code)]
+pub mod responses {
+    use utoipa::IntoResponses;
+
+    use super::Problem;
+
+    #[derive(IntoResponses)]
+    #[response(
+        status = 400,
+        description = "Malformed request: bad JSON, path or query",
+        content_type = "application/problem+json"
+    )]
+    pub struct BadRequest(Problem);
+
+    #[derive(IntoResponses)]
+    #[response(
+        status = 401,
+        description = "No valid access token",
+        content_type = "application/problem+json"
+    )]
+    pub struct Unauthorized(Problem);
+
+    #[derive(IntoResponses)]
+    #[response(
+        status = 403,
+        description = "Authenticated, but this role or scope may not do this",
+        content_type = "application/problem+json"
+    )]
+    pub struct Forbidden(Problem);
+
+    #[derive(IntoResponses)]
+    #[response(
+        status = 404,
+        description = "Absent, or not visible to the caller",
+        content_type = "application/problem+json"
+    )]
+    pub struct NotFound(Problem);
+
+    #[derive(IntoResponses)]
+    #[response(
+        status = 409,
+        description = "Conflicts with what exists: `errors` names the field",
+        content_type = "application/problem+json"
+    )]
+    pub struct Conflict(Problem);
+
+    #[derive(IntoResponses)]
+    #[response(
+        status = 413,
+        description = "The body is larger than accepted",
+        content_type = "application/problem+json"
+    )]
+    pub struct TooLarge(Problem);
+
+    #[derive(IntoResponses)]
+    #[response(
+        status = 415,
+        description = "The body is not application/json",
+        content_type = "application/problem+json"
+    )]
+    pub struct UnsupportedMediaType(Problem);
+
+    #[derive(IntoResponses)]
+    #[response(
+        status = 422,
+        description = "Invalid fields: `errors` names each",
+        content_type = "application/problem+json"
+    )]
+    pub struct Unprocessable(Problem);
+
+    #[derive(IntoResponses)]
+    #[response(
+        status = 429,
+        description = "Too many attempts; see Retry-After",
+        content_type = "application/problem+json"
+    )]
+    pub struct TooManyRequests(Problem);
+
+    #[derive(IntoResponses)]
+    #[response(
+        status = 503,
+        description = "A dependency is unavailable; see Retry-After",
+        content_type = "application/problem+json"
+    )]
+    pub struct Unavailable(Problem);
+}

@@ -5,7 +5,8 @@
 use actix_web::{get, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::error::{ApiResult, Problem};
+use crate::error::responses::{BadRequest, NotFound};
+use crate::error::ApiResult;
 use crate::state::AppState;
 use crate::stations::code::scan;
 use crate::stations::dto::ScanCard;
@@ -19,7 +20,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tag = "stations",
     responses(
         (status = 200, description = "An HTML page", content_type = "text/html", body = String),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        BadRequest, NotFound,
     )
 )]
 #[get("/s/{scene}")]

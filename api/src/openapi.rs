@@ -6,6 +6,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 
+use crate::error::{Problem, ProblemField};
 use crate::{auth, categories, departments, deputies, landing, ops, regions, stations, users};
 
 #[derive(OpenApi)]
@@ -18,6 +19,7 @@ use crate::{auth, categories, departments, deputies, landing, ops, regions, stat
             application/problem+json with a stable `code`."
     ),
     modifiers(&BearerAuth),
+    components(schemas(Problem, ProblemField)),
     tags(
         (name = "auth", description = "Logins, tokens, the caller"),
         (name = "organisation", description = "Regions, stations, deputies, departments, categories, staff accounts"),

@@ -6,7 +6,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::caller::Caller;
 use super::dto::{DevLogin, Me, PasswordLogin, RefreshRequest, TokenPair, WechatLogin};
 use super::service;
-use crate::error::{ApiResult, Problem};
+use crate::error::responses::{
+    BadRequest, Forbidden, NotFound, TooLarge, TooManyRequests, Unauthorized, Unavailable,
+    Unprocessable, UnsupportedMediaType,
+};
+use crate::error::ApiResult;
 use crate::extract::Json;
 use crate::state::AppState;
 
@@ -31,11 +35,7 @@ fn client_ip(req: &HttpRequest) -> String {
     request_body = WechatLogin,
     responses(
         (status = 200, description = "Logged in; the resident is created on first login", body = TokenPair),
-        (status = 401, description = "The code is invalid or used", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "WeChat flags the user as high-risk", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "WeChat is not configured on this server", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many logins", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "WeChat is unavailable or misconfigured", body = Problem, content_type = "application/problem+json"),
+        BadRequest, Unauthorized, Forbidden, NotFound, TooLarge, UnsupportedMediaType, TooManyRequests, Unavailable,
     )
 )]
 #[post("/auth/wechat")]
@@ -55,9 +55,7 @@ async fn wechat_login(
     request_body = PasswordLogin,
     responses(
         (status = 200, description = "Logged in", body = TokenPair),
-        (status = 401, description = "Phone or password is wrong", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The phone is not a mobile number", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        BadRequest, Unauthorized, TooLarge, UnsupportedMediaType, Unprocessable, TooManyRequests,
     )
 )]
 #[post("/auth/password")]
@@ -78,8 +76,7 @@ async fn password_login(
     request_body = DevLogin,
     responses(
         (status = 200, description = "Logged in as the resident with this openid", body = TokenPair),
-        (status = 404, description = "Dev login is not enabled on this server", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The openid is empty or too long", body = Problem, content_type = "application/problem+json"),
+        BadRequest, NotFound, TooLarge, UnsupportedMediaType, Unprocessable,
     )
 )]
 #[post("/auth/dev")]
@@ -98,7 +95,7 @@ async fn dev_login(
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "A new pair", body = TokenPair),
-        (status = 401, description = "Unknown, expired, reused or revoked refresh token", body = Problem, content_type = "application/problem+json"),
+        BadRequest, Unauthorized, TooLarge, UnsupportedMediaType,
     )
 )]
 #[post("/auth/refresh")]
@@ -117,7 +114,7 @@ async fn refresh(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Logged out"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        Unauthorized,
     )
 )]
 #[post("/auth/logout")]
@@ -132,7 +129,7 @@ async fn logout(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpRes
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller", body = Me),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        Unauthorized,
     )
 )]
 #[get("/me")]

@@ -5,7 +5,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::service::{self, Department, DepartmentFilter, NewDepartment};
 use crate::auth::Caller;
-use crate::error::{ApiResult, Problem};
+use crate::error::responses::{
+    BadRequest, Conflict, Forbidden, TooLarge, Unauthorized, Unprocessable, UnsupportedMediaType,
+};
+use crate::error::ApiResult;
 use crate::extract::Json;
 use crate::pagination::{PageQuery, Paged};
 use crate::state::AppState;
@@ -20,7 +23,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     params(DepartmentFilter, PageQuery),
     responses(
         (status = 200, body = Paged<Department>),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        BadRequest, Unprocessable,
     )
 )]
 #[get("/departments")]
@@ -41,10 +44,7 @@ async fn list(
     request_body = NewDepartment,
     responses(
         (status = 201, body = Department),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a county admin", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Name taken in the county", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        BadRequest, Unauthorized, Forbidden, Conflict, TooLarge, UnsupportedMediaType, Unprocessable,
     )
 )]
 #[post("/departments")]

@@ -6,7 +6,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::dto::{Deputy, DeputyFilter, DeputyPatch, NewDeputy};
 use super::service;
 use crate::auth::Caller;
-use crate::error::{ApiResult, Problem};
+use crate::error::responses::{
+    BadRequest, Forbidden, NotFound, TooLarge, Unauthorized, Unprocessable, UnsupportedMediaType,
+};
+use crate::error::ApiResult;
 use crate::extract::Json;
 use crate::pagination::{PageQuery, Paged};
 use crate::state::AppState;
@@ -24,7 +27,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     params(DeputyFilter, PageQuery),
     responses(
         (status = 200, body = Paged<Deputy>),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        BadRequest, Unprocessable,
     )
 )]
 #[get("/deputies")]
@@ -46,9 +49,7 @@ async fn list(
     request_body = NewDeputy,
     responses(
         (status = 201, body = Deputy),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid field or unknown station", body = Problem, content_type = "application/problem+json"),
+        BadRequest, Unauthorized, Forbidden, TooLarge, UnsupportedMediaType, Unprocessable,
     )
 )]
 #[post("/deputies")]
@@ -66,7 +67,7 @@ async fn create(
     tag = "organisation",
     responses(
         (status = 200, body = Deputy),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        BadRequest, NotFound,
     )
 )]
 #[get("/deputies/{id}")]
@@ -83,10 +84,7 @@ async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> ApiResult<web::J
     request_body = DeputyPatch,
     responses(
         (status = 200, body = Deputy),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        BadRequest, Unauthorized, Forbidden, NotFound, TooLarge, UnsupportedMediaType, Unprocessable,
     )
 )]
 #[patch("/deputies/{id}")]

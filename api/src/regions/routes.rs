@@ -6,7 +6,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::dto::{NewRegion, Region, RegionFilter, RegionPatch};
 use super::service;
 use crate::auth::Caller;
-use crate::error::{ApiResult, Problem};
+use crate::error::responses::{
+    BadRequest, Conflict, Forbidden, NotFound, TooLarge, Unauthorized, Unprocessable,
+    UnsupportedMediaType,
+};
+use crate::error::ApiResult;
 use crate::extract::Json;
 use crate::pagination::{PageQuery, Paged};
 use crate::state::AppState;
@@ -24,7 +28,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     params(RegionFilter, PageQuery),
     responses(
         (status = 200, body = Paged<Region>),
-        (status = 422, description = "Unknown level, bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+        BadRequest, Unprocessable,
     )
 )]
 #[get("/regions")]
@@ -45,10 +49,7 @@ async fn list(
     request_body = NewRegion,
     responses(
         (status = 201, body = Region),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a county admin of that county", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Code or name (under the same parent) taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid field, unknown parent, parent of the wrong level", body = Problem, content_type = "application/problem+json"),
+        BadRequest, Unauthorized, Forbidden, Conflict, TooLarge, UnsupportedMediaType, Unprocessable,
     )
 )]
 #[post("/regions")]
@@ -66,7 +67,7 @@ async fn create(
     tag = "organisation",
     responses(
         (status = 200, body = Region),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        BadRequest, NotFound,
     )
 )]
 #[get("/regions/{id}")]
@@ -83,11 +84,7 @@ async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> ApiResult<web::J
     request_body = RegionPatch,
     responses(
         (status = 200, body = Region),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooLarge, UnsupportedMediaType, Unprocessable,
     )
 )]
 #[patch("/regions/{id}")]

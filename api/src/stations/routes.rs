@@ -10,7 +10,11 @@ use super::dto::{
 use super::{code, roster, service};
 use crate::auth::Caller;
 use crate::deputies::dto::Deputy;
-use crate::error::{ApiResult, Problem};
+use crate::error::responses::{
+    BadRequest, Forbidden, NotFound, TooLarge, TooManyRequests, Unauthorized, Unavailable,
+    Unprocessable, UnsupportedMediaType,
+};
+use crate::error::ApiResult;
 use crate::extract::Json;
 use crate::pagination::{PageQuery, Paged};
 use crate::state::AppState;
@@ -34,7 +38,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     params(StationFilter, PageQuery),
     responses(
         (status = 200, body = Paged<Station>),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        BadRequest, Unprocessable,
     )
 )]
 #[get("/stations")]
@@ -55,9 +59,7 @@ async fn list(
     request_body = NewStation,
     responses(
         (status = 201, body = Station),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a county admin of that county", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid field or unknown region", body = Problem, content_type = "application/problem+json"),
+        BadRequest, Unauthorized, Forbidden, TooLarge, UnsupportedMediaType, Unprocessable,
     )
 )]
 #[post("/stations")]
@@ -75,7 +77,7 @@ async fn create(
     tag = "organisation",
     responses(
         (status = 200, body = Station),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        BadRequest, NotFound,
     )
 )]
 #[get("/stations/{id}")]
@@ -92,10 +94,7 @@ async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> ApiResult<web::J
     request_body = StationPatch,
     responses(
         (status = 200, body = Station),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        BadRequest, Unauthorized, Forbidden, NotFound, TooLarge, UnsupportedMediaType, Unprocessable,
     )
 )]
 #[patch("/stations/{id}")]
@@ -115,7 +114,7 @@ async fn update(
     tag = "organisation",
     responses(
         (status = 200, body = Vec<Deputy>),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        BadRequest, NotFound,
     )
 )]
 #[get("/stations/{id}/deputies")]
@@ -135,9 +134,7 @@ async fn deputies(
     params(RosterQuery),
     responses(
         (status = 200, body = Roster),
-        (status = 400, description = "A bad timestamp", body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`to` before `from`, or a window over 92 days", body = Problem, content_type = "application/problem+json"),
+        BadRequest, NotFound, Unprocessable,
     )
 )]
 #[get("/stations/{id}/roster")]
@@ -159,10 +156,7 @@ async fn get_roster(
     request_body = RosterWrite,
     responses(
         (status = 200, description = "The period's roster as stored", body = Roster),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Each invalid shift, by index", body = Problem, content_type = "application/problem+json"),
+        BadRequest, Unauthorized, Forbidden, NotFound, TooLarge, UnsupportedMediaType, Unprocessable,
     )
 )]
 #[put("/stations/{id}/roster")]
@@ -183,9 +177,7 @@ async fn put_roster(
     security(("bearer" = [])),
     responses(
         (status = 200, body = StationCode),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        BadRequest, Unauthorized, Forbidden, NotFound,
     )
 )]
 #[get("/stations/{id}/code")]
@@ -206,10 +198,7 @@ async fn station_code(
     security(("bearer" = [])),
     responses(
         (status = 200, content_type = "image/png", body = Vec<u8>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "WeChat is unavailable", body = Problem, content_type = "application/problem+json"),
+        BadRequest, Unauthorized, Forbidden, NotFound, TooManyRequests, Unavailable,
     )
 )]
 #[get("/stations/{id}/code.png")]
@@ -228,7 +217,7 @@ async fn station_code_png(
     tag = "stations",
     responses(
         (status = 200, body = ScanCard),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        BadRequest, NotFound,
     )
 )]
 #[get("/scan/{scene}")]

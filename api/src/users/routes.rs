@@ -5,7 +5,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::service::{self, NewUser, User};
 use crate::auth::Caller;
-use crate::error::{ApiResult, Problem};
+use crate::error::responses::{
+    BadRequest, Conflict, Forbidden, TooLarge, Unauthorized, Unprocessable, UnsupportedMediaType,
+};
+use crate::error::ApiResult;
 use crate::extract::Json;
 use crate::state::AppState;
 
@@ -22,10 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     request_body = NewUser,
     responses(
         (status = 201, body = User),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Phone taken, or the deputy already has an account", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid field, unknown station, department or deputy", body = Problem, content_type = "application/problem+json"),
+        BadRequest, Unauthorized, Forbidden, Conflict, TooLarge, UnsupportedMediaType, Unprocessable,
     )
 )]
 #[post("/users")]
