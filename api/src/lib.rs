@@ -1,7 +1,9 @@
 //! The `liaison` application: HTTP surface, use-cases and the command line.
 
 pub mod admin;
+pub mod attachments;
 pub mod auth;
+pub mod cases;
 pub mod categories;
 pub mod cli;
 pub mod demo;

@@ -7,7 +7,9 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 
 use crate::error::{Problem, ProblemField};
-use crate::{auth, categories, departments, deputies, landing, ops, regions, stations, users};
+use crate::{
+    attachments, auth, categories, departments, deputies, landing, ops, regions, stations, users,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -61,7 +63,8 @@ where
                 .configure(deputies::routes::configure)
                 .configure(departments::routes::configure)
                 .configure(categories::routes::configure)
-                .configure(users::routes::configure),
+                .configure(users::routes::configure)
+                .configure(attachments::routes::configure),
         )
         .configure(ops::configure)
         .configure(landing::configure)

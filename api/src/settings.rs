@@ -31,7 +31,38 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub stations: StationSettings,
     pub wechat: WechatSettings,
+    pub cases: CaseSettings,
+    pub moderation: ModerationSettings,
     pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct CaseSettings {
+    /// Unsatisfied rounds after which a case goes to the county admins.
+    pub reopen_limit: u32,
+    /// Days a resolved case waits for its rating before it closes unrated.
+    pub close_unrated_after_days: i64,
+}
+
+impl Default for CaseSettings {
+    fn default() -> Self {
+        Self {
+            reopen_limit: 2,
+            close_unrated_after_days: 7,
+        }
+    }
+}
+
+/// The local word list: used alone without WeChat, and as the fallback when WeChat's
+/// `msg_sec_check` is unavailable.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ModerationSettings {
+    /// Text containing one of these is refused (422 `case.content_rejected`).
+    pub risky_words: Vec<String>,
+    /// Text containing one of these is stored, flagged for a station admin to look at.
+    pub review_words: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -124,6 +155,8 @@ impl Default for Settings {
             auth: AuthSettings::default(),
             stations: StationSettings::default(),
             wechat: WechatSettings::default(),
+            cases: CaseSettings::default(),
+            moderation: ModerationSettings::default(),
             log: LogSettings::default(),
         }
     }

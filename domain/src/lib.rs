@@ -4,6 +4,7 @@
 //! it holds once parsing succeeded is valid by construction.
 
 pub mod actor;
+pub mod case;
 pub mod category;
 pub mod deputy;
 pub mod error;

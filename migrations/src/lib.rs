@@ -6,6 +6,8 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_create_organisation;
 mod m20261123_000002_create_users;
 mod m20261123_000003_create_duty_shifts;
+mod m20261123_000004_create_cases;
+mod m20261123_000005_create_attachments;
 
 pub struct Migrator;
 
@@ -16,6 +18,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_create_organisation::Migration),
             Box::new(m20261123_000002_create_users::Migration),
             Box::new(m20261123_000003_create_duty_shifts::Migration),
+            Box::new(m20261123_000004_create_cases::Migration),
+            Box::new(m20261123_000005_create_attachments::Migration),
         ]
     }
 }

@@ -1,11 +1,16 @@
 //! sea-orm entities: one file per table, shaped like the schema and holding no behaviour.
 //! Rules live in `liaison-domain`; use-cases in `liaison-api`.
 
+pub mod attachments;
+pub mod case_counters;
+pub mod case_events;
+pub mod cases;
 pub mod categories;
 pub mod departments;
 pub mod deputies;
 pub mod deputy_stations;
 pub mod duty_shifts;
+pub mod idempotency_keys;
 pub mod refresh_tokens;
 pub mod regions;
 pub mod stations;

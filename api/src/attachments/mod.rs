@@ -1,0 +1,3 @@
+//! Photos attached to cases.
+
+pub mod routes;

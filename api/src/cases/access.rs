@@ -1,0 +1,33 @@
+//! Finding a case the caller may see: anything else is simply not found.
+
+use liaison_domain::actor::Actor;
+use liaison_domain::case::access::{can_see, Scope};
+use liaison_infra::entities::cases;
+use sea_orm::{ConnectionTrait, EntityTrait};
+
+use crate::error::{ApiError, ApiResult};
+
+pub fn scope_of(case: &cases::Model) -> Scope {
+    Scope {
+        station_id: case.station_id,
+        county_id: case.county_id,
+        resident_id: case.resident_id,
+        assignee_id: case.assignee_id,
+        department_id: case.department_id,
+    }
+}
+
+/// The case, if it exists and the actor may see it; 404 otherwise, never 403, so that a
+/// hidden case cannot be told from an absent one.
+pub async fn find_visible(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    case_id: i64,
+) -> ApiResult<cases::Model> {
+    let case = cases::Entity::find_by_id(case_id)
+        .one(db)
+        .await?
+        .filter(|case| can_see(actor, &scope_of(case)))
+        .ok_or_else(|| ApiError::not_found("case"))?;
+    Ok(case)
+}

@@ -1,0 +1,1 @@
+//! Screening what residents write: placeholder replaced by the moderation module.

@@ -1,0 +1,482 @@
+//! The case state machine: `apply(case, command, by, now, rules)` answers the next state and
+//! the events to record, or why not. It does no IO; the API loads, asks, and stores.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::access::{can_see, Scope};
+use super::text;
+use super::{CaseStatus, EventKind, Rating};
+use crate::actor::{Actor, Role};
+use crate::Invalid;
+
+use CaseStatus::*;
+
+/// The part of a case its life changes, plus what decisions depend on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Case {
+    pub status: CaseStatus,
+    pub scope: Scope,
+    pub reopen_count: u32,
+    pub escalated: bool,
+    pub resolve_by: DateTime<Utc>,
+    /// How long the category gives to resolve: a reopened case gets as long again.
+    pub resolve_within: Duration,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Accept,
+    Decline {
+        reason: String,
+    },
+    Reply {
+        content: String,
+    },
+    Assign {
+        department_id: i64,
+        resolve_by: Option<DateTime<Utc>>,
+        note: Option<String>,
+    },
+    Handle {
+        content: String,
+    },
+    Urge {
+        note: String,
+    },
+    /// The station's queue moves the case to another deputy of the station (checked by the
+    /// caller: the roster is not the machine's to read).
+    Reassign {
+        deputy_id: i64,
+    },
+    Note {
+        content: String,
+    },
+    Resolve {
+        summary: String,
+    },
+    Rate {
+        rating: Rating,
+        comment: Option<String>,
+    },
+    /// Closes a resolved case nobody rated in time: closed without a rating, never a made-up one.
+    AutoClose,
+}
+
+impl Command {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Accept => "accept",
+            Command::Decline { .. } => "decline",
+            Command::Reply { .. } => "reply",
+            Command::Assign { .. } => "assign",
+            Command::Handle { .. } => "handle",
+            Command::Urge { .. } => "urge",
+            Command::Reassign { .. } => "reassign",
+            Command::Note { .. } => "note",
+            Command::Resolve { .. } => "resolve",
+            Command::Rate { .. } => "rate",
+            Command::AutoClose => "auto_close",
+        }
+    }
+}
+
+/// Who issues a command: a person, or the server's own housekeeping.
+#[derive(Debug, Clone, Copy)]
+pub enum By<'a> {
+    Person(&'a Actor),
+    System,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    /// Unsatisfied rounds after which a case goes to the county admins.
+    pub reopen_limit: u32,
+    pub close_unrated_after: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub kind: EventKind,
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    pub case: Case,
+    pub events: Vec<Event>,
+    /// Set by `rate`: what the resident said.
+    pub rating: Option<(Rating, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CaseError {
+    /// This role, or this person, may not issue this command on this case.
+    #[error("not allowed")]
+    Forbidden,
+    /// The command is not one the case's state allows.
+    #[error("a {status} case cannot be asked to {command}")]
+    InvalidTransition {
+        status: CaseStatus,
+        command: &'static str,
+    },
+    #[error("{0}")]
+    Invalid(Invalid),
+}
+
+impl From<Invalid> for CaseError {
+    fn from(invalid: Invalid) -> Self {
+        CaseError::Invalid(invalid)
+    }
+}
+
+/// The deputy a command acts through: the case's assignee, or any deputy of the station while
+/// the case waits unassigned in the station queue.
+fn acts_as_deputy(actor: &Actor, case: &Case) -> bool {
+    actor.role == Role::Deputy
+        && actor.deputy_id.is_some()
+        && (case.scope.assignee_id.is_none() || case.scope.assignee_id == actor.deputy_id)
+}
+
+/// Whether the role may issue the command at all on this case (scope included).
+fn may(actor: &Actor, case: &Case, command: &Command) -> bool {
+    if !can_see(actor, &case.scope) {
+        return false;
+    }
+    let role = actor.role;
+    let admin = role == Role::StationAdmin;
+    match command {
+        Command::Accept | Command::Decline { .. } | Command::Resolve { .. } => {
+            admin || acts_as_deputy(actor, case)
+        }
+        Command::Reply { .. } => admin || role == Role::Handler || acts_as_deputy(actor, case),
+        Command::Assign { .. } => admin || role == Role::CountyAdmin || acts_as_deputy(actor, case),
+        Command::Handle { .. } => role == Role::Handler,
+        Command::Urge { .. } | Command::Reassign { .. } => role.is_admin(),
+        Command::Note { .. } => role.is_staff(),
+        Command::Rate { .. } => role == Role::Resident,
+        Command::AutoClose => false,
+    }
+}
+
+/// The states a command may be issued in.
+fn valid_in(command: &Command, status: CaseStatus) -> bool {
+    match command {
+        Command::Accept => status == Submitted,
+        Command::Decline { .. } => matches!(status, Submitted | Accepted),
+        Command::Reply { .. }
+        | Command::Assign { .. }
+        | Command::Urge { .. }
+        | Command::Reassign { .. } => status.is_in_progress(),
+        Command::Handle { .. } => status == Assigned,
+        Command::Note { .. } => true,
+        Command::Resolve { .. } => matches!(status, Accepted | Assigned | Handled),
+        Command::Rate { .. } | Command::AutoClose => status == Resolved,
+    }
+}
+
+pub fn apply(
+    case: &Case,
+    command: &Command,
+    by: By<'_>,
+    now: DateTime<Utc>,
+    rules: &Rules,
+) -> Result<Transition, CaseError> {
+    let allowed = match by {
+        By::Person(actor) => may(actor, case, command),
+        By::System => matches!(command, Command::AutoClose),
+    };
+    if !allowed {
+        return Err(CaseError::Forbidden);
+    }
+    let not_now = || CaseError::InvalidTransition {
+        status: case.status,
+        command: command.name(),
+    };
+    if !valid_in(command, case.status) {
+        return Err(not_now());
+    }
+    let mut next = case.clone();
+    let mut events = Vec::new();
+    let mut rating = None;
+    let mut record = |kind: EventKind, text: Option<String>| events.push(Event { kind, text });
+    // Accepting, declining, replying and handing on all count as the first answer.
+    let answer = |next: &mut Case| {
+        next.first_response_at.get_or_insert(now);
+    };
+
+    match command {
+        Command::Accept => {
+            next.status = Accepted;
+            if let By::Person(actor) = by {
+                if actor.role == Role::Deputy {
+                    next.scope.assignee_id = actor.deputy_id;
+                }
+            }
+            answer(&mut next);
+            record(EventKind::Accepted, None);
+        }
+        Command::Decline { reason } => {
+            let reason = text::content("reason", reason)?;
+            next.status = Declined;
+            next.closed_at = Some(now);
+            answer(&mut next);
+            record(EventKind::Declined, Some(reason));
+        }
+        Command::Reply { content } => {
+            let content = text::content("content", content)?;
+            answer(&mut next);
+            record(EventKind::Replied, Some(content));
+        }
+        Command::Assign {
+            department_id,
+            resolve_by,
+            note,
+        } => {
+            let note = note
+                .as_deref()
+                .map(|n| text::content("note", n))
+                .transpose()?;
+            if let Some(deadline) = resolve_by {
+                if *deadline <= now {
+                    return Err(Invalid::one(
+                        "resolve_by",
+                        "in_past",
+                        "resolve_by must be in the future",
+                    )
+                    .into());
+                }
+                next.resolve_by = *deadline;
+            }
+            next.status = Assigned;
+            next.scope.department_id = Some(*department_id);
+            answer(&mut next);
+            record(EventKind::Assigned, note);
+        }
+        Command::Handle { content } => {
+            let content = text::content("content", content)?;
+            next.status = Handled;
+            record(EventKind::Handled, Some(content));
+        }
+        Command::Urge { note } => {
+            let note = text::content("note", note)?;
+            record(EventKind::Urged, Some(note));
+        }
+        Command::Reassign { deputy_id } => {
+            if case.scope.assignee_id == Some(*deputy_id) {
+                return Err(Invalid::one(
+                    "deputy_id",
+                    "unchanged",
+                    "the case is already with this deputy",
+                )
+                .into());
+            }
+            next.scope.assignee_id = Some(*deputy_id);
+            record(EventKind::Reassigned, None);
+        }
+        Command::Note { content } => {
+            let content = text::content("content", content)?;
+            record(EventKind::Noted, Some(content));
+        }
+        Command::Resolve { summary } => {
+            let summary = text::content("summary", summary)?;
+            next.status = Resolved;
+            next.resolved_at = Some(now);
+            record(EventKind::Resolved, Some(summary));
+        }
+        Command::Rate {
+            rating: given,
+            comment,
+        } => {
+            let comment = text::comment(comment.as_deref().unwrap_or(""))?;
+            record(EventKind::Rated, Some(given.as_str().to_owned()));
+            rating = Some((*given, comment));
+            if *given == Rating::Unsatisfied {
+                // 重新交办: back to work with a fresh deadline.
+                next.status = Accepted;
+                next.resolved_at = None;
+                next.reopen_count += 1;
+                next.resolve_by = now + case.resolve_within;
+                record(EventKind::Reopened, None);
+                if next.reopen_count > rules.reopen_limit && !case.escalated {
+                    next.escalated = true;
+                    record(EventKind::Escalated, None);
+                }
+            } else {
+                next.status = Closed;
+                next.closed_at = Some(now);
+                record(EventKind::Closed, None);
+            }
+        }
+        Command::AutoClose => {
+            let due = case.resolved_at.map(|at| at + rules.close_unrated_after);
+            if due.is_none_or(|due| now < due) {
+                return Err(not_now());
+            }
+            next.status = Closed;
+            next.closed_at = Some(now);
+            record(
+                EventKind::Closed,
+                Some("closed without a rating".to_owned()),
+            );
+        }
+    }
+    Ok(Transition {
+        case: next,
+        events,
+        rating,
+    })
+}
+
+/// Every command with a sample payload, in the order the docs list them.
+pub fn sample_commands() -> Vec<Command> {
+    vec![
+        Command::Accept,
+        Command::Decline {
+            reason: "信访事项，请走信访渠道".to_owned(),
+        },
+        Command::Reply {
+            content: "已收到".to_owned(),
+        },
+        Command::Assign {
+            department_id: 3,
+            resolve_by: None,
+            note: None,
+        },
+        Command::Handle {
+            content: "已修复".to_owned(),
+        },
+        Command::Urge {
+            note: "请尽快办理".to_owned(),
+        },
+        Command::Reassign { deputy_id: 8 },
+        Command::Note {
+            content: "内部备注".to_owned(),
+        },
+        Command::Resolve {
+            summary: "已办结".to_owned(),
+        },
+        Command::Rate {
+            rating: Rating::Satisfied,
+            comment: None,
+        },
+        Command::AutoClose,
+    ]
+}
+
+/// The state machine as a Markdown table, read off `apply` itself so the docs cannot drift:
+/// for each command, who may issue it (acting on a case in their scope), in which states, and
+/// where it leads.
+pub fn table() -> String {
+    let mut out = String::from("| command | who | in states | leads to |\n|---|---|---|---|\n");
+    for command in sample_commands() {
+        let mut who: Vec<&str> = Vec::new();
+        let mut states: Vec<&str> = Vec::new();
+        let mut leads: Vec<String> = Vec::new();
+        let mut note = |name: &'static str, from: CaseStatus, to: CaseStatus| {
+            if !who.contains(&name) {
+                who.push(name);
+            }
+            if !states.contains(&from.as_str()) {
+                states.push(from.as_str());
+            }
+            let lead = format!("{from} → {to}");
+            if !leads.contains(&lead) {
+                leads.push(lead);
+            }
+        };
+        for status in CaseStatus::ALL {
+            let case = probe_case(*status);
+            for variant in variants(&command) {
+                for role in Role::ALL {
+                    let actor = probe_actor(*role);
+                    if let Ok(t) = apply(
+                        &case,
+                        &variant,
+                        By::Person(&actor),
+                        probe_now(),
+                        &PROBE_RULES,
+                    ) {
+                        note(role.as_str(), *status, t.case.status);
+                    }
+                }
+                if let Ok(t) = apply(&case, &variant, By::System, probe_now(), &PROBE_RULES) {
+                    note("system", *status, t.case.status);
+                }
+            }
+        }
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            command.name(),
+            who.join(", "),
+            states.join(", "),
+            leads.join("; ")
+        ));
+    }
+    out
+}
+
+/// The payloads that lead different ways: a rating can close or reopen.
+fn variants(command: &Command) -> Vec<Command> {
+    match command {
+        Command::Rate { comment, .. } => [Rating::Satisfied, Rating::Unsatisfied]
+            .into_iter()
+            .map(|rating| Command::Rate {
+                rating,
+                comment: comment.clone(),
+            })
+            .collect(),
+        other => vec![other.clone()],
+    }
+}
+
+const PROBE_RULES: Rules = Rules {
+    reopen_limit: 2,
+    close_unrated_after: Duration::days(7),
+};
+
+fn probe_now() -> DateTime<Utc> {
+    DateTime::<Utc>::UNIX_EPOCH + Duration::days(20_000)
+}
+
+/// A case in `status`, in everybody's scope, long resolved so that it may be closed.
+fn probe_case(status: CaseStatus) -> Case {
+    Case {
+        status,
+        scope: Scope {
+            station_id: 10,
+            county_id: 1,
+            resident_id: 100,
+            assignee_id: Some(7),
+            department_id: Some(3),
+        },
+        reopen_count: 0,
+        escalated: false,
+        resolve_by: probe_now() + Duration::days(10),
+        resolve_within: Duration::days(15),
+        first_response_at: None,
+        resolved_at: Some(probe_now() - Duration::days(30)),
+        closed_at: None,
+    }
+}
+
+/// An actor of `role` for whom the probe case is in scope (the deputy is its assignee).
+fn probe_actor(role: Role) -> Actor {
+    Actor {
+        user_id: if role == Role::Resident { 100 } else { 200 },
+        role,
+        county_id: (role != Role::Resident).then_some(1),
+        station_ids: if matches!(role, Role::Deputy | Role::StationAdmin) {
+            vec![10]
+        } else {
+            vec![]
+        },
+        department_id: (role == Role::Handler).then_some(3),
+        deputy_id: (role == Role::Deputy).then_some(7),
+    }
+}
+
+#[cfg(test)]
+mod tests;

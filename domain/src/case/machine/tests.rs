@@ -1,0 +1,549 @@
+//! The state machine, exhaustively: every state × command × role, then each effect.
+
+use super::*;
+
+const RULES: Rules = Rules {
+    reopen_limit: 2,
+    close_unrated_after: Duration::days(7),
+};
+
+fn now() -> DateTime<Utc> {
+    "2026-11-23T08:00:00Z".parse().unwrap()
+}
+
+fn case(status: CaseStatus) -> Case {
+    Case {
+        resolved_at: (status == Resolved).then(|| now() - Duration::days(1)),
+        ..probe_case(status)
+    }
+}
+
+fn actor(role: Role) -> Actor {
+    probe_actor(role)
+}
+
+const IN_PROGRESS: &[CaseStatus] = &[Submitted, Accepted, Assigned, Handled];
+
+/// The rules as the product defines them, written out independently of the implementation:
+/// (command, roles that may issue it on a case in their scope, states it is valid in).
+fn expected() -> Vec<(&'static str, Vec<Role>, Vec<CaseStatus>)> {
+    use Role::*;
+    vec![
+        ("accept", vec![Deputy, StationAdmin], vec![Submitted]),
+        (
+            "decline",
+            vec![Deputy, StationAdmin],
+            vec![Submitted, Accepted],
+        ),
+        (
+            "reply",
+            vec![Deputy, StationAdmin, Handler],
+            IN_PROGRESS.to_vec(),
+        ),
+        (
+            "assign",
+            vec![Deputy, StationAdmin, CountyAdmin],
+            IN_PROGRESS.to_vec(),
+        ),
+        ("handle", vec![Handler], vec![Assigned]),
+        (
+            "urge",
+            vec![StationAdmin, CountyAdmin],
+            IN_PROGRESS.to_vec(),
+        ),
+        (
+            "reassign",
+            vec![StationAdmin, CountyAdmin],
+            IN_PROGRESS.to_vec(),
+        ),
+        (
+            "note",
+            vec![Deputy, StationAdmin, Handler, CountyAdmin],
+            CaseStatus::ALL.to_vec(),
+        ),
+        (
+            "resolve",
+            vec![Deputy, StationAdmin],
+            vec![Accepted, Assigned, Handled],
+        ),
+        ("rate", vec![Resident], vec![Resolved]),
+        ("auto_close", vec![], vec![Resolved]),
+    ]
+}
+
+#[test]
+fn every_state_command_and_role_answers_as_defined() {
+    let commands = sample_commands();
+    let expected = expected();
+    assert_eq!(commands.len(), expected.len());
+    let mut checked = 0;
+    for (command, (name, roles, states)) in commands.iter().zip(&expected) {
+        assert_eq!(command.name(), *name);
+        for status in CaseStatus::ALL {
+            for role in Role::ALL {
+                let result = apply(
+                    &case(*status),
+                    command,
+                    By::Person(&actor(*role)),
+                    now(),
+                    &RULES,
+                );
+                let outcome = match &result {
+                    Ok(_) => "ok",
+                    Err(CaseError::Forbidden) => "forbidden",
+                    Err(CaseError::InvalidTransition { .. }) => "invalid_transition",
+                    Err(CaseError::Invalid(_)) => "invalid",
+                };
+                let want = if !roles.contains(role) {
+                    "forbidden"
+                } else if !states.contains(status) {
+                    "invalid_transition"
+                } else {
+                    "ok"
+                };
+                assert_eq!(
+                    outcome, want,
+                    "{role} asking a {status} case to {name}: {result:?}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 11 * 7 * 5);
+}
+
+#[test]
+fn only_the_system_closes_unrated_cases_and_only_when_due() {
+    let resolved = case(Resolved);
+    assert!(apply(&resolved, &Command::AutoClose, By::System, now(), &RULES).is_err());
+    let later = now() + Duration::days(6) + Duration::minutes(1);
+    let closed = apply(&resolved, &Command::AutoClose, By::System, later, &RULES).unwrap();
+    assert_eq!(closed.case.status, Closed);
+    assert_eq!(closed.rating, None, "never a made-up rating");
+    assert_eq!(closed.events[0].kind, EventKind::Closed);
+    for status in CaseStatus::ALL.iter().filter(|s| **s != Resolved) {
+        assert!(apply(
+            &case(*status),
+            &Command::AutoClose,
+            By::System,
+            later,
+            &RULES
+        )
+        .is_err());
+    }
+    for command in sample_commands()
+        .iter()
+        .filter(|c| **c != Command::AutoClose)
+    {
+        let result = apply(&case(Submitted), command, By::System, now(), &RULES);
+        assert_eq!(result, Err(CaseError::Forbidden), "{}", command.name());
+    }
+}
+
+#[test]
+fn nobody_acts_outside_their_scope() {
+    let outsider = Actor {
+        station_ids: vec![11],
+        ..actor(Role::StationAdmin)
+    };
+    let result = apply(
+        &case(Submitted),
+        &Command::Accept,
+        By::Person(&outsider),
+        now(),
+        &RULES,
+    );
+    assert_eq!(result, Err(CaseError::Forbidden));
+    let stranger = Actor {
+        user_id: 101,
+        ..actor(Role::Resident)
+    };
+    let rate = Command::Rate {
+        rating: Rating::Satisfied,
+        comment: None,
+    };
+    assert_eq!(
+        apply(&case(Resolved), &rate, By::Person(&stranger), now(), &RULES),
+        Err(CaseError::Forbidden)
+    );
+}
+
+#[test]
+fn a_deputy_acts_on_their_own_cases_and_on_the_unassigned_ones_of_their_station() {
+    let colleague = Actor {
+        deputy_id: Some(8),
+        ..actor(Role::Deputy)
+    };
+    let with_other = case(Submitted);
+    assert_eq!(
+        apply(
+            &with_other,
+            &Command::Accept,
+            By::Person(&colleague),
+            now(),
+            &RULES
+        ),
+        Err(CaseError::Forbidden)
+    );
+    let queued = Case {
+        scope: Scope {
+            assignee_id: None,
+            ..with_other.scope
+        },
+        ..with_other
+    };
+    let taken = apply(
+        &queued,
+        &Command::Accept,
+        By::Person(&colleague),
+        now(),
+        &RULES,
+    )
+    .unwrap();
+    assert_eq!(
+        taken.case.scope.assignee_id,
+        Some(8),
+        "accepting from the queue takes the case"
+    );
+    // Colleagues may still leave internal notes on a case of their station.
+    let note = Command::Note {
+        content: "我认识这位群众".to_owned(),
+    };
+    assert!(apply(
+        &case(Accepted),
+        &note,
+        By::Person(&colleague),
+        now(),
+        &RULES
+    )
+    .is_ok());
+}
+
+#[test]
+fn accepting_answers_and_a_station_admin_keeps_the_assignee() {
+    let t = apply(
+        &case(Submitted),
+        &Command::Accept,
+        By::Person(&actor(Role::StationAdmin)),
+        now(),
+        &RULES,
+    )
+    .unwrap();
+    assert_eq!(t.case.status, Accepted);
+    assert_eq!(t.case.first_response_at, Some(now()));
+    assert_eq!(t.case.scope.assignee_id, Some(7));
+    assert_eq!(
+        t.events,
+        [Event {
+            kind: EventKind::Accepted,
+            text: None
+        }]
+    );
+}
+
+#[test]
+fn the_first_answer_is_kept_not_overwritten() {
+    let answered = Case {
+        first_response_at: Some(now() - Duration::hours(3)),
+        ..case(Accepted)
+    };
+    let reply = Command::Reply {
+        content: "在办".to_owned(),
+    };
+    let t = apply(
+        &answered,
+        &reply,
+        By::Person(&actor(Role::Deputy)),
+        now(),
+        &RULES,
+    )
+    .unwrap();
+    assert_eq!(t.case.first_response_at, answered.first_response_at);
+    assert_eq!(t.case.status, Accepted, "a reply does not move the case");
+}
+
+#[test]
+fn declining_closes_with_the_reason() {
+    let decline = Command::Decline {
+        reason: "属诉讼事项，请向法院起诉".to_owned(),
+    };
+    let t = apply(
+        &case(Submitted),
+        &decline,
+        By::Person(&actor(Role::Deputy)),
+        now(),
+        &RULES,
+    )
+    .unwrap();
+    assert_eq!(t.case.status, Declined);
+    assert_eq!(t.case.closed_at, Some(now()));
+    assert_eq!(
+        t.events[0].text.as_deref(),
+        Some("属诉讼事项，请向法院起诉")
+    );
+    let empty = Command::Decline {
+        reason: "  ".to_owned(),
+    };
+    let e = apply(
+        &case(Submitted),
+        &empty,
+        By::Person(&actor(Role::Deputy)),
+        now(),
+        &RULES,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(e, CaseError::Invalid(ref i) if i.0[0].field == "reason"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn assigning_hands_the_case_to_a_department_with_an_optional_deadline() {
+    let deadline = now() + Duration::days(5);
+    let assign = Command::Assign {
+        department_id: 4,
+        resolve_by: Some(deadline),
+        note: Some("请核查".to_owned()),
+    };
+    let t = apply(
+        &case(Accepted),
+        &assign,
+        By::Person(&actor(Role::Deputy)),
+        now(),
+        &RULES,
+    )
+    .unwrap();
+    assert_eq!(
+        (t.case.status, t.case.scope.department_id, t.case.resolve_by),
+        (Assigned, Some(4), deadline)
+    );
+    assert_eq!(t.events[0].text.as_deref(), Some("请核查"));
+
+    let past = Command::Assign {
+        department_id: 4,
+        resolve_by: Some(now()),
+        note: None,
+    };
+    let e = apply(
+        &case(Accepted),
+        &past,
+        By::Person(&actor(Role::Deputy)),
+        now(),
+        &RULES,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(e, CaseError::Invalid(ref i) if i.0[0].field == "resolve_by"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn the_department_reports_back_and_the_deputy_resolves() {
+    let handle = Command::Handle {
+        content: "路灯已更换".to_owned(),
+    };
+    let handled = apply(
+        &case(Assigned),
+        &handle,
+        By::Person(&actor(Role::Handler)),
+        now(),
+        &RULES,
+    )
+    .unwrap();
+    assert_eq!(handled.case.status, Handled);
+    let resolve = Command::Resolve {
+        summary: "已更换路灯".to_owned(),
+    };
+    let resolved = apply(
+        &handled.case,
+        &resolve,
+        By::Person(&actor(Role::Deputy)),
+        now(),
+        &RULES,
+    )
+    .unwrap();
+    assert_eq!(resolved.case.status, Resolved);
+    assert_eq!(resolved.case.resolved_at, Some(now()));
+}
+
+#[test]
+fn a_handler_of_another_department_cannot_report() {
+    let other = Actor {
+        department_id: Some(9),
+        ..actor(Role::Handler)
+    };
+    let handle = Command::Handle {
+        content: "x".to_owned(),
+    };
+    assert_eq!(
+        apply(&case(Assigned), &handle, By::Person(&other), now(), &RULES),
+        Err(CaseError::Forbidden)
+    );
+}
+
+#[test]
+fn satisfied_and_basically_satisfied_close_the_case() {
+    for rating in [Rating::Satisfied, Rating::BasicallySatisfied] {
+        let rate = Command::Rate {
+            rating,
+            comment: Some(" 很及时 ".to_owned()),
+        };
+        let t = apply(
+            &case(Resolved),
+            &rate,
+            By::Person(&actor(Role::Resident)),
+            now(),
+            &RULES,
+        )
+        .unwrap();
+        assert_eq!(t.case.status, Closed);
+        assert_eq!(t.rating, Some((rating, "很及时".to_owned())));
+        let kinds: Vec<EventKind> = t.events.iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, [EventKind::Rated, EventKind::Closed]);
+    }
+}
+
+#[test]
+fn unsatisfied_reopens_with_a_fresh_deadline() {
+    let rate = Command::Rate {
+        rating: Rating::Unsatisfied,
+        comment: None,
+    };
+    let t = apply(
+        &case(Resolved),
+        &rate,
+        By::Person(&actor(Role::Resident)),
+        now(),
+        &RULES,
+    )
+    .unwrap();
+    assert_eq!(t.case.status, Accepted);
+    assert_eq!(t.case.reopen_count, 1);
+    assert_eq!(t.case.resolve_by, now() + Duration::days(15));
+    assert_eq!(t.case.resolved_at, None);
+    assert!(!t.case.escalated);
+    let kinds: Vec<EventKind> = t.events.iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, [EventKind::Rated, EventKind::Reopened]);
+}
+
+#[test]
+fn past_the_reopen_limit_an_unsatisfied_case_goes_to_the_county() {
+    let rate = Command::Rate {
+        rating: Rating::Unsatisfied,
+        comment: None,
+    };
+    let second = Case {
+        reopen_count: 1,
+        ..case(Resolved)
+    };
+    let t = apply(
+        &second,
+        &rate,
+        By::Person(&actor(Role::Resident)),
+        now(),
+        &RULES,
+    )
+    .unwrap();
+    assert!(!t.case.escalated, "two rounds are within a limit of two");
+    let third = Case {
+        reopen_count: 2,
+        ..case(Resolved)
+    };
+    let t = apply(
+        &third,
+        &rate,
+        By::Person(&actor(Role::Resident)),
+        now(),
+        &RULES,
+    )
+    .unwrap();
+    assert!(t.case.escalated);
+    assert_eq!(t.events.last().map(|e| e.kind), Some(EventKind::Escalated));
+    let already = Case {
+        reopen_count: 3,
+        escalated: true,
+        ..case(Resolved)
+    };
+    let t = apply(
+        &already,
+        &rate,
+        By::Person(&actor(Role::Resident)),
+        now(),
+        &RULES,
+    )
+    .unwrap();
+    assert!(
+        t.events.iter().all(|e| e.kind != EventKind::Escalated),
+        "escalated once"
+    );
+}
+
+#[test]
+fn a_second_rating_is_an_invalid_transition() {
+    let rate = Command::Rate {
+        rating: Rating::Satisfied,
+        comment: None,
+    };
+    let closed = apply(
+        &case(Resolved),
+        &rate,
+        By::Person(&actor(Role::Resident)),
+        now(),
+        &RULES,
+    )
+    .unwrap();
+    let again = apply(
+        &closed.case,
+        &rate,
+        By::Person(&actor(Role::Resident)),
+        now(),
+        &RULES,
+    );
+    assert_eq!(
+        again,
+        Err(CaseError::InvalidTransition {
+            status: Closed,
+            command: "rate"
+        })
+    );
+}
+
+#[test]
+fn reassigning_moves_the_case_to_another_deputy() {
+    let t = apply(
+        &case(Accepted),
+        &Command::Reassign { deputy_id: 8 },
+        By::Person(&actor(Role::StationAdmin)),
+        now(),
+        &RULES,
+    )
+    .unwrap();
+    assert_eq!(t.case.scope.assignee_id, Some(8));
+    let same = apply(
+        &case(Accepted),
+        &Command::Reassign { deputy_id: 7 },
+        By::Person(&actor(Role::StationAdmin)),
+        now(),
+        &RULES,
+    );
+    assert!(matches!(same, Err(CaseError::Invalid(_))));
+}
+
+#[test]
+fn the_documented_table_is_generated_from_apply() {
+    let table = table();
+    assert!(
+        table.contains("| accept | deputy, station_admin | submitted | submitted → accepted |"),
+        "{table}"
+    );
+    assert!(
+        table.contains("| auto_close | system | resolved | resolved → closed |"),
+        "{table}"
+    );
+    assert!(
+        table.contains("resolved → accepted"),
+        "unsatisfied reopens: {table}"
+    );
+}

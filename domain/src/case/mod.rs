@@ -1,0 +1,14 @@
+//! The case (诉求): its states, who may move it how, where it goes, when it is due.
+
+pub mod access;
+pub mod deadline;
+pub mod event;
+pub mod machine;
+pub mod number;
+pub mod routing;
+pub mod status;
+pub mod text;
+
+pub use event::EventKind;
+pub use machine::{apply, By, Case, CaseError, Command, Rules, Transition};
+pub use status::{CaseStatus, Rating};

@@ -1,0 +1,25 @@
+//! The `case_events` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "case_events")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub case_id: i64,
+    pub kind: String,
+    /// `None` when the system acted by itself.
+    pub actor_id: Option<i64>,
+    pub actor_role: String,
+    pub actor_name: String,
+    pub text: Option<String>,
+    /// Internal events are never shown to the resident.
+    pub internal: bool,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

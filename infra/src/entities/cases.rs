@@ -1,0 +1,48 @@
+//! The `cases` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "cases")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// `XP-20261122-0007`: county code, day, sequence of that day.
+    pub number: String,
+    pub station_id: i64,
+    pub county_id: i64,
+    pub category_id: i64,
+    /// The resident who raised it.
+    pub resident_id: i64,
+    /// The deputy it is with; `None` while it waits in the station queue.
+    pub assignee_id: Option<i64>,
+    /// The department it is handed to.
+    pub department_id: Option<i64>,
+    pub title: String,
+    pub content: String,
+    pub location: Option<String>,
+    pub anonymous: bool,
+    /// Encrypted contact phone (base64 of nonce and AES-GCM ciphertext).
+    pub contact_phone: Option<String>,
+    pub status: String,
+    /// Moderation asked for a human look.
+    pub flagged: bool,
+    pub reopen_count: i32,
+    /// Sent to the county admins after too many unsatisfied rounds.
+    pub escalated: bool,
+    pub respond_by: DateTimeUtc,
+    pub resolve_by: DateTimeUtc,
+    pub first_response_at: Option<DateTimeUtc>,
+    pub resolved_at: Option<DateTimeUtc>,
+    pub closed_at: Option<DateTimeUtc>,
+    pub rating: Option<String>,
+    pub rating_comment: Option<String>,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
