@@ -48,6 +48,21 @@ impl Invalid {
         Self(errors.into_iter().flatten().flat_map(|e| e.0).collect())
     }
 
+    /// The same errors reported under another field name, for a value parsed on behalf of a
+    /// differently named field (a `Phone` that is the `contact_phone`).
+    pub fn renamed(self, field: &str) -> Self {
+        Self(
+            self.0
+                .into_iter()
+                .map(|e| FieldError {
+                    message: e.message.replacen(&e.field, field, 1),
+                    field: field.to_owned(),
+                    ..e
+                })
+                .collect(),
+        )
+    }
+
     /// The same errors reported under `prefix.field`, for values nested in a request.
     pub fn nested(self, prefix: &str) -> Self {
         Self(

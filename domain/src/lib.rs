@@ -8,6 +8,7 @@ pub mod case;
 pub mod category;
 pub mod deputy;
 pub mod error;
+pub mod moderation;
 pub mod phone;
 pub mod policy;
 pub mod region;

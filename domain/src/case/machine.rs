@@ -382,7 +382,11 @@ pub fn table() -> String {
             if !states.contains(&from.as_str()) {
                 states.push(from.as_str());
             }
-            let lead = format!("{from} → {to}");
+            let lead = if from == to {
+                "state unchanged".to_owned()
+            } else {
+                format!("{from} → {to}")
+            };
             if !leads.contains(&lead) {
                 leads.push(lead);
             }

@@ -547,3 +547,22 @@ fn the_documented_table_is_generated_from_apply() {
         "unsatisfied reopens: {table}"
     );
 }
+
+#[test]
+fn docs_cases_md_holds_the_current_table() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/cases.md");
+    let docs = std::fs::read_to_string(path).unwrap_or_default();
+    let begin = "<!-- state-machine:begin -->\n";
+    let end = "<!-- state-machine:end -->";
+    let generated = table();
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        let (head, rest) = docs.split_once(begin).expect("docs/cases.md has the begin marker");
+        let (_, tail) = rest.split_once(end).expect("docs/cases.md has the end marker");
+        std::fs::write(path, format!("{head}{begin}{generated}{end}{tail}")).unwrap();
+        return;
+    }
+    assert!(
+        docs.contains(&format!("{begin}{generated}{end}")),
+        "docs/cases.md is out of date: run `UPDATE_DOCS=1 cargo test -p liaison-domain docs_cases_md` and commit it"
+    );
+}
