@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::settings::Settings;
 use crate::startup::{open_database, Application};
-use crate::{admin, demo, openapi, telemetry};
+use crate::{admin, demo, housekeeping, openapi, telemetry};
 
 #[derive(Parser)]
 #[command(
@@ -125,6 +125,13 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     }
     let addr = settings.http.addr.clone();
     let application = Application::build_with(settings, db).await?;
+    if demo {
+        let created = demo::seed_cases(&application.state()).await?;
+        if created > 0 {
+            tracing::info!(created, "demo cases raised");
+        }
+    }
+    tokio::spawn(housekeeping::run(application.state()));
     tracing::info!(%addr, port = application.port(), "liaison is serving; API docs at /docs");
     application.run_until_stopped().await?;
     Ok(())

@@ -12,6 +12,7 @@ pub mod deputies;
 pub mod error;
 pub mod extract;
 pub mod fallback;
+pub mod housekeeping;
 pub mod landing;
 pub mod metrics;
 pub mod openapi;

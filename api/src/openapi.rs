@@ -8,7 +8,8 @@ use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 
 use crate::error::{Problem, ProblemField};
 use crate::{
-    attachments, auth, categories, departments, deputies, landing, ops, regions, stations, users,
+    attachments, auth, cases, categories, departments, deputies, landing, ops, regions, stations,
+    users,
 };
 
 #[derive(OpenApi)]
@@ -26,6 +27,7 @@ use crate::{
         (name = "auth", description = "Logins, tokens, the caller"),
         (name = "organisation", description = "Regions, stations, deputies, departments, categories, staff accounts"),
         (name = "stations", description = "Duty rosters, station codes and scanning"),
+        (name = "cases", description = "码上说事: raising cases, the queue, every step, ratings"),
         (name = "operations", description = "Health, readiness, metrics, this document"),
     )
 )]
@@ -64,7 +66,8 @@ where
                 .configure(departments::routes::configure)
                 .configure(categories::routes::configure)
                 .configure(users::routes::configure)
-                .configure(attachments::routes::configure),
+                .configure(attachments::routes::configure)
+                .configure(cases::routes::configure),
         )
         .configure(ops::configure)
         .configure(landing::configure)

@@ -27,7 +27,8 @@ pub struct Page {
 }
 
 impl PageQuery {
-    pub fn page(&self) -> Result<Page, ApiError> {
+    /// The page size asked for, checked: 1 to 100, 20 when not given.
+    pub fn page_limit(&self) -> Result<u64, ApiError> {
         let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {
             return Err(ApiError::invalid_field(
@@ -36,6 +37,12 @@ impl PageQuery {
                 format!("limit must be between 1 and {MAX_LIMIT}"),
             ));
         }
+        Ok(limit)
+    }
+
+    /// A page of a list ordered by id.
+    pub fn page(&self) -> Result<Page, ApiError> {
+        let limit = self.page_limit()?;
         let after = match &self.cursor {
             None => None,
             Some(cursor) => Some(decode(cursor).ok_or_else(|| {
@@ -86,16 +93,20 @@ impl Page {
 }
 
 fn encode(id: i64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("id:{id}"))
+    encode_cursor(&format!("id:{id}"))
 }
 
 fn decode(cursor: &str) -> Option<i64> {
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
-    String::from_utf8(bytes)
-        .ok()?
-        .strip_prefix("id:")?
-        .parse()
-        .ok()
+    decode_cursor(cursor)?.strip_prefix("id:")?.parse().ok()
+}
+
+/// An opaque cursor around `key`, for lists ordered by more than the id.
+pub fn encode_cursor(key: &str) -> String {
+    URL_SAFE_NO_PAD.encode(key)
+}
+
+pub fn decode_cursor(cursor: &str) -> Option<String> {
+    String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()
 }
 
 #[cfg(test)]

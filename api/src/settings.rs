@@ -11,6 +11,8 @@ use serde::Deserialize;
 /// Signing key of the dev profile. Anyone can read it here, so production refuses it.
 const DEV_JWT_SECRET: &str = "liaison-dev-only-jwt-secret-do-not-use-in-production";
 const DEV_SCENE_SECRET: &str = "liaison-dev-only-scene-secret-do-not-use-in-production";
+/// base64 of "liaison-dev-only-contact-key-001": 32 bytes, public, refused in production.
+const DEV_CONTACT_PHONE_KEY: &str = "bGlhaXNvbi1kZXYtb25seS1jb250YWN0LWtleS0wMDE=";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -43,6 +45,8 @@ pub struct CaseSettings {
     pub reopen_limit: u32,
     /// Days a resolved case waits for its rating before it closes unrated.
     pub close_unrated_after_days: i64,
+    /// 32 bytes, base64: seals residents' contact phones at rest (AES-256-GCM).
+    pub contact_phone_key: SecretString,
 }
 
 impl Default for CaseSettings {
@@ -50,6 +54,7 @@ impl Default for CaseSettings {
         Self {
             reopen_limit: 2,
             close_unrated_after_days: 7,
+            contact_phone_key: SecretString::from(DEV_CONTACT_PHONE_KEY),
         }
     }
 }
@@ -291,6 +296,11 @@ impl Settings {
                 "set LIAISON_STATIONS__SCENE_SECRET: the built-in scene secret lets anyone forge station codes",
             ));
         }
+        if self.cases.contact_phone_key.expose_secret() == DEV_CONTACT_PHONE_KEY {
+            return Err(SettingsError::Unsafe(
+                "set LIAISON_CASES__CONTACT_PHONE_KEY (32 bytes, base64): the built-in key would expose residents' phones",
+            ));
+        }
         Ok(())
     }
 
@@ -325,6 +335,8 @@ mod tests {
         };
         settings.auth.jwt_secret = SecretString::from("x".repeat(40));
         settings.stations.scene_secret = SecretString::from("y".repeat(40));
+        settings.cases.contact_phone_key =
+            SecretString::from("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
         settings
     }
 
@@ -353,6 +365,14 @@ mod tests {
         let mut s = production();
         s.auth.jwt_secret = SecretString::from("short");
         assert!(s.check().is_err());
+
+        let mut s = production();
+        s.cases.contact_phone_key = SecretString::from(DEV_CONTACT_PHONE_KEY);
+        assert!(s
+            .check()
+            .unwrap_err()
+            .to_string()
+            .contains("CONTACT_PHONE_KEY"));
     }
 
     #[test]

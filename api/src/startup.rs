@@ -10,6 +10,8 @@ use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 use chrono::Duration as ChronoDuration;
+use liaison_domain::case::Rules;
+use liaison_infra::crypto::Sealer;
 use liaison_infra::db;
 use liaison_infra::rate_limit::RateLimiter;
 use liaison_infra::shared::SharedState;
@@ -81,8 +83,16 @@ pub async fn build_state(settings: Settings, db: DatabaseConnection) -> anyhow::
         &settings.auth.previous_jwt_secrets,
         ChronoDuration::minutes(settings.auth.access_token_minutes),
     );
+    let sealer = Sealer::from_base64(settings.cases.contact_phone_key.expose_secret())
+        .context("LIAISON_CASES__CONTACT_PHONE_KEY")?;
+    let case_rules = Rules {
+        reopen_limit: settings.cases.reopen_limit,
+        close_unrated_after: ChronoDuration::days(settings.cases.close_unrated_after_days),
+    };
     Ok(AppState {
         db,
+        sealer,
+        case_rules,
         tokens,
         limiter: RateLimiter::new(shared.clone()),
         shared,

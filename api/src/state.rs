@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use liaison_domain::case::Rules;
+use liaison_infra::crypto::Sealer;
 use liaison_infra::rate_limit::RateLimiter;
 use liaison_infra::shared::SharedState;
 use liaison_infra::wechat::WechatClient;
@@ -18,4 +20,8 @@ pub struct AppState {
     pub limiter: RateLimiter,
     /// `None` when WeChat credentials are not configured: WeChat features are off.
     pub wechat: Option<WechatClient>,
+    /// Seals residents' contact phones.
+    pub sealer: Sealer,
+    /// The case rules the settings chose (reopen limit, closing unrated cases).
+    pub case_rules: Rules,
 }

@@ -1,7 +1,10 @@
 //! Everything Liaison says to the outside world: the database, Redis, WeChat, files on disk.
 
+pub mod counters;
+pub mod crypto;
 pub mod db;
 pub mod entities;
+pub mod files;
 pub mod password;
 pub mod qr;
 pub mod rate_limit;

@@ -71,6 +71,7 @@ enum IdempotencyKeys {
     Key,
     RequestHash,
     CaseId,
+    Response,
     CreatedAt,
 }
 
@@ -313,6 +314,8 @@ impl MigrationTrait for Migration {
                     .col(text(IdempotencyKeys::Key))
                     .col(text(IdempotencyKeys::RequestHash))
                     .col(reference(IdempotencyKeys::CaseId))
+                    // The first answer, replayed as it was to a retry with the same key.
+                    .col(ColumnDef::new(IdempotencyKeys::Response).text().not_null())
                     .col(timestamp(IdempotencyKeys::CreatedAt))
                     .primary_key(
                         Index::create()

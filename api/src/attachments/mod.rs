@@ -1,3 +1,5 @@
-//! Photos attached to cases.
+//! Photos attached to cases: uploaded first, then claimed by the one case they belong to.
 
+pub mod dto;
 pub mod routes;
+pub mod service;

@@ -12,6 +12,8 @@ pub struct Model {
     /// SHA-256 of the request body: the same key with another body is refused.
     pub request_hash: String,
     pub case_id: i64,
+    /// The first answer, JSON, replayed to a retry.
+    pub response: String,
     pub created_at: DateTimeUtc,
 }
 

@@ -3,6 +3,7 @@
 //! Every call goes through [`WechatClient::exchange`], which strips URLs from transport errors
 //! (query strings carry the secret or the access token) and logs each failure once.
 
+mod content;
 mod error;
 mod login;
 mod token;
@@ -20,6 +21,7 @@ use serde::Deserialize;
 
 use crate::shared::SharedState;
 
+pub use content::{ContentCheck, Suggest};
 pub use error::WechatError;
 pub use login::Session;
 

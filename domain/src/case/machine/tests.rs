@@ -556,8 +556,12 @@ fn docs_cases_md_holds_the_current_table() {
     let end = "<!-- state-machine:end -->";
     let generated = table();
     if std::env::var_os("UPDATE_DOCS").is_some() {
-        let (head, rest) = docs.split_once(begin).expect("docs/cases.md has the begin marker");
-        let (_, tail) = rest.split_once(end).expect("docs/cases.md has the end marker");
+        let (head, rest) = docs
+            .split_once(begin)
+            .expect("docs/cases.md has the begin marker");
+        let (_, tail) = rest
+            .split_once(end)
+            .expect("docs/cases.md has the end marker");
         std::fs::write(path, format!("{head}{begin}{generated}{end}{tail}")).unwrap();
         return;
     }

@@ -19,6 +19,10 @@ use sea_orm::{
     Set, TransactionTrait,
 };
 
+mod cases;
+
+pub use cases::seed_cases;
+
 /// Published with the demo: every demo account logs in with it.
 pub const DEMO_PASSWORD: &str = "liaison-demo-2026";
 

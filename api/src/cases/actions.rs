@@ -1,0 +1,227 @@
+//! Every step of a case after it is raised: the domain decides, this stores the decision with
+//! its events in one transaction, and only if nobody changed the case meanwhile.
+
+use chrono::{DateTime, Duration, Utc};
+use liaison_domain::actor::Actor;
+use liaison_domain::case::{self, By, CaseError, Command, Transition};
+use liaison_infra::entities::{case_events, cases, categories, departments, deputy_stations};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
+
+use super::access::{find_visible, scope_of};
+use super::view::status_of;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// Issues `command` on the case as `actor` (named `actor_name` on the timeline).
+pub async fn act(
+    state: &AppState,
+    actor: &Actor,
+    actor_name: &str,
+    case_id: i64,
+    command: Command,
+) -> ApiResult<cases::Model> {
+    // Read outside the write transaction: the version check in `store` catches any change in
+    // between, and SQLite would refuse to turn a transaction that read an older snapshot into
+    // a writer instead of waiting its turn.
+    let stored = find_visible(&state.db, actor, case_id).await?;
+    check_references(&state.db, &stored, &command).await?;
+    let now = Utc::now();
+    let domain_case = to_domain(&state.db, &stored).await?;
+    let transition = case::apply(
+        &domain_case,
+        &command,
+        By::Person(actor),
+        now,
+        &state.case_rules,
+    )
+    .map_err(refusal)?;
+    let txn = state.db.begin().await?;
+    let updated = store(&txn, &stored, &transition, Some((actor, actor_name)), now).await?;
+    txn.commit().await?;
+    tracing::info!(case_id, command = command.name(), status = %updated.status, "case changed");
+    Ok(updated)
+}
+
+/// Closes resolved cases left unrated past the configured delay, as the system.
+pub async fn close_unrated(state: &AppState, now: DateTime<Utc>) -> ApiResult<usize> {
+    let cutoff = now - state.case_rules.close_unrated_after;
+    let due = cases::Entity::find()
+        .filter(cases::Column::Status.eq(case::CaseStatus::Resolved.as_str()))
+        .filter(cases::Column::ResolvedAt.lte(cutoff))
+        .all(&state.db)
+        .await?;
+    let mut closed = 0;
+    for stored in due {
+        let domain_case = to_domain(&state.db, &stored).await?;
+        let Ok(transition) = case::apply(
+            &domain_case,
+            &Command::AutoClose,
+            By::System,
+            now,
+            &state.case_rules,
+        ) else {
+            continue;
+        };
+        let txn = state.db.begin().await?;
+        match store(&txn, &stored, &transition, None, now).await {
+            Ok(_) => {
+                txn.commit().await?;
+                closed += 1;
+            }
+            // Rated or changed meanwhile: it is no longer this sweep's business.
+            Err(e) if e.code() == "case.conflict" => txn.rollback().await?,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(closed)
+}
+
+/// The answer to a refusal: 403 (visible but not yours to do), 409 (not in this state), 422.
+fn refusal(error: CaseError) -> ApiError {
+    match error {
+        CaseError::Forbidden => ApiError::forbidden("your role may not do this on this case"),
+        CaseError::InvalidTransition { status, command } => ApiError::conflict(
+            "case.invalid_transition",
+            format!("a {status} case cannot be asked to {command}"),
+        ),
+        CaseError::Invalid(invalid) => invalid.into(),
+    }
+}
+
+/// What only the database knows: the department is of the case's county, the deputy sits at
+/// the case's station.
+async fn check_references(
+    db: &impl ConnectionTrait,
+    stored: &cases::Model,
+    command: &Command,
+) -> ApiResult<()> {
+    match command {
+        Command::Assign { department_id, .. } => {
+            let here = departments::Entity::find_by_id(*department_id)
+                .one(db)
+                .await?
+                .is_some_and(|d| d.county_id == stored.county_id);
+            if !here {
+                return Err(ApiError::invalid_field(
+                    "department_id",
+                    "unknown",
+                    "no department of this county has this id",
+                ));
+            }
+        }
+        Command::Reassign { deputy_id } => {
+            let sits_here = deputy_stations::Entity::find_by_id((*deputy_id, stored.station_id))
+                .one(db)
+                .await?
+                .is_some();
+            if !sits_here {
+                return Err(ApiError::invalid_field(
+                    "deputy_id",
+                    "not_at_station",
+                    "the deputy does not sit at this case's station",
+                ));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+async fn to_domain(db: &impl ConnectionTrait, stored: &cases::Model) -> ApiResult<case::Case> {
+    let resolve_days = categories::Entity::find_by_id(stored.category_id)
+        .one(db)
+        .await?
+        .map_or(15, |c| c.resolve_within_days);
+    Ok(case::Case {
+        status: status_of(stored)?,
+        scope: scope_of(stored),
+        reopen_count: u32::try_from(stored.reopen_count).unwrap_or(0),
+        escalated: stored.escalated,
+        resolve_by: stored.resolve_by,
+        resolve_within: Duration::days(i64::from(resolve_days)),
+        first_response_at: stored.first_response_at,
+        resolved_at: stored.resolved_at,
+        closed_at: stored.closed_at,
+    })
+}
+
+/// Writes the transition if the case is still at the version read; 409 `case.conflict` when
+/// another request changed it first (two deputies accepting at once: one wins).
+async fn store(
+    db: &impl ConnectionTrait,
+    stored: &cases::Model,
+    transition: &Transition,
+    actor: Option<(&Actor, &str)>,
+    now: DateTime<Utc>,
+) -> ApiResult<cases::Model> {
+    let next = &transition.case;
+    let mut update = cases::Entity::update_many()
+        .col_expr(cases::Column::Status, Expr::value(next.status.as_str()))
+        .col_expr(
+            cases::Column::AssigneeId,
+            Expr::value(next.scope.assignee_id),
+        )
+        .col_expr(
+            cases::Column::DepartmentId,
+            Expr::value(next.scope.department_id),
+        )
+        .col_expr(
+            cases::Column::ReopenCount,
+            Expr::value(i32::try_from(next.reopen_count).unwrap_or(i32::MAX)),
+        )
+        .col_expr(cases::Column::Escalated, Expr::value(next.escalated))
+        .col_expr(cases::Column::ResolveBy, Expr::value(next.resolve_by))
+        .col_expr(
+            cases::Column::FirstResponseAt,
+            Expr::value(next.first_response_at),
+        )
+        .col_expr(cases::Column::ResolvedAt, Expr::value(next.resolved_at))
+        .col_expr(cases::Column::ClosedAt, Expr::value(next.closed_at))
+        .col_expr(cases::Column::Version, Expr::value(stored.version + 1))
+        .col_expr(cases::Column::UpdatedAt, Expr::value(now));
+    if let Some((rating, comment)) = &transition.rating {
+        update = update
+            .col_expr(cases::Column::Rating, Expr::value(rating.as_str()))
+            .col_expr(
+                cases::Column::RatingComment,
+                Expr::value((!comment.is_empty()).then(|| comment.clone())),
+            );
+    }
+    let result = update
+        .filter(cases::Column::Id.eq(stored.id))
+        .filter(cases::Column::Version.eq(stored.version))
+        .exec(db)
+        .await?;
+    if result.rows_affected != 1 {
+        return Err(ApiError::conflict(
+            "case.conflict",
+            "the case changed meanwhile; reload it and try again",
+        ));
+    }
+    let (actor_id, actor_role, actor_name) = match actor {
+        Some((actor, name)) => (Some(actor.user_id), actor.role.as_str(), name.to_owned()),
+        None => (None, "system", "系统".to_owned()),
+    };
+    for event in &transition.events {
+        case_events::ActiveModel {
+            case_id: Set(stored.id),
+            kind: Set(event.kind.as_str().to_owned()),
+            actor_id: Set(actor_id),
+            actor_role: Set(actor_role.to_owned()),
+            actor_name: Set(actor_name.clone()),
+            text: Set(event.text.clone()),
+            internal: Set(event.kind.is_internal()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    cases::Entity::find_by_id(stored.id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("case"))
+}

@@ -1,0 +1,195 @@
+//! The case queue: each role's cases, filtered, newest first or nearest deadline first, paged by
+//! keyset.
+
+use chrono::{DateTime, Utc};
+use liaison_domain::actor::{Actor, Role};
+use liaison_domain::case::CaseStatus;
+use liaison_infra::entities::cases;
+use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+};
+
+use super::dto::{CaseFilter, CaseSummary};
+use super::view::summary;
+use crate::error::{ApiError, ApiResult};
+use crate::pagination::{decode_cursor, encode_cursor, PageQuery, Paged};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sort {
+    Newest,
+    Deadline,
+}
+
+/// Every case the actor may see; nothing else can be asked for.
+fn visible(actor: &Actor) -> Condition {
+    match actor.role {
+        Role::Resident => Condition::all().add(cases::Column::ResidentId.eq(actor.user_id)),
+        Role::Deputy | Role::StationAdmin => {
+            Condition::all().add(cases::Column::StationId.is_in(actor.station_ids.clone()))
+        }
+        Role::Handler => match actor.department_id {
+            Some(department) => Condition::all().add(cases::Column::DepartmentId.eq(department)),
+            None => Condition::all().add(Expr::value(false)),
+        },
+        Role::CountyAdmin => match actor.county_id {
+            Some(county) => Condition::all().add(cases::Column::CountyId.eq(county)),
+            None => Condition::all().add(Expr::value(false)),
+        },
+    }
+}
+
+/// `scope=mine|assigned|station` narrows what is visible.
+fn narrowed(actor: &Actor, filter: &CaseFilter) -> ApiResult<Condition> {
+    let mut condition = visible(actor);
+    match filter.scope.as_deref() {
+        // Only a deputy has cases of its own within what it sees; for the other roles their
+        // own cases are all they see (a resident's, a department's, what an admin runs).
+        Some("mine" | "assigned") if actor.role == Role::Deputy => {
+            condition = condition.add(cases::Column::AssigneeId.eq(actor.deputy_id));
+        }
+        None | Some("mine" | "assigned") => {}
+        Some("station") if filter.station_id.is_some() => {}
+        Some("station") => {
+            return Err(ApiError::invalid_field(
+                "station_id",
+                "required",
+                "scope=station needs a station_id",
+            ));
+        }
+        Some(_) => {
+            return Err(ApiError::invalid_field(
+                "scope",
+                "unknown_value",
+                "scope must be one of: mine, assigned, station",
+            ));
+        }
+    }
+    if let Some(station_id) = filter.station_id {
+        condition = condition.add(cases::Column::StationId.eq(station_id));
+    }
+    if let Some(status) = &filter.status {
+        condition = condition.add(cases::Column::Status.eq(CaseStatus::parse(status)?.as_str()));
+    }
+    if let Some(words) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let pattern = format!("%{}%", words.replace(['%', '_'], ""));
+        condition = condition.add(
+            Condition::any()
+                .add(cases::Column::Title.like(&pattern))
+                .add(cases::Column::Content.like(&pattern))
+                .add(cases::Column::Number.like(&pattern)),
+        );
+    }
+    Ok(condition)
+}
+
+fn overdue_condition(now: DateTime<Utc>) -> Condition {
+    let in_progress: Vec<&str> = CaseStatus::ALL
+        .iter()
+        .filter(|s| s.is_in_progress())
+        .map(|s| s.as_str())
+        .collect();
+    Condition::all()
+        .add(cases::Column::Status.is_in(in_progress))
+        .add(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(cases::Column::FirstResponseAt.is_null())
+                        .add(cases::Column::RespondBy.lt(now)),
+                )
+                .add(cases::Column::ResolveBy.lt(now)),
+        )
+}
+
+pub async fn list(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    filter: &CaseFilter,
+    page: &PageQuery,
+) -> ApiResult<Paged<CaseSummary>> {
+    let sort = match filter.sort.as_deref() {
+        None | Some("newest") => Sort::Newest,
+        Some("deadline") => Sort::Deadline,
+        Some(_) => {
+            return Err(ApiError::invalid_field(
+                "sort",
+                "unknown_value",
+                "sort must be newest or deadline",
+            ))
+        }
+    };
+    let limit = page.page_limit()?;
+    let now = Utc::now();
+    let mut condition = narrowed(actor, filter)?;
+    match filter.overdue {
+        Some(true) => condition = condition.add(overdue_condition(now)),
+        Some(false) => condition = condition.add(overdue_condition(now).not()),
+        None => {}
+    }
+    let mut query: Select<cases::Entity> = cases::Entity::find().filter(condition);
+    if let Some(cursor) = &page.cursor {
+        query = query.filter(after(sort, cursor)?);
+    }
+    query = match sort {
+        Sort::Newest => query.order_by_desc(cases::Column::Id),
+        Sort::Deadline => query
+            .order_by_asc(cases::Column::ResolveBy)
+            .order_by_asc(cases::Column::Id),
+    };
+    let mut rows = query.limit(limit + 1).all(db).await?;
+    let more = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    let next_cursor = if more {
+        rows.last().map(|last| cursor_of(sort, last))
+    } else {
+        None
+    };
+    Ok(Paged {
+        items: rows.iter().map(|c| summary(c, actor, now)).collect(),
+        next_cursor,
+    })
+}
+
+fn cursor_of(sort: Sort, case: &cases::Model) -> String {
+    match sort {
+        Sort::Newest => encode_cursor(&format!("n:{}", case.id)),
+        Sort::Deadline => encode_cursor(&format!(
+            "d:{}:{}",
+            case.resolve_by.timestamp_micros(),
+            case.id
+        )),
+    }
+}
+
+/// Rows after the cursor in the order `sort` lists them.
+fn after(sort: Sort, cursor: &str) -> ApiResult<Condition> {
+    let invalid = || {
+        ApiError::invalid_field(
+            "cursor",
+            "invalid_cursor",
+            "cursor is not one this list gave out",
+        )
+    };
+    let key = decode_cursor(cursor).ok_or_else(invalid)?;
+    match (sort, key.split(':').collect::<Vec<_>>().as_slice()) {
+        (Sort::Newest, ["n", id]) => {
+            let id: i64 = id.parse().map_err(|_| invalid())?;
+            Ok(Condition::all().add(cases::Column::Id.lt(id)))
+        }
+        (Sort::Deadline, ["d", micros, id]) => {
+            let id: i64 = id.parse().map_err(|_| invalid())?;
+            let at = micros
+                .parse()
+                .ok()
+                .and_then(DateTime::<Utc>::from_timestamp_micros)
+                .ok_or_else(invalid)?;
+            Ok(Condition::any().add(cases::Column::ResolveBy.gt(at)).add(
+                Condition::all()
+                    .add(cases::Column::ResolveBy.eq(at))
+                    .add(cases::Column::Id.gt(id)),
+            ))
+        }
+        _ => Err(invalid()),
+    }
+}

@@ -1,0 +1,354 @@
+//! `/cases`: raising a case, the queue, a case with its timeline, and every step.
+
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use liaison_domain::case::{Command, Rating};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::dto::{
+    AssignBody, CaseDetail, CaseFilter, CaseSummary, ContentBody, DeclineBody, NewCase, RateBody,
+    ReassignBody, ResolveBody, Submitted, UrgeBody,
+};
+use super::{access, actions, queue, submit, view};
+use crate::auth::Caller;
+use crate::error::responses::{
+    BadRequest, Conflict, Forbidden, NotFound, TooLarge, Unauthorized, Unprocessable,
+    UnsupportedMediaType,
+};
+use crate::error::ApiResult;
+use crate::extract::Json;
+use crate::pagination::{PageQuery, Paged};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create)
+        .service(list)
+        .service(get)
+        .service(accept)
+        .service(decline)
+        .service(reply)
+        .service(assign)
+        .service(handle)
+        .service(urge)
+        .service(reassign)
+        .service(note)
+        .service(resolve)
+        .service(rate);
+}
+
+/// Raises a case at a station (residents). With an `Idempotency-Key` header, a retry with the
+/// same key and body answers the first answer (with `Idempotent-Replayed: true`); the same key
+/// with another body answers 422.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "1–128 visible ASCII characters")),
+    request_body = NewCase,
+    responses(
+        (status = 201, description = "Raised: the number, and who it reached", body = Submitted),
+        BadRequest, Unauthorized, Forbidden, TooLarge, UnsupportedMediaType, Unprocessable,
+    )
+)]
+#[post("/cases")]
+async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    body: Json<NewCase>,
+) -> ApiResult<HttpResponse> {
+    let key = req
+        .headers()
+        .get("Idempotency-Key")
+        .map(|v| v.to_str().unwrap_or("\u{0}"));
+    let outcome = submit::submit(&state, &caller, body.0, key).await?;
+    let mut response = HttpResponse::Created();
+    if outcome.replayed {
+        response.insert_header(("Idempotent-Replayed", "true"));
+    }
+    Ok(response.json(outcome.submitted))
+}
+
+/// The caller's queue: exactly the cases its role may see, filtered and paged.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(CaseFilter, PageQuery),
+    responses((status = 200, body = Paged<CaseSummary>), BadRequest, Unauthorized, Unprocessable)
+)]
+#[get("/cases")]
+async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    filter: web::Query<CaseFilter>,
+    page: web::Query<PageQuery>,
+) -> ApiResult<web::Json<Paged<CaseSummary>>> {
+    queue::list(&state.db, &caller.actor, &filter, &page)
+        .await
+        .map(web::Json)
+}
+
+/// A case with its timeline, as much as the caller may see.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    responses((status = 200, body = CaseDetail), BadRequest, Unauthorized, NotFound)
+)]
+#[get("/cases/{id}")]
+async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<CaseDetail>> {
+    let case = access::find_visible(&state.db, &caller.actor, id.into_inner()).await?;
+    view::detail(&state, &caller.actor, case)
+        .await
+        .map(web::Json)
+}
+
+/// Issues a command and answers the case as it now stands.
+async fn step(
+    state: &AppState,
+    caller: &Caller,
+    case_id: i64,
+    command: Command,
+) -> ApiResult<web::Json<CaseDetail>> {
+    let case = actions::act(state, &caller.actor, &caller.name, case_id, command).await?;
+    view::detail(state, &caller.actor, case)
+        .await
+        .map(web::Json)
+}
+
+/// Takes the case on (deputy, station admin).
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    responses((status = 200, body = CaseDetail), BadRequest, Unauthorized, Forbidden, NotFound, Conflict)
+)]
+#[post("/cases/{id}/accept")]
+async fn accept(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<CaseDetail>> {
+    step(&state, &caller, id.into_inner(), Command::Accept).await
+}
+
+/// Declines the case as out of scope, with the reason and the right channel; closes it.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    request_body = DeclineBody,
+    responses((status = 200, body = CaseDetail), BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooLarge, UnsupportedMediaType, Unprocessable)
+)]
+#[post("/cases/{id}/decline")]
+async fn decline(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: Json<DeclineBody>,
+) -> ApiResult<web::Json<CaseDetail>> {
+    step(
+        &state,
+        &caller,
+        id.into_inner(),
+        Command::Decline {
+            reason: body.0.reason,
+        },
+    )
+    .await
+}
+
+/// Answers the resident (deputy, station admin, handler of the case's department).
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    request_body = ContentBody,
+    responses((status = 200, body = CaseDetail), BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooLarge, UnsupportedMediaType, Unprocessable)
+)]
+#[post("/cases/{id}/reply")]
+async fn reply(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: Json<ContentBody>,
+) -> ApiResult<web::Json<CaseDetail>> {
+    step(
+        &state,
+        &caller,
+        id.into_inner(),
+        Command::Reply {
+            content: body.0.content,
+        },
+    )
+    .await
+}
+
+/// Hands the case to a department with a deadline (deputy, station admin, county admin).
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    request_body = AssignBody,
+    responses((status = 200, body = CaseDetail), BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooLarge, UnsupportedMediaType, Unprocessable)
+)]
+#[post("/cases/{id}/assign")]
+async fn assign(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: Json<AssignBody>,
+) -> ApiResult<web::Json<CaseDetail>> {
+    let body = body.0;
+    let command = Command::Assign {
+        department_id: body.department_id,
+        resolve_by: body.resolve_by,
+        note: body.note,
+    };
+    step(&state, &caller, id.into_inner(), command).await
+}
+
+/// The department's report back (handler of the assigned department).
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    request_body = ContentBody,
+    responses((status = 200, body = CaseDetail), BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooLarge, UnsupportedMediaType, Unprocessable)
+)]
+#[post("/cases/{id}/handle")]
+async fn handle(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: Json<ContentBody>,
+) -> ApiResult<web::Json<CaseDetail>> {
+    step(
+        &state,
+        &caller,
+        id.into_inner(),
+        Command::Handle {
+            content: body.0.content,
+        },
+    )
+    .await
+}
+
+/// Presses a case (督办; station admin, county admin). Internal: the resident does not see it.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    request_body = UrgeBody,
+    responses((status = 200, body = CaseDetail), BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooLarge, UnsupportedMediaType, Unprocessable)
+)]
+#[post("/cases/{id}/urge")]
+async fn urge(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: Json<UrgeBody>,
+) -> ApiResult<web::Json<CaseDetail>> {
+    step(
+        &state,
+        &caller,
+        id.into_inner(),
+        Command::Urge { note: body.0.note },
+    )
+    .await
+}
+
+/// Moves the case to another deputy of its station (station admin, county admin).
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    request_body = ReassignBody,
+    responses((status = 200, body = CaseDetail), BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooLarge, UnsupportedMediaType, Unprocessable)
+)]
+#[post("/cases/{id}/reassign")]
+async fn reassign(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: Json<ReassignBody>,
+) -> ApiResult<web::Json<CaseDetail>> {
+    step(
+        &state,
+        &caller,
+        id.into_inner(),
+        Command::Reassign {
+            deputy_id: body.0.deputy_id,
+        },
+    )
+    .await
+}
+
+/// An internal note on the case (staff in scope). The resident never sees it.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    request_body = ContentBody,
+    responses((status = 200, body = CaseDetail), BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooLarge, UnsupportedMediaType, Unprocessable)
+)]
+#[post("/cases/{id}/note")]
+async fn note(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: Json<ContentBody>,
+) -> ApiResult<web::Json<CaseDetail>> {
+    step(
+        &state,
+        &caller,
+        id.into_inner(),
+        Command::Note {
+            content: body.0.content,
+        },
+    )
+    .await
+}
+
+/// Records the work as done, with a summary (deputy, station admin).
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    request_body = ResolveBody,
+    responses((status = 200, body = CaseDetail), BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooLarge, UnsupportedMediaType, Unprocessable)
+)]
+#[post("/cases/{id}/resolve")]
+async fn resolve(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: Json<ResolveBody>,
+) -> ApiResult<web::Json<CaseDetail>> {
+    step(
+        &state,
+        &caller,
+        id.into_inner(),
+        Command::Resolve {
+            summary: body.0.summary,
+        },
+    )
+    .await
+}
+
+/// The resident's rating of a resolved case; `unsatisfied` sends it back to work (重新交办).
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    request_body = RateBody,
+    responses((status = 200, body = CaseDetail), BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooLarge, UnsupportedMediaType, Unprocessable)
+)]
+#[post("/cases/{id}/rate")]
+async fn rate(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: Json<RateBody>,
+) -> ApiResult<web::Json<CaseDetail>> {
+    let RateBody { rating, comment } = body.0;
+    let rating = Rating::parse(&rating)?;
+    step(
+        &state,
+        &caller,
+        id.into_inner(),
+        Command::Rate { rating, comment },
+    )
+    .await
+}

@@ -1,0 +1,129 @@
+//! Turning a stored case into what a given caller may see of it.
+
+use chrono::{DateTime, Utc};
+use liaison_domain::actor::{Actor, Role};
+use liaison_domain::case::access::{sees_contact, sees_identity, sees_internal};
+use liaison_domain::case::deadline::is_overdue;
+use liaison_domain::case::CaseStatus;
+use liaison_domain::phone;
+use liaison_infra::entities::{case_events, cases, users};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::access::scope_of;
+use super::dto::{CaseDetail, CaseSummary, Event, Person};
+use crate::attachments::service::of_case;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// What residents see instead of the name of an anonymous author.
+const ANONYMOUS: &str = "匿名群众";
+
+pub fn status_of(case: &cases::Model) -> ApiResult<CaseStatus> {
+    CaseStatus::parse(&case.status)
+        .map_err(|_| ApiError::internal(anyhow::anyhow!("case {} has an unknown status", case.id)))
+}
+
+pub fn summary(case: &cases::Model, actor: &Actor, now: DateTime<Utc>) -> CaseSummary {
+    let overdue = CaseStatus::parse(&case.status)
+        .map(|status| {
+            is_overdue(
+                status,
+                case.respond_by,
+                case.resolve_by,
+                case.first_response_at,
+                now,
+            )
+        })
+        .unwrap_or(false);
+    CaseSummary {
+        id: case.id,
+        number: case.number.clone(),
+        status: case.status.clone(),
+        station_id: case.station_id,
+        category_id: case.category_id,
+        title: case.title.clone(),
+        location: case.location.clone(),
+        anonymous: case.anonymous,
+        assignee_id: case.assignee_id,
+        department_id: case.department_id,
+        respond_by: case.respond_by,
+        resolve_by: case.resolve_by,
+        overdue,
+        // Moderation is the staff's business: a resident's case is not "suspect" to them.
+        flagged: case.flagged && actor.role.is_staff(),
+        reopen_count: case.reopen_count,
+        escalated: case.escalated,
+        rating: case.rating.clone(),
+        created_at: case.created_at,
+        updated_at: case.updated_at,
+    }
+}
+
+pub async fn detail(state: &AppState, actor: &Actor, case: cases::Model) -> ApiResult<CaseDetail> {
+    let scope = scope_of(&case);
+    let shows_identity = sees_identity(actor, &scope, case.anonymous);
+    let mut query = case_events::Entity::find()
+        .filter(case_events::Column::CaseId.eq(case.id))
+        .order_by_asc(case_events::Column::Id);
+    if !sees_internal(actor) {
+        query = query.filter(case_events::Column::Internal.eq(false));
+    }
+    let events = query
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let hidden_author = e.actor_role == Role::Resident.as_str() && !shows_identity;
+            Event {
+                id: e.id,
+                kind: e.kind,
+                actor_name: if hidden_author {
+                    ANONYMOUS.to_owned()
+                } else {
+                    e.actor_name
+                },
+                actor_role: e.actor_role,
+                text: e.text,
+                internal: e.internal,
+                created_at: e.created_at,
+            }
+        })
+        .collect();
+    let resident = if shows_identity {
+        resident_of(&state.db, case.resident_id).await?
+    } else {
+        None
+    };
+    let contact_phone = match &case.contact_phone {
+        None => None,
+        Some(sealed) => {
+            let number = state.sealer.open(sealed).map_err(ApiError::internal)?;
+            Some(if sees_contact(actor, &scope) {
+                number
+            } else {
+                phone::mask(&number)
+            })
+        }
+    };
+    let base_url = state.settings.public_base_url.trim_end_matches('/');
+    let attachments = of_case(&state.db, case.id, base_url).await?;
+    Ok(CaseDetail {
+        summary: summary(&case, actor, chrono::Utc::now()),
+        content: case.content,
+        resident,
+        contact_phone,
+        rating_comment: case.rating_comment,
+        attachments,
+        events,
+    })
+}
+
+async fn resident_of(db: &impl ConnectionTrait, user_id: i64) -> ApiResult<Option<Person>> {
+    Ok(users::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .map(|u| Person {
+            id: u.id,
+            name: u.name,
+        }))
+}

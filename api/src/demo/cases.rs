@@ -1,0 +1,275 @@
+//! Demo cases in every state, raised and worked through the real use-cases, so the console and
+//! the mini-program have something to show and the data obeys every rule.
+
+use anyhow::{anyhow, Context};
+use chrono::Utc;
+use liaison_domain::actor::Role;
+use liaison_domain::case::{Command, Rating};
+use liaison_infra::entities::{cases, categories, departments, regions, stations, users};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
+
+use super::COUNTY;
+use crate::auth::caller::load_actor;
+use crate::auth::Caller;
+use crate::cases::actions::act;
+use crate::cases::dto::NewCase;
+use crate::cases::submit::submit;
+use crate::state::AppState;
+
+/// The demo station admin and handler (see the accounts `seed` creates).
+const STATION_ADMIN_PHONE: &str = "13800000002";
+const HANDLER_PHONE: &str = "13800000005";
+
+/// What a resident wrote, and how far the case got.
+struct Story {
+    title: &'static str,
+    content: &'static str,
+    location: &'static str,
+    anonymous: bool,
+    steps: &'static [Step],
+}
+
+#[derive(Clone, Copy)]
+enum Step {
+    Accept,
+    Reply(&'static str),
+    Assign,
+    Handle(&'static str),
+    Resolve(&'static str),
+    Rate(Rating),
+    Decline(&'static str),
+    Note(&'static str),
+}
+
+const STORIES: &[Story] = &[
+    Story {
+        title: "人民路路灯不亮",
+        content: "人民路88号到新华路口的三盏路灯一周都不亮了，晚上出行不安全。",
+        location: "柏城街道人民路88号",
+        anonymous: false,
+        steps: &[],
+    },
+    Story {
+        title: "小区门口积水",
+        content: "每次下雨小区门口都积水，老人孩子出门很不方便。",
+        location: "柏城街道幸福小区南门",
+        anonymous: false,
+        steps: &[Step::Accept, Step::Reply("已收到，明天到现场查看。")],
+    },
+    Story {
+        title: "村道坑洼需修补",
+        content: "出山镇到村里的水泥路坑洼很多，农用车经常颠坏。",
+        location: "出山镇西街村村道",
+        anonymous: true,
+        steps: &[
+            Step::Accept,
+            Step::Assign,
+            Step::Note("请住建局尽快派人勘察"),
+        ],
+    },
+    Story {
+        title: "老旧小区楼道灯",
+        content: "3号楼楼道灯坏了很久，晚上上下楼看不见。",
+        location: "柏城街道机械厂家属院3号楼",
+        anonymous: false,
+        steps: &[
+            Step::Accept,
+            Step::Assign,
+            Step::Handle("已安排物业更换楼道灯，本周内完成。"),
+        ],
+    },
+    Story {
+        title: "健身器材损坏",
+        content: "广场上的两台健身器材坏了，容易伤人。",
+        location: "柏城街道文化广场",
+        anonymous: false,
+        steps: &[
+            Step::Accept,
+            Step::Assign,
+            Step::Handle("已拆除损坏器材并订购新器材。"),
+            Step::Resolve("损坏器材已更换，感谢反映。"),
+        ],
+    },
+    Story {
+        title: "垃圾清运不及时",
+        content: "菜市场旁边的垃圾桶经常满了没人清。",
+        location: "柏城街道菜市场东侧",
+        anonymous: false,
+        steps: &[
+            Step::Accept,
+            Step::Resolve("已协调环卫每天清运两次。"),
+            Step::Rate(Rating::Satisfied),
+        ],
+    },
+    Story {
+        title: "邻里宅基地纠纷",
+        content: "和邻居的宅基地界线有争议，已经起诉到法院，希望代表帮忙。",
+        location: "专探乡",
+        anonymous: false,
+        steps: &[Step::Decline(
+            "该事项已进入诉讼程序，请依法通过人民法院解决；如需法律援助可联系县法律援助中心。",
+        )],
+    },
+    Story {
+        title: "自来水水压低",
+        content: "早晚用水高峰时水压很低，楼上几乎没水。",
+        location: "柏城街道建设路小区",
+        anonymous: false,
+        steps: &[
+            Step::Accept,
+            Step::Resolve("已请供水公司调整加压时段。"),
+            Step::Rate(Rating::Unsatisfied),
+        ],
+    },
+];
+
+/// Raises the demo stories once; answers how many cases it raised (0 when cases exist).
+pub async fn seed_cases(state: &AppState) -> anyhow::Result<usize> {
+    if cases::Entity::find().count(&state.db).await? > 0 {
+        return Ok(0);
+    }
+    let county = regions::Entity::find()
+        .filter(regions::Column::Code.eq(COUNTY.1))
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| anyhow!("the demo county is not seeded"))?;
+    let station = stations::Entity::find()
+        .filter(stations::Column::CountyId.eq(county.id))
+        .order_by_asc(stations::Column::Id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| anyhow!("the demo county has no station"))?;
+    let category = categories::Entity::find()
+        .filter(categories::Column::CountyId.eq(county.id))
+        .order_by_asc(categories::Column::Id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| anyhow!("the demo county has no category"))?;
+    let admin = staff(state, STATION_ADMIN_PHONE).await?;
+    let handler = staff(state, HANDLER_PHONE).await?;
+    let department =
+        departments::Entity::find_by_id(handler.actor.department_id.unwrap_or_default())
+            .one(&state.db)
+            .await?
+            .ok_or_else(|| anyhow!("the demo handler has no department"))?;
+
+    for (index, story) in STORIES.iter().enumerate() {
+        let resident = resident(state, index).await?;
+        let new = NewCase {
+            scene: None,
+            station_id: Some(station.id),
+            category_id: category.id,
+            title: story.title.to_owned(),
+            content: story.content.to_owned(),
+            location: Some(story.location.to_owned()),
+            attachment_ids: Vec::new(),
+            anonymous: story.anonymous,
+            contact_phone: (index % 2 == 0).then(|| format!("1390000{:04}", index)),
+        };
+        let case_id = submit(state, &resident, new, None)
+            .await
+            .map_err(|e| anyhow!("demo case {:?}: {e}", story.title))?
+            .submitted
+            .id;
+        for step in story.steps {
+            let (who, command) = match *step {
+                Step::Accept => (&admin, Command::Accept),
+                Step::Reply(content) => (
+                    &admin,
+                    Command::Reply {
+                        content: content.to_owned(),
+                    },
+                ),
+                Step::Assign => (
+                    &admin,
+                    Command::Assign {
+                        department_id: department.id,
+                        resolve_by: None,
+                        note: None,
+                    },
+                ),
+                Step::Handle(content) => (
+                    &handler,
+                    Command::Handle {
+                        content: content.to_owned(),
+                    },
+                ),
+                Step::Resolve(summary) => (
+                    &admin,
+                    Command::Resolve {
+                        summary: summary.to_owned(),
+                    },
+                ),
+                Step::Rate(rating) => (
+                    &resident,
+                    Command::Rate {
+                        rating,
+                        comment: None,
+                    },
+                ),
+                Step::Decline(reason) => (
+                    &admin,
+                    Command::Decline {
+                        reason: reason.to_owned(),
+                    },
+                ),
+                Step::Note(content) => (
+                    &admin,
+                    Command::Note {
+                        content: content.to_owned(),
+                    },
+                ),
+            };
+            act(state, &who.actor, &who.name, case_id, command)
+                .await
+                .map_err(|e| anyhow!("demo case {:?}: {e}", story.title))?;
+        }
+    }
+    Ok(STORIES.len())
+}
+
+async fn staff(state: &AppState, phone: &str) -> anyhow::Result<Caller> {
+    let user = users::Entity::find()
+        .filter(users::Column::Phone.eq(phone))
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| anyhow!("the demo account {phone} is missing"))?;
+    caller(state, user.id).await
+}
+
+/// The demo resident `index`, created on first use like a first mini-program login.
+async fn resident(state: &AppState, index: usize) -> anyhow::Result<Caller> {
+    let openid = format!("demo-resident-{}", index + 1);
+    let existing = users::Entity::find()
+        .filter(users::Column::Openid.eq(&openid))
+        .one(&state.db)
+        .await?;
+    let user = match existing {
+        Some(user) => user,
+        None => {
+            users::ActiveModel {
+                role: Set(Role::Resident.as_str().to_owned()),
+                name: Set(format!("居民{}", index + 1)),
+                openid: Set(Some(openid)),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(&state.db)
+            .await?
+        }
+    };
+    caller(state, user.id).await
+}
+
+async fn caller(state: &AppState, user_id: i64) -> anyhow::Result<Caller> {
+    let (user, actor) = load_actor(&state.db, user_id)
+        .await?
+        .context("a demo account vanished")?;
+    Ok(Caller {
+        actor,
+        name: user.name,
+        session: String::new(),
+    })
+}

@@ -1,0 +1,28 @@
+//! Work the server does by itself on a timer: closing resolved cases left unrated.
+//!
+//! Every node may run it: each close is a versioned write, so two nodes closing the same case
+//! at once leave one close and no error.
+
+use std::time::Duration;
+
+use actix_web::web;
+use chrono::Utc;
+
+use crate::cases::actions::close_unrated;
+use crate::state::AppState;
+
+const EVERY: Duration = Duration::from_secs(60);
+
+/// Runs forever; spawn it beside the server.
+pub async fn run(state: web::Data<AppState>) {
+    let mut ticks = tokio::time::interval(EVERY);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match close_unrated(&state, Utc::now()).await {
+            Ok(0) => {}
+            Ok(closed) => tracing::info!(closed, "closed resolved cases left unrated"),
+            Err(error) => tracing::warn!(%error, "could not close unrated cases; will retry"),
+        }
+    }
+}
