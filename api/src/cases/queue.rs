@@ -156,7 +156,7 @@ fn cursor_of(sort: Sort, case: &cases::Model) -> String {
         Sort::Newest => encode_cursor(&format!("n:{}", case.id)),
         Sort::Deadline => encode_cursor(&format!(
             "d:{}:{}",
-            case.resolve_by.timestamp_micros(),
+            case.resolve_by.timestamp_nanos_opt().unwrap_or(i64::MAX),
             case.id
         )),
     }
@@ -177,13 +177,10 @@ fn after(sort: Sort, cursor: &str) -> ApiResult<Condition> {
             let id: i64 = id.parse().map_err(|_| invalid())?;
             Ok(Condition::all().add(cases::Column::Id.lt(id)))
         }
-        (Sort::Deadline, ["d", micros, id]) => {
+        // Nanoseconds: SQLite keeps every digit chrono gives, and a tie must compare equal.
+        (Sort::Deadline, ["d", nanos, id]) => {
             let id: i64 = id.parse().map_err(|_| invalid())?;
-            let at = micros
-                .parse()
-                .ok()
-                .and_then(DateTime::<Utc>::from_timestamp_micros)
-                .ok_or_else(invalid)?;
+            let at = DateTime::<Utc>::from_timestamp_nanos(nanos.parse().map_err(|_| invalid())?);
             Ok(Condition::any().add(cases::Column::ResolveBy.gt(at)).add(
                 Condition::all()
                     .add(cases::Column::ResolveBy.eq(at))

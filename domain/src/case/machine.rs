@@ -140,25 +140,37 @@ fn acts_as_deputy(actor: &Actor, case: &Case) -> bool {
         && (case.scope.assignee_id.is_none() || case.scope.assignee_id == actor.deputy_id)
 }
 
-/// Whether the role may issue the command at all on this case (scope included).
-fn may(actor: &Actor, case: &Case, command: &Command) -> bool {
-    if !can_see(actor, &case.scope) {
-        return false;
-    }
-    let role = actor.role;
-    let admin = role == Role::StationAdmin;
+/// Whether the role may issue the command at all: the product's table of who does what.
+fn role_may(role: Role, command: &Command) -> bool {
     match command {
         Command::Accept | Command::Decline { .. } | Command::Resolve { .. } => {
-            admin || acts_as_deputy(actor, case)
+            matches!(role, Role::Deputy | Role::StationAdmin)
         }
-        Command::Reply { .. } => admin || role == Role::Handler || acts_as_deputy(actor, case),
-        Command::Assign { .. } => admin || role == Role::CountyAdmin || acts_as_deputy(actor, case),
+        Command::Reply { .. } => matches!(role, Role::Deputy | Role::StationAdmin | Role::Handler),
+        Command::Assign { .. } => {
+            matches!(role, Role::Deputy | Role::StationAdmin | Role::CountyAdmin)
+        }
         Command::Handle { .. } => role == Role::Handler,
         Command::Urge { .. } | Command::Reassign { .. } => role.is_admin(),
         Command::Note { .. } => role.is_staff(),
         Command::Rate { .. } => role == Role::Resident,
         Command::AutoClose => false,
     }
+}
+
+/// Whether this person stands in the right relation to this case: it is in their scope, and a
+/// deputy acts through their own (or a still unassigned) case.
+fn relation_holds(actor: &Actor, case: &Case, command: &Command) -> bool {
+    let deputy_bound = matches!(
+        command,
+        Command::Accept
+            | Command::Decline { .. }
+            | Command::Resolve { .. }
+            | Command::Reply { .. }
+            | Command::Assign { .. }
+    );
+    can_see(actor, &case.scope)
+        && (!deputy_bound || actor.role != Role::Deputy || acts_as_deputy(actor, case))
 }
 
 /// The states a command may be issued in.
@@ -184,11 +196,13 @@ pub fn apply(
     now: DateTime<Utc>,
     rules: &Rules,
 ) -> Result<Transition, CaseError> {
-    let allowed = match by {
-        By::Person(actor) => may(actor, case, command),
+    // Role, then state, then relation: a deputy who finds a case already taken by a colleague
+    // learns that it was taken (409), which is what happened, not that it is not theirs (403).
+    let role_allowed = match by {
+        By::Person(actor) => role_may(actor.role, command),
         By::System => matches!(command, Command::AutoClose),
     };
-    if !allowed {
+    if !role_allowed {
         return Err(CaseError::Forbidden);
     }
     let not_now = || CaseError::InvalidTransition {
@@ -197,6 +211,11 @@ pub fn apply(
     };
     if !valid_in(command, case.status) {
         return Err(not_now());
+    }
+    if let By::Person(actor) = by {
+        if !relation_holds(actor, case, command) {
+            return Err(CaseError::Forbidden);
+        }
     }
     let mut next = case.clone();
     let mut events = Vec::new();

@@ -1,4 +1,5 @@
-//! Client for the WeChat server APIs the mini-program backend needs: login, access token, codes.
+//! Client for the WeChat server APIs the mini-program backend needs: login, access token,
+//! station codes, content checks.
 //!
 //! Every call goes through [`WechatClient::exchange`], which strips URLs from transport errors
 //! (query strings carry the secret or the access token) and logs each failure once.

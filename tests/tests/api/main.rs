@@ -5,6 +5,8 @@
 
 mod attachments;
 mod auth;
+mod case_queue;
+mod cases;
 mod catalogue;
 mod codes;
 mod deputies;

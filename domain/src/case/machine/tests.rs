@@ -141,6 +141,35 @@ fn only_the_system_closes_unrated_cases_and_only_when_due() {
 }
 
 #[test]
+fn a_deputy_finding_the_case_taken_by_a_colleague_learns_it_was_taken() {
+    let colleague = Actor {
+        deputy_id: Some(8),
+        ..actor(Role::Deputy)
+    };
+    let taken = case(Accepted);
+    assert_eq!(
+        apply(
+            &taken,
+            &Command::Accept,
+            By::Person(&colleague),
+            now(),
+            &RULES
+        ),
+        Err(CaseError::InvalidTransition {
+            status: Accepted,
+            command: "accept"
+        })
+    );
+    let resolve = Command::Resolve {
+        summary: "x".to_owned(),
+    };
+    assert_eq!(
+        apply(&taken, &resolve, By::Person(&colleague), now(), &RULES),
+        Err(CaseError::Forbidden)
+    );
+}
+
+#[test]
 fn nobody_acts_outside_their_scope() {
     let outsider = Actor {
         station_ids: vec![11],
