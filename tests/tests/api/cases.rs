@@ -814,3 +814,42 @@ async fn photos_are_attached_once_by_their_uploader_only(backend: Backend) {
         .expect(422);
     assert_eq!(again.fields(), ["attachment_ids"]);
 }
+
+#[tokio::test]
+async fn the_demo_has_cases_in_every_state_once() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let demo = app.seed_demo().await;
+    let raised = liaison_api::demo::seed_cases(&app.state).await.unwrap();
+    assert!(raised >= 7);
+    assert_eq!(
+        liaison_api::demo::seed_cases(&app.state).await.unwrap(),
+        0,
+        "seeded once"
+    );
+    let admin = app.login(&demo.county_admin).await;
+    let page = app
+        .get("/api/v1/cases?limit=100", Some(&admin))
+        .await
+        .expect(200)
+        .body;
+    let mut statuses: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["status"].as_str().unwrap())
+        .collect();
+    statuses.sort_unstable();
+    statuses.dedup();
+    assert_eq!(
+        statuses,
+        [
+            "accepted",
+            "assigned",
+            "closed",
+            "declined",
+            "handled",
+            "resolved",
+            "submitted"
+        ]
+    );
+}
