@@ -82,3 +82,9 @@ pub fn document() -> utoipa::openapi::OpenApi {
 pub fn document_json() -> Result<String, serde_json::Error> {
     document().to_pretty_json().map(|json| json + "\n")
 }
+
+/// An image answered as raw bytes (a photo, a printable code): a binary string to the
+/// document, not an array of numbers.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct Image(pub Vec<u8>);

@@ -11,6 +11,7 @@ use super::service::{self, MAX_BYTES};
 use crate::auth::Caller;
 use crate::error::responses::{BadRequest, NotFound, Unauthorized, Unprocessable};
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::openapi::Image;
 use crate::state::AppState;
 
 /// Room for the multipart framing and small fields around the file.
@@ -63,9 +64,9 @@ async fn upload(
     responses(
         (status = 200, description = "The photo, with the media type it was stored with",
             content(
-                (Vec<u8> = "image/jpeg"),
-                (Vec<u8> = "image/png"),
-                (Vec<u8> = "image/webp"),
+                (Image = "image/jpeg"),
+                (Image = "image/png"),
+                (Image = "image/webp"),
             )),
         BadRequest, Unauthorized, NotFound,
     )

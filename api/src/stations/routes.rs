@@ -16,6 +16,7 @@ use crate::error::responses::{
 };
 use crate::error::ApiResult;
 use crate::extract::Json;
+use crate::openapi::Image;
 use crate::pagination::{PageQuery, Paged};
 use crate::state::AppState;
 
@@ -197,7 +198,7 @@ async fn station_code(
     tag = "stations",
     security(("bearer" = [])),
     responses(
-        (status = 200, content_type = "image/png", body = Vec<u8>),
+        (status = 200, content_type = "image/png", body = Image),
         BadRequest, Unauthorized, Forbidden, NotFound, TooManyRequests, Unavailable,
     )
 )]
