@@ -1,4 +1,5 @@
-//! Work the server does by itself on a timer: closing resolved cases left unrated.
+//! Work the server does by itself on a timer: closing resolved cases left unrated, removing
+//! photos no case claimed.
 //!
 //! Every node may run it: each close is a versioned write, so two nodes closing the same case
 //! at once leave one close and no error.
@@ -8,6 +9,7 @@ use std::time::Duration;
 use actix_web::web;
 use chrono::Utc;
 
+use crate::attachments::service::purge_unclaimed;
 use crate::cases::actions::close_unrated;
 use crate::state::AppState;
 
@@ -23,6 +25,11 @@ pub async fn run(state: web::Data<AppState>) {
             Ok(0) => {}
             Ok(closed) => tracing::info!(closed, "closed resolved cases left unrated"),
             Err(error) => tracing::warn!(%error, "could not close unrated cases; will retry"),
+        }
+        match purge_unclaimed(&state, Utc::now()).await {
+            Ok(0) => {}
+            Ok(purged) => tracing::info!(purged, "removed photos no case claimed"),
+            Err(error) => tracing::warn!(%error, "could not remove unclaimed photos; will retry"),
         }
     }
 }

@@ -12,6 +12,7 @@ use liaison_domain::actor::Actor;
 use liaison_domain::{FieldError, Invalid};
 use liaison_infra::entities::attachments;
 use liaison_infra::files::{self, FileError, Store};
+use liaison_infra::rate_limit::Decision;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -43,9 +44,23 @@ fn unsupported_type() -> ApiError {
     )
 }
 
+/// Uploads one person may make per hour: enough for many cases of nine photos, too few to fill
+/// the disk.
+const UPLOADS_PER_HOUR: u64 = 100;
+
+/// How long a photo may wait for its case before housekeeping removes it.
+pub const UNCLAIMED_FOR: chrono::Duration = chrono::Duration::hours(24);
+
 /// Keeps `bytes` (a whole uploaded file) as an attachment of `actor`, without location
 /// metadata, and describes it.
 pub async fn upload(state: &AppState, actor: &Actor, bytes: Vec<u8>) -> ApiResult<Attachment> {
+    let key = format!("upload:user:{}", actor.user_id);
+    let hour = std::time::Duration::from_secs(3600);
+    if let Decision::Limited { retry_after } =
+        state.limiter.check(&key, UPLOADS_PER_HOUR, hour).await
+    {
+        return Err(ApiError::too_many_requests(retry_after));
+    }
     let kind = files::sniff(&bytes).ok_or_else(unsupported_type)?;
     let store = Store::in_data_dir(&state.settings.data_dir);
     let (storage_key, size) = {
@@ -216,4 +231,39 @@ fn from_file_error(error: FileError) -> ApiError {
         FileError::Malformed(_) => ApiError::invalid_field("file", "malformed", error.to_string()),
         other => ApiError::internal(other),
     }
+}
+
+/// Removes photos no case claimed within `UNCLAIMED_FOR` of `now`: rows and files. Answers how
+/// many went. A file that cannot be removed is logged and its row kept, to try again later.
+pub async fn purge_unclaimed(state: &AppState, now: chrono::DateTime<Utc>) -> ApiResult<usize> {
+    let stale = attachments::Entity::find()
+        .filter(attachments::Column::CaseId.is_null())
+        .filter(attachments::Column::CreatedAt.lt(now - UNCLAIMED_FOR))
+        .all(&state.db)
+        .await?;
+    let store = Store::in_data_dir(&state.settings.data_dir);
+    let mut purged = 0;
+    for attachment in stale {
+        // Only while still unclaimed: a case may take it at this very moment.
+        let deleted = attachments::Entity::delete_many()
+            .filter(attachments::Column::Id.eq(attachment.id))
+            .filter(attachments::Column::CaseId.is_null())
+            .exec(&state.db)
+            .await?;
+        if deleted.rows_affected != 1 {
+            continue;
+        }
+        let store = store.clone();
+        let key = attachment.storage_key.clone();
+        match web::block(move || store.remove(&key)).await {
+            Ok(Ok(())) => purged += 1,
+            Ok(Err(error)) => {
+                tracing::warn!(%error, attachment_id = attachment.id, "could not remove an unclaimed photo's file")
+            }
+            Err(error) => {
+                tracing::warn!(%error, attachment_id = attachment.id, "could not remove an unclaimed photo's file")
+            }
+        }
+    }
+    Ok(purged)
 }

@@ -18,6 +18,7 @@ on_every_backend!(
     only_the_uploader_sees_a_photo_no_case_has_claimed,
     claim_answers_alike_for_foreign_and_absent_photos,
     a_claimed_photo_belongs_to_one_case_and_is_seen_with_it,
+    photos_no_case_claimed_are_removed_after_a_day,
 );
 
 const BASE_URL: &str = "https://liaison.example.cn";
@@ -539,4 +540,59 @@ async fn a_claimed_photo_belongs_to_one_case_and_is_seen_with_it(backend: Backen
     let reply = raise(&app, &resident, &[photo]).await.expect(422);
     assert_eq!(reply.body["errors"][0]["code"], "already_used");
     assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM cases").await, 1);
+}
+
+async fn photos_no_case_claimed_are_removed_after_a_day(backend: Backend) {
+    let app = spawn_app_with(backend, |_| {}).await;
+    app.seed_demo().await;
+    let resident = app.resident("o-forgetful").await;
+    let forgotten = upload(&app, &resident, jpeg(), "a.jpg", "image/jpeg")
+        .await
+        .expect(201)
+        .id();
+    let kept = upload(&app, &resident, jpeg(), "b.jpg", "image/jpeg")
+        .await
+        .expect(201)
+        .id();
+    raise(&app, &resident, &[kept]).await.expect(201);
+    let purge = |at| liaison_api::attachments::service::purge_unclaimed(&app.state, at);
+
+    assert_eq!(
+        purge(chrono::Utc::now()).await.unwrap(),
+        0,
+        "a fresh photo may still be used"
+    );
+    assert_eq!(
+        purge(chrono::Utc::now() + chrono::Duration::hours(25))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(rows(&app).await, 1, "the claimed photo stays");
+    assert_eq!(stored_files(&app).len(), 1, "and so does its file, alone");
+    app.get(&format!("/api/v1/attachments/{forgotten}"), Some(&resident))
+        .await
+        .expect(404);
+    app.get(&format!("/api/v1/attachments/{kept}"), Some(&resident))
+        .await
+        .expect(200);
+}
+
+#[tokio::test]
+async fn uploads_are_limited_per_person() {
+    let app = spawn_app_with(Backend::Sqlite, |_| {}).await;
+    let resident = app.resident("o-busy").await;
+    for _ in 0..100 {
+        upload(&app, &resident, jpeg(), "a.jpg", "image/jpeg")
+            .await
+            .expect(201);
+    }
+    let limited = upload(&app, &resident, jpeg(), "a.jpg", "image/jpeg")
+        .await
+        .expect(429);
+    assert!(limited.headers.contains_key("retry-after"));
+    let neighbour = app.resident("o-calm").await;
+    upload(&app, &neighbour, jpeg(), "a.jpg", "image/jpeg")
+        .await
+        .expect(201);
 }
