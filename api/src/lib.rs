@@ -15,6 +15,7 @@ pub mod fallback;
 pub mod housekeeping;
 pub mod landing;
 pub mod metrics;
+pub mod notifications;
 pub mod openapi;
 pub mod ops;
 pub mod pagination;

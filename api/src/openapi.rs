@@ -8,8 +8,8 @@ use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 
 use crate::error::{Problem, ProblemField};
 use crate::{
-    attachments, auth, cases, categories, departments, deputies, landing, ops, regions, stations,
-    users,
+    attachments, auth, cases, categories, departments, deputies, landing, notifications, ops,
+    regions, stations, users,
 };
 
 #[derive(OpenApi)]
@@ -28,6 +28,7 @@ use crate::{
         (name = "organisation", description = "Regions, stations, deputies, departments, categories, staff accounts"),
         (name = "stations", description = "Duty rosters, station codes and scanning"),
         (name = "cases", description = "码上说事: raising cases, the queue, every step, ratings"),
+        (name = "notifications", description = "The in-app inbox"),
         (name = "operations", description = "Health, readiness, metrics, this document"),
     )
 )]
@@ -67,7 +68,8 @@ where
                 .configure(categories::routes::configure)
                 .configure(users::routes::configure)
                 .configure(attachments::routes::configure)
-                .configure(cases::routes::configure),
+                .configure(cases::routes::configure)
+                .configure(notifications::routes::configure),
         )
         .configure(ops::configure)
         .configure(landing::configure)

@@ -8,6 +8,7 @@ mod m20261123_000002_create_users;
 mod m20261123_000003_create_duty_shifts;
 mod m20261123_000004_create_cases;
 mod m20261123_000005_create_attachments;
+mod m20261123_000006_create_notifications;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_create_duty_shifts::Migration),
             Box::new(m20261123_000004_create_cases::Migration),
             Box::new(m20261123_000005_create_attachments::Migration),
+            Box::new(m20261123_000006_create_notifications::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@ use sea_orm::{
 use super::access::{find_visible, scope_of};
 use super::view::status_of;
 use crate::error::{ApiError, ApiResult};
+use crate::notifications::inbox;
 use crate::state::AppState;
 
 /// Issues `command` on the case as `actor` (named `actor_name` on the timeline).
@@ -220,8 +221,11 @@ async fn store(
         .insert(db)
         .await?;
     }
-    cases::Entity::find_by_id(stored.id)
+    let updated = cases::Entity::find_by_id(stored.id)
         .one(db)
         .await?
-        .ok_or_else(|| ApiError::not_found("case"))
+        .ok_or_else(|| ApiError::not_found("case"))?;
+    let kinds: Vec<_> = transition.events.iter().map(|e| e.kind).collect();
+    inbox::tell(db, &updated, &kinds, actor_id, now).await?;
+    Ok(updated)
 }

@@ -27,6 +27,7 @@ use super::moderation;
 use crate::attachments::service::claim;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
+use crate::notifications::inbox;
 use crate::state::AppState;
 use crate::stations::roster::on_duty_now;
 
@@ -187,6 +188,7 @@ pub async fn submit(
     }
     .insert(&txn)
     .await?;
+    inbox::tell(&txn, &case, &[EventKind::Submitted], Some(resident_id), now).await?;
     let submitted = Submitted {
         id: case.id,
         number: case.number,

@@ -1,6 +1,7 @@
 //! The case (诉求): its states, who may move it how, where it goes, when it is due.
 
 pub mod access;
+pub mod audience;
 pub mod deadline;
 pub mod event;
 pub mod machine;

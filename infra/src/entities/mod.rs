@@ -11,6 +11,7 @@ pub mod deputies;
 pub mod deputy_stations;
 pub mod duty_shifts;
 pub mod idempotency_keys;
+pub mod notifications;
 pub mod refresh_tokens;
 pub mod regions;
 pub mod stations;

@@ -11,6 +11,7 @@ mod catalogue;
 mod codes;
 mod deputies;
 mod errors;
+mod notifications;
 mod operations;
 mod regions;
 mod roster;

@@ -1,0 +1,124 @@
+//! Who hears of each step of a case: the domain decides the audiences; the API finds the people.
+
+use super::EventKind;
+
+/// A group of people a case concerns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Audience {
+    /// The resident who raised it.
+    Resident,
+    /// The deputy it is with.
+    Assignee,
+    /// The admins of its station.
+    StationAdmins,
+    /// The staff of the department it is handed to.
+    Handlers,
+    /// The admins of its county.
+    CountyAdmins,
+}
+
+/// Facts about the case at the moment of the event that change who must hear of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Situation {
+    /// The case waits in the station queue with no deputy.
+    pub unassigned: bool,
+    /// Moderation asked a station admin to look at it.
+    pub flagged: bool,
+}
+
+/// The audiences of an event. The person who acted is left out by the caller: nobody is told
+/// what they just did themselves.
+pub fn of(kind: EventKind, situation: Situation) -> Vec<Audience> {
+    use Audience::*;
+    let mut audiences = match kind {
+        // A new case reaches its deputy; with nobody on duty, the station admins take it.
+        EventKind::Submitted if situation.unassigned => vec![StationAdmins],
+        EventKind::Submitted => vec![Assignee],
+        EventKind::Accepted | EventKind::Declined | EventKind::Replied | EventKind::Resolved => {
+            vec![Resident]
+        }
+        EventKind::Assigned => vec![Resident, Handlers],
+        EventKind::Handled => vec![Resident, Assignee],
+        EventKind::Reassigned => vec![Assignee],
+        EventKind::Urged | EventKind::Overdue => vec![Assignee, StationAdmins],
+        EventKind::Reopened => vec![Assignee, StationAdmins],
+        EventKind::Escalated => vec![CountyAdmins],
+        EventKind::Rated => vec![Assignee],
+        EventKind::Closed => vec![Resident],
+        EventKind::Noted => vec![],
+    };
+    if kind == EventKind::Submitted && situation.flagged && !audiences.contains(&StationAdmins) {
+        audiences.push(StationAdmins);
+    }
+    audiences
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Audience::*;
+
+    const PLAIN: Situation = Situation {
+        unassigned: false,
+        flagged: false,
+    };
+
+    #[test]
+    fn a_new_case_reaches_its_deputy_or_the_station_admins() {
+        assert_eq!(of(EventKind::Submitted, PLAIN), [Assignee]);
+        let queued = Situation {
+            unassigned: true,
+            ..PLAIN
+        };
+        assert_eq!(of(EventKind::Submitted, queued), [StationAdmins]);
+        let flagged = Situation {
+            flagged: true,
+            ..PLAIN
+        };
+        assert_eq!(of(EventKind::Submitted, flagged), [Assignee, StationAdmins]);
+    }
+
+    #[test]
+    fn the_resident_hears_of_the_work_not_the_office() {
+        for kind in EventKind::ALL {
+            let told = of(*kind, PLAIN).contains(&Resident);
+            assert!(
+                !(told && kind.is_internal()),
+                "{kind} is internal but reaches the resident"
+            );
+        }
+        for kind in [
+            EventKind::Accepted,
+            EventKind::Declined,
+            EventKind::Replied,
+            EventKind::Assigned,
+            EventKind::Handled,
+            EventKind::Resolved,
+            EventKind::Closed,
+        ] {
+            assert!(of(kind, PLAIN).contains(&Resident), "{kind}");
+        }
+    }
+
+    #[test]
+    fn departments_learn_of_cases_handed_to_them() {
+        assert_eq!(of(EventKind::Assigned, PLAIN), [Resident, Handlers]);
+    }
+
+    #[test]
+    fn pressing_and_reopening_reach_the_deputy_and_the_station() {
+        for kind in [EventKind::Urged, EventKind::Overdue, EventKind::Reopened] {
+            assert_eq!(of(kind, PLAIN), [Assignee, StationAdmins], "{kind}");
+        }
+    }
+
+    #[test]
+    fn escalation_reaches_the_county() {
+        assert_eq!(of(EventKind::Escalated, PLAIN), [CountyAdmins]);
+    }
+
+    #[test]
+    fn notes_reach_nobody() {
+        assert!(of(EventKind::Noted, PLAIN).is_empty());
+    }
+}
