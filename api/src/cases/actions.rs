@@ -135,7 +135,8 @@ async fn to_domain(db: &impl ConnectionTrait, stored: &cases::Model) -> ApiResul
     let resolve_days = categories::Entity::find_by_id(stored.category_id)
         .one(db)
         .await?
-        .map_or(15, |c| c.resolve_within_days);
+        .map(|c| c.resolve_within_days)
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("case {} has no category", stored.id)))?;
     Ok(case::Case {
         status: status_of(stored)?,
         scope: scope_of(stored),
