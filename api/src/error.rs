@@ -223,6 +223,15 @@ impl From<liaison_infra::wechat::WechatError> for ApiError {
     }
 }
 
+/// Whether the database refused a write because a unique constraint already holds that value:
+/// for races where the other writer's row is the answer.
+pub fn is_unique_violation(error: &sea_orm::DbErr) -> bool {
+    matches!(
+        error.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
 /// Maps a unique-constraint violation to 409 naming the field whose constraint it broke,
 /// found by `needle` in the database's message (SQLite names `table.column`, PostgreSQL the
 /// index, and the needles are picked to match both); any other error maps as usual.

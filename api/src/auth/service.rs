@@ -16,7 +16,7 @@ use sea_orm::{
 use super::caller::{load_actor, Caller};
 use super::dto::{Me, Scopes, TokenPair};
 use super::tokens::{hash_refresh_token, new_refresh_token};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{is_unique_violation, ApiError, ApiResult};
 use crate::state::AppState;
 
 /// The display name a resident gets until they set one.
@@ -82,7 +82,7 @@ async fn resident_session(state: &AppState, openid: &str) -> ApiResult<TokenPair
             match created {
                 Ok(user) => user,
                 // Two first logins raced: the other one created the resident.
-                Err(e) if e.sql_err().is_some() => users::Entity::find()
+                Err(e) if is_unique_violation(&e) => users::Entity::find()
                     .filter(users::Column::Openid.eq(openid))
                     .one(&state.db)
                     .await?

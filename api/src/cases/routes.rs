@@ -58,8 +58,9 @@ async fn create(
     let key = req
         .headers()
         .get("Idempotency-Key")
-        .map(|v| v.to_str().unwrap_or("\u{0}"));
-    let outcome = submit::submit(&state, &caller, body.0, key).await?;
+        // Read lossily: a key with bytes outside visible ASCII is then refused by name (422).
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let outcome = submit::submit(&state, &caller, body.0, key.as_deref()).await?;
     let mut response = HttpResponse::Created();
     if outcome.replayed {
         response.insert_header(("Idempotent-Replayed", "true"));

@@ -26,7 +26,7 @@ use super::dto::{NewCase, Submitted};
 use super::moderation;
 use crate::attachments::service::claim;
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{is_unique_violation, ApiError, ApiResult};
 use crate::notifications::inbox;
 use crate::state::AppState;
 use crate::stations::roster::on_duty_now;
@@ -213,7 +213,7 @@ pub async fn submit(
         if let Err(error) = stored {
             // Another request with this key won the race: its case stands, this one is dropped.
             txn.rollback().await?;
-            if error.sql_err().is_some() {
+            if is_unique_violation(&error) {
                 return replay(&state.db, resident_id, key, &request_hash)
                     .await?
                     .ok_or_else(|| {
