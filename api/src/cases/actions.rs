@@ -28,7 +28,6 @@ pub async fn act(
     // between, and SQLite would refuse to turn a transaction that read an older snapshot into
     // a writer instead of waiting its turn.
     let stored = find_visible(&state.db, actor, case_id).await?;
-    check_references(&state.db, &stored, &command).await?;
     let now = Utc::now();
     let domain_case = to_domain(&state.db, &stored).await?;
     let transition = case::apply(
@@ -39,6 +38,8 @@ pub async fn act(
         &state.case_rules,
     )
     .map_err(refusal)?;
+    // After the domain: who may not take the step learns that first, not that an id is wrong.
+    check_references(&state.db, &stored, &command).await?;
     let txn = state.db.begin().await?;
     let updated = store(&txn, &stored, &transition, Some((actor, actor_name)), now).await?;
     txn.commit().await?;

@@ -221,6 +221,15 @@ async fn a_case_goes_from_scan_to_a_satisfied_rating(backend: Backend) {
     )
     .await
     .expect(200);
+    // A resident may not hand a case on: that answer comes before any check of the department.
+    w.step(&resident, id, "assign", json!({"department_id": 9999}))
+        .await
+        .expect(403);
+    let unknown = w
+        .step(&w.deputy, id, "assign", json!({"department_id": 9999}))
+        .await
+        .expect(422);
+    assert_eq!(unknown.fields(), ["department_id"]);
     let deadline = Utc::now() + Duration::days(5);
     let assigned = w
         .step(
