@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::settings::Settings;
-use crate::startup::{open_database, Application};
+use crate::startup::{build_state, open_database, Application};
 use crate::{admin, demo, housekeeping, openapi, telemetry};
 
 #[derive(Parser)]
@@ -32,6 +32,9 @@ pub enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// Run the background work alone, without the HTTP server (for deployments that scale
+    /// workers apart); stops on SIGTERM or Ctrl-C.
+    Worker,
     /// Print the OpenAPI document.
     Openapi,
     /// Administration on the database itself.
@@ -74,6 +77,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!("migrations applied");
             Ok(())
         }
+        Command::Worker => worker(settings).await,
         Command::Openapi => {
             print!("{}", openapi::document_json()?);
             Ok(())
@@ -135,4 +139,28 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     tracing::info!(%addr, port = application.port(), "liaison is serving; API docs at /docs");
     application.run_until_stopped().await?;
     Ok(())
+}
+
+async fn worker(settings: Settings) -> anyhow::Result<()> {
+    settings.check()?;
+    let db = open_database(&settings).await?;
+    let state = actix_web::web::Data::new(build_state(settings, db).await?);
+    tracing::info!("liaison worker is running");
+    tokio::select! {
+        () = housekeeping::run(state) => {}
+        stopped = shutdown_signal() => {
+            stopped?;
+            tracing::info!("liaison worker stopped");
+        }
+    }
+    Ok(())
+}
+
+/// Resolves on SIGTERM (how process managers stop a service) or Ctrl-C.
+async fn shutdown_signal() -> std::io::Result<()> {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! {
+        _ = terminate.recv() => Ok(()),
+        interrupted = tokio::signal::ctrl_c() => interrupted,
+    }
 }

@@ -159,3 +159,38 @@ fn a_missing_config_file_is_named() {
         stderr(&output)
     );
 }
+
+#[test]
+fn worker_runs_alone_and_stops_on_sigterm() {
+    let dir = TempDir::new().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_liaison"))
+        .arg("worker")
+        .current_dir(dir.path())
+        .env("LIAISON_DATA_DIR", dir.path().join("data"))
+        .env("LIAISON_LOG__FILTER", "info")
+        .env("LIAISON_LOG__FORMAT", "json")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // It opens and migrates the database like the server does.
+    let db = dir.path().join("data/liaison.db");
+    for _ in 0..100 {
+        if db.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let sent = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let logs = String::from_utf8_lossy(&output.stdout);
+    assert!(logs.contains("liaison worker is running"), "{logs}");
+    assert!(logs.contains("liaison worker stopped"), "{logs}");
+    assert!(db.exists());
+}
