@@ -163,7 +163,7 @@ fn a_missing_config_file_is_named() {
 #[test]
 fn worker_runs_alone_and_stops_on_sigterm() {
     let dir = TempDir::new().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_liaison"))
+    let child = Command::new(env!("CARGO_BIN_EXE_liaison"))
         .arg("worker")
         .current_dir(dir.path())
         .env("LIAISON_DATA_DIR", dir.path().join("data"))
