@@ -62,19 +62,6 @@ impl Invalid {
                 .collect(),
         )
     }
-
-    /// The same errors reported under `prefix.field`, for values nested in a request.
-    pub fn nested(self, prefix: &str) -> Self {
-        Self(
-            self.0
-                .into_iter()
-                .map(|e| FieldError {
-                    field: format!("{prefix}.{}", e.field),
-                    ..e
-                })
-                .collect(),
-        )
-    }
 }
 
 impl fmt::Display for Invalid {
@@ -108,11 +95,5 @@ mod tests {
     #[test]
     fn collect_of_successes_is_ok() {
         assert!(Invalid::collect([Ok(()), Ok(())]).is_ok());
-    }
-
-    #[test]
-    fn nested_prefixes_field_names() {
-        let e = Invalid::one("starts_at", "required", "x").nested("shifts[2]");
-        assert_eq!(e.0[0].field, "shifts[2].starts_at");
     }
 }

@@ -83,6 +83,8 @@ fn narrowed(actor: &Actor, filter: &CaseFilter) -> ApiResult<Condition> {
     Ok(condition)
 }
 
+/// `domain::case::deadline::is_overdue` as SQL, so the database filters and pages; the two must
+/// say the same, which the queue tests check against the `overdue` field of every item.
 fn overdue_condition(now: DateTime<Utc>) -> Condition {
     let in_progress: Vec<&str> = CaseStatus::ALL
         .iter()
