@@ -17,6 +17,7 @@ pub mod landing;
 pub mod metrics;
 pub mod notifications;
 pub mod openapi;
+pub mod outbox;
 pub mod ops;
 pub mod pagination;
 pub mod regions;

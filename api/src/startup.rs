@@ -19,6 +19,7 @@ use liaison_infra::wechat::{WechatClient, WechatConfig};
 use liaison_migrations::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
 use secrecy::ExposeSecret;
+use tokio_util::sync::CancellationToken;
 use tracing_actix_web::TracingLogger;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -98,6 +99,8 @@ pub async fn build_state(settings: Settings, db: DatabaseConnection) -> anyhow::
         shared,
         wechat,
         settings: Arc::new(settings),
+        shutdown: CancellationToken::new(),
+        outbox_wake: Arc::default(),
     })
 }
 

@@ -8,6 +8,8 @@ use liaison_infra::rate_limit::RateLimiter;
 use liaison_infra::shared::SharedState;
 use liaison_infra::wechat::WechatClient;
 use sea_orm::DatabaseConnection;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
 
 use crate::auth::tokens::TokenKeys;
 use crate::settings::Settings;
@@ -24,4 +26,10 @@ pub struct AppState {
     pub sealer: Sealer,
     /// The case rules the settings chose (reopen limit, closing unrated cases).
     pub case_rules: Rules,
+    /// Cancelled when the process is asked to stop: long-lived work (deliveries, live streams,
+    /// watchers) winds down on it.
+    pub shutdown: CancellationToken,
+    /// Woken after a commit that wrote deliveries, so the dispatcher need not wait for its
+    /// next poll.
+    pub outbox_wake: Arc<Notify>,
 }

@@ -9,6 +9,8 @@ mod m20261123_000003_create_duty_shifts;
 mod m20261123_000004_create_cases;
 mod m20261123_000005_create_attachments;
 mod m20261123_000006_create_notifications;
+mod m20261123_000007_create_deliveries;
+mod m20261123_000008_create_deadline_marks;
 
 pub struct Migrator;
 
@@ -22,6 +24,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_create_cases::Migration),
             Box::new(m20261123_000005_create_attachments::Migration),
             Box::new(m20261123_000006_create_notifications::Migration),
+            Box::new(m20261123_000007_create_deliveries::Migration),
+            Box::new(m20261123_000008_create_deadline_marks::Migration),
         ]
     }
 }

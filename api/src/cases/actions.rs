@@ -13,7 +13,7 @@ use sea_orm::{
 use super::access::{find_visible, scope_of};
 use super::view::status_of;
 use crate::error::{ApiError, ApiResult};
-use crate::notifications::inbox;
+use crate::notifications::{self, News};
 use crate::state::AppState;
 
 /// Issues `command` on the case as `actor` (named `actor_name` on the timeline).
@@ -41,8 +41,10 @@ pub async fn act(
     // After the domain: who may not take the step learns that first, not that an id is wrong.
     check_references(&state.db, &stored, &command).await?;
     let txn = state.db.begin().await?;
-    let updated = store(&txn, &stored, &transition, Some((actor, actor_name)), now).await?;
+    let (updated, news) =
+        store(&txn, state, &stored, &transition, Some((actor, actor_name)), now).await?;
     txn.commit().await?;
+    news.announce(state);
     tracing::info!(case_id, command = command.name(), status = %updated.status, "case changed");
     Ok(updated)
 }
@@ -68,9 +70,10 @@ pub async fn close_unrated(state: &AppState, now: DateTime<Utc>) -> ApiResult<us
             continue;
         };
         let txn = state.db.begin().await?;
-        match store(&txn, &stored, &transition, None, now).await {
-            Ok(_) => {
+        match store(&txn, state, &stored, &transition, None, now).await {
+            Ok((_, news)) => {
                 txn.commit().await?;
+                news.announce(state);
                 closed += 1;
             }
             // Rated or changed meanwhile: it is no longer this sweep's business.
@@ -155,11 +158,12 @@ async fn to_domain(db: &impl ConnectionTrait, stored: &cases::Model) -> ApiResul
 /// another request changed it first (two deputies accepting at once: one wins).
 async fn store(
     db: &impl ConnectionTrait,
+    state: &AppState,
     stored: &cases::Model,
     transition: &Transition,
     actor: Option<(&Actor, &str)>,
     now: DateTime<Utc>,
-) -> ApiResult<cases::Model> {
+) -> ApiResult<(cases::Model, News)> {
     let next = &transition.case;
     let mut update = cases::Entity::update_many()
         .col_expr(cases::Column::Status, Expr::value(next.status.as_str()))
@@ -228,6 +232,6 @@ async fn store(
         .await?
         .ok_or_else(|| ApiError::not_found("case"))?;
     let kinds: Vec<_> = transition.events.iter().map(|e| e.kind).collect();
-    inbox::tell(db, &updated, &kinds, actor_id, now).await?;
-    Ok(updated)
+    let news = notifications::tell(db, state, &updated, &kinds, actor_id, now).await?;
+    Ok((updated, news))
 }

@@ -27,7 +27,7 @@ use super::moderation;
 use crate::attachments::service::claim;
 use crate::auth::Caller;
 use crate::error::{is_unique_violation, ApiError, ApiResult};
-use crate::notifications::inbox;
+use crate::notifications;
 use crate::state::AppState;
 use crate::stations::roster::on_duty_now;
 
@@ -188,7 +188,15 @@ pub async fn submit(
     }
     .insert(&txn)
     .await?;
-    inbox::tell(&txn, &case, &[EventKind::Submitted], Some(resident_id), now).await?;
+    let news = notifications::tell(
+        &txn,
+        state,
+        &case,
+        &[EventKind::Submitted],
+        Some(resident_id),
+        now,
+    )
+    .await?;
     let submitted = Submitted {
         id: case.id,
         number: case.number,
@@ -224,6 +232,7 @@ pub async fn submit(
         }
     }
     txn.commit().await?;
+    news.announce(state);
     tracing::info!(case_id = submitted.id, number = %submitted.number, station_id = station.id, assignee_id = ?assignee_id, flagged = verdict == Verdict::Review, "case raised");
     Ok(Outcome {
         submitted,

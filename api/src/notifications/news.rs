@@ -1,0 +1,90 @@
+//! What a committed change of a case tells the running system: the dispatcher that new
+//! deliveries wait, and live consoles that the case moved.
+
+use chrono::{DateTime, Utc};
+use liaison_domain::case::access::Scope;
+use liaison_domain::case::EventKind;
+use liaison_infra::entities::cases;
+use serde::{Deserialize, Serialize};
+
+use crate::cases::access::scope_of;
+use crate::state::AppState;
+
+/// A change of one case, as live consoles receive it. The scope travels along so that each
+/// node can filter for its own listeners; it is never sent to a client.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub case_id: i64,
+    pub number: String,
+    pub status: String,
+    /// The events of the step, e.g. `["accepted"]`.
+    pub events: Vec<String>,
+    pub at: DateTime<Utc>,
+    #[serde(with = "scope_fields")]
+    pub scope: Scope,
+}
+
+/// News of a step, written with the step and announced once its transaction committed:
+/// announcing earlier could show consoles a change that then rolls back.
+#[must_use = "announce the news once the transaction has committed"]
+#[derive(Debug)]
+pub struct News {
+    change: Change,
+}
+
+impl News {
+    pub fn of(case: &cases::Model, events: &[EventKind], at: DateTime<Utc>) -> Self {
+        Self {
+            change: Change {
+                case_id: case.id,
+                number: case.number.clone(),
+                status: case.status.clone(),
+                events: events.iter().map(|e| e.as_str().to_owned()).collect(),
+                at,
+                scope: scope_of(case),
+            },
+        }
+    }
+
+    pub fn announce(self, state: &AppState) {
+        state.outbox_wake.notify_one();
+        let _ = self.change;
+    }
+}
+
+/// `Scope` is a domain type without serde; this spells its fields out.
+mod scope_fields {
+    use liaison_domain::case::access::Scope;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    struct Fields {
+        station_id: i64,
+        county_id: i64,
+        resident_id: i64,
+        assignee_id: Option<i64>,
+        department_id: Option<i64>,
+    }
+
+    pub fn serialize<S: Serializer>(scope: &Scope, serializer: S) -> Result<S::Ok, S::Error> {
+        Fields {
+            station_id: scope.station_id,
+            county_id: scope.county_id,
+            resident_id: scope.resident_id,
+            assignee_id: scope.assignee_id,
+            department_id: scope.department_id,
+        }
+        .serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Scope, D::Error> {
+        let f = Fields::deserialize(deserializer)?;
+        Ok(Scope {
+            station_id: f.station_id,
+            county_id: f.county_id,
+            resident_id: f.resident_id,
+            assignee_id: f.assignee_id,
+            department_id: f.department_id,
+        })
+    }
+}
