@@ -1,0 +1,163 @@
+//! Webhook messages through the outbox: written with the step for every active webhook of the
+//! case's county that receives the event, sent by the dispatcher one attempt at a time.
+
+use chrono::{DateTime, Utc};
+use liaison_domain::case::EventKind;
+use liaison_domain::delivery::DeliveryStatus;
+use liaison_infra::entities::{cases, deliveries, webhooks};
+use liaison_infra::webhook::Message;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde::Serialize;
+
+use super::dto::stored_events;
+use crate::error::{ApiError, ApiResult};
+use crate::outbox::{Attempt, Channel, Failure, Outcome};
+use crate::state::AppState;
+
+/// The body a receiver gets. It tells what happened to which case, never who raised it nor
+/// what they wrote beyond the title: receivers are other offices, not the case's audience.
+#[derive(Serialize)]
+struct Body<'a> {
+    event: &'a str,
+    occurred_at: DateTime<Utc>,
+    case: CaseFacts<'a>,
+}
+
+#[derive(Serialize)]
+struct CaseFacts<'a> {
+    id: i64,
+    number: &'a str,
+    status: &'a str,
+    title: &'a str,
+    station_id: i64,
+    category_id: i64,
+    department_id: Option<i64>,
+    respond_by: DateTime<Utc>,
+    resolve_by: DateTime<Utc>,
+}
+
+/// Writes one message per (active webhook of the case's county that receives the kind, event),
+/// in the transaction of the step. The body is composed now, so that every retry sends, and
+/// signs, the same bytes.
+pub async fn enqueue(
+    db: &impl ConnectionTrait,
+    case: &cases::Model,
+    events: &[EventKind],
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let hooks = webhooks::Entity::find()
+        .filter(webhooks::Column::CountyId.eq(case.county_id))
+        .filter(webhooks::Column::Active.eq(true))
+        .order_by_asc(webhooks::Column::Id)
+        .all(db)
+        .await?;
+    let mut rows = Vec::new();
+    for kind in events {
+        let receivers: Vec<&webhooks::Model> = hooks
+            .iter()
+            .filter(|hook| receives(hook, kind.as_str()))
+            .collect();
+        if receivers.is_empty() {
+            continue;
+        }
+        let payload = body(case, *kind, now)?;
+        rows.extend(receivers.into_iter().map(|hook| deliveries::ActiveModel {
+            channel: Set(Channel::Webhook.as_str().to_owned()),
+            county_id: Set(case.county_id),
+            case_id: Set(Some(case.id)),
+            recipient_id: Set(None),
+            webhook_id: Set(Some(hook.id)),
+            event: Set(kind.as_str().to_owned()),
+            payload: Set(payload.clone()),
+            status: Set(DeliveryStatus::Pending.as_str().to_owned()),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            lease_owner: Set(None),
+            lease_until: Set(None),
+            last_error: Set(None),
+            created_at: Set(now),
+            finished_at: Set(None),
+            ..Default::default()
+        }));
+    }
+    if rows.is_empty() {
+        return Ok(());
+    }
+    deliveries::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+fn body(case: &cases::Model, kind: EventKind, now: DateTime<Utc>) -> ApiResult<String> {
+    let body = Body {
+        event: kind.as_str(),
+        occurred_at: now,
+        case: CaseFacts {
+            id: case.id,
+            number: &case.number,
+            status: &case.status,
+            title: &case.title,
+            station_id: case.station_id,
+            category_id: case.category_id,
+            department_id: case.department_id,
+            respond_by: case.respond_by,
+            resolve_by: case.resolve_by,
+        },
+    };
+    serde_json::to_string(&body).map_err(ApiError::internal)
+}
+
+fn receives(hook: &webhooks::Model, event: &str) -> bool {
+    stored_events(&hook.events).iter().any(|kind| kind == event)
+}
+
+/// One attempt at a stored message. The webhook is read afresh: one deleted, switched off or
+/// no longer receiving the event since the message was written is skipped, not sent.
+pub async fn deliver(state: &AppState, delivery: &deliveries::Model) -> Attempt {
+    let Some(webhook_id) = delivery.webhook_id else {
+        return Err(Failure::Final("no webhook".to_owned()));
+    };
+    let hook = match webhooks::Entity::find_by_id(webhook_id)
+        .one(&state.db)
+        .await
+    {
+        Ok(Some(hook)) => hook,
+        Ok(None) => return Ok(Outcome::Skipped("the webhook was deleted".to_owned())),
+        Err(_) => return Err(Failure::Retry("database: unavailable".to_owned())),
+    };
+    if !hook.active {
+        return Ok(Outcome::Skipped("the webhook is switched off".to_owned()));
+    }
+    if !receives(&hook, &delivery.event) {
+        return Ok(Outcome::Skipped(
+            "the webhook no longer receives this event".to_owned(),
+        ));
+    }
+    let Ok(secret) = state.sealer.open(&hook.secret) else {
+        return Err(Failure::Final(
+            "the webhook's secret does not open with the current key".to_owned(),
+        ));
+    };
+    let delivery_id = delivery.id.to_string();
+    let message = Message {
+        url: &hook.url,
+        event: &delivery.event,
+        delivery_id: &delivery_id,
+        timestamp: Utc::now().timestamp(),
+        body: &delivery.payload,
+        secret: &secret,
+    };
+    match state.webhooks.send(&message).await {
+        Ok(()) => Ok(Outcome::Delivered),
+        Err(error) if error.is_retryable() => Err(Failure::Retry(error.to_string())),
+        Err(error) => {
+            // A saved URL that is refused now resolves somewhere it must not: worth a look.
+            tracing::warn!(webhook_id, delivery_id = delivery.id, %error, "webhook target refused");
+            Err(Failure::Final(error.to_string()))
+        }
+    }
+}

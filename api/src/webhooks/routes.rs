@@ -1,0 +1,113 @@
+//! `/webhooks`.
+
+use actix_web::{delete, get, patch, post, web, HttpResponse};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::dto::{CreatedWebhook, NewWebhook, Webhook, WebhookPatch};
+use super::service;
+use crate::auth::Caller;
+use crate::error::responses::{
+    BadRequest, Forbidden, NotFound, TooLarge, Unauthorized, Unprocessable, UnsupportedMediaType,
+};
+use crate::error::ApiResult;
+use crate::extract::Json;
+use crate::pagination::{PageQuery, Paged};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list)
+        .service(create)
+        .service(update)
+        .service(remove);
+}
+
+/// The webhooks of the caller's county. County admins only.
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = [])),
+    params(PageQuery),
+    responses(
+        (status = 200, body = Paged<Webhook>),
+        BadRequest, Unauthorized, Forbidden, Unprocessable,
+    )
+)]
+#[get("/webhooks")]
+async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    page: web::Query<PageQuery>,
+) -> ApiResult<web::Json<Paged<Webhook>>> {
+    service::list(&state.db, &caller.actor, page.page()?)
+        .await
+        .map(web::Json)
+}
+
+/// Creates a webhook in the caller's county and answers its signing secret, this once.
+///
+/// For each event it subscribes to, the server POSTs a JSON body
+/// `{"event", "occurred_at", "case": {"id", "number", "status", "title", "station_id",
+/// "category_id", "department_id", "respond_by", "resolve_by"}}` (nothing about the resident)
+/// with the headers `X-Liaison-Event` (the kind), `X-Liaison-Delivery` (the same for every
+/// retry of one message: drop duplicates by it), `X-Liaison-Timestamp` (Unix seconds) and
+/// `X-Liaison-Signature: sha256=<hex HMAC-SHA256 under the secret of "{timestamp}.{body}">`.
+/// Any 2xx answer is success; anything else, or no answer within the timeout, is retried
+/// later with growing waits. Redirects are not followed.
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = [])),
+    request_body = NewWebhook,
+    responses(
+        (status = 201, body = CreatedWebhook),
+        BadRequest, Unauthorized, Forbidden, TooLarge, UnsupportedMediaType, Unprocessable,
+    )
+)]
+#[post("/webhooks")]
+async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<NewWebhook>,
+) -> ApiResult<HttpResponse> {
+    let created = service::create(&state, &caller.actor, body.0).await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// Changes a webhook's URL, events or whether it is active.
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = [])),
+    request_body = WebhookPatch,
+    responses(
+        (status = 200, body = Webhook),
+        BadRequest, Unauthorized, Forbidden, NotFound, TooLarge, UnsupportedMediaType, Unprocessable,
+    )
+)]
+#[patch("/webhooks/{id}")]
+async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: Json<WebhookPatch>,
+) -> ApiResult<web::Json<Webhook>> {
+    service::update(&state, &caller.actor, id.into_inner(), body.0)
+        .await
+        .map(web::Json)
+}
+
+/// Deletes a webhook with its deliveries, sent or waiting.
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        BadRequest, Unauthorized, Forbidden, NotFound,
+    )
+)]
+#[delete("/webhooks/{id}")]
+async fn remove(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    service::delete(&state.db, &caller.actor, id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
