@@ -1,0 +1,347 @@
+//! The deadline watcher (超期督办): finds cases past `respond_by` or `resolve_by`, records an
+//! `overdue` step once per missed deadline for the deputy and the station admins, and sends a
+//! deadline still missed after `deadlines.escalate_after_hours` to the county admins.
+//!
+//! One node watches at a time, holding a lease in the database rather than in Redis, so that
+//! a Redis outage does not stop it. The lease saves work; it is not what keeps a deadline from
+//! being marked twice: the unique key of `deadline_marks` and the conditional update of
+//! `escalated_at` do that, so two watchers that overlap (a lease expired mid-sweep) still act
+//! once.
+
+use std::time::Duration as StdDuration;
+
+use actix_web::web;
+use chrono::{DateTime, Duration, Utc};
+use liaison_domain::case::deadline::{self, Deadline, Lapse};
+use liaison_domain::case::CaseStatus;
+use liaison_infra::entities::{cases, deadline_marks};
+use liaison_infra::lease;
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
+};
+
+use crate::cases::actions::{store, to_domain};
+use crate::cases::view::status_of;
+use crate::error::{is_unique_violation, ApiError, ApiResult};
+use crate::state::AppState;
+
+/// The lease that makes one node the watcher.
+const LEASE: &str = "deadline_watcher";
+
+/// Cases one query takes; the rest wait for the next sweep, which keeps a sweep short (well
+/// within the lease) after a long outage.
+const BATCH: u64 = 200;
+
+/// What one sweep did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Swept {
+    /// Missed deadlines recorded as `overdue`.
+    pub overdue: usize,
+    /// Missed deadlines sent to the county admins.
+    pub escalated: usize,
+}
+
+/// Runs until `state.shutdown` is cancelled, sweeping every `deadlines.check_every_seconds`
+/// while this node holds the watcher's lease. Spawn it beside the server or the worker.
+pub async fn run(state: web::Data<AppState>) {
+    // tokio's interval refuses a zero period; a sweep a second is the most anyone needs.
+    let seconds = state.settings.deadlines.check_every_seconds.max(1);
+    let every = StdDuration::from_secs(u64::from(seconds));
+    // Three intervals: a slow sweep or a missed tick does not hand the watch to another node.
+    let ttl = Duration::seconds(3 * i64::from(seconds));
+    let holder = uuid::Uuid::new_v4().to_string();
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            () = state.shutdown.cancelled() => break,
+            _ = ticks.tick() => {}
+        }
+        let now = Utc::now();
+        match lease::acquire(&state.db, LEASE, &holder, ttl, now).await {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(error) => {
+                tracing::warn!(%error, "could not take the deadline watcher's lease; will retry");
+                continue;
+            }
+        }
+        match sweep(&state, now).await {
+            Ok(Swept {
+                overdue: 0,
+                escalated: 0,
+            }) => {}
+            Ok(swept) => tracing::info!(
+                overdue = swept.overdue,
+                escalated = swept.escalated,
+                "pressed cases past their deadlines"
+            ),
+            Err(error) => tracing::warn!(%error, "could not sweep deadlines; will retry"),
+        }
+    }
+    // Another node may take over at once instead of waiting for the lease to run out.
+    if let Err(error) = lease::release(&state.db, LEASE, &holder).await {
+        tracing::warn!(%error, "could not release the deadline watcher's lease");
+    }
+}
+
+/// Records every deadline missed at `now` that has no mark yet, then escalates the marks that
+/// stayed missed past the delay. Safe to run on several nodes at once.
+pub async fn sweep(state: &AppState, now: DateTime<Utc>) -> ApiResult<Swept> {
+    let mut swept = Swept::default();
+    for deadline in Deadline::ALL {
+        for stored in unmarked(state, *deadline, now).await? {
+            // One case that cannot be stored must not hold up every other case's deadline.
+            match mark_overdue(state, &stored, *deadline, now).await {
+                Ok(true) => swept.overdue += 1,
+                Ok(false) => {}
+                Err(error) => tracing::warn!(
+                    case_id = stored.id,
+                    deadline = deadline.as_str(),
+                    %error,
+                    "could not mark a case overdue; will retry"
+                ),
+            }
+        }
+    }
+    let escalate_after = Duration::hours(i64::from(state.settings.deadlines.escalate_after_hours));
+    for mark in unescalated(state, now - escalate_after).await? {
+        match escalate(state, &mark, escalate_after, now).await {
+            Ok(true) => swept.escalated += 1,
+            Ok(false) => {}
+            Err(error) => tracing::warn!(
+                case_id = mark.case_id,
+                deadline = %mark.deadline,
+                %error,
+                "could not escalate an overdue case; will retry"
+            ),
+        }
+    }
+    Ok(swept)
+}
+
+fn in_progress() -> Vec<&'static str> {
+    CaseStatus::ALL
+        .iter()
+        .filter(|s| s.is_in_progress())
+        .map(|s| s.as_str())
+        .collect()
+}
+
+fn column(deadline: Deadline) -> cases::Column {
+    match deadline {
+        Deadline::Respond => cases::Column::RespondBy,
+        Deadline::Resolve => cases::Column::ResolveBy,
+    }
+}
+
+/// Cases that missed `deadline` at `now` with no mark for its current value. The SQL only
+/// narrows (over the status and deadline columns); `deadline::lapsed` decides.
+async fn unmarked(
+    state: &AppState,
+    deadline: Deadline,
+    now: DateTime<Utc>,
+) -> ApiResult<Vec<cases::Model>> {
+    let marked = Query::select()
+        .expr(Expr::val(1))
+        .from(deadline_marks::Entity)
+        .and_where(
+            Expr::col((deadline_marks::Entity, deadline_marks::Column::CaseId))
+                .equals((cases::Entity, cases::Column::Id)),
+        )
+        .and_where(
+            Expr::col((deadline_marks::Entity, deadline_marks::Column::Deadline))
+                .eq(deadline.as_str()),
+        )
+        .and_where(
+            Expr::col((deadline_marks::Entity, deadline_marks::Column::DueAt))
+                .equals((cases::Entity, column(deadline))),
+        )
+        .to_owned();
+    let mut query = cases::Entity::find()
+        .filter(cases::Column::Status.is_in(in_progress()))
+        .filter(column(deadline).lt(now))
+        .filter(Expr::exists(marked).not());
+    if deadline == Deadline::Respond {
+        query = query.filter(cases::Column::FirstResponseAt.is_null());
+    }
+    Ok(query
+        .order_by_asc(cases::Column::Id)
+        .limit(BATCH)
+        .all(&state.db)
+        .await?)
+}
+
+/// Marks not escalated yet, of deadlines passed by `cutoff` that their case still misses (the
+/// same value, the case in progress, `respond_by` still unanswered). The SQL narrows;
+/// `deadline::escalation_due` decides.
+async fn unescalated(
+    state: &AppState,
+    cutoff: DateTime<Utc>,
+) -> ApiResult<Vec<deadline_marks::Model>> {
+    let due_at = || Expr::col((deadline_marks::Entity, deadline_marks::Column::DueAt));
+    let of_case: sea_orm::RelationDef = deadline_marks::Entity::belongs_to(cases::Entity)
+        .from(deadline_marks::Column::CaseId)
+        .to(cases::Column::Id)
+        .into();
+    Ok(deadline_marks::Entity::find()
+        .join(JoinType::InnerJoin, of_case)
+        .filter(deadline_marks::Column::EscalatedAt.is_null())
+        .filter(deadline_marks::Column::DueAt.lte(cutoff))
+        .filter(cases::Column::Status.is_in(in_progress()))
+        .filter(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(deadline_marks::Column::Deadline.eq(Deadline::Respond.as_str()))
+                        .add(cases::Column::FirstResponseAt.is_null())
+                        .add(due_at().equals((cases::Entity, cases::Column::RespondBy))),
+                )
+                .add(
+                    Condition::all()
+                        .add(deadline_marks::Column::Deadline.eq(Deadline::Resolve.as_str()))
+                        .add(due_at().equals((cases::Entity, cases::Column::ResolveBy))),
+                ),
+        )
+        .order_by_asc(deadline_marks::Column::Id)
+        .limit(BATCH)
+        .all(&state.db)
+        .await?)
+}
+
+/// What `stored` misses at `now`, as the domain sees it.
+fn lapses(stored: &cases::Model, now: DateTime<Utc>) -> ApiResult<Vec<Lapse>> {
+    Ok(deadline::lapsed(
+        status_of(stored)?,
+        stored.respond_by,
+        stored.resolve_by,
+        stored.first_response_at,
+        now,
+    ))
+}
+
+/// Records that `stored` missed `deadline`: the mark and the `overdue` step in one transaction.
+/// `false` when there is nothing to do after all, or another watcher did it first.
+async fn mark_overdue(
+    state: &AppState,
+    stored: &cases::Model,
+    deadline: Deadline,
+    now: DateTime<Utc>,
+) -> ApiResult<bool> {
+    let Some(lapse) = lapses(stored, now)?
+        .into_iter()
+        .find(|l| l.deadline == deadline)
+    else {
+        return Ok(false);
+    };
+    let transition = deadline::overdue(&to_domain(&state.db, stored).await?, deadline);
+    let txn = state.db.begin().await?;
+    // First, so that a second watcher on the same deadline stops here, before any step.
+    let inserted = deadline_marks::Entity::insert(deadline_marks::ActiveModel {
+        case_id: Set(stored.id),
+        deadline: Set(deadline.as_str().to_owned()),
+        due_at: Set(lapse.due_at),
+        overdue_at: Set(now),
+        escalated_at: Set(None),
+        ..Default::default()
+    })
+    .exec(&txn)
+    .await;
+    match inserted {
+        Ok(_) => {}
+        Err(error) if is_unique_violation(&error) => {
+            txn.rollback().await?;
+            tracing::debug!(
+                case_id = stored.id,
+                deadline = deadline.as_str(),
+                "another watcher marked this deadline first"
+            );
+            return Ok(false);
+        }
+        Err(error) => return Err(error.into()),
+    }
+    match store(&txn, state, stored, &transition, None, now).await {
+        Ok((_, news)) => {
+            txn.commit().await?;
+            news.announce(state);
+            tracing::info!(
+                case_id = stored.id,
+                deadline = deadline.as_str(),
+                "case overdue"
+            );
+            Ok(true)
+        }
+        // Someone worked the case meanwhile: the next sweep looks at it afresh.
+        Err(error) if is_conflict(&error) => {
+            txn.rollback().await?;
+            Ok(false)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// Sends the case of `mark` to the county admins if its deadline is still missed, and
+/// records on the mark that it did. `false` when settled meanwhile or done by another watcher.
+async fn escalate(
+    state: &AppState,
+    mark: &deadline_marks::Model,
+    escalate_after: Duration,
+    now: DateTime<Utc>,
+) -> ApiResult<bool> {
+    let deadline = Deadline::parse(&mark.deadline).map_err(|_| {
+        ApiError::internal(anyhow::anyhow!("mark {} has an unknown deadline", mark.id))
+    })?;
+    let Some(stored) = cases::Entity::find_by_id(mark.case_id)
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let lapse = Lapse {
+        deadline,
+        due_at: mark.due_at,
+    };
+    if !deadline::escalation_due(lapse, &lapses(&stored, now)?, escalate_after, now) {
+        return Ok(false);
+    }
+    let transition = deadline::escalate(&to_domain(&state.db, &stored).await?, deadline);
+    let txn = state.db.begin().await?;
+    let claimed = deadline_marks::Entity::update_many()
+        .col_expr(deadline_marks::Column::EscalatedAt, Expr::value(now))
+        .filter(deadline_marks::Column::Id.eq(mark.id))
+        .filter(deadline_marks::Column::EscalatedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        txn.rollback().await?;
+        tracing::debug!(
+            case_id = stored.id,
+            deadline = deadline.as_str(),
+            "another watcher escalated this deadline first"
+        );
+        return Ok(false);
+    }
+    match store(&txn, state, &stored, &transition, None, now).await {
+        Ok((_, news)) => {
+            txn.commit().await?;
+            news.announce(state);
+            tracing::info!(
+                case_id = stored.id,
+                deadline = deadline.as_str(),
+                "overdue case escalated"
+            );
+            Ok(true)
+        }
+        Err(error) if is_conflict(&error) => {
+            txn.rollback().await?;
+            Ok(false)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+fn is_conflict(error: &ApiError) -> bool {
+    error.code() == "case.conflict"
+}
