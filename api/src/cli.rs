@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::settings::Settings;
 use crate::startup::{build_state, open_database, Application};
-use crate::{admin, demo, housekeeping, openapi, telemetry};
+use crate::{admin, demo, openapi, telemetry, workers};
 
 #[derive(Parser)]
 #[command(
@@ -135,9 +135,22 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
             tracing::info!(created, "demo cases raised");
         }
     }
-    tokio::spawn(housekeeping::run(application.state()));
+    let state = application.state();
+    let server = application.handle();
+    let workers = tokio::spawn(workers::run(state.clone()));
     tracing::info!(%addr, port = application.port(), "liaison is serving; API docs at /docs");
-    application.run_until_stopped().await?;
+    let serving = application.run_until_stopped();
+    tokio::pin!(serving);
+    tokio::select! {
+        stopped = &mut serving => return stopped.map_err(Into::into),
+        signal = shutdown_signal() => signal?,
+    }
+    tracing::info!("stopping: finishing requests and deliveries in flight");
+    state.shutdown.cancel();
+    let ((), served, finished) = tokio::join!(server.stop(true), serving, workers);
+    served?;
+    finished?;
+    tracing::info!("liaison stopped");
     Ok(())
 }
 
@@ -146,13 +159,12 @@ async fn worker(settings: Settings) -> anyhow::Result<()> {
     let db = open_database(&settings).await?;
     let state = actix_web::web::Data::new(build_state(settings, db).await?);
     tracing::info!("liaison worker is running");
-    tokio::select! {
-        () = housekeeping::run(state) => {}
-        stopped = shutdown_signal() => {
-            stopped?;
-            tracing::info!("liaison worker stopped");
-        }
-    }
+    let workers = tokio::spawn(workers::run(state.clone()));
+    shutdown_signal().await?;
+    tracing::info!("stopping: finishing deliveries in flight");
+    state.shutdown.cancel();
+    workers.await?;
+    tracing::info!("liaison worker stopped");
     Ok(())
 }
 

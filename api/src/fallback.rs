@@ -90,11 +90,16 @@ pub async fn unmatched(req: HttpRequest, table: web::Data<RouteTable>) -> HttpRe
 /// Rewrites error responses that are not problem+json yet (actix's own 4xx and 5xx).
 pub fn problem_responses<B: MessageBody + 'static>() -> ErrorHandlers<B> {
     ErrorHandlers::new().default_handler(|response: ServiceResponse<B>| {
-        let is_problem = response
+        // A problem already, or a JSON body a handler chose on purpose (the 503 of /readyz
+        // says which dependency is down): only actix's own plain-text errors are rewritten.
+        let is_json = response
             .headers()
             .get(header::CONTENT_TYPE)
-            .is_some_and(|v| v.as_bytes() == PROBLEM_JSON.as_bytes());
-        if is_problem {
+            .is_some_and(|v| {
+                let v = v.as_bytes();
+                v == PROBLEM_JSON.as_bytes() || v == b"application/json"
+            });
+        if is_json {
             return Ok(ErrorHandlerResponse::Response(
                 response.map_into_left_body(),
             ));

@@ -15,12 +15,15 @@ use crate::state::AppState;
 
 const EVERY: Duration = Duration::from_secs(60);
 
-/// Runs forever; spawn it beside the server.
+/// Runs until the process is asked to stop.
 pub async fn run(state: web::Data<AppState>) {
     let mut ticks = tokio::time::interval(EVERY);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        ticks.tick().await;
+        tokio::select! {
+            _ = ticks.tick() => {}
+            () = state.shutdown.cancelled() => return,
+        }
         match close_unrated(&state, Utc::now()).await {
             Ok(0) => {}
             Ok(closed) => tracing::info!(closed, "closed resolved cases left unrated"),

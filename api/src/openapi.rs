@@ -9,7 +9,7 @@ use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 use crate::error::{Problem, ProblemField};
 use crate::{
     attachments, auth, cases, categories, departments, deputies, landing, notifications, ops,
-    regions, stations, users,
+    outbox, regions, stations, subscriptions, users, webhooks,
 };
 
 #[derive(OpenApi)]
@@ -28,7 +28,8 @@ use crate::{
         (name = "organisation", description = "Regions, stations, deputies, departments, categories, staff accounts"),
         (name = "stations", description = "Duty rosters, station codes and scanning"),
         (name = "cases", description = "码上说事: raising cases, the queue, every step, ratings"),
-        (name = "notifications", description = "The in-app inbox"),
+        (name = "notifications", description = "The in-app inbox, subscribe-message grants, live updates"),
+        (name = "webhooks", description = "Signed case events for a county's other systems"),
         (name = "operations", description = "Health, readiness, metrics, this document"),
     )
 )]
@@ -69,7 +70,11 @@ where
                 .configure(users::routes::configure)
                 .configure(attachments::routes::configure)
                 .configure(cases::routes::configure)
-                .configure(notifications::routes::configure),
+                .configure(notifications::routes::configure)
+                .configure(notifications::stream::configure)
+                .configure(subscriptions::routes::configure)
+                .configure(outbox::routes::configure)
+                .configure(webhooks::routes::configure),
         )
         .configure(ops::configure)
         .configure(landing::configure)

@@ -1,6 +1,7 @@
 //! Configuration: built-in defaults, then an optional TOML file, then `LIAISON_*` variables
 //! (`__` separates nesting: `LIAISON_HTTP__ADDR` is `http.addr`).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use figment::providers::{Env, Format, Toml};
@@ -30,11 +31,15 @@ pub struct Settings {
     pub data_dir: PathBuf,
     pub database: DatabaseSettings,
     pub redis: RedisSettings,
+    pub live: LiveSettings,
     pub auth: AuthSettings,
     pub stations: StationSettings,
     pub wechat: WechatSettings,
     pub cases: CaseSettings,
+    pub deadlines: DeadlineSettings,
     pub moderation: ModerationSettings,
+    pub outbox: OutboxSettings,
+    pub webhooks: WebhookSettings,
     pub log: LogSettings,
 }
 
@@ -55,6 +60,26 @@ impl Default for CaseSettings {
             reopen_limit: 2,
             close_unrated_after_days: 7,
             contact_phone_key: SecretString::from(DEV_CONTACT_PHONE_KEY),
+        }
+    }
+}
+
+/// The deadline watcher: how often it looks for cases past their deadlines, and how long a
+/// missed deadline waits for the station before it goes to the county admins.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct DeadlineSettings {
+    /// Seconds between two sweeps; a deadline is noticed at most this late.
+    pub check_every_seconds: u32,
+    /// Hours a missed deadline stays missed before the county admins are told.
+    pub escalate_after_hours: u32,
+}
+
+impl Default for DeadlineSettings {
+    fn default() -> Self {
+        Self {
+            check_every_seconds: 60,
+            escalate_after_hours: 24,
         }
     }
 }
@@ -97,6 +122,18 @@ pub struct RedisSettings {
     pub key_prefix: String,
 }
 
+/// Live updates for consoles (`GET /api/v1/stream`), carried by Redis pub/sub across nodes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct LiveSettings {
+    /// Seconds between heartbeats, which keep proxies from closing a quiet stream and tell
+    /// clients that the stream is alive.
+    pub heartbeat_seconds: u64,
+    /// Changes a node holds for its slowest listener; one further behind is dropped, so this
+    /// bounds the memory of live updates.
+    pub buffer: usize,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
 pub struct AuthSettings {
@@ -129,6 +166,67 @@ pub struct WechatSettings {
     pub code_page: String,
     /// `release`, `trial` or `develop`: which build of the mini-program a code opens.
     pub code_env_version: String,
+    /// `formal`, `trial` or `developer`: which build a subscribe message opens.
+    pub miniprogram_state: String,
+    /// Subscribe-message templates by what they tell (`progress`, `resolved`); a template left
+    /// out is not sent.
+    pub templates: BTreeMap<String, TemplateSettings>,
+}
+
+/// One subscribe-message template as registered in the mini-program's WeChat console.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TemplateSettings {
+    /// The template id WeChat assigned.
+    pub id: String,
+    /// The page the message opens; `{case_id}` is replaced by the case's id.
+    #[serde(default)]
+    pub page: Option<String>,
+    /// Each template key (`thing2`) and what fills it: `number`, `title`, `status`,
+    /// `headline`, `time` or `station`.
+    pub fields: BTreeMap<String, String>,
+}
+
+/// The outbox dispatcher: how it claims, retries and gives up.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct OutboxSettings {
+    /// Messages one claim takes.
+    pub batch: u64,
+    /// Messages in flight at once per node.
+    pub concurrency: usize,
+    /// How long a claim holds before another node may take the message back.
+    pub lease_seconds: u64,
+    /// How often an idle dispatcher looks for due messages (commits on this node wake it
+    /// sooner).
+    pub poll_ms: u64,
+    /// Attempts in all before a message goes to the dead letters.
+    pub max_attempts: u32,
+    /// The wait after the first failure; it doubles with each attempt, up to the maximum.
+    pub base_backoff_ms: u64,
+    pub max_backoff_ms: u64,
+    /// On shutdown, how long deliveries in flight may take to finish.
+    pub drain_seconds: u64,
+}
+
+/// Signed POSTs of case events to a county's other systems.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct WebhookSettings {
+    /// Lets webhooks aim at private, loopback, link-local and other internal addresses. Off by
+    /// default, since a webhook could otherwise reach the servers beside this one (SSRF); turn
+    /// it on for receivers on a closed network.
+    pub allow_private_targets: bool,
+    /// Bounds one delivery attempt as a whole: resolving, connecting and the answer.
+    pub timeout_ms: u64,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        Self {
+            allow_private_targets: false,
+            timeout_ms: 5000,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -157,11 +255,15 @@ impl Default for Settings {
             data_dir: PathBuf::from("./data"),
             database: DatabaseSettings::default(),
             redis: RedisSettings::default(),
+            live: LiveSettings::default(),
             auth: AuthSettings::default(),
             stations: StationSettings::default(),
             wechat: WechatSettings::default(),
             cases: CaseSettings::default(),
+            deadlines: DeadlineSettings::default(),
             moderation: ModerationSettings::default(),
+            outbox: OutboxSettings::default(),
+            webhooks: WebhookSettings::default(),
             log: LogSettings::default(),
         }
     }
@@ -191,6 +293,15 @@ impl Default for RedisSettings {
         Self {
             url: None,
             key_prefix: "liaison:".to_owned(),
+        }
+    }
+}
+
+impl Default for LiveSettings {
+    fn default() -> Self {
+        Self {
+            heartbeat_seconds: 15,
+            buffer: 1024,
         }
     }
 }
@@ -227,6 +338,23 @@ impl Default for WechatSettings {
             timeout_ms: 5000,
             code_page: "pages/scan/index".to_owned(),
             code_env_version: "release".to_owned(),
+            miniprogram_state: "formal".to_owned(),
+            templates: BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for OutboxSettings {
+    fn default() -> Self {
+        Self {
+            batch: 100,
+            concurrency: 16,
+            lease_seconds: 60,
+            poll_ms: 1000,
+            max_attempts: 12,
+            base_backoff_ms: 5000,
+            max_backoff_ms: 3_600_000,
+            drain_seconds: 10,
         }
     }
 }

@@ -13,8 +13,10 @@ use chrono::Duration as ChronoDuration;
 use liaison_domain::case::Rules;
 use liaison_infra::crypto::Sealer;
 use liaison_infra::db;
+use liaison_infra::live::LiveBus;
 use liaison_infra::rate_limit::RateLimiter;
 use liaison_infra::shared::SharedState;
+use liaison_infra::webhook::{WebhookConfig, WebhookSender};
 use liaison_infra::wechat::{WechatClient, WechatConfig};
 use liaison_migrations::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
@@ -30,6 +32,7 @@ use crate::metrics::{self, Metrics};
 use crate::openapi;
 use crate::settings::Settings;
 use crate::state::AppState;
+use crate::subscriptions::Templates;
 use crate::telemetry;
 
 pub struct Application {
@@ -67,6 +70,21 @@ pub async fn build_state(settings: Settings, db: DatabaseConnection) -> anyhow::
             })?,
         None => SharedState::memory(),
     };
+    let live = match &settings.redis.url {
+        Some(url) => LiveBus::redis(
+            url.expose_secret(),
+            &settings.redis.key_prefix,
+            settings.live.buffer,
+        )
+        .await
+        .with_context(|| {
+            format!(
+                "cannot subscribe to live updates in Redis at {}",
+                db::redact(url.expose_secret())
+            )
+        })?,
+        None => LiveBus::memory(settings.live.buffer),
+    };
     let wechat = match (&settings.wechat.appid, &settings.wechat.secret) {
         (Some(appid), Some(secret)) => Some(WechatClient::new(
             WechatConfig {
@@ -86,6 +104,12 @@ pub async fn build_state(settings: Settings, db: DatabaseConnection) -> anyhow::
     );
     let sealer = Sealer::from_base64(settings.cases.contact_phone_key.expose_secret())
         .context("LIAISON_CASES__CONTACT_PHONE_KEY")?;
+    let webhooks = WebhookSender::new(WebhookConfig {
+        timeout: Duration::from_millis(settings.webhooks.timeout_ms),
+        allow_private_targets: settings.webhooks.allow_private_targets,
+    })
+    .context("cannot build the webhook client")?;
+    let templates = Templates::from_settings(&settings.wechat.templates)?;
     let case_rules = Rules {
         reopen_limit: settings.cases.reopen_limit,
         close_unrated_after: ChronoDuration::days(settings.cases.close_unrated_after_days),
@@ -93,6 +117,7 @@ pub async fn build_state(settings: Settings, db: DatabaseConnection) -> anyhow::
     Ok(AppState {
         db,
         sealer,
+        webhooks,
         case_rules,
         tokens,
         limiter: RateLimiter::new(shared.clone()),
@@ -101,6 +126,8 @@ pub async fn build_state(settings: Settings, db: DatabaseConnection) -> anyhow::
         settings: Arc::new(settings),
         shutdown: CancellationToken::new(),
         outbox_wake: Arc::default(),
+        live,
+        templates: Arc::new(templates),
     })
 }
 
@@ -145,6 +172,8 @@ impl Application {
             .wrap(TracingLogger::default())
         })
         .listen(listener)?
+        // `liaison serve` handles the signals itself, to stop the workers along with it.
+        .disable_signals()
         .shutdown_timeout(10);
         if workers > 0 {
             server = server.workers(workers);
@@ -158,6 +187,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// Stops the server: `stop(true)` finishes the requests in flight first.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
     }
 
     pub fn state(&self) -> web::Data<AppState> {

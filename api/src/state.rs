@@ -4,8 +4,10 @@ use std::sync::Arc;
 
 use liaison_domain::case::Rules;
 use liaison_infra::crypto::Sealer;
+use liaison_infra::live::LiveBus;
 use liaison_infra::rate_limit::RateLimiter;
 use liaison_infra::shared::SharedState;
+use liaison_infra::webhook::WebhookSender;
 use liaison_infra::wechat::WechatClient;
 use sea_orm::DatabaseConnection;
 use tokio::sync::Notify;
@@ -13,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::auth::tokens::TokenKeys;
 use crate::settings::Settings;
+use crate::subscriptions::Templates;
 
 pub struct AppState {
     pub db: DatabaseConnection,
@@ -24,6 +27,8 @@ pub struct AppState {
     pub wechat: Option<WechatClient>,
     /// Seals residents' contact phones.
     pub sealer: Sealer,
+    /// Sends webhook messages; also vets webhook URLs when they are saved.
+    pub webhooks: WebhookSender,
     /// The case rules the settings chose (reopen limit, closing unrated cases).
     pub case_rules: Rules,
     /// Cancelled when the process is asked to stop: long-lived work (deliveries, live streams,
@@ -32,4 +37,8 @@ pub struct AppState {
     /// Woken after a commit that wrote deliveries, so the dispatcher need not wait for its
     /// next poll.
     pub outbox_wake: Arc<Notify>,
+    /// Live news of committed case changes, heard by `GET /api/v1/stream` on every node.
+    pub live: LiveBus,
+    /// The subscribe-message templates configured, checked at start.
+    pub templates: Arc<Templates>,
 }

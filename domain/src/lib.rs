@@ -6,6 +6,7 @@
 pub mod actor;
 pub mod case;
 pub mod category;
+pub mod delivery;
 pub mod deputy;
 pub mod error;
 pub mod moderation;
@@ -15,6 +16,7 @@ pub mod region;
 pub mod roster;
 pub mod scene;
 pub mod station;
+pub mod subscribe;
 pub mod text;
 mod vocabulary;
 

@@ -236,7 +236,9 @@ impl SharedState {
     }
 }
 
-async fn bounded<T>(
+/// Runs one Redis call, answering a timeout error when Redis takes longer than a request
+/// should wait.
+pub(crate) async fn bounded<T>(
     call: impl std::future::Future<Output = Result<T, redis::RedisError>>,
 ) -> Result<T, SharedStateError> {
     match tokio::time::timeout(REDIS_TIMEOUT, call).await {

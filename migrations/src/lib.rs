@@ -11,6 +11,7 @@ mod m20261123_000005_create_attachments;
 mod m20261123_000006_create_notifications;
 mod m20261123_000007_create_deliveries;
 mod m20261123_000008_create_deadline_marks;
+mod m20261123_000009_index_cases_respond_by;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_create_notifications::Migration),
             Box::new(m20261123_000007_create_deliveries::Migration),
             Box::new(m20261123_000008_create_deadline_marks::Migration),
+            Box::new(m20261123_000009_index_cases_respond_by::Migration),
         ]
     }
 }

@@ -5,8 +5,8 @@
 use sea_orm_migration::prelude::*;
 
 use crate::columns::{
-    foreign_key, id, index, optional_reference, optional_text, optional_timestamp, reference,
-    text, timestamp, unique_index,
+    foreign_key, id, index, optional_reference, optional_text, optional_timestamp, reference, text,
+    timestamp, unique_index,
 };
 
 #[derive(DeriveMigrationName)]

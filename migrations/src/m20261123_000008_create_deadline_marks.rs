@@ -3,7 +3,9 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::columns::{foreign_key, id, optional_timestamp, reference, text, timestamp, unique_index};
+use crate::columns::{
+    foreign_key, id, optional_timestamp, reference, text, timestamp, unique_index,
+};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

@@ -8,6 +8,7 @@
 
 use std::path::PathBuf;
 
+use liaison_api::outbox::dispatcher::Dispatcher;
 use liaison_api::settings::Settings;
 use liaison_api::startup::{open_database, Application, SharedAppState};
 use reqwest::{Method, StatusCode};
@@ -308,6 +309,19 @@ impl TestApp {
             .await
             .expect(200);
         token_of(&reply)
+    }
+
+    /// Runs the outbox dispatcher until no message is due; answers how many it claimed.
+    pub async fn dispatch(&self) -> usize {
+        let dispatcher = Dispatcher::new(&self.settings.outbox);
+        let mut claimed = 0;
+        loop {
+            let dispatched = dispatcher.dispatch_once(&self.state).await;
+            match dispatched.unwrap_or_else(|e| panic!("the dispatcher failed: {e}")) {
+                0 => return claimed,
+                n => claimed += n,
+            }
+        }
     }
 
     /// The caller's `/me`.

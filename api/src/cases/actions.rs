@@ -41,8 +41,15 @@ pub async fn act(
     // After the domain: who may not take the step learns that first, not that an id is wrong.
     check_references(&state.db, &stored, &command).await?;
     let txn = state.db.begin().await?;
-    let (updated, news) =
-        store(&txn, state, &stored, &transition, Some((actor, actor_name)), now).await?;
+    let (updated, news) = store(
+        &txn,
+        state,
+        &stored,
+        &transition,
+        Some((actor, actor_name)),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     news.announce(state);
     tracing::info!(case_id, command = command.name(), status = %updated.status, "case changed");
@@ -135,7 +142,10 @@ async fn check_references(
     Ok(())
 }
 
-async fn to_domain(db: &impl ConnectionTrait, stored: &cases::Model) -> ApiResult<case::Case> {
+pub(crate) async fn to_domain(
+    db: &impl ConnectionTrait,
+    stored: &cases::Model,
+) -> ApiResult<case::Case> {
     let resolve_days = categories::Entity::find_by_id(stored.category_id)
         .one(db)
         .await?
@@ -156,7 +166,7 @@ async fn to_domain(db: &impl ConnectionTrait, stored: &cases::Model) -> ApiResul
 
 /// Writes the transition if the case is still at the version read; 409 `case.conflict` when
 /// another request changed it first (two deputies accepting at once: one wins).
-async fn store(
+pub(crate) async fn store(
     db: &impl ConnectionTrait,
     state: &AppState,
     stored: &cases::Model,

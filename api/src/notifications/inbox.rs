@@ -48,7 +48,7 @@ pub struct InboxFilter {
 }
 
 /// How each event reads in an inbox, after the case number.
-fn headline(kind: EventKind) -> &'static str {
+pub fn headline(kind: EventKind) -> &'static str {
     match kind {
         EventKind::Submitted => "新诉求",
         EventKind::Accepted => "已受理",
@@ -62,7 +62,8 @@ fn headline(kind: EventKind) -> &'static str {
         EventKind::Resolved => "已办结，请评价",
         EventKind::Rated => "群众已评价",
         EventKind::Reopened => "群众不满意，重新交办",
-        EventKind::Escalated => "多次不满意，请县人大督办",
+        // Too many unsatisfied rounds, or a deadline missed too long: the event's text says which.
+        EventKind::Escalated => "已报县人大督办",
         EventKind::Closed => "已结案",
         EventKind::Overdue => "已超期",
     }

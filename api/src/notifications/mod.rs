@@ -4,6 +4,7 @@
 pub mod inbox;
 pub mod news;
 pub mod routes;
+pub mod stream;
 
 use chrono::{DateTime, Utc};
 use liaison_domain::case::EventKind;
@@ -14,6 +15,7 @@ pub use news::News;
 
 use crate::error::ApiResult;
 use crate::state::AppState;
+use crate::{subscriptions, webhooks};
 
 /// Writes, in the transaction that changes `case` (as it stands after the step), everything
 /// its events imply: inbox entries and outbox deliveries. The person who acted is not told.
@@ -27,6 +29,7 @@ pub async fn tell(
     now: DateTime<Utc>,
 ) -> ApiResult<News> {
     inbox::tell(db, case, events, actor_user_id, now).await?;
-    let _ = state;
+    subscriptions::delivery::enqueue(db, state, case, events, actor_user_id, now).await?;
+    webhooks::delivery::enqueue(db, case, events, now).await?;
     Ok(News::of(case, events, now))
 }

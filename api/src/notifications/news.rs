@@ -46,9 +46,26 @@ impl News {
         }
     }
 
+    /// Wakes the dispatcher and tells live consoles. Never fails the request: the change is
+    /// committed, and a console that missed the news sees it when it next refetches.
     pub fn announce(self, state: &AppState) {
         state.outbox_wake.notify_one();
-        let _ = self.change;
+        let message = match serde_json::to_string(&self.change) {
+            Ok(message) => message,
+            Err(error) => {
+                tracing::warn!(%error, case_id = self.change.case_id, "could not encode live news");
+                return;
+            }
+        };
+        // Publishing waits on Redis, which the request that made the change need not do. Two
+        // quick steps of one case may then arrive swapped; their `at` tells the order.
+        let live = state.live.clone();
+        let case_id = self.change.case_id;
+        tokio::spawn(async move {
+            if let Err(error) = live.publish(&message).await {
+                tracing::warn!(%error, case_id, "could not publish live news; consoles will catch up when they refetch");
+            }
+        });
     }
 }
 

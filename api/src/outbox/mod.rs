@@ -1,23 +1,11 @@
 //! The transactional outbox: messages for channels outside the database, written in the
 //! transaction that changes a case and delivered at least once by the dispatcher.
 
-/// The channels that go through the outbox. The inbox needs none: it is a row of its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Channel {
-    /// A WeChat subscribe message to the resident.
-    Wechat,
-    /// A signed POST to a county's webhook.
-    Webhook,
-}
+pub mod dead_letters;
+pub mod dispatcher;
+pub mod routes;
 
-impl Channel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Wechat => "wechat",
-            Self::Webhook => "webhook",
-        }
-    }
-}
+pub use liaison_domain::delivery::Channel;
 
 /// How an attempt that did not fail ended.
 #[derive(Debug, Clone, PartialEq, Eq)]

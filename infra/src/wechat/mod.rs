@@ -1,5 +1,5 @@
 //! Client for the WeChat server APIs the mini-program backend needs: login, access token,
-//! station codes, content checks.
+//! station codes, content checks, subscribe messages.
 //!
 //! Every call goes through [`WechatClient::exchange`], which strips URLs from transport errors
 //! (query strings carry the secret or the access token) and logs each failure once.
@@ -7,6 +7,7 @@
 mod content;
 mod error;
 mod login;
+mod subscribe;
 mod token;
 mod wxacode;
 
@@ -25,6 +26,7 @@ use crate::shared::SharedState;
 pub use content::{ContentCheck, Suggest};
 pub use error::WechatError;
 pub use login::Session;
+pub use subscribe::SubscribeMessage;
 
 #[derive(Debug)]
 pub struct WechatConfig {

@@ -12,7 +12,7 @@ on_every_backend!(
 );
 
 /// Puts `deputies` on duty at station 1 now, as its station admin.
-async fn on_duty(app: &TestApp, admin: &str, deputies: &[i64]) {
+pub async fn on_duty(app: &TestApp, admin: &str, deputies: &[i64]) {
     let now = Utc::now();
     let shifts: Vec<Value> = deputies
         .iter()
@@ -24,7 +24,8 @@ async fn on_duty(app: &TestApp, admin: &str, deputies: &[i64]) {
         .expect(200);
 }
 
-async fn raise(app: &TestApp, resident: &str) -> i64 {
+/// Raises a case at station 1 in the county's first category.
+pub async fn raise(app: &TestApp, resident: &str) -> i64 {
     let category =
         app.get("/api/v1/categories?county_id=1", None).await.body["items"][0]["id"].clone();
     let body =

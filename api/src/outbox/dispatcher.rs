@@ -1,0 +1,273 @@
+//! The dispatcher: claims due messages in batches under a lease, delivers each through its
+//! channel, and records how the attempt ended.
+//!
+//! Claims are one UPDATE … RETURNING over the due messages. On PostgreSQL the inner SELECT takes
+//! `FOR UPDATE SKIP LOCKED`, so nodes claiming at the same moment take disjoint batches; SQLite
+//! has a single writer, so one claim runs at a time. A node that dies holding a claim loses it
+//! when the lease runs out, and another node takes the messages back: delivery is at least
+//! once, and receivers drop duplicates by the delivery id.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures_util::stream::{self, StreamExt};
+use liaison_domain::delivery::{Backoff, Channel, DeliveryStatus, NextStep};
+use liaison_infra::entities::deliveries;
+use sea_orm::sea_query::{Expr, LockBehavior, LockType, Order, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter,
+};
+
+use super::{Attempt, Failure, Outcome};
+use crate::settings::OutboxSettings;
+use crate::state::AppState;
+use crate::{subscriptions, webhooks};
+
+pub struct Dispatcher {
+    /// Names this process's claims, so it releases its own and only its own.
+    owner: String,
+    backoff: Backoff,
+    lease: Duration,
+    batch: u64,
+    concurrency: usize,
+    poll: Duration,
+    drain: Duration,
+}
+
+impl Dispatcher {
+    pub fn new(settings: &OutboxSettings) -> Self {
+        Self {
+            owner: format!("{}-{:016x}", std::process::id(), rand::random::<u64>()),
+            backoff: Backoff {
+                base: Duration::from_millis(settings.base_backoff_ms),
+                cap: Duration::from_millis(settings.max_backoff_ms),
+                max_attempts: settings.max_attempts.max(1),
+            },
+            lease: Duration::from_secs(settings.lease_seconds.max(1)),
+            batch: settings.batch.max(1),
+            concurrency: settings.concurrency.max(1),
+            poll: Duration::from_millis(settings.poll_ms.max(10)),
+            drain: Duration::from_secs(settings.drain_seconds),
+        }
+    }
+
+    /// Delivers until the process is asked to stop; then lets attempts in flight finish within
+    /// the drain bound and hands back every claim it still holds, so nothing waits for a lease.
+    pub async fn run(&self, state: &AppState) {
+        tracing::info!(owner = %self.owner, "outbox dispatcher started");
+        while !state.shutdown.is_cancelled() {
+            let idle = match self.dispatch_once(state).await {
+                Ok(claimed) => claimed == 0,
+                Err(error) => {
+                    tracing::warn!(%error, "could not claim deliveries; will retry");
+                    true
+                }
+            };
+            if idle {
+                tokio::select! {
+                    () = state.outbox_wake.notified() => {}
+                    () = tokio::time::sleep(self.poll) => {}
+                    () = state.shutdown.cancelled() => {}
+                }
+            }
+        }
+        match self.release(&state.db).await {
+            Ok(released) => tracing::info!(released, "outbox dispatcher stopped"),
+            Err(error) => {
+                tracing::warn!(%error, "could not hand back claims; their leases will expire");
+            }
+        }
+    }
+
+    /// Claims one batch of due messages and delivers it; answers how many it claimed.
+    pub async fn dispatch_once(&self, state: &AppState) -> Result<usize, DbErr> {
+        let now = Utc::now();
+        let lease = chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::MAX);
+        let claimed = claim(&state.db, &self.owner, self.batch, now, now + lease).await?;
+        let count = claimed.len();
+        let work = stream::iter(claimed).for_each_concurrent(self.concurrency, |delivery| {
+            self.attempt_and_record(state, delivery)
+        });
+        let drained = async {
+            state.shutdown.cancelled().await;
+            tokio::time::sleep(self.drain).await;
+        };
+        tokio::select! {
+            () = work => {}
+            // Attempts still running are abandoned; `run` hands their claims back.
+            () = drained => tracing::warn!("deliveries still in flight at the drain bound"),
+        }
+        Ok(count)
+    }
+
+    async fn attempt_and_record(&self, state: &AppState, delivery: deliveries::Model) {
+        if state.shutdown.is_cancelled() {
+            // Not started: `run` hands the claim back on its way out.
+            return;
+        }
+        // An attempt never outlives its claim, whatever the channel's own timeouts.
+        let bound = self.lease / 2;
+        let attempt = match tokio::time::timeout(bound, attempt(state, &delivery)).await {
+            Ok(attempt) => attempt,
+            Err(_) => Err(Failure::Retry(format!("no answer within {bound:?}"))),
+        };
+        if let Err(error) = self.record(&state.db, &delivery, attempt).await {
+            tracing::warn!(
+                delivery_id = delivery.id,
+                %error,
+                "could not record a delivery attempt; its lease will bring it back"
+            );
+        }
+    }
+
+    async fn record(
+        &self,
+        db: &impl ConnectionTrait,
+        delivery: &deliveries::Model,
+        attempt: Attempt,
+    ) -> Result<(), DbErr> {
+        use deliveries::Column as C;
+        let now = Utc::now();
+        let attempts = u32::try_from(delivery.attempts).unwrap_or(0);
+        let (status, error, next) = match attempt {
+            Ok(Outcome::Delivered) => (DeliveryStatus::Delivered, None, None),
+            Ok(Outcome::Skipped(reason)) => (DeliveryStatus::Skipped, Some(reason), None),
+            Err(failure) => {
+                let (reason, last) = match failure {
+                    Failure::Retry(reason) => (reason, false),
+                    Failure::Final(reason) => (reason, true),
+                };
+                match self
+                    .backoff
+                    .after_failure(attempts, last, rand::random::<f64>())
+                {
+                    NextStep::RetryAfter(wait) => {
+                        let wait =
+                            chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX);
+                        (DeliveryStatus::Pending, Some(reason), Some(now + wait))
+                    }
+                    NextStep::Dead => (DeliveryStatus::Dead, Some(reason), None),
+                }
+            }
+        };
+        log_outcome(delivery, status, error.as_deref(), next);
+        let mut update = deliveries::Entity::update_many()
+            .col_expr(C::Status, Expr::value(status.as_str()))
+            .col_expr(C::LastError, Expr::value(error))
+            .col_expr(C::LeaseOwner, Expr::value(Option::<String>::None))
+            .col_expr(C::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
+            .filter(C::Id.eq(delivery.id))
+            .filter(C::Status.eq(DeliveryStatus::Pending.as_str()));
+        update = match next {
+            Some(at) => update.col_expr(C::NextAttemptAt, Expr::value(at)),
+            None => update.col_expr(C::FinishedAt, Expr::value(Some(now))),
+        };
+        if matches!(status, DeliveryStatus::Pending | DeliveryStatus::Dead) {
+            // A failure counts only while the claim is still ours: after a lease ran out, the
+            // node that took the message over decides what comes next.
+            update = update.filter(C::LeaseOwner.eq(self.owner.as_str()));
+        }
+        update.exec(db).await?;
+        Ok(())
+    }
+
+    /// Frees this node's claims on messages it has not finished, so that another node (or this
+    /// one after a restart) takes them at once instead of after the lease.
+    pub async fn release(&self, db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+        use deliveries::Column as C;
+        let result = deliveries::Entity::update_many()
+            .col_expr(C::LeaseOwner, Expr::value(Option::<String>::None))
+            .col_expr(C::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
+            .filter(C::LeaseOwner.eq(self.owner.as_str()))
+            .filter(C::Status.eq(DeliveryStatus::Pending.as_str()))
+            .exec(db)
+            .await?;
+        Ok(result.rows_affected)
+    }
+}
+
+async fn attempt(state: &AppState, delivery: &deliveries::Model) -> Attempt {
+    match Channel::parse(&delivery.channel) {
+        Ok(Channel::Wechat) => subscriptions::delivery::deliver(state, delivery).await,
+        Ok(Channel::Webhook) => webhooks::delivery::deliver(state, delivery).await,
+        Err(_) => Err(Failure::Final(format!(
+            "unknown channel {:?}",
+            delivery.channel
+        ))),
+    }
+}
+
+fn log_outcome(
+    delivery: &deliveries::Model,
+    status: DeliveryStatus,
+    error: Option<&str>,
+    next: Option<DateTime<Utc>>,
+) {
+    let (id, channel, attempts) = (delivery.id, delivery.channel.as_str(), delivery.attempts);
+    match status {
+        DeliveryStatus::Delivered => tracing::debug!(delivery_id = id, channel, "delivered"),
+        DeliveryStatus::Skipped => {
+            tracing::info!(
+                delivery_id = id,
+                channel,
+                reason = error,
+                "delivery skipped"
+            );
+        }
+        DeliveryStatus::Pending => tracing::warn!(
+            delivery_id = id,
+            channel,
+            attempts,
+            error,
+            next_attempt_at = ?next,
+            "delivery failed; will retry"
+        ),
+        DeliveryStatus::Dead => tracing::error!(
+            delivery_id = id,
+            channel,
+            attempts,
+            error,
+            "delivery failed for good; it waits in the dead letters"
+        ),
+    }
+}
+
+/// Takes up to `limit` due messages for `owner` until `lease_until`, counting an attempt each.
+async fn claim(
+    db: &impl ConnectionTrait,
+    owner: &str,
+    limit: u64,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+) -> Result<Vec<deliveries::Model>, DbErr> {
+    use deliveries::Column as C;
+    let backend = db.get_database_backend();
+    let mut due = Query::select();
+    due.column(C::Id)
+        .from(deliveries::Entity)
+        .and_where(Expr::col(C::Status).eq(DeliveryStatus::Pending.as_str()))
+        .and_where(Expr::col(C::NextAttemptAt).lte(now))
+        .and_where(
+            Expr::col(C::LeaseUntil)
+                .is_null()
+                .or(Expr::col(C::LeaseUntil).lt(now)),
+        )
+        .order_by(C::NextAttemptAt, Order::Asc)
+        .order_by(C::Id, Order::Asc)
+        .limit(limit);
+    if backend == DatabaseBackend::Postgres {
+        due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    let claim = Query::update()
+        .table(deliveries::Entity)
+        .value(C::LeaseOwner, owner)
+        .value(C::LeaseUntil, lease_until)
+        .value(C::Attempts, Expr::col(C::Attempts).add(1))
+        .and_where(Expr::col(C::Id).in_subquery(due))
+        .returning_all()
+        .to_owned();
+    let rows = db.query_all(backend.build(&claim)).await?;
+    rows.iter()
+        .map(|row| deliveries::Model::from_query_result(row, ""))
+        .collect()
+}

@@ -1,0 +1,132 @@
+//! Subscribe messages through the outbox: written with the step for a resident who holds a
+//! grant, sent by the dispatcher, which spends the grant.
+
+use chrono::{DateTime, Utc};
+use liaison_domain::actor::Role;
+use liaison_domain::case::EventKind;
+use liaison_domain::delivery::DeliveryStatus;
+use liaison_domain::subscribe::template_for;
+use liaison_infra::entities::{cases, deliveries, stations, users};
+use liaison_infra::wechat::SubscribeMessage;
+use sea_orm::{ConnectionTrait, EntityTrait, Set};
+
+use super::grants;
+use super::templates::Facts;
+use crate::error::{ApiError, ApiResult};
+use crate::outbox::{Attempt, Channel, Failure, Outcome};
+use crate::state::AppState;
+
+/// Writes a message for each step the resident hears of by subscribe message, when WeChat is
+/// configured, the template is, the resident came through WeChat, holds a grant for it and did
+/// not take the step themselves.
+pub async fn enqueue(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    case: &cases::Model,
+    events: &[EventKind],
+    actor_user_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    if state.wechat.is_none() || actor_user_id == Some(case.resident_id) {
+        return Ok(());
+    }
+    let wanted: Vec<_> = events
+        .iter()
+        .filter_map(|kind| {
+            let template = state.templates.get(template_for(*kind)?)?;
+            Some((*kind, template))
+        })
+        .collect();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let Some(resident) = users::Entity::find_by_id(case.resident_id).one(db).await? else {
+        return Ok(());
+    };
+    let Some(openid) = resident
+        .openid
+        .filter(|_| resident.role == Role::Resident.as_str())
+    else {
+        return Ok(());
+    };
+    let station = stations::Entity::find_by_id(case.station_id)
+        .one(db)
+        .await?
+        .map(|s| s.name)
+        .unwrap_or_default();
+    for (event, template) in wanted {
+        if !grants::has_any(db, resident.id, &template.id).await? {
+            continue;
+        }
+        let facts = Facts {
+            case,
+            event,
+            station: &station,
+            at: now,
+        };
+        let message = template.message(&openid, &facts, &state.settings.wechat.miniprogram_state);
+        let payload = serde_json::to_string(&message).map_err(ApiError::internal)?;
+        deliveries::Entity::insert(deliveries::ActiveModel {
+            channel: Set(Channel::Wechat.as_str().to_owned()),
+            county_id: Set(case.county_id),
+            case_id: Set(Some(case.id)),
+            recipient_id: Set(Some(resident.id)),
+            webhook_id: Set(None),
+            event: Set(event.as_str().to_owned()),
+            payload: Set(payload),
+            status: Set(DeliveryStatus::Pending.as_str().to_owned()),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            lease_owner: Set(None),
+            lease_until: Set(None),
+            last_error: Set(None),
+            created_at: Set(now),
+            finished_at: Set(None),
+            ..Default::default()
+        })
+        .exec_without_returning(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// One attempt at sending a stored message. The grant is taken before the send and given back
+/// when WeChat failed in a way that leaves it unused.
+pub async fn deliver(state: &AppState, delivery: &deliveries::Model) -> Attempt {
+    let Some(wechat) = &state.wechat else {
+        return Err(Failure::Final("WeChat is not configured".to_owned()));
+    };
+    let message: SubscribeMessage = serde_json::from_str(&delivery.payload)
+        .map_err(|e| Failure::Final(format!("unreadable payload: {e}")))?;
+    let Some(resident) = delivery.recipient_id else {
+        return Err(Failure::Final("no recipient".to_owned()));
+    };
+    let template = message.template_id.as_str();
+    let db = &state.db;
+    if !grants::spend(db, resident, template).await.map_err(retry)? {
+        return Ok(Outcome::Skipped("no grant left".to_owned()));
+    }
+    match wechat.send_subscribe_message(&message).await {
+        Ok(()) => Ok(Outcome::Delivered),
+        Err(error) if error.is_no_grant() => {
+            grants::exhaust(db, resident, template)
+                .await
+                .map_err(retry)?;
+            Ok(Outcome::Skipped(error.to_string()))
+        }
+        Err(error) => {
+            grants::give_back(db, resident, template)
+                .await
+                .map_err(retry)?;
+            if error.is_final() {
+                Err(Failure::Final(error.to_string()))
+            } else {
+                Err(Failure::Retry(error.to_string()))
+            }
+        }
+    }
+}
+
+fn retry(error: ApiError) -> Failure {
+    Failure::Retry(format!("database: {}", error.code()))
+}

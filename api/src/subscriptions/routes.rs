@@ -1,0 +1,44 @@
+//! `/subscriptions`: residents record the subscribe-message grants they just gave.
+
+use actix_web::{post, web};
+use chrono::Utc;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::grants::{self, Grants, NewGrants};
+use crate::auth::Caller;
+use crate::error::responses::{BadRequest, Forbidden, Unauthorized, Unprocessable};
+use crate::error::ApiResult;
+use crate::extract::Json;
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(record);
+}
+
+/// Records one-time subscribe-message grants (one per template id the resident accepted in
+/// `wx.requestSubscribeMessage`); each later message of that template spends one.
+#[utoipa::path(
+    tag = "notifications",
+    security(("bearer" = [])),
+    request_body = NewGrants,
+    responses(
+        (status = 200, body = Grants, description = "Grants left per template"),
+        BadRequest, Unauthorized, Forbidden, Unprocessable
+    )
+)]
+#[post("/subscriptions")]
+async fn record(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<NewGrants>,
+) -> ApiResult<web::Json<Grants>> {
+    grants::record(
+        &state.db,
+        &caller.actor,
+        &state.templates,
+        body.0,
+        Utc::now(),
+    )
+    .await
+    .map(web::Json)
+}
