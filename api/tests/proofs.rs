@@ -26,9 +26,12 @@ use tempfile::TempDir;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-/// Remembers the delivery id of every webhook POST it answers.
+/// Remembers the delivery id of every webhook POST it answers, after `delay`.
 #[derive(Clone, Default)]
-struct Sink(Arc<Mutex<Vec<String>>>);
+struct Sink {
+    ids: Arc<Mutex<Vec<String>>>,
+    delay: Duration,
+}
 
 impl Respond for Sink {
     fn respond(&self, request: &Request) -> ResponseTemplate {
@@ -38,14 +41,21 @@ impl Respond for Sink {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_owned();
-        self.0.lock().unwrap().push(id);
-        ResponseTemplate::new(200)
+        self.ids.lock().unwrap().push(id);
+        ResponseTemplate::new(200).set_delay(self.delay)
     }
 }
 
 impl Sink {
     async fn start() -> (Self, MockServer) {
-        let sink = Self::default();
+        Self::answering_after(Duration::ZERO).await
+    }
+
+    async fn answering_after(delay: Duration) -> (Self, MockServer) {
+        let sink = Self {
+            delay,
+            ..Self::default()
+        };
         let server = MockServer::start().await;
         Mock::given(method("POST"))
             .and(path("/hook"))
@@ -56,12 +66,12 @@ impl Sink {
     }
 
     fn received(&self) -> usize {
-        self.0.lock().unwrap().len()
+        self.ids.lock().unwrap().len()
     }
 
     /// Deliveries received, and how many of them more than once.
     fn tally(&self) -> (usize, usize) {
-        let ids = self.0.lock().unwrap();
+        let ids = self.ids.lock().unwrap();
         let distinct: HashSet<&String> = ids.iter().collect();
         (distinct.len(), ids.len() - distinct.len())
     }
@@ -183,6 +193,15 @@ impl World {
             .unwrap()
     }
 
+    /// Messages some node holds a claim on.
+    async fn claimed(&self) -> u64 {
+        deliveries::Entity::find()
+            .filter(deliveries::Column::LeaseOwner.is_not_null())
+            .count(&self.db)
+            .await
+            .unwrap()
+    }
+
     /// Waits until `total` messages are delivered; answers how long it took.
     async fn wait_delivered(&self, total: u64, within: Duration) -> Duration {
         let started = Instant::now();
@@ -268,6 +287,79 @@ async fn wait_for(what: &str, within: Duration, mut done: impl FnMut() -> bool) 
     }
 }
 
+/// What a backend is called in the figures.
+fn label(backend: &Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "SQLite",
+        Backend::Postgres { .. } => "PostgreSQL + Redis",
+    }
+}
+
+const DRAIN_MESSAGES: usize = 10_000;
+
+async fn ten_thousand_notifications_drain_each_once(backend: Backend) {
+    let (sink, server) = Sink::start().await;
+    let world = world(&backend, &server).await;
+    world.pending_webhooks(DRAIN_MESSAGES).await;
+    let started = Instant::now();
+    let node = world.serve(&[]);
+    world
+        .wait_delivered(DRAIN_MESSAGES as u64, Duration::from_secs(600))
+        .await;
+    node.terminate();
+    let (distinct, twice) = sink.tally();
+    eprintln!(
+        "drain ({}): {DRAIN_MESSAGES} webhooks delivered {:?} after the start, \
+         {distinct} distinct, {twice} twice",
+        label(&backend),
+        started.elapsed()
+    );
+    assert_eq!((distinct, twice), (DRAIN_MESSAGES, 0));
+}
+
+async fn a_stopped_node_finishes_what_it_sends_and_hands_back_its_claims(backend: Backend) {
+    const MESSAGES: usize = 40;
+    let (sink, server) = Sink::answering_after(Duration::from_millis(1500)).await;
+    let world = world(&backend, &server).await;
+    world.pending_webhooks(MESSAGES).await;
+    // A claim left behind would hold its messages for ten minutes.
+    let settings = [
+        ("LIAISON_OUTBOX__CONCURRENCY", "4"),
+        ("LIAISON_OUTBOX__LEASE_SECONDS", "600"),
+    ];
+    let node = world.serve(&settings);
+    wait_for("four in flight", Duration::from_secs(60), || {
+        sink.received() >= 4
+    })
+    .await;
+    let stopping = Instant::now();
+    node.terminate();
+    let stopped_in = stopping.elapsed();
+    let finished = world.delivered().await;
+    assert!(
+        finished >= 4,
+        "the sends in flight were finished: {finished}"
+    );
+    assert_eq!(world.claimed().await, 0, "no claim is left behind");
+    assert!(
+        stopped_in < Duration::from_secs(20),
+        "stopped within the drain bound: {stopped_in:?}"
+    );
+
+    let node = world.serve(&[]);
+    world
+        .wait_delivered(MESSAGES as u64, Duration::from_secs(300))
+        .await;
+    node.terminate();
+    let (distinct, twice) = sink.tally();
+    eprintln!(
+        "shutdown proof ({}): SIGTERM with sends in flight: stopped in {stopped_in:?} with \
+         {finished} delivered and no claim left; the restart sent the rest; {twice} twice",
+        label(&backend)
+    );
+    assert_eq!(distinct, MESSAGES);
+}
+
 const CRASH_MESSAGES: usize = 10_000;
 
 async fn a_crash_mid_drain_loses_no_notification(backend: Backend) {
@@ -293,9 +385,10 @@ async fn a_crash_mid_drain_loses_no_notification(backend: Backend) {
 
     let (distinct, twice) = sink.tally();
     eprintln!(
-        "crash proof ({backend:?}): {CRASH_MESSAGES} pending; SIGKILL after {before_crash} \
+        "crash proof ({}): {CRASH_MESSAGES} pending; SIGKILL after {before_crash} \
          received in {crashed_after:?}; after the restart the rest took {after_restart:?} \
-         (the 5 s lease included); {distinct} distinct arrived, {twice} arrived twice"
+         (the 5 s lease included); {distinct} distinct arrived, {twice} arrived twice",
+        label(&backend)
     );
     assert_eq!(distinct, CRASH_MESSAGES, "every notification arrived");
 }
@@ -519,14 +612,17 @@ async fn without_redis_the_api_answers_and_the_workers_go_on(backend: Backend) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     eprintln!(
-        "outage proof ({backend:?}): API and workers went on without Redis; ready again {:?} \
-         after Redis restarted",
+        "outage proof ({}): API and workers went on without Redis; ready again {:?} after \
+         Redis restarted",
+        label(&backend),
         back.elapsed()
     );
     node.terminate();
 }
 
 liaison_tests::on_every_backend!(
+    ten_thousand_notifications_drain_each_once,
+    a_stopped_node_finishes_what_it_sends_and_hands_back_its_claims,
     a_crash_mid_drain_loses_no_notification,
     two_nodes_deliver_each_notification_once_and_fetch_one_token,
     without_redis_the_api_answers_and_the_workers_go_on,
