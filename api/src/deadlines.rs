@@ -22,7 +22,7 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use crate::cases::actions::{store, to_domain};
+use crate::cases::actions::{store_system_step, to_domain};
 use crate::cases::view::status_of;
 use crate::error::{is_unique_violation, ApiError, ApiResult};
 use crate::state::AppState;
@@ -262,24 +262,16 @@ async fn mark_overdue(
         }
         Err(error) => return Err(error.into()),
     }
-    match store(&txn, state, stored, &transition, None, now).await {
-        Ok((_, news)) => {
-            txn.commit().await?;
-            news.announce(state);
-            tracing::info!(
-                case_id = stored.id,
-                deadline = deadline.as_str(),
-                "case overdue"
-            );
-            Ok(true)
-        }
-        // Someone worked the case meanwhile: the next sweep looks at it afresh.
-        Err(error) if is_conflict(&error) => {
-            txn.rollback().await?;
-            Ok(false)
-        }
-        Err(error) => Err(error),
+    // Someone working the case meanwhile: the next sweep looks at it afresh.
+    let stored_it = store_system_step(txn, state, stored, &transition, now).await?;
+    if stored_it {
+        tracing::info!(
+            case_id = stored.id,
+            deadline = deadline.as_str(),
+            "case overdue"
+        );
     }
+    Ok(stored_it)
 }
 
 /// Sends the case of `mark` to the county admins if its deadline is still missed, and
@@ -323,25 +315,13 @@ async fn escalate(
         );
         return Ok(false);
     }
-    match store(&txn, state, &stored, &transition, None, now).await {
-        Ok((_, news)) => {
-            txn.commit().await?;
-            news.announce(state);
-            tracing::info!(
-                case_id = stored.id,
-                deadline = deadline.as_str(),
-                "overdue case escalated"
-            );
-            Ok(true)
-        }
-        Err(error) if is_conflict(&error) => {
-            txn.rollback().await?;
-            Ok(false)
-        }
-        Err(error) => Err(error),
+    let stored_it = store_system_step(txn, state, &stored, &transition, now).await?;
+    if stored_it {
+        tracing::info!(
+            case_id = stored.id,
+            deadline = deadline.as_str(),
+            "overdue case escalated"
+        );
     }
-}
-
-fn is_conflict(error: &ApiError) -> bool {
-    error.code() == "case.conflict"
+    Ok(stored_it)
 }

@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use liaison_api::outbox::{Channel, NewMessage};
 use liaison_api::settings::Settings;
 use liaison_api::startup::open_database;
 use liaison_infra::crypto::Sealer;
@@ -169,7 +170,7 @@ impl World {
             .map(|n| {
                 message(
                     self.county_id,
-                    "webhook",
+                    Channel::Webhook,
                     json!({"event": "submitted", "n": n}).to_string(),
                     None,
                     Some(self.webhook_id),
@@ -221,30 +222,22 @@ impl World {
 
 fn message(
     county_id: i64,
-    channel: &str,
+    channel: Channel,
     payload: String,
     recipient_id: Option<i64>,
     webhook_id: Option<i64>,
     now: chrono::DateTime<Utc>,
 ) -> deliveries::ActiveModel {
-    deliveries::ActiveModel {
-        channel: Set(channel.to_owned()),
-        county_id: Set(county_id),
-        case_id: Set(None),
-        recipient_id: Set(recipient_id),
-        webhook_id: Set(webhook_id),
-        event: Set("submitted".to_owned()),
-        payload: Set(payload),
-        status: Set("pending".to_owned()),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        lease_owner: Set(None),
-        lease_until: Set(None),
-        last_error: Set(None),
-        created_at: Set(now),
-        finished_at: Set(None),
-        ..Default::default()
+    NewMessage {
+        channel,
+        county_id,
+        case_id: None,
+        recipient_id,
+        webhook_id,
+        event: "submitted".to_owned(),
+        payload,
     }
+    .pending(now)
 }
 
 /// A child process that dies with the test, whatever way the test ends.
@@ -453,7 +446,7 @@ async fn two_nodes_deliver_each_notification_once_and_fetch_one_token(backend: B
         .map(|_| {
             message(
                 world.county_id,
-                "wechat",
+                Channel::Wechat,
                 payload.clone(),
                 Some(resident),
                 None,

@@ -311,6 +311,58 @@ impl TestApp {
         token_of(&reply)
     }
 
+    /// Puts exactly `deputies` on duty at the demo's station 1 for the day around now, as its
+    /// station admin `admin`.
+    pub async fn on_duty(&self, admin: &str, deputies: &[i64]) {
+        let now = chrono::Utc::now();
+        let hour = chrono::Duration::hours(1);
+        let shifts: Vec<Value> = deputies
+            .iter()
+            .map(|id| json!({"deputy_id": id, "starts_at": now - hour, "ends_at": now + hour}))
+            .collect();
+        let body = json!({"from": now - hour * 12, "to": now + hour * 12, "shifts": shifts});
+        self.put("/api/v1/stations/1/roster", Some(admin), body)
+            .await
+            .expect(200);
+    }
+
+    /// Raises a case (路灯不亮) at `station_id` in the demo county's first category; answers
+    /// its id.
+    pub async fn raise_at(&self, resident: &str, station_id: i64) -> i64 {
+        let categories = self.get("/api/v1/categories?county_id=1", None).await;
+        let category = categories.expect(200).body["items"][0]["id"].clone();
+        let body = json!({"station_id": station_id, "category_id": category, "title": "路灯不亮", "content": "一周了"});
+        self.post("/api/v1/cases", Some(resident), body)
+            .await
+            .expect(201)
+            .id()
+    }
+
+    /// Raises a case at the demo's station 1.
+    pub async fn raise(&self, resident: &str) -> i64 {
+        self.raise_at(resident, 1).await
+    }
+
+    /// The kinds in the caller's inbox, oldest first.
+    pub async fn inbox(&self, token: &str) -> Vec<String> {
+        let page = self
+            .get("/api/v1/notifications?limit=100", Some(token))
+            .await
+            .expect(200)
+            .body;
+        let mut kinds: Vec<String> = page["items"]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|n| n["kind"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        kinds.reverse();
+        kinds
+    }
+
     /// Runs the outbox dispatcher until no message is due; answers how many it claimed.
     pub async fn dispatch(&self) -> usize {
         let dispatcher = Dispatcher::new(&self.settings.outbox);

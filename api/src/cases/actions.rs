@@ -7,7 +7,8 @@ use liaison_domain::case::{self, By, CaseError, Command, Transition};
 use liaison_infra::entities::{case_events, cases, categories, departments, deputy_stations};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    Set, TransactionTrait,
 };
 
 use super::access::{find_visible, scope_of};
@@ -77,18 +78,36 @@ pub async fn close_unrated(state: &AppState, now: DateTime<Utc>) -> ApiResult<us
             continue;
         };
         let txn = state.db.begin().await?;
-        match store(&txn, state, &stored, &transition, None, now).await {
-            Ok((_, news)) => {
-                txn.commit().await?;
-                news.announce(state);
-                closed += 1;
-            }
-            // Rated or changed meanwhile: it is no longer this sweep's business.
-            Err(e) if e.code() == "case.conflict" => txn.rollback().await?,
-            Err(e) => return Err(e),
+        // Rated or changed meanwhile: it is no longer this sweep's business.
+        if store_system_step(txn, state, &stored, &transition, now).await? {
+            closed += 1;
         }
     }
     Ok(closed)
+}
+
+/// Stores a step the system takes (closing, marking overdue) in `txn`, which may already hold
+/// related writes, commits and announces it. `false`, with everything rolled back, when someone
+/// changed the case meanwhile: a sweep then leaves it to its next round.
+pub(crate) async fn store_system_step(
+    txn: DatabaseTransaction,
+    state: &AppState,
+    stored: &cases::Model,
+    transition: &Transition,
+    now: DateTime<Utc>,
+) -> ApiResult<bool> {
+    match store(&txn, state, stored, transition, None, now).await {
+        Ok((_, news)) => {
+            txn.commit().await?;
+            news.announce(state);
+            Ok(true)
+        }
+        Err(error) if error.code() == "case.conflict" => {
+            txn.rollback().await?;
+            Ok(false)
+        }
+        Err(error) => Err(error),
+    }
 }
 
 /// The answer to a refusal: 403 (visible but not yours to do), 409 (not in this state), 422.

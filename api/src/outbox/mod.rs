@@ -5,7 +5,48 @@ pub mod dead_letters;
 pub mod dispatcher;
 pub mod routes;
 
+use chrono::{DateTime, Utc};
+use liaison_domain::delivery::DeliveryStatus;
+use liaison_infra::entities::deliveries;
+use sea_orm::Set;
+
 pub use liaison_domain::delivery::Channel;
+
+/// A message as a case step writes it: to a resident or to a webhook, about one event.
+pub struct NewMessage {
+    pub channel: Channel,
+    pub county_id: i64,
+    pub case_id: Option<i64>,
+    pub recipient_id: Option<i64>,
+    pub webhook_id: Option<i64>,
+    pub event: String,
+    /// Composed now, so that every attempt sends the same bytes.
+    pub payload: String,
+}
+
+impl NewMessage {
+    /// The outbox row: pending, due at once, never tried.
+    pub fn pending(self, now: DateTime<Utc>) -> deliveries::ActiveModel {
+        deliveries::ActiveModel {
+            channel: Set(self.channel.as_str().to_owned()),
+            county_id: Set(self.county_id),
+            case_id: Set(self.case_id),
+            recipient_id: Set(self.recipient_id),
+            webhook_id: Set(self.webhook_id),
+            event: Set(self.event),
+            payload: Set(self.payload),
+            status: Set(DeliveryStatus::Pending.as_str().to_owned()),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            lease_owner: Set(None),
+            lease_until: Set(None),
+            last_error: Set(None),
+            created_at: Set(now),
+            finished_at: Set(None),
+            ..Default::default()
+        }
+    }
+}
 
 /// How an attempt that did not fail ended.
 #[derive(Debug, Clone, PartialEq, Eq)]

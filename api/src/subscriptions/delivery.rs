@@ -4,16 +4,15 @@
 use chrono::{DateTime, Utc};
 use liaison_domain::actor::Role;
 use liaison_domain::case::EventKind;
-use liaison_domain::delivery::DeliveryStatus;
 use liaison_domain::subscribe::template_for;
 use liaison_infra::entities::{cases, deliveries, stations, users};
 use liaison_infra::wechat::SubscribeMessage;
-use sea_orm::{ConnectionTrait, EntityTrait, Set};
+use sea_orm::{ConnectionTrait, EntityTrait};
 
 use super::grants;
 use super::templates::Facts;
 use crate::error::{ApiError, ApiResult};
-use crate::outbox::{Attempt, Channel, Failure, Outcome};
+use crate::outbox::{Attempt, Channel, Failure, NewMessage, Outcome};
 use crate::state::AppState;
 
 /// Writes a message for each step the resident hears of by subscribe message, when WeChat is
@@ -66,26 +65,18 @@ pub async fn enqueue(
         };
         let message = template.message(&openid, &facts, &state.settings.wechat.miniprogram_state);
         let payload = serde_json::to_string(&message).map_err(ApiError::internal)?;
-        deliveries::Entity::insert(deliveries::ActiveModel {
-            channel: Set(Channel::Wechat.as_str().to_owned()),
-            county_id: Set(case.county_id),
-            case_id: Set(Some(case.id)),
-            recipient_id: Set(Some(resident.id)),
-            webhook_id: Set(None),
-            event: Set(event.as_str().to_owned()),
-            payload: Set(payload),
-            status: Set(DeliveryStatus::Pending.as_str().to_owned()),
-            attempts: Set(0),
-            next_attempt_at: Set(now),
-            lease_owner: Set(None),
-            lease_until: Set(None),
-            last_error: Set(None),
-            created_at: Set(now),
-            finished_at: Set(None),
-            ..Default::default()
-        })
-        .exec_without_returning(db)
-        .await?;
+        let message = NewMessage {
+            channel: Channel::Wechat,
+            county_id: case.county_id,
+            case_id: Some(case.id),
+            recipient_id: Some(resident.id),
+            webhook_id: None,
+            event: event.as_str().to_owned(),
+            payload,
+        };
+        deliveries::Entity::insert(message.pending(now))
+            .exec_without_returning(db)
+            .await?;
     }
     Ok(())
 }

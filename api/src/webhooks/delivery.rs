@@ -3,15 +3,14 @@
 
 use chrono::{DateTime, Utc};
 use liaison_domain::case::EventKind;
-use liaison_domain::delivery::DeliveryStatus;
 use liaison_infra::entities::{cases, deliveries, webhooks};
 use liaison_infra::webhook::Message;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::dto::stored_events;
 use crate::error::{ApiError, ApiResult};
-use crate::outbox::{Attempt, Channel, Failure, Outcome};
+use crate::outbox::{Attempt, Channel, Failure, NewMessage, Outcome};
 use crate::state::AppState;
 
 /// The body a receiver gets. It tells what happened to which case, never who raised it nor
@@ -64,23 +63,17 @@ pub async fn enqueue(
             continue;
         }
         let payload = body(case, *kind, now)?;
-        rows.extend(receivers.into_iter().map(|hook| deliveries::ActiveModel {
-            channel: Set(Channel::Webhook.as_str().to_owned()),
-            county_id: Set(case.county_id),
-            case_id: Set(Some(case.id)),
-            recipient_id: Set(None),
-            webhook_id: Set(Some(hook.id)),
-            event: Set(kind.as_str().to_owned()),
-            payload: Set(payload.clone()),
-            status: Set(DeliveryStatus::Pending.as_str().to_owned()),
-            attempts: Set(0),
-            next_attempt_at: Set(now),
-            lease_owner: Set(None),
-            lease_until: Set(None),
-            last_error: Set(None),
-            created_at: Set(now),
-            finished_at: Set(None),
-            ..Default::default()
+        rows.extend(receivers.into_iter().map(|hook| {
+            NewMessage {
+                channel: Channel::Webhook,
+                county_id: case.county_id,
+                case_id: Some(case.id),
+                recipient_id: None,
+                webhook_id: Some(hook.id),
+                event: kind.as_str().to_owned(),
+                payload: payload.clone(),
+            }
+            .pending(now)
         }));
     }
     if rows.is_empty() {

@@ -35,14 +35,11 @@ async fn world(app: TestApp) -> World {
     let demo = app.seed_demo().await;
     let admin = app.login(&demo.station_admin).await;
     let deputy = app.login(&demo.deputy).await;
-    let deputy_id = app.me(&deputy).await["scopes"]["deputy_id"].clone();
+    let deputy_id = app.me(&deputy).await["scopes"]["deputy_id"]
+        .as_i64()
+        .unwrap();
     // The deputy sits on duty, so new cases reach them rather than the station admins.
-    let now = Utc::now();
-    let shift = json!({"deputy_id": deputy_id, "starts_at": now - Duration::hours(1), "ends_at": now + Duration::hours(1)});
-    let roster = json!({"from": now - Duration::hours(12), "to": now + Duration::hours(12), "shifts": [shift]});
-    app.put("/api/v1/stations/1/roster", Some(&admin), roster)
-        .await
-        .expect(200);
+    app.on_duty(&admin, &[deputy_id]).await;
     World {
         other_admin: app.login(&demo.other_station_admin).await,
         county_admin: app.login(&demo.county_admin).await,
@@ -55,18 +52,7 @@ async fn world(app: TestApp) -> World {
 
 impl World {
     async fn raise(&self) -> i64 {
-        let category = self
-            .app
-            .get("/api/v1/categories?county_id=1", None)
-            .await
-            .body["items"][0]["id"]
-            .clone();
-        let body = json!({"station_id": 1, "category_id": category, "title": "路灯不亮", "content": "一周了"});
-        self.app
-            .post("/api/v1/cases", Some(&self.resident), body)
-            .await
-            .expect(201)
-            .id()
+        self.app.raise(&self.resident).await
     }
 
     async fn case(&self, token: &str, id: i64) -> Value {
@@ -106,22 +92,8 @@ impl World {
             .collect()
     }
 
-    /// The kinds in the caller's inbox, oldest first.
     async fn inbox(&self, token: &str) -> Vec<String> {
-        let page = self
-            .app
-            .get("/api/v1/notifications?limit=100", Some(token))
-            .await
-            .expect(200)
-            .body;
-        let mut kinds: Vec<String> = page["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|n| n["kind"].as_str().unwrap().to_owned())
-            .collect();
-        kinds.reverse();
-        kinds
+        self.app.inbox(token).await
     }
 }
 

@@ -1,7 +1,6 @@
 //! The inbox: who is told of each step, and reading it.
 
-use chrono::{Duration, Utc};
-use liaison_tests::{on_every_backend, spawn_app, spawn_app_with, Backend, TestApp};
+use liaison_tests::{on_every_backend, spawn_app, spawn_app_with, Backend};
 use serde_json::{json, Value};
 
 on_every_backend!(
@@ -10,48 +9,6 @@ on_every_backend!(
     departments_hear_of_cases_handed_to_them_and_the_county_of_escalations,
     an_inbox_is_read_one_by_one_or_all_at_once_and_is_private,
 );
-
-/// Puts `deputies` on duty at station 1 now, as its station admin.
-pub async fn on_duty(app: &TestApp, admin: &str, deputies: &[i64]) {
-    let now = Utc::now();
-    let shifts: Vec<Value> = deputies
-        .iter()
-        .map(|id| json!({"deputy_id": id, "starts_at": now - Duration::hours(1), "ends_at": now + Duration::hours(1)}))
-        .collect();
-    let body = json!({"from": now - Duration::hours(12), "to": now + Duration::hours(12), "shifts": shifts});
-    app.put("/api/v1/stations/1/roster", Some(admin), body)
-        .await
-        .expect(200);
-}
-
-/// Raises a case at station 1 in the county's first category.
-pub async fn raise(app: &TestApp, resident: &str) -> i64 {
-    let category =
-        app.get("/api/v1/categories?county_id=1", None).await.body["items"][0]["id"].clone();
-    let body =
-        json!({"station_id": 1, "category_id": category, "title": "路灯不亮", "content": "一周了"});
-    app.post("/api/v1/cases", Some(resident), body)
-        .await
-        .expect(201)
-        .id()
-}
-
-/// The kinds in the caller's inbox, oldest first.
-async fn inbox(app: &TestApp, token: &str) -> Vec<String> {
-    let page = app
-        .get("/api/v1/notifications?limit=100", Some(token))
-        .await
-        .expect(200)
-        .body;
-    let mut kinds: Vec<String> = page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["kind"].as_str().unwrap().to_owned())
-        .collect();
-    kinds.reverse();
-    kinds
-}
 
 async fn a_new_case_reaches_its_deputy_or_with_nobody_on_duty_the_station_admins(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -64,16 +21,16 @@ async fn a_new_case_reaches_its_deputy_or_with_nobody_on_duty_the_station_admins
         .unwrap();
     let resident = app.resident("o-inbox-1").await;
 
-    on_duty(&app, &admin, &[]).await;
-    let queued = raise(&app, &resident).await;
+    app.on_duty(&admin, &[]).await;
+    let queued = app.raise(&resident).await;
     assert_eq!(
-        inbox(&app, &admin).await,
+        app.inbox(&admin).await,
         ["submitted"],
         "the station admins take a queued case"
     );
-    assert!(inbox(&app, &deputy).await.is_empty());
+    assert!(app.inbox(&deputy).await.is_empty());
     assert!(
-        inbox(&app, &other_admin).await.is_empty(),
+        app.inbox(&other_admin).await.is_empty(),
         "another station's admin is not told"
     );
     let told = app.get("/api/v1/notifications", Some(&admin)).await.body;
@@ -83,20 +40,20 @@ async fn a_new_case_reaches_its_deputy_or_with_nobody_on_duty_the_station_admins
         .unwrap()
         .ends_with("新诉求"));
 
-    on_duty(&app, &admin, &[deputy_id]).await;
-    raise(&app, &resident).await;
+    app.on_duty(&admin, &[deputy_id]).await;
+    app.raise(&resident).await;
     assert_eq!(
-        inbox(&app, &deputy).await,
+        app.inbox(&deputy).await,
         ["submitted"],
         "the deputy on duty gets it"
     );
     assert_eq!(
-        inbox(&app, &admin).await,
+        app.inbox(&admin).await,
         ["submitted"],
         "no second note to the admins"
     );
     assert!(
-        inbox(&app, &resident).await.is_empty(),
+        app.inbox(&resident).await.is_empty(),
         "nobody is told what they did"
     );
 }
@@ -109,9 +66,9 @@ async fn the_resident_hears_of_the_work_and_never_of_the_office(backend: Backend
     let deputy_id = app.me(&deputy).await["scopes"]["deputy_id"]
         .as_i64()
         .unwrap();
-    on_duty(&app, &admin, &[deputy_id]).await;
+    app.on_duty(&admin, &[deputy_id]).await;
     let resident = app.resident("o-inbox-2").await;
-    let id = raise(&app, &resident).await;
+    let id = app.raise(&resident).await;
     let step = |action: &'static str, body: Value| {
         let (app, deputy) = (&app, deputy.clone());
         async move {
@@ -132,11 +89,11 @@ async fn the_resident_hears_of_the_work_and_never_of_the_office(backend: Backend
     .expect(200);
     step("resolve", json!({"summary": "好了"})).await;
     assert_eq!(
-        inbox(&app, &resident).await,
+        app.inbox(&resident).await,
         ["accepted", "replied", "resolved"]
     );
     assert_eq!(
-        inbox(&app, &deputy).await,
+        app.inbox(&deputy).await,
         ["submitted", "urged"],
         "urged by the admin, not told of own steps"
     );
@@ -149,10 +106,10 @@ async fn the_resident_hears_of_the_work_and_never_of_the_office(backend: Backend
     .expect(200);
     // Rating closed it: the resident is not told what they did themselves.
     assert_eq!(
-        inbox(&app, &resident).await,
+        app.inbox(&resident).await,
         ["accepted", "replied", "resolved"]
     );
-    assert_eq!(inbox(&app, &deputy).await, ["submitted", "urged", "rated"]);
+    assert_eq!(app.inbox(&deputy).await, ["submitted", "urged", "rated"]);
 }
 
 async fn departments_hear_of_cases_handed_to_them_and_the_county_of_escalations(backend: Backend) {
@@ -162,9 +119,9 @@ async fn departments_hear_of_cases_handed_to_them_and_the_county_of_escalations(
     let county_admin = app.login(&demo.county_admin).await;
     let handler = app.login(&demo.handler).await;
     let department = app.me(&handler).await["scopes"]["department_id"].clone();
-    on_duty(&app, &admin, &[]).await;
+    app.on_duty(&admin, &[]).await;
     let resident = app.resident("o-inbox-3").await;
-    let id = raise(&app, &resident).await;
+    let id = app.raise(&resident).await;
     let act = |token: &str, action: &str, body: Value| {
         let path = format!("/api/v1/cases/{id}/{action}");
         let (app, token) = (&app, token.to_owned());
@@ -172,23 +129,23 @@ async fn departments_hear_of_cases_handed_to_them_and_the_county_of_escalations(
     };
     act(&admin, "accept", json!({})).await;
     act(&admin, "assign", json!({"department_id": department})).await;
-    assert_eq!(inbox(&app, &handler).await, ["assigned"]);
+    assert_eq!(app.inbox(&handler).await, ["assigned"]);
     act(&handler, "handle", json!({"content": "已处理"})).await;
     act(&admin, "resolve", json!({"summary": "好了"})).await;
-    assert!(inbox(&app, &county_admin).await.is_empty());
+    assert!(app.inbox(&county_admin).await.is_empty());
     act(&resident, "rate", json!({"rating": "unsatisfied"})).await;
-    assert_eq!(inbox(&app, &county_admin).await, ["escalated"]);
-    assert!(inbox(&app, &admin).await.contains(&"reopened".to_owned()));
+    assert_eq!(app.inbox(&county_admin).await, ["escalated"]);
+    assert!(app.inbox(&admin).await.contains(&"reopened".to_owned()));
 }
 
 async fn an_inbox_is_read_one_by_one_or_all_at_once_and_is_private(backend: Backend) {
     let app = spawn_app(backend).await;
     let demo = app.seed_demo().await;
     let admin = app.login(&demo.station_admin).await;
-    on_duty(&app, &admin, &[]).await;
+    app.on_duty(&admin, &[]).await;
     let resident = app.resident("o-inbox-4").await;
     for _ in 0..3 {
-        raise(&app, &resident).await;
+        app.raise(&resident).await;
     }
     let all = app
         .get("/api/v1/notifications", Some(&admin))

@@ -2,7 +2,6 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
 use liaison_tests::{on_every_backend, spawn_app, spawn_app_with, Backend, TestApp};
 use serde_json::{json, Value};
 use tokio::time::timeout;
@@ -81,29 +80,6 @@ impl Events {
     }
 }
 
-/// Puts `deputy_id` on duty at station 1 now, as its station admin.
-async fn on_duty(app: &TestApp, admin: &str, deputy_id: i64) {
-    let now = Utc::now();
-    let hour = chrono::Duration::hours(1);
-    let body = json!({
-        "from": now - hour * 12, "to": now + hour * 12,
-        "shifts": [{"deputy_id": deputy_id, "starts_at": now - hour, "ends_at": now + hour}],
-    });
-    app.put("/api/v1/stations/1/roster", Some(admin), body)
-        .await
-        .expect(200);
-}
-
-async fn raise(app: &TestApp, resident: &str, station_id: i64) -> i64 {
-    let category =
-        app.get("/api/v1/categories?county_id=1", None).await.body["items"][0]["id"].clone();
-    let body = json!({"station_id": station_id, "category_id": category, "title": "路灯不亮", "content": "一周了"});
-    app.post("/api/v1/cases", Some(resident), body)
-        .await
-        .expect(201)
-        .id()
-}
-
 async fn a_deputy_hears_the_steps_of_cases_at_their_station_and_another_station_does_not(
     backend: Backend,
 ) {
@@ -114,13 +90,13 @@ async fn a_deputy_hears_the_steps_of_cases_at_their_station_and_another_station_
     let deputy_id = app.me(&deputy).await["scopes"]["deputy_id"]
         .as_i64()
         .unwrap();
-    on_duty(&app, &admin, deputy_id).await;
+    app.on_duty(&admin, &[deputy_id]).await;
     let other_admin = app.login(&demo.other_station_admin).await;
     let mut deputys = Events::open(&app, &deputy).await;
     let mut others = Events::open(&app, &other_admin).await;
 
     let resident = app.resident("o-stream-1").await;
-    let here = raise(&app, &resident, 1).await;
+    let here = app.raise_at(&resident, 1).await;
     app.post(
         &format!("/api/v1/cases/{here}/accept"),
         Some(&deputy),
@@ -128,7 +104,7 @@ async fn a_deputy_hears_the_steps_of_cases_at_their_station_and_another_station_
     )
     .await
     .expect(200);
-    let there = raise(&app, &resident, 2).await;
+    let there = app.raise_at(&resident, 2).await;
 
     let submitted = deputys.next_case().await;
     assert_eq!(submitted["case_id"], here);
@@ -201,7 +177,7 @@ async fn a_change_made_on_one_node_reaches_listeners_on_another(backend: Backend
     let mut on_one = Events::open(&one, &admin_on_one).await;
 
     let resident = one.resident("o-stream-3").await;
-    let id = raise(&one, &resident, 1).await;
+    let id = one.raise_at(&resident, 1).await;
     assert_eq!(on_two.next_case().await["case_id"], id);
     assert_eq!(
         on_one.next_case().await["case_id"],

@@ -10,7 +10,6 @@ use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
 
-use crate::notifications::{on_duty, raise};
 use crate::wechat::use_wechat;
 
 on_every_backend!(
@@ -128,8 +127,8 @@ pub async fn accepted_case(app: &TestApp, demo: &Demo, resident: &str) -> i64 {
     let deputy_id = app.me(&deputy).await["scopes"]["deputy_id"]
         .as_i64()
         .unwrap();
-    on_duty(app, &admin, &[deputy_id]).await;
-    let id = raise(app, resident).await;
+    app.on_duty(&admin, &[deputy_id]).await;
+    let id = app.raise(resident).await;
     app.post(
         &format!("/api/v1/cases/{id}/accept"),
         Some(&deputy),
