@@ -311,6 +311,21 @@ impl TestApp {
         token_of(&reply)
     }
 
+    /// Logs in the demo's station admin and deputy, and puts the deputy on duty at station 1.
+    pub async fn deputy_on_duty(&self, demo: &Demo) -> OnDuty {
+        let admin = self.login(&demo.station_admin).await;
+        let deputy = self.login(&demo.deputy).await;
+        let deputy_id = self.me(&deputy).await["scopes"]["deputy_id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("the demo deputy has no deputy_id"));
+        self.on_duty(&admin, &[deputy_id]).await;
+        OnDuty {
+            admin,
+            deputy,
+            deputy_id,
+        }
+    }
+
     /// Puts exactly `deputies` on duty at the demo's station 1 for the day around now, as its
     /// station admin `admin`.
     pub async fn on_duty(&self, admin: &str, deputies: &[i64]) {
@@ -404,6 +419,13 @@ pub async fn read(response: reqwest::Response) -> Reply {
         body,
         bytes,
     }
+}
+
+/// The demo's station admin and deputy, logged in, the deputy on duty at station 1.
+pub struct OnDuty {
+    pub admin: String,
+    pub deputy: String,
+    pub deputy_id: i64,
 }
 
 /// Phones of the demo's staff accounts.

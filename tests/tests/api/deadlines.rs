@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use liaison_api::deadlines::{sweep, Swept};
 use liaison_infra::entities::cases;
 use liaison_infra::lease;
-use liaison_tests::{on_every_backend, spawn_app, spawn_app_with, Backend, TestApp};
+use liaison_tests::{on_every_backend, spawn_app, spawn_app_with, Backend, OnDuty, TestApp};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::{json, Value};
 
@@ -33,13 +33,7 @@ struct World {
 
 async fn world(app: TestApp) -> World {
     let demo = app.seed_demo().await;
-    let admin = app.login(&demo.station_admin).await;
-    let deputy = app.login(&demo.deputy).await;
-    let deputy_id = app.me(&deputy).await["scopes"]["deputy_id"]
-        .as_i64()
-        .unwrap();
-    // The deputy sits on duty, so new cases reach them rather than the station admins.
-    app.on_duty(&admin, &[deputy_id]).await;
+    let OnDuty { admin, deputy, .. } = app.deputy_on_duty(&demo).await;
     World {
         other_admin: app.login(&demo.other_station_admin).await,
         county_admin: app.login(&demo.county_admin).await,

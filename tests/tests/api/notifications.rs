@@ -1,6 +1,6 @@
 //! The inbox: who is told of each step, and reading it.
 
-use liaison_tests::{on_every_backend, spawn_app, spawn_app_with, Backend};
+use liaison_tests::{on_every_backend, spawn_app, spawn_app_with, Backend, OnDuty};
 use serde_json::{json, Value};
 
 on_every_backend!(
@@ -61,12 +61,7 @@ async fn a_new_case_reaches_its_deputy_or_with_nobody_on_duty_the_station_admins
 async fn the_resident_hears_of_the_work_and_never_of_the_office(backend: Backend) {
     let app = spawn_app(backend).await;
     let demo = app.seed_demo().await;
-    let admin = app.login(&demo.station_admin).await;
-    let deputy = app.login(&demo.deputy).await;
-    let deputy_id = app.me(&deputy).await["scopes"]["deputy_id"]
-        .as_i64()
-        .unwrap();
-    app.on_duty(&admin, &[deputy_id]).await;
+    let OnDuty { admin, deputy, .. } = app.deputy_on_duty(&demo).await;
     let resident = app.resident("o-inbox-2").await;
     let id = app.raise(&resident).await;
     let step = |action: &'static str, body: Value| {

@@ -85,12 +85,7 @@ async fn a_deputy_hears_the_steps_of_cases_at_their_station_and_another_station_
 ) {
     let app = spawn_app(backend).await;
     let demo = app.seed_demo().await;
-    let admin = app.login(&demo.station_admin).await;
-    let deputy = app.login(&demo.deputy).await;
-    let deputy_id = app.me(&deputy).await["scopes"]["deputy_id"]
-        .as_i64()
-        .unwrap();
-    app.on_duty(&admin, &[deputy_id]).await;
+    let deputy = app.deputy_on_duty(&demo).await.deputy;
     let other_admin = app.login(&demo.other_station_admin).await;
     let mut deputys = Events::open(&app, &deputy).await;
     let mut others = Events::open(&app, &other_admin).await;

@@ -122,12 +122,7 @@ pub async fn deliveries(app: &TestApp, county_admin: &str, status: &str) -> Vec<
 
 /// A case raised by `resident` and accepted by the deputy on duty.
 pub async fn accepted_case(app: &TestApp, demo: &Demo, resident: &str) -> i64 {
-    let admin = app.login(&demo.station_admin).await;
-    let deputy = app.login(&demo.deputy).await;
-    let deputy_id = app.me(&deputy).await["scopes"]["deputy_id"]
-        .as_i64()
-        .unwrap();
-    app.on_duty(&admin, &[deputy_id]).await;
+    let deputy = app.deputy_on_duty(demo).await.deputy;
     let id = app.raise(resident).await;
     app.post(
         &format!("/api/v1/cases/{id}/accept"),
