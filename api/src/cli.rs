@@ -1,8 +1,10 @@
 //! The `liaison` command line.
 
+use std::future::Future;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use tokio::signal::unix::{signal, SignalKind};
 
 use crate::settings::Settings;
 use crate::startup::{build_state, open_database, Application};
@@ -111,6 +113,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
+    let stop = shutdown_signal()?;
     settings.check()?;
     let db = open_database(&settings).await?;
     if demo {
@@ -143,7 +146,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     tokio::pin!(serving);
     tokio::select! {
         stopped = &mut serving => return stopped.map_err(Into::into),
-        signal = shutdown_signal() => signal?,
+        () = stop => {}
     }
     tracing::info!("stopping: finishing requests and deliveries in flight");
     state.shutdown.cancel();
@@ -155,12 +158,13 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
 }
 
 async fn worker(settings: Settings) -> anyhow::Result<()> {
+    let stop = shutdown_signal()?;
     settings.check()?;
     let db = open_database(&settings).await?;
     let state = actix_web::web::Data::new(build_state(settings, db).await?);
     tracing::info!("liaison worker is running");
     let workers = tokio::spawn(workers::run(state.clone()));
-    shutdown_signal().await?;
+    stop.await;
     tracing::info!("stopping: finishing deliveries in flight");
     state.shutdown.cancel();
     workers.await?;
@@ -168,11 +172,17 @@ async fn worker(settings: Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Resolves on SIGTERM (how process managers stop a service) or Ctrl-C.
-async fn shutdown_signal() -> std::io::Result<()> {
-    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-    tokio::select! {
-        _ = terminate.recv() => Ok(()),
-        interrupted = tokio::signal::ctrl_c() => interrupted,
-    }
+/// Takes over SIGTERM (how process managers stop a service) and SIGINT (Ctrl-C) at once, and
+/// answers a future that resolves on either. Taking them over before any work starts means a
+/// signal that comes early is held until the process is ready to stop cleanly, instead of
+/// killing it with claims in hand.
+fn shutdown_signal() -> std::io::Result<impl Future<Output = ()>> {
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! {
+            _ = terminate.recv() => {}
+            _ = interrupt.recv() => {}
+        }
+    })
 }

@@ -194,3 +194,39 @@ fn worker_runs_alone_and_stops_on_sigterm() {
     assert!(logs.contains("liaison worker stopped"), "{logs}");
     assert!(db.exists());
 }
+
+#[test]
+fn a_sigterm_during_start_up_stops_the_server_cleanly() {
+    let dir = TempDir::new().unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_liaison"))
+        .arg("serve")
+        .current_dir(dir.path())
+        .env("LIAISON_DATA_DIR", dir.path().join("data"))
+        .env("LIAISON_HTTP__ADDR", "127.0.0.1:0")
+        .env("LIAISON_LOG__FILTER", "info")
+        .env("LIAISON_LOG__FORMAT", "json")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The database file appears while migrations run: well before the server listens.
+    let db = dir.path().join("data/liaison.db");
+    for _ in 0..200 {
+        if db.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let sent = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "the signal was held until the server could stop: {output:?}"
+    );
+    let logs = String::from_utf8_lossy(&output.stdout);
+    assert!(logs.contains("liaison stopped"), "{logs}");
+}
