@@ -1,5 +1,6 @@
 //! Prometheus metrics: request counts and latency per route pattern (not per raw path, so ids
-//! do not explode the label space).
+//! do not explode the label space), and how the outbox fares: attempts by outcome, and the
+//! messages waiting or dead, counted when scraped.
 
 use std::time::Instant;
 
@@ -8,14 +9,18 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{web, Error};
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
 };
+
+use crate::state::AppState;
 
 #[derive(Clone)]
 pub struct Metrics {
     registry: Registry,
     requests: IntCounterVec,
     latency: HistogramVec,
+    deliveries: IntCounterVec,
+    outbox: IntGaugeVec,
 }
 
 impl Metrics {
@@ -35,13 +40,43 @@ impl Metrics {
             ]),
             &["method", "route"],
         )?;
+        let deliveries = IntCounterVec::new(
+            Opts::new(
+                "liaison_deliveries_total",
+                "Outbox delivery attempts by channel and outcome (delivered, skipped, retry, dead)",
+            ),
+            &["channel", "outcome"],
+        )?;
+        let outbox = IntGaugeVec::new(
+            Opts::new(
+                "liaison_outbox_messages",
+                "Outbox messages waiting to be sent (pending) or given up on (dead)",
+            ),
+            &["status"],
+        )?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
+        registry.register(Box::new(deliveries.clone()))?;
+        registry.register(Box::new(outbox.clone()))?;
         Ok(Self {
             registry,
             requests,
             latency,
+            deliveries,
+            outbox,
         })
+    }
+
+    /// Counts one delivery attempt of `channel` that ended in `outcome`.
+    pub fn delivery(&self, channel: &str, outcome: &str) {
+        self.deliveries.with_label_values(&[channel, outcome]).inc();
+    }
+
+    /// Sets how many outbox messages are in `status` now.
+    pub fn outbox_messages(&self, status: &str, count: u64) {
+        self.outbox
+            .with_label_values(&[status])
+            .set(i64::try_from(count).unwrap_or(i64::MAX));
     }
 
     pub fn render(&self) -> Result<String, prometheus::Error> {
@@ -67,9 +102,9 @@ pub async fn record(
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let started = Instant::now();
     let method = req.method().to_string();
-    let metrics = req.app_data::<web::Data<Metrics>>().cloned();
+    let state = req.app_data::<web::Data<AppState>>().cloned();
     let response = next.call(req).await?;
-    if let Some(metrics) = metrics {
+    if let Some(metrics) = state.as_ref().map(|s| &s.metrics) {
         let route = response
             .request()
             .match_pattern()

@@ -7,8 +7,10 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::ApiError;
-use crate::metrics::Metrics;
 use crate::state::AppState;
+use liaison_domain::delivery::DeliveryStatus;
+use liaison_infra::entities::deliveries;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(healthz)
@@ -93,8 +95,19 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 /// Prometheus metrics in the text exposition format.
 #[utoipa::path(tag = "operations", responses((status = 200, content_type = "text/plain", body = String)))]
 #[get("/metrics")]
-async fn metrics(metrics: web::Data<Metrics>) -> Result<HttpResponse, ApiError> {
-    let text = metrics.render().map_err(ApiError::internal)?;
+async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    // The backlog is read at scrape time; without the database the other metrics still answer.
+    for status in [DeliveryStatus::Pending, DeliveryStatus::Dead] {
+        let counted = deliveries::Entity::find()
+            .filter(deliveries::Column::Status.eq(status.as_str()))
+            .count(&state.db)
+            .await;
+        match counted {
+            Ok(count) => state.metrics.outbox_messages(status.as_str(), count),
+            Err(error) => tracing::warn!(%error, "metrics: could not count outbox messages"),
+        }
+    }
+    let text = state.metrics.render().map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(text))

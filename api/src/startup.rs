@@ -126,6 +126,7 @@ pub async fn build_state(settings: Settings, db: DatabaseConnection) -> anyhow::
         settings: Arc::new(settings),
         shutdown: CancellationToken::new(),
         outbox_wake: Arc::default(),
+        metrics: Metrics::new()?,
         live,
         templates: Arc::new(templates),
     })
@@ -146,7 +147,6 @@ impl Application {
         let workers = settings.http.workers;
         let json_limit = settings.http.json_limit_bytes;
         let state = web::Data::new(build_state(settings, db).await?);
-        let metrics = web::Data::new(Metrics::new()?);
         let document = web::Data::new(openapi::document());
         let route_table = web::Data::new(RouteTable::from_openapi(&document));
 
@@ -155,7 +155,6 @@ impl Application {
             let (app, _) = openapi::routes(
                 App::new()
                     .app_data(app_state.clone())
-                    .app_data(metrics.clone())
                     .app_data(document.clone())
                     .app_data(route_table.clone())
                     .configure(|cfg| extract::configure_builtin(cfg, json_limit)),

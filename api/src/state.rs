@@ -14,6 +14,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::tokens::TokenKeys;
+use crate::metrics::Metrics;
 use crate::settings::Settings;
 use crate::subscriptions::Templates;
 
@@ -37,6 +38,8 @@ pub struct AppState {
     /// Woken after a commit that wrote deliveries, so the dispatcher need not wait for its
     /// next poll.
     pub outbox_wake: Arc<Notify>,
+    /// Prometheus metrics, shared by the HTTP middleware and the workers.
+    pub metrics: Metrics,
     /// Live news of committed case changes, heard by `GET /api/v1/stream` on every node.
     pub live: LiveBus,
     /// The subscribe-message templates configured, checked at start.

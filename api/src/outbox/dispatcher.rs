@@ -111,7 +111,7 @@ impl Dispatcher {
             Ok(attempt) => attempt,
             Err(_) => Err(Failure::Retry(format!("no answer within {bound:?}"))),
         };
-        if let Err(error) = self.record(&state.db, &delivery, attempt).await {
+        if let Err(error) = self.record(state, &delivery, attempt).await {
             tracing::warn!(
                 delivery_id = delivery.id,
                 %error,
@@ -122,7 +122,7 @@ impl Dispatcher {
 
     async fn record(
         &self,
-        db: &impl ConnectionTrait,
+        state: &AppState,
         delivery: &deliveries::Model,
         attempt: Attempt,
     ) -> Result<(), DbErr> {
@@ -167,7 +167,12 @@ impl Dispatcher {
             // node that took the message over decides what comes next.
             update = update.filter(C::LeaseOwner.eq(self.owner.as_str()));
         }
-        update.exec(db).await?;
+        update.exec(&state.db).await?;
+        let outcome = match status {
+            DeliveryStatus::Pending => "retry",
+            other => other.as_str(),
+        };
+        state.metrics.delivery(&delivery.channel, outcome);
         Ok(())
     }
 

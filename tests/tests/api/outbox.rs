@@ -21,6 +21,7 @@ on_every_backend!(
     a_hanging_wechat_is_cut_off_and_retried,
     failures_end_in_the_dead_letters_and_an_admin_retries_them,
     a_bad_template_goes_straight_to_the_dead_letters,
+    metrics_count_attempts_and_the_backlog,
     dead_letters_are_for_county_admins_of_their_county,
     a_dead_nodes_claims_come_back_when_their_lease_ends,
     two_dispatchers_share_the_work_and_send_each_message_once,
@@ -196,6 +197,32 @@ async fn a_bad_template_goes_straight_to_the_dead_letters(backend: Backend) {
         "retrying cannot fix a wrong template id"
     );
     assert!(dead[0]["last_error"].as_str().unwrap().contains("40037"));
+}
+
+async fn metrics_count_attempts_and_the_backlog(backend: Backend) {
+    let server = MockServer::start().await;
+    subscribe_send(40037).mount(&server).await;
+    let app = app_with_templates(backend, &server, |_| {}).await;
+    let demo = app.seed_demo().await;
+    let resident = app.resident("o-metrics-1").await;
+    grant(&app, &resident, &[PROGRESS]).await;
+    accepted_case(&app, &demo, &resident).await;
+    let before = app.get("/metrics", None).await.expect(200);
+    let before = String::from_utf8(before.bytes).unwrap();
+    assert!(
+        before.contains("liaison_outbox_messages{status=\"pending\"} 1"),
+        "{before}"
+    );
+    app.dispatch().await;
+    let after = app.get("/metrics", None).await.expect(200);
+    let after = String::from_utf8(after.bytes).unwrap();
+    for line in [
+        "liaison_deliveries_total{channel=\"wechat\",outcome=\"dead\"} 1",
+        "liaison_outbox_messages{status=\"pending\"} 0",
+        "liaison_outbox_messages{status=\"dead\"} 1",
+    ] {
+        assert!(after.contains(line), "{line} in {after}");
+    }
 }
 
 async fn dead_letters_are_for_county_admins_of_their_county(backend: Backend) {
