@@ -48,6 +48,10 @@ if ! as_postgres "$PG_BIN/pg_isready -h 127.0.0.1 -p $PG_PORT -q"; then
     -o \"-c listen_addresses=127.0.0.1 -p $PG_PORT -k '$PG_DATA' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\" start >/dev/null"
 fi
 
+# Every test creates its own database; drop those earlier runs left behind, or they pile up
+# (a few MB each, thousands of tests).
+as_postgres "$PG_BIN/psql -h 127.0.0.1 -p $PG_PORT -U postgres -Atq -c \"SELECT 'DROP DATABASE ' || quote_ident(datname) || ';' FROM pg_database WHERE datname LIKE 'liaison\\_test\\_%'\" | $PG_BIN/psql -h 127.0.0.1 -p $PG_PORT -U postgres -q >/dev/null"
+
 if ! redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
   log "starting Redis on 127.0.0.1:$REDIS_PORT"
   redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no \

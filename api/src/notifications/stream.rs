@@ -230,6 +230,17 @@ mod tests {
         serde_json::to_string(&change).unwrap()
     }
 
+    /// A deputy of station 1 listening to `bus`, with no heartbeat or end in sight.
+    fn deputy_listening(bus: &LiveBus) -> Listener {
+        Listener::new(
+            deputy_at(1),
+            bus.subscribe(),
+            LONG,
+            LONG,
+            CancellationToken::new(),
+        )
+    }
+
     fn text(frame: Option<Bytes>) -> String {
         String::from_utf8(frame.expect("a frame").to_vec()).unwrap()
     }
@@ -237,13 +248,7 @@ mod tests {
     #[tokio::test]
     async fn a_listener_hears_the_cases_it_may_see_without_their_scope() {
         let bus = LiveBus::memory(8);
-        let mut listener = Listener::new(
-            deputy_at(1),
-            bus.subscribe(),
-            LONG,
-            LONG,
-            CancellationToken::new(),
-        );
+        let mut listener = deputy_listening(&bus);
         bus.publish(&change(1, 2)).await.unwrap();
         bus.publish("not a change").await.unwrap();
         bus.publish(&change(2, 1)).await.unwrap();
@@ -263,13 +268,7 @@ mod tests {
     #[tokio::test]
     async fn a_listener_that_falls_behind_is_told_and_dropped() {
         let bus = LiveBus::memory(2);
-        let mut listener = Listener::new(
-            deputy_at(1),
-            bus.subscribe(),
-            LONG,
-            LONG,
-            CancellationToken::new(),
-        );
+        let mut listener = deputy_listening(&bus);
         for case_id in 1..=5 {
             bus.publish(&change(case_id, 1)).await.unwrap();
         }
