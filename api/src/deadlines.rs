@@ -23,6 +23,7 @@ use sea_orm::{
 };
 
 use crate::cases::actions::{store_system_step, to_domain};
+use crate::cases::queue::lapsed_condition;
 use crate::cases::view::status_of;
 use crate::error::{is_unique_violation, ApiError, ApiResult};
 use crate::state::AppState;
@@ -76,7 +77,7 @@ pub async fn run(state: web::Data<AppState>) {
             Ok(swept) => tracing::info!(
                 overdue = swept.overdue,
                 escalated = swept.escalated,
-                "pressed cases past their deadlines"
+                "marked cases overdue and escalated those still overdue"
             ),
             Err(error) => tracing::warn!(%error, "could not sweep deadlines; will retry"),
         }
@@ -122,14 +123,6 @@ pub async fn sweep(state: &AppState, now: DateTime<Utc>) -> ApiResult<Swept> {
     Ok(swept)
 }
 
-fn in_progress() -> Vec<&'static str> {
-    CaseStatus::ALL
-        .iter()
-        .filter(|s| s.is_in_progress())
-        .map(|s| s.as_str())
-        .collect()
-}
-
 fn column(deadline: Deadline) -> cases::Column {
     match deadline {
         Deadline::Respond => cases::Column::RespondBy,
@@ -160,14 +153,9 @@ async fn unmarked(
                 .equals((cases::Entity, column(deadline))),
         )
         .to_owned();
-    let mut query = cases::Entity::find()
-        .filter(cases::Column::Status.is_in(in_progress()))
-        .filter(column(deadline).lt(now))
-        .filter(Expr::exists(marked).not());
-    if deadline == Deadline::Respond {
-        query = query.filter(cases::Column::FirstResponseAt.is_null());
-    }
-    Ok(query
+    Ok(cases::Entity::find()
+        .filter(lapsed_condition(deadline, now))
+        .filter(Expr::exists(marked).not())
         .order_by_asc(cases::Column::Id)
         .limit(BATCH)
         .all(&state.db)
@@ -190,7 +178,7 @@ async fn unescalated(
         .join(JoinType::InnerJoin, of_case)
         .filter(deadline_marks::Column::EscalatedAt.is_null())
         .filter(deadline_marks::Column::DueAt.lte(cutoff))
-        .filter(cases::Column::Status.is_in(in_progress()))
+        .filter(cases::Column::Status.is_in(CaseStatus::in_progress_words()))
         .filter(
             Condition::any()
                 .add(

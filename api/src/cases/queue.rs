@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use liaison_domain::actor::{Actor, Role};
+use liaison_domain::case::deadline::Deadline;
 use liaison_domain::case::CaseStatus;
 use liaison_infra::entities::cases;
 use sea_orm::sea_query::{Condition, Expr};
@@ -86,22 +87,27 @@ fn narrowed(actor: &Actor, filter: &CaseFilter) -> ApiResult<Condition> {
 /// `domain::case::deadline::is_overdue` as SQL, so the database filters and pages; the two must
 /// say the same, which the queue tests check against the `overdue` field of every item.
 fn overdue_condition(now: DateTime<Utc>) -> Condition {
-    let in_progress: Vec<&str> = CaseStatus::ALL
+    Deadline::ALL
         .iter()
-        .filter(|s| s.is_in_progress())
-        .map(|s| s.as_str())
-        .collect();
+        .fold(Condition::any(), |any, deadline| {
+            any.add(lapsed_condition(*deadline, now))
+        })
+}
+
+/// `domain::case::deadline::lapsed` for one deadline as SQL: the case is in progress, past
+/// the deadline, and for `respond_by` not answered yet.
+pub(crate) fn lapsed_condition(deadline: Deadline, now: DateTime<Utc>) -> Condition {
+    let (column, unanswered) = match deadline {
+        Deadline::Respond => (
+            cases::Column::RespondBy,
+            Some(cases::Column::FirstResponseAt.is_null()),
+        ),
+        Deadline::Resolve => (cases::Column::ResolveBy, None),
+    };
     Condition::all()
-        .add(cases::Column::Status.is_in(in_progress))
-        .add(
-            Condition::any()
-                .add(
-                    Condition::all()
-                        .add(cases::Column::FirstResponseAt.is_null())
-                        .add(cases::Column::RespondBy.lt(now)),
-                )
-                .add(cases::Column::ResolveBy.lt(now)),
-        )
+        .add(cases::Column::Status.is_in(CaseStatus::in_progress_words()))
+        .add(column.lt(now))
+        .add_option(unanswered)
 }
 
 pub async fn list(

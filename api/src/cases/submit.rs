@@ -338,11 +338,7 @@ async fn route(db: &impl ConnectionTrait, station_id: i64) -> ApiResult<Option<i
         .into_iter()
         .map(|link| link.deputy_id)
         .collect();
-    let in_progress: Vec<&str> = CaseStatus::ALL
-        .iter()
-        .filter(|s| s.is_in_progress())
-        .map(|s| s.as_str())
-        .collect();
+    let in_progress = CaseStatus::in_progress_words();
     let loads: HashMap<i64, i64> = cases::Entity::find()
         .select_only()
         .column(cases::Column::AssigneeId)

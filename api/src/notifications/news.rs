@@ -20,7 +20,6 @@ pub struct Change {
     /// The events of the step, e.g. `["accepted"]`.
     pub events: Vec<String>,
     pub at: DateTime<Utc>,
-    #[serde(with = "scope_fields")]
     pub scope: Scope,
 }
 
@@ -66,42 +65,5 @@ impl News {
                 tracing::warn!(%error, case_id, "could not publish live news; consoles will catch up when they refetch");
             }
         });
-    }
-}
-
-/// `Scope` is a domain type without serde; this spells its fields out.
-mod scope_fields {
-    use liaison_domain::case::access::Scope;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    #[derive(Serialize, Deserialize)]
-    struct Fields {
-        station_id: i64,
-        county_id: i64,
-        resident_id: i64,
-        assignee_id: Option<i64>,
-        department_id: Option<i64>,
-    }
-
-    pub fn serialize<S: Serializer>(scope: &Scope, serializer: S) -> Result<S::Ok, S::Error> {
-        Fields {
-            station_id: scope.station_id,
-            county_id: scope.county_id,
-            resident_id: scope.resident_id,
-            assignee_id: scope.assignee_id,
-            department_id: scope.department_id,
-        }
-        .serialize(serializer)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Scope, D::Error> {
-        let f = Fields::deserialize(deserializer)?;
-        Ok(Scope {
-            station_id: f.station_id,
-            county_id: f.county_id,
-            resident_id: f.resident_id,
-            assignee_id: f.assignee_id,
-            department_id: f.department_id,
-        })
     }
 }

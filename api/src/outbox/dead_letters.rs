@@ -2,7 +2,7 @@
 //! retry for a dead one once its cause is fixed.
 
 use chrono::{DateTime, Utc};
-use liaison_domain::actor::{Actor, Role};
+use liaison_domain::actor::Actor;
 use liaison_domain::delivery::DeliveryStatus;
 use liaison_infra::entities::deliveries;
 use sea_orm::sea_query::Expr;
@@ -10,6 +10,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::departments::service::administered_county;
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::{PageQuery, Paged};
 
@@ -59,20 +60,13 @@ pub struct DeliveryFilter {
 
 /// Deliveries are the county's business: its admins answer for what reaches the residents and
 /// the systems it connects.
-fn county_of(actor: &Actor) -> ApiResult<i64> {
-    match (actor.role, actor.county_id) {
-        (Role::CountyAdmin, Some(county)) => Ok(county),
-        _ => Err(ApiError::forbidden("only county admins see deliveries")),
-    }
-}
-
 pub async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
     filter: &DeliveryFilter,
     page: &PageQuery,
 ) -> ApiResult<Paged<Delivery>> {
-    let county = county_of(actor)?;
+    let county = administered_county(actor)?;
     let status = match &filter.status {
         Some(status) => DeliveryStatus::parse(status)?,
         None => DeliveryStatus::Dead,
@@ -96,7 +90,7 @@ pub async fn retry(
     id: i64,
     now: DateTime<Utc>,
 ) -> ApiResult<Delivery> {
-    let county = county_of(actor)?;
+    let county = administered_county(actor)?;
     let found = deliveries::Entity::find_by_id(id)
         .filter(deliveries::Column::CountyId.eq(county))
         .one(db)

@@ -14,8 +14,9 @@
 
 use crate::actor::{Actor, Role};
 
-/// What access depends on, read off a case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What access depends on, read off a case. Serializable, so that live news can carry it
+/// between nodes and each node filters for its own listeners.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Scope {
     pub station_id: i64,
     pub county_id: i64,

@@ -84,7 +84,7 @@ pub fn escalation_due(
 }
 
 /// The step that records a missed deadline on the timeline. The state does not change: the
-/// case is pressed (督办), not taken away from whoever has it.
+/// case stays with whoever has it, and their admins are told.
 pub fn overdue(case: &Case, deadline: Deadline) -> Transition {
     let text = match deadline {
         Deadline::Respond => "超过答复时限",

@@ -24,7 +24,7 @@ vocabulary!(
 );
 
 impl EventKind {
-    /// Staff business: how the work is organised and pressed. The resident sees the work
+    /// Staff business: how the work is organised, urged and watched. The resident sees the work
     /// itself (accepted, answered, handed on, handled, resolved), not the office behind it.
     pub fn is_internal(self) -> bool {
         matches!(

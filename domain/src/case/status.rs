@@ -26,6 +26,15 @@ impl CaseStatus {
                 | CaseStatus::Handled
         )
     }
+
+    /// The statuses in progress, spelled as stored: for queries that filter on them.
+    pub fn in_progress_words() -> Vec<&'static str> {
+        Self::ALL
+            .iter()
+            .filter(|s| s.is_in_progress())
+            .map(|s| s.as_str())
+            .collect()
+    }
 }
 
 vocabulary!(
@@ -43,14 +52,15 @@ mod tests {
 
     #[test]
     fn work_is_in_progress_until_resolved_closed_or_declined() {
-        let in_progress: Vec<&str> = CaseStatus::ALL
-            .iter()
-            .filter(|s| s.is_in_progress())
-            .map(|s| s.as_str())
-            .collect();
         assert_eq!(
-            in_progress,
+            CaseStatus::in_progress_words(),
             ["submitted", "accepted", "assigned", "handled"]
         );
+        for status in CaseStatus::ALL {
+            assert_eq!(
+                status.is_in_progress(),
+                CaseStatus::in_progress_words().contains(&status.as_str())
+            );
+        }
     }
 }

@@ -116,7 +116,7 @@ async fn a_case_past_respond_by_is_marked_overdue_once_for_the_deputy_and_the_st
         "residents never see the office's business"
     );
     let after = w.case(&w.admin, id).await;
-    assert_eq!(after["status"], "submitted", "pressed, not moved");
+    assert_eq!(after["status"], "submitted", "marked overdue, not moved");
     let updated_at =
         |case: &Value| -> DateTime<Utc> { case["updated_at"].as_str().unwrap().parse().unwrap() };
     assert_eq!(updated_at(&after), late, "a step like any other");
