@@ -1,16 +1,15 @@
 //! Operations endpoints: liveness, readiness, metrics and the API document.
 
 use actix_web::{get, web, HttpResponse};
+use liaison_domain::delivery::DeliveryStatus;
 use serde::Serialize;
 use utoipa::openapi::OpenApi;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::ApiError;
+use crate::outbox::dead_letters;
 use crate::state::AppState;
-use liaison_domain::delivery::DeliveryStatus;
-use liaison_infra::entities::deliveries;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(healthz)
@@ -98,11 +97,7 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     // The backlog is read at scrape time; without the database the other metrics still answer.
     for status in [DeliveryStatus::Pending, DeliveryStatus::Dead] {
-        let counted = deliveries::Entity::find()
-            .filter(deliveries::Column::Status.eq(status.as_str()))
-            .count(&state.db)
-            .await;
-        match counted {
+        match dead_letters::count(&state.db, status).await {
             Ok(count) => state.metrics.outbox_messages(status.as_str(), count),
             Err(error) => tracing::warn!(%error, "metrics: could not count outbox messages"),
         }

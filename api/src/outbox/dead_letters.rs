@@ -6,7 +6,9 @@ use liaison_domain::actor::Actor;
 use liaison_domain::delivery::DeliveryStatus;
 use liaison_infra::entities::deliveries;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -81,6 +83,14 @@ pub async fn list(
     }
     let rows = query.limit(page.fetch()).all(db).await?;
     Ok(page.finish(rows, |d| d.id, Delivery::from))
+}
+
+/// Messages in `status` across every county: the outbox backlog, for metrics.
+pub async fn count(db: &impl ConnectionTrait, status: DeliveryStatus) -> ApiResult<u64> {
+    Ok(deliveries::Entity::find()
+        .filter(deliveries::Column::Status.eq(status.as_str()))
+        .count(db)
+        .await?)
 }
 
 /// Puts a dead message back in line for a fresh round of attempts.
