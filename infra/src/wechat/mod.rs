@@ -200,6 +200,23 @@ fn test_client(api_base: &str, timeout: Duration) -> WechatClient {
     WechatClient::new(config, SharedState::memory()).unwrap()
 }
 
+/// Answers `times` stable_token requests with `token`, and fails the test on any other count.
+#[cfg(test)]
+async fn mount_token(server: &wiremock::MockServer, token: &str, times: u64) {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, ResponseTemplate};
+    Mock::given(method("POST"))
+        .and(path("/cgi-bin/stable_token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"access_token": token, "expires_in": 7200})),
+        )
+        .up_to_n_times(times)
+        .expect(times)
+        .mount(server)
+        .await;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -108,19 +108,8 @@ mod tests {
     use wiremock::matchers::{body_json, method, path, query_param};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
-    use super::super::test_client;
+    use super::super::{mount_token, test_client};
     use super::*;
-
-    async fn with_token(server: &MockServer) {
-        Mock::given(method("POST"))
-            .and(path("/cgi-bin/stable_token"))
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .set_body_json(json!({"access_token": "TOKEN-1", "expires_in": 7200})),
-            )
-            .mount(server)
-            .await;
-    }
 
     fn message() -> SubscribeMessage {
         SubscribeMessage {
@@ -141,7 +130,7 @@ mod tests {
     #[tokio::test]
     async fn sends_the_message_as_wechat_reads_it() {
         let server = MockServer::start().await;
-        with_token(&server).await;
+        mount_token(&server, "TOKEN-1", 1).await;
         Mock::given(method("POST"))
             .and(path("/cgi-bin/message/subscribe/send"))
             .and(query_param("access_token", "TOKEN-1"))
@@ -175,7 +164,7 @@ mod tests {
             (-1, false, false),
         ] {
             let server = MockServer::start().await;
-            with_token(&server).await;
+            mount_token(&server, "TOKEN-1", 1).await;
             Mock::given(method("POST"))
                 .and(path("/cgi-bin/message/subscribe/send"))
                 .respond_with(
@@ -194,7 +183,7 @@ mod tests {
     #[tokio::test]
     async fn a_hanging_wechat_is_worth_retrying() {
         let server = MockServer::start().await;
-        with_token(&server).await;
+        mount_token(&server, "TOKEN-1", 1).await;
         Mock::given(method("POST"))
             .and(path("/cgi-bin/message/subscribe/send"))
             .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(3)))

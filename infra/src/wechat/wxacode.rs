@@ -58,24 +58,11 @@ mod tests {
     use wiremock::matchers::{body_json, method, path, query_param};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
-    use super::super::test_client;
+    use super::super::{mount_token, test_client};
     use super::*;
 
     const TIMEOUT: Duration = Duration::from_secs(5);
     const JPEG: &[u8] = &[0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10];
-
-    async fn mount_token(server: &MockServer, token: &str, times: u64) {
-        Mock::given(method("POST"))
-            .and(path("/cgi-bin/stable_token"))
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .set_body_json(json!({"access_token": token, "expires_in": 7200})),
-            )
-            .up_to_n_times(times)
-            .expect(times)
-            .mount(server)
-            .await;
-    }
 
     fn code_request(token: &str) -> wiremock::MockBuilder {
         Mock::given(method("POST"))
