@@ -10,10 +10,7 @@ use liaison_domain::text::Name;
 use liaison_domain::Invalid;
 use liaison_infra::entities::{regions, users};
 use liaison_infra::password;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 
 /// What the account stands for rather than who holds it: the holder may change.
 const ADMIN_NAME: &str = "县人大常委会管理员";
@@ -30,7 +27,7 @@ pub struct CreatedAdmin {
 /// Creates a county admin for the county named `county`, creating that county (with `code`)
 /// when none has the name. All or nothing: on any error nothing is written.
 pub async fn create_county_admin(
-    db: &DatabaseConnection,
+    db: &liaison_infra::db::Db,
     phone: &str,
     password: &str,
     county: &str,
@@ -154,21 +151,23 @@ mod tests {
     use sea_orm::PaginatorTrait;
     use std::path::PathBuf;
 
-    async fn fresh_db(name: &str) -> (DatabaseConnection, PathBuf) {
+    async fn fresh_db(name: &str) -> (liaison_infra::db::Db, PathBuf) {
         let dir = std::env::temp_dir().join(format!(
             "liaison-admin-{name}-{}-{}",
             std::process::id(),
             Utc::now().timestamp_nanos_opt().unwrap_or_default()
         ));
         std::fs::create_dir_all(&dir).unwrap();
-        let db = liaison_infra::db::connect(&format!("sqlite://{}/t.db", dir.display()), 1)
+        let db = liaison_infra::db::Db::connect(&format!("sqlite://{}/t.db", dir.display()), 1)
             .await
             .unwrap();
-        liaison_migrations::Migrator::up(&db, None).await.unwrap();
+        liaison_migrations::Migrator::up(db.writer(), None)
+            .await
+            .unwrap();
         (db, dir)
     }
 
-    async fn counts(db: &DatabaseConnection) -> (u64, u64) {
+    async fn counts(db: &liaison_infra::db::Db) -> (u64, u64) {
         (
             regions::Entity::find().count(db).await.unwrap(),
             users::Entity::find().count(db).await.unwrap(),

@@ -53,6 +53,27 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
+/// A JSON body read now and judged later: its 4xx (415, 413, 400, 422) is answered only when
+/// the handler opens it, after asking whether the caller may make this write at all, so that
+/// a caller without the right learns that first, whatever the body holds.
+pub struct Deferred<T>(Result<T, ApiError>);
+
+impl<T> Deferred<T> {
+    pub fn open(self) -> Result<T, ApiError> {
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Deferred<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = Json::<T>::from_request(req, payload);
+        Box::pin(async move { Ok(Deferred(body.await.map(|json| json.0))) })
+    }
+}
+
 fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {

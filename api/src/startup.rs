@@ -12,14 +12,13 @@ use anyhow::Context;
 use chrono::Duration as ChronoDuration;
 use liaison_domain::case::Rules;
 use liaison_infra::crypto::Sealer;
-use liaison_infra::db;
+use liaison_infra::db::{self, Db};
 use liaison_infra::live::LiveBus;
 use liaison_infra::rate_limit::RateLimiter;
 use liaison_infra::shared::SharedState;
 use liaison_infra::webhook::{WebhookConfig, WebhookSender};
 use liaison_infra::wechat::{WechatClient, WechatConfig};
 use liaison_migrations::{Migrator, MigratorTrait};
-use sea_orm::DatabaseConnection;
 use secrecy::ExposeSecret;
 use tokio_util::sync::CancellationToken;
 use tracing_actix_web::TracingLogger;
@@ -43,7 +42,7 @@ pub struct Application {
 
 /// Opens the database named by the settings (creating the data directory for SQLite) and
 /// brings its schema up to date.
-pub async fn open_database(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
     let url = settings.database_url();
     if url.starts_with("sqlite:") {
         std::fs::create_dir_all(&settings.data_dir).with_context(|| {
@@ -53,15 +52,15 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<DatabaseConnec
             )
         })?;
     }
-    let connection = db::connect(&url, settings.database.max_connections).await?;
-    Migrator::up(&connection, None)
+    let connection = Db::connect(&url, settings.database.max_connections).await?;
+    Migrator::up(connection.writer(), None)
         .await
         .with_context(|| format!("cannot migrate the database {}", db::redact(&url)))?;
     Ok(connection)
 }
 
 /// Builds what handlers share from the settings and an open database.
-pub async fn build_state(settings: Settings, db: DatabaseConnection) -> anyhow::Result<AppState> {
+pub async fn build_state(settings: Settings, db: Db) -> anyhow::Result<AppState> {
     let shared = match &settings.redis.url {
         Some(url) => SharedState::redis(url.expose_secret(), settings.redis.key_prefix.clone())
             .await
@@ -140,7 +139,7 @@ impl Application {
     }
 
     /// Builds on a database that is already open and migrated.
-    pub async fn build_with(settings: Settings, db: DatabaseConnection) -> anyhow::Result<Self> {
+    pub async fn build_with(settings: Settings, db: Db) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(&settings.http.addr)
             .with_context(|| format!("cannot listen on {}", settings.http.addr))?;
         let port = listener.local_addr()?.port();

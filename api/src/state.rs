@@ -4,12 +4,12 @@ use std::sync::Arc;
 
 use liaison_domain::case::Rules;
 use liaison_infra::crypto::Sealer;
+use liaison_infra::db::Db;
 use liaison_infra::live::LiveBus;
 use liaison_infra::rate_limit::RateLimiter;
 use liaison_infra::shared::SharedState;
 use liaison_infra::webhook::WebhookSender;
 use liaison_infra::wechat::WechatClient;
-use sea_orm::DatabaseConnection;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
@@ -19,7 +19,7 @@ use crate::settings::Settings;
 use crate::subscriptions::Templates;
 
 pub struct AppState {
-    pub db: DatabaseConnection,
+    pub db: Db,
     pub settings: Arc<Settings>,
     pub tokens: TokenKeys,
     pub shared: SharedState,

@@ -20,7 +20,7 @@ use liaison_api::startup::open_database;
 use liaison_infra::crypto::Sealer;
 use liaison_infra::entities::{deliveries, subscription_grants, users, webhooks};
 use liaison_tests::{test_settings, Backend};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use secrecy::ExposeSecret;
 use serde_json::json;
 use tempfile::TempDir;
@@ -82,7 +82,7 @@ impl Sink {
 /// `liaison` process at it.
 struct World {
     _dir: TempDir,
-    db: DatabaseConnection,
+    db: liaison_infra::db::Db,
     county_id: i64,
     webhook_id: i64,
     env: Vec<(String, String)>,

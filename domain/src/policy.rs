@@ -5,6 +5,46 @@ use std::collections::BTreeSet;
 
 use crate::actor::{Actor, Role};
 
+/// What a write creates or changes, for the question asked before its body is even read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Writes {
+    Region,
+    Station,
+    Department,
+    Category,
+    Webhook,
+    Deputy,
+    Account,
+    Roster,
+}
+
+impl Writes {
+    pub const ALL: [Writes; 8] = [
+        Writes::Region,
+        Writes::Station,
+        Writes::Department,
+        Writes::Category,
+        Writes::Webhook,
+        Writes::Deputy,
+        Writes::Account,
+        Writes::Roster,
+    ];
+}
+
+/// Whether a role makes this kind of write anywhere at all. Asked first, so that a role that
+/// may not gets 403 whatever its body holds; which county or station the write touches is
+/// asked once the body names it.
+pub fn may_write(role: Role, writes: Writes) -> bool {
+    match writes {
+        Writes::Region | Writes::Department | Writes::Category | Writes::Webhook => {
+            role == Role::CountyAdmin
+        }
+        // Station admins edit their own stations' cards; only county admins create stations,
+        // which `may_administer_county` decides once the body names the region.
+        Writes::Station | Writes::Deputy | Writes::Account | Writes::Roster => role.is_admin(),
+    }
+}
+
 /// Regions, departments, categories and new stations are the county's business.
 pub fn may_administer_county(actor: &Actor, county_id: i64) -> bool {
     actor.role == Role::CountyAdmin && actor.in_county(county_id)
@@ -61,9 +101,17 @@ pub enum AccountScope<'a> {
     CountyAdmin,
 }
 
+/// Whether the actor's role creates staff accounts at all: asked before the body is read, so
+/// that a resident learns it may not, whatever it sent.
+pub fn may_create_accounts(actor: &Actor) -> bool {
+    actor.role.is_admin()
+}
+
 /// Creating a staff account in `county_id`. County admins create any staff account of their
-/// county; a station admin may create deputy accounts for deputies of its stations and station
-/// admin accounts for its own stations, which is how a station brings in a second clerk.
+/// county. A station admin creates deputy accounts and station admin accounts (how a station
+/// brings in a second clerk) only when everything the account will reach lies within its own
+/// stations: a deputy who also sits at another station would carry that station's cases to
+/// an account its admin never vouched for.
 pub fn may_create_account(actor: &Actor, county_id: i64, scope: &AccountScope<'_>) -> bool {
     if may_administer_county(actor, county_id) {
         return true;
@@ -72,10 +120,10 @@ pub fn may_create_account(actor: &Actor, county_id: i64, scope: &AccountScope<'_
         return false;
     }
     match scope {
-        AccountScope::Deputy { deputy_station_ids } => deputy_station_ids
-            .iter()
-            .any(|id| actor.covers_station(*id)),
-        AccountScope::StationAdmin { station_ids } => {
+        AccountScope::Deputy {
+            deputy_station_ids: station_ids,
+        }
+        | AccountScope::StationAdmin { station_ids } => {
             administers_all(actor, county_id, station_ids)
         }
         AccountScope::Handler | AccountScope::CountyAdmin => false,
@@ -106,6 +154,25 @@ mod tests {
 
     fn station_admin_of(stations: &[i64]) -> Actor {
         actor(Role::StationAdmin, Some(COUNTY), stations)
+    }
+
+    #[test]
+    fn which_roles_write_what_at_all() {
+        for writes in Writes::ALL {
+            for role in Role::ALL {
+                let expected = match writes {
+                    Writes::Region | Writes::Department | Writes::Category | Writes::Webhook => {
+                        *role == Role::CountyAdmin
+                    }
+                    _ => matches!(role, Role::CountyAdmin | Role::StationAdmin),
+                };
+                assert_eq!(may_write(*role, writes), expected, "{role} {writes:?}");
+            }
+        }
+        // The gate never lets through what the scoped rule would refuse for every target.
+        let deputy = actor(Role::Deputy, Some(COUNTY), &[10]);
+        assert!(!may_write(deputy.role, Writes::Station));
+        assert!(!may_administer_station(&deputy, COUNTY, 10));
     }
 
     #[test]
@@ -167,13 +234,27 @@ mod tests {
     fn who_may_create_which_account() {
         let admin = station_admin_of(&[10]);
         let deputy_here = AccountScope::Deputy {
+            deputy_station_ids: &[10],
+        };
+        let deputy_also_elsewhere = AccountScope::Deputy {
             deputy_station_ids: &[10, 12],
         };
         let deputy_elsewhere = AccountScope::Deputy {
             deputy_station_ids: &[12],
         };
+        let deputy_nowhere = AccountScope::Deputy {
+            deputy_station_ids: &[],
+        };
         assert!(may_create_account(&admin, COUNTY, &deputy_here));
+        // The account would reach station 12, which is not this admin's.
+        assert!(!may_create_account(&admin, COUNTY, &deputy_also_elsewhere));
         assert!(!may_create_account(&admin, COUNTY, &deputy_elsewhere));
+        assert!(!may_create_account(&admin, COUNTY, &deputy_nowhere));
+        assert!(may_create_account(
+            &station_admin_of(&[10, 12]),
+            COUNTY,
+            &deputy_also_elsewhere
+        ));
         assert!(may_create_account(
             &admin,
             COUNTY,
@@ -202,6 +283,10 @@ mod tests {
             assert!(!may_create_account(&county_admin(), OTHER_COUNTY, &scope));
         }
         let resident = actor(Role::Resident, None, &[]);
+        for role in Role::ALL {
+            let someone = actor(*role, Some(COUNTY), &[10]);
+            assert_eq!(may_create_accounts(&someone), role.is_admin(), "{role}");
+        }
         assert!(!may_create_account(
             &resident,
             COUNTY,

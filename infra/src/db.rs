@@ -1,12 +1,20 @@
-//! Opening the database: SQLite (WAL, foreign keys, busy timeout) or PostgreSQL, by URL.
+//! Opening the database: SQLite (WAL, foreign keys, busy timeout) or PostgreSQL, by URL, as
+//! one [`Db`] handle that sends writes to the writer and counts the statements of a request.
 
+use std::cell::Cell;
+use std::future::Future;
+use std::pin::Pin;
 use std::str::FromStr;
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
 };
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, SqlxSqliteConnector};
+use sea_orm::{
+    AccessMode, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction,
+    DbBackend, DbErr, ExecResult, IsolationLevel, QueryResult, SqlxSqliteConnector, Statement,
+    TransactionError, TransactionTrait,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
@@ -37,24 +45,186 @@ impl Backend {
     }
 }
 
-/// Connects to the database `url` names, creating a SQLite file if it is missing.
-pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, ConnectError> {
-    let shown = redact(url);
-    match Backend::of(url) {
-        Some(Backend::Sqlite) => connect_sqlite(url, &shown, max_connections).await,
-        Some(Backend::Postgres) => {
-            let mut options = ConnectOptions::new(url);
-            options
-                .max_connections(max_connections)
-                .min_connections(1)
-                .connect_timeout(Duration::from_secs(5))
-                .acquire_timeout(Duration::from_secs(5))
-                .sqlx_logging(false);
-            Database::connect(options)
-                .await
-                .map_err(|e| unreachable(&shown, &e))
+/// The database as the application uses it.
+///
+/// SQLite lets one writer in at a time, and a transaction that read before it writes is
+/// refused at once (`database is locked`) when another wrote meanwhile, whatever the busy
+/// timeout. So on SQLite every transaction and every write outside one goes through a writer
+/// pool of one connection, where writers wait their turn in this process, while reads outside
+/// transactions go to a pool of their own. On PostgreSQL both are one pool.
+///
+/// It is a [`ConnectionTrait`] and a [`TransactionTrait`]: a statement sent through it goes to
+/// the reader when it is a `SELECT`, to the writer otherwise; a transaction is the writer's.
+#[derive(Clone, Debug)]
+pub struct Db {
+    writer: DatabaseConnection,
+    reader: DatabaseConnection,
+    backend: Backend,
+}
+
+impl Db {
+    /// Connects to the database `url` names, creating a SQLite file if it is missing.
+    /// `max_connections` bounds the reader pool (and on PostgreSQL the one pool).
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, ConnectError> {
+        let shown = redact(url);
+        match Backend::of(url) {
+            Some(Backend::Sqlite) => {
+                let writer = connect_sqlite(url, &shown, 1).await?;
+                let reader = connect_sqlite(url, &shown, max_connections).await?;
+                Ok(Self::new(writer, reader, Backend::Sqlite))
+            }
+            Some(Backend::Postgres) => {
+                let mut options = ConnectOptions::new(url);
+                options
+                    .max_connections(max_connections)
+                    .min_connections(1)
+                    .connect_timeout(Duration::from_secs(5))
+                    .acquire_timeout(Duration::from_secs(5))
+                    .sqlx_logging(false);
+                let pool = Database::connect(options)
+                    .await
+                    .map_err(|e| unreachable(&shown, &e))?;
+                Ok(Self::new(pool.clone(), pool, Backend::Postgres))
+            }
+            None => Err(ConnectError::UnsupportedScheme(shown)),
         }
-        None => Err(ConnectError::UnsupportedScheme(shown)),
+    }
+
+    fn new(
+        mut writer: DatabaseConnection,
+        mut reader: DatabaseConnection,
+        backend: Backend,
+    ) -> Self {
+        writer.set_metric_callback(|_| statements::count_one());
+        reader.set_metric_callback(|_| statements::count_one());
+        Self {
+            writer,
+            reader,
+            backend,
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The connection writes and transactions go through (migrations, for one).
+    pub fn writer(&self) -> &DatabaseConnection {
+        &self.writer
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<(), DbErr> {
+        self.reader.ping().await?;
+        self.writer.ping().await
+    }
+
+    fn route(&self, stmt: &Statement) -> &DatabaseConnection {
+        let sql = stmt.sql.trim_start();
+        let reads = sql
+            .get(..6)
+            .is_some_and(|head| head.eq_ignore_ascii_case("select"));
+        if reads {
+            &self.reader
+        } else {
+            &self.writer
+        }
+    }
+}
+
+#[sea_orm::prelude::async_trait::async_trait]
+impl ConnectionTrait for Db {
+    fn get_database_backend(&self) -> DbBackend {
+        self.writer.get_database_backend()
+    }
+
+    async fn execute(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.route(&stmt).execute(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.writer.execute_unprepared(sql).await
+    }
+
+    async fn query_one(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.route(&stmt).query_one(stmt).await
+    }
+
+    async fn query_all(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.route(&stmt).query_all(stmt).await
+    }
+}
+
+#[sea_orm::prelude::async_trait::async_trait]
+impl TransactionTrait for Db {
+    async fn begin(&self) -> Result<DatabaseTransaction, DbErr> {
+        self.writer.begin().await
+    }
+
+    async fn begin_with_config(
+        &self,
+        isolation_level: Option<IsolationLevel>,
+        access_mode: Option<AccessMode>,
+    ) -> Result<DatabaseTransaction, DbErr> {
+        self.writer
+            .begin_with_config(isolation_level, access_mode)
+            .await
+    }
+
+    async fn transaction<F, T, E>(&self, callback: F) -> Result<T, TransactionError<E>>
+    where
+        F: for<'c> FnOnce(
+                &'c DatabaseTransaction,
+            ) -> Pin<Box<dyn Future<Output = Result<T, E>> + Send + 'c>>
+            + Send,
+        T: Send,
+        E: std::fmt::Display + std::fmt::Debug + Send,
+    {
+        self.writer.transaction(callback).await
+    }
+
+    async fn transaction_with_config<F, T, E>(
+        &self,
+        callback: F,
+        isolation_level: Option<IsolationLevel>,
+        access_mode: Option<AccessMode>,
+    ) -> Result<T, TransactionError<E>>
+    where
+        F: for<'c> FnOnce(
+                &'c DatabaseTransaction,
+            ) -> Pin<Box<dyn Future<Output = Result<T, E>> + Send + 'c>>
+            + Send,
+        T: Send,
+        E: std::fmt::Display + std::fmt::Debug + Send,
+    {
+        self.writer
+            .transaction_with_config(callback, isolation_level, access_mode)
+            .await
+    }
+}
+
+/// Counting the statements one piece of work sends: a request's cost, as the statement-count
+/// tests and the access log read it. Only statements sent from within [`statements::counted`]
+/// count, so background work running beside a request never adds to its figure.
+pub mod statements {
+    use super::{Cell, Future};
+
+    tokio::task_local! {
+        static SENT: Cell<u32>;
+    }
+
+    /// Runs `work` and answers its output with the number of statements it sent.
+    pub async fn counted<F: Future>(work: F) -> (F::Output, u32) {
+        SENT.scope(Cell::new(0), async move {
+            let output = work.await;
+            (output, SENT.with(Cell::get))
+        })
+        .await
+    }
+
+    pub(super) fn count_one() {
+        // Outside `counted` there is nobody to tell.
+        let _ = SENT.try_with(|sent| sent.set(sent.get() + 1));
     }
 }
 
@@ -123,10 +293,57 @@ mod tests {
 
     #[tokio::test]
     async fn unknown_schemes_are_refused_with_a_clear_message() {
-        let error = connect("mysql://root:pw@localhost/x", 1).await.unwrap_err();
+        let error = Db::connect("mysql://root:pw@localhost/x", 1)
+            .await
+            .unwrap_err();
         let text = error.to_string();
         assert!(text.contains("unsupported database URL"), "{text}");
         assert!(!text.contains(":pw@"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn sqlite_writers_wait_their_turn_and_statements_are_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/w.db", dir.path().display());
+        let db = Db::connect(&url, 4).await.unwrap();
+        db.execute_unprepared("CREATE TABLE t (n INTEGER NOT NULL)")
+            .await
+            .unwrap();
+        // Each task reads, then writes in the same transaction: without the single writer,
+        // SQLite refuses all but the first at once.
+        let tasks = (0..8).map(|_| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let txn = db.begin().await?;
+                txn.query_one(Statement::from_string(
+                    DbBackend::Sqlite,
+                    "SELECT COUNT(*) FROM t",
+                ))
+                .await?;
+                tokio::task::yield_now().await;
+                txn.execute_unprepared("INSERT INTO t (n) VALUES (1)")
+                    .await?;
+                txn.commit().await
+            })
+        });
+        for task in tasks.collect::<Vec<_>>() {
+            task.await.unwrap().unwrap();
+        }
+        let select = Statement::from_string(DbBackend::Sqlite, "SELECT COUNT(*) AS n FROM t");
+        let (row, sent) = statements::counted(db.query_one(select.clone())).await;
+        let n: i64 = row.unwrap().unwrap().try_get("", "n").unwrap();
+        assert_eq!(n, 8);
+        assert_eq!(sent, 1);
+        let (_, sent) = statements::counted(async {
+            let txn = db.begin().await.unwrap();
+            txn.query_one(select.clone()).await.unwrap();
+            txn.execute(Statement::from_string(DbBackend::Sqlite, "DELETE FROM t"))
+                .await
+                .unwrap();
+            txn.commit().await.unwrap();
+        })
+        .await;
+        assert_eq!(sent, 2, "statements in a transaction count too");
     }
 
     #[tokio::test]
@@ -134,7 +351,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("liaison-db-test-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let url = format!("sqlite://{}/t.db", dir.display());
-        connect(&url, 1).await.unwrap();
+        Db::connect(&url, 1).await.unwrap();
         assert!(dir.join("t.db").exists());
         std::fs::remove_dir_all(&dir).unwrap();
     }

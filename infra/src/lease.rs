@@ -69,28 +69,28 @@ pub async fn release(db: &impl ConnectionTrait, name: &str, holder: &str) -> Res
 
 #[cfg(test)]
 mod tests {
-    use sea_orm::{DatabaseConnection, Schema};
+    use sea_orm::Schema;
     use tempfile::TempDir;
 
     use super::*;
-    use crate::db::connect;
+    use crate::db::Db;
 
     /// Fresh databases holding the `leases` table: a SQLite file, and a PostgreSQL database as
     /// well when `LIAISON_TEST_DATABASE_URL` names a server. The directory holds the file.
-    async fn databases() -> (TempDir, Vec<DatabaseConnection>) {
+    async fn databases() -> (TempDir, Vec<Db>) {
         let dir = tempfile::tempdir().unwrap();
         let sqlite = format!("sqlite://{}/lease.db", dir.path().display());
-        let mut found = vec![connect(&sqlite, 4).await.unwrap()];
+        let mut found = vec![Db::connect(&sqlite, 4).await.unwrap()];
         if let Ok(admin_url) = std::env::var("LIAISON_TEST_DATABASE_URL") {
             let name = format!("liaison_lease_{}", uuid::Uuid::new_v4().simple());
-            let admin = connect(&admin_url, 1).await.unwrap();
+            let admin = Db::connect(&admin_url, 1).await.unwrap();
             admin
                 .execute_unprepared(&format!("CREATE DATABASE {name}"))
                 .await
                 .unwrap();
             let mut url = url::Url::parse(&admin_url).unwrap();
             url.set_path(&name);
-            found.push(connect(url.as_str(), 4).await.unwrap());
+            found.push(Db::connect(url.as_str(), 4).await.unwrap());
         }
         for db in &found {
             let backend = db.get_database_backend();

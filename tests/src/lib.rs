@@ -221,7 +221,7 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 
-    pub fn db(&self) -> &sea_orm::DatabaseConnection {
+    pub fn db(&self) -> &liaison_infra::db::Db {
         &self.state.db
     }
 

@@ -6,6 +6,7 @@ use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use liaison_domain::actor::{Actor, Role};
+use liaison_domain::policy::{self, Writes};
 use liaison_infra::entities::{deputy_stations, refresh_tokens, user_stations, users};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
 
@@ -19,6 +20,18 @@ pub struct Caller {
     pub name: String,
     /// The session (refresh-token family) of the token used.
     pub session: String,
+}
+
+impl Caller {
+    /// 403 unless the caller's role makes this kind of write at all: asked before the body is
+    /// opened (see `extract::Deferred`).
+    pub fn gate(&self, writes: Writes) -> Result<(), ApiError> {
+        if policy::may_write(self.actor.role, writes) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden("your role may not do this"))
+        }
+    }
 }
 
 /// A caller if a token was sent; public endpoints use it to show more to staff in scope.

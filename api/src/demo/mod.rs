@@ -15,8 +15,7 @@ use liaison_infra::entities::{
 };
 use liaison_infra::password;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 
 mod cases;
@@ -264,7 +263,7 @@ const SHIFT_START_UTC_HOUR: i64 = 1;
 const SHIFT_HOURS: i64 = 8;
 
 /// Seeds the demo county in one transaction, or writes nothing if a region with its code exists.
-pub async fn seed(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result<DemoSeed> {
+pub async fn seed(db: &liaison_infra::db::Db, now: DateTime<Utc>) -> anyhow::Result<DemoSeed> {
     let txn = db.begin().await?;
     let exists = regions::Entity::find()
         .filter(regions::Column::Code.eq(COUNTY.1))
@@ -525,21 +524,23 @@ mod tests {
     use std::collections::HashSet;
     use std::path::PathBuf;
 
-    async fn fresh_db(name: &str) -> (DatabaseConnection, PathBuf) {
+    async fn fresh_db(name: &str) -> (liaison_infra::db::Db, PathBuf) {
         let dir = std::env::temp_dir().join(format!(
             "liaison-demo-{name}-{}-{}",
             std::process::id(),
             Utc::now().timestamp_nanos_opt().unwrap_or_default()
         ));
         std::fs::create_dir_all(&dir).unwrap();
-        let db = liaison_infra::db::connect(&format!("sqlite://{}/t.db", dir.display()), 1)
+        let db = liaison_infra::db::Db::connect(&format!("sqlite://{}/t.db", dir.display()), 1)
             .await
             .unwrap();
-        liaison_migrations::Migrator::up(&db, None).await.unwrap();
+        liaison_migrations::Migrator::up(db.writer(), None)
+            .await
+            .unwrap();
         (db, dir)
     }
 
-    async fn counts(db: &DatabaseConnection) -> [u64; 9] {
+    async fn counts(db: &liaison_infra::db::Db) -> [u64; 9] {
         [
             regions::Entity::find().count(db).await.unwrap(),
             stations::Entity::find().count(db).await.unwrap(),

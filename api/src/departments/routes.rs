@@ -9,9 +9,10 @@ use crate::error::responses::{
     BadRequest, Conflict, Forbidden, TooLarge, Unauthorized, Unprocessable, UnsupportedMediaType,
 };
 use crate::error::ApiResult;
-use crate::extract::Json;
+use crate::extract::Deferred;
 use crate::pagination::{PageQuery, Paged};
 use crate::state::AppState;
+use liaison_domain::policy::Writes;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list).service(create);
@@ -51,8 +52,9 @@ async fn list(
 async fn create(
     state: web::Data<AppState>,
     caller: Caller,
-    body: Json<NewDepartment>,
+    body: Deferred<NewDepartment>,
 ) -> ApiResult<HttpResponse> {
-    let department = service::create(&state.db, &caller.actor, body.0).await?;
+    caller.gate(Writes::Department)?;
+    let department = service::create(&state.db, &caller.actor, body.open()?).await?;
     Ok(HttpResponse::Created().json(department))
 }

@@ -10,9 +10,10 @@ use crate::error::responses::{
     BadRequest, Forbidden, NotFound, TooLarge, Unauthorized, Unprocessable, UnsupportedMediaType,
 };
 use crate::error::ApiResult;
-use crate::extract::Json;
+use crate::extract::Deferred;
 use crate::pagination::{PageQuery, Paged};
 use crate::state::AppState;
+use liaison_domain::policy::Writes;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list)
@@ -56,9 +57,10 @@ async fn list(
 async fn create(
     state: web::Data<AppState>,
     caller: Caller,
-    body: Json<NewDeputy>,
+    body: Deferred<NewDeputy>,
 ) -> ApiResult<HttpResponse> {
-    let deputy = service::create(&state.db, &caller.actor, body.0).await?;
+    caller.gate(Writes::Deputy)?;
+    let deputy = service::create(&state.db, &caller.actor, body.open()?).await?;
     Ok(HttpResponse::Created().json(deputy))
 }
 
@@ -92,9 +94,10 @@ async fn update(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
-    body: Json<DeputyPatch>,
+    body: Deferred<DeputyPatch>,
 ) -> ApiResult<web::Json<Deputy>> {
-    service::update(&state.db, &caller.actor, id.into_inner(), body.0)
+    caller.gate(Writes::Deputy)?;
+    service::update(&state.db, &caller.actor, id.into_inner(), body.open()?)
         .await
         .map(web::Json)
 }

@@ -167,7 +167,7 @@ pub async fn create(
     actor: &Actor,
     new: NewDeputy,
 ) -> ApiResult<Deputy> {
-    if !actor.role.is_admin() {
+    if !policy::may_write(actor.role, policy::Writes::Deputy) {
         return Err(ApiError::forbidden("only admins enter deputies"));
     }
     let name = Name::parse(&new.name);

@@ -11,9 +11,10 @@ use crate::error::responses::{
     UnsupportedMediaType,
 };
 use crate::error::ApiResult;
-use crate::extract::Json;
+use crate::extract::Deferred;
 use crate::pagination::{PageQuery, Paged};
 use crate::state::AppState;
+use liaison_domain::policy::Writes;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list)
@@ -56,9 +57,10 @@ async fn list(
 async fn create(
     state: web::Data<AppState>,
     caller: Caller,
-    body: Json<NewRegion>,
+    body: Deferred<NewRegion>,
 ) -> ApiResult<HttpResponse> {
-    let region = service::create(&state.db, &caller.actor, body.0).await?;
+    caller.gate(Writes::Region)?;
+    let region = service::create(&state.db, &caller.actor, body.open()?).await?;
     Ok(HttpResponse::Created().json(region))
 }
 
@@ -92,9 +94,10 @@ async fn update(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
-    body: Json<RegionPatch>,
+    body: Deferred<RegionPatch>,
 ) -> ApiResult<web::Json<Region>> {
-    service::update(&state.db, &caller.actor, id.into_inner(), body.0)
+    caller.gate(Writes::Region)?;
+    service::update(&state.db, &caller.actor, id.into_inner(), body.open()?)
         .await
         .map(web::Json)
 }

@@ -1,7 +1,7 @@
 //! Reading and changing regions. Only a county admin writes, and only inside its county.
 
 use chrono::Utc;
-use liaison_domain::actor::{Actor, Role};
+use liaison_domain::actor::Actor;
 use liaison_domain::policy;
 use liaison_domain::region::{self as rules, RegionCode, RegionLevel};
 use liaison_domain::text::Name;
@@ -60,7 +60,7 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> ApiResult<regions::Mode
 }
 
 fn require_county_admin(actor: &Actor) -> ApiResult<()> {
-    if actor.role == Role::CountyAdmin {
+    if policy::may_write(actor.role, policy::Writes::Region) {
         Ok(())
     } else {
         Err(ApiError::forbidden("only county admins change regions"))

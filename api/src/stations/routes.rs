@@ -15,10 +15,11 @@ use crate::error::responses::{
     Unprocessable, UnsupportedMediaType,
 };
 use crate::error::ApiResult;
-use crate::extract::Json;
+use crate::extract::Deferred;
 use crate::openapi::Image;
 use crate::pagination::{PageQuery, Paged};
 use crate::state::AppState;
+use liaison_domain::policy::Writes;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list)
@@ -67,9 +68,10 @@ async fn list(
 async fn create(
     state: web::Data<AppState>,
     caller: Caller,
-    body: Json<NewStation>,
+    body: Deferred<NewStation>,
 ) -> ApiResult<HttpResponse> {
-    let station = service::create(&state.db, &caller.actor, body.0).await?;
+    caller.gate(Writes::Station)?;
+    let station = service::create(&state.db, &caller.actor, body.open()?).await?;
     Ok(HttpResponse::Created().json(station))
 }
 
@@ -103,9 +105,10 @@ async fn update(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
-    body: Json<StationPatch>,
+    body: Deferred<StationPatch>,
 ) -> ApiResult<web::Json<Station>> {
-    service::update(&state.db, &caller.actor, id.into_inner(), body.0)
+    caller.gate(Writes::Station)?;
+    service::update(&state.db, &caller.actor, id.into_inner(), body.open()?)
         .await
         .map(web::Json)
 }
@@ -165,9 +168,10 @@ async fn put_roster(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
-    body: Json<RosterWrite>,
+    body: Deferred<RosterWrite>,
 ) -> ApiResult<web::Json<Roster>> {
-    roster::replace(&state.db, &caller.actor, id.into_inner(), body.0)
+    caller.gate(Writes::Roster)?;
+    roster::replace(&state.db, &caller.actor, id.into_inner(), body.open()?)
         .await
         .map(web::Json)
 }

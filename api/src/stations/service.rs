@@ -96,7 +96,7 @@ pub async fn create(
     actor: &Actor,
     new: NewStation,
 ) -> ApiResult<Station> {
-    if !actor.role.is_admin() {
+    if !policy::may_write(actor.role, policy::Writes::Station) {
         return Err(ApiError::forbidden("only county admins create stations"));
     }
     let fields = (

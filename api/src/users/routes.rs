@@ -9,8 +9,9 @@ use crate::error::responses::{
     BadRequest, Conflict, Forbidden, TooLarge, Unauthorized, Unprocessable, UnsupportedMediaType,
 };
 use crate::error::ApiResult;
-use crate::extract::Json;
+use crate::extract::Deferred;
 use crate::state::AppState;
+use liaison_domain::policy::Writes;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create);
@@ -32,8 +33,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
 async fn create(
     state: web::Data<AppState>,
     caller: Caller,
-    body: Json<NewUser>,
+    body: Deferred<NewUser>,
 ) -> ApiResult<HttpResponse> {
-    let user = service::create(&state.db, &caller.actor, body.0).await?;
+    caller.gate(Writes::Account)?;
+    let user = service::create(&state.db, &caller.actor, body.open()?).await?;
     Ok(HttpResponse::Created().json(user))
 }

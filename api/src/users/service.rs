@@ -165,8 +165,11 @@ async fn tie(
     Ok(tie)
 }
 
-pub async fn create(db: &impl TransactionTrait, actor: &Actor, new: NewUser) -> ApiResult<User> {
-    if !matches!(actor.role, Role::CountyAdmin | Role::StationAdmin) {
+pub async fn create<C>(db: &C, actor: &Actor, new: NewUser) -> ApiResult<User>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    if !policy::may_create_accounts(actor) {
         return Err(ApiError::forbidden("only admins create accounts"));
     }
     let fields = (
@@ -179,8 +182,7 @@ pub async fn create(db: &impl TransactionTrait, actor: &Actor, new: NewUser) -> 
         (Ok(r), Ok(n), Ok(p), Ok(w)) => (r, n, p, w),
         (r, n, p, w) => return Err(Invalid::merge([r.err(), n.err(), p.err(), w.err()]).into()),
     };
-    let txn = db.begin().await?;
-    let tie = tie(&txn, actor, role, &new).await?;
+    let tie = tie(db, actor, role, &new).await?;
     let scope = match role {
         Role::Deputy => AccountScope::Deputy {
             deputy_station_ids: &tie.deputy_station_ids,
@@ -194,10 +196,12 @@ pub async fn create(db: &impl TransactionTrait, actor: &Actor, new: NewUser) -> 
     if !policy::may_create_account(actor, tie.county_id, &scope) {
         return Err(ApiError::forbidden("you may not create this account"));
     }
+    // Hashing is slow on purpose: it runs before the transaction, which it would hold open.
     let hash = actix_web::web::block(move || password::hash(&password))
         .await
         .map_err(ApiError::internal)?
         .map_err(ApiError::internal)?;
+    let txn = db.begin().await?;
     let user = users::ActiveModel {
         role: Set(role.as_str().to_owned()),
         name: Set(name.into_inner()),

@@ -10,9 +10,10 @@ use crate::error::responses::{
     BadRequest, Forbidden, NotFound, TooLarge, Unauthorized, Unprocessable, UnsupportedMediaType,
 };
 use crate::error::ApiResult;
-use crate::extract::Json;
+use crate::extract::Deferred;
 use crate::pagination::{PageQuery, Paged};
 use crate::state::AppState;
+use liaison_domain::policy::Writes;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list)
@@ -65,9 +66,10 @@ async fn list(
 async fn create(
     state: web::Data<AppState>,
     caller: Caller,
-    body: Json<NewWebhook>,
+    body: Deferred<NewWebhook>,
 ) -> ApiResult<HttpResponse> {
-    let created = service::create(&state, &caller.actor, body.0).await?;
+    caller.gate(Writes::Webhook)?;
+    let created = service::create(&state, &caller.actor, body.open()?).await?;
     Ok(HttpResponse::Created().json(created))
 }
 
@@ -86,9 +88,10 @@ async fn update(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
-    body: Json<WebhookPatch>,
+    body: Deferred<WebhookPatch>,
 ) -> ApiResult<web::Json<Webhook>> {
-    service::update(&state, &caller.actor, id.into_inner(), body.0)
+    caller.gate(Writes::Webhook)?;
+    service::update(&state, &caller.actor, id.into_inner(), body.open()?)
         .await
         .map(web::Json)
 }

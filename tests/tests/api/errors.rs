@@ -120,3 +120,62 @@ async fn bad_path_and_query_parameters_are_400() {
         ["cursor"]
     );
 }
+
+on_every_backend!(a_role_without_the_right_gets_403_whatever_the_body);
+
+/// Who may not make a kind of write at all learns that first: an empty, mistyped or
+/// unreadable body changes nothing of the answer, and nothing is written.
+async fn a_role_without_the_right_gets_403_whatever_the_body(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let demo = app.seed_demo().await;
+    let resident = app.resident("gate-resident").await;
+    let deputy = app.login(&demo.deputy).await;
+    let station_admin = app.login(&demo.station_admin).await;
+    let county_only = [
+        (reqwest::Method::POST, "/api/v1/regions"),
+        (reqwest::Method::PATCH, "/api/v1/regions/1"),
+        (reqwest::Method::POST, "/api/v1/departments"),
+        (reqwest::Method::POST, "/api/v1/categories"),
+        (reqwest::Method::POST, "/api/v1/webhooks"),
+        (reqwest::Method::PATCH, "/api/v1/webhooks/1"),
+    ];
+    let admins_only = [
+        (reqwest::Method::POST, "/api/v1/stations"),
+        (reqwest::Method::PATCH, "/api/v1/stations/1"),
+        (reqwest::Method::PUT, "/api/v1/stations/1/roster"),
+        (reqwest::Method::POST, "/api/v1/deputies"),
+        (reqwest::Method::PATCH, "/api/v1/deputies/1"),
+        (reqwest::Method::POST, "/api/v1/users"),
+    ];
+    let bodies = [
+        Some(json!({})),
+        Some(json!({"name": 7, "station_ids": "x"})),
+        None,
+    ];
+    let refused = county_only
+        .iter()
+        .map(|route| (route, [&resident, &deputy, &station_admin].to_vec()))
+        .chain(
+            admins_only
+                .iter()
+                .map(|route| (route, [&resident, &deputy].to_vec())),
+        );
+    for ((method, path), tokens) in refused {
+        for token in tokens {
+            for body in &bodies {
+                let reply = app
+                    .request(method.clone(), path, Some(token), body.clone())
+                    .await
+                    .expect(403);
+                assert_eq!(reply.code(), "forbidden", "{method} {path} {body:?}");
+            }
+        }
+    }
+    // A role that passes the gate has its body judged.
+    let county_admin = app.login(&demo.county_admin).await;
+    let reply = app
+        .post("/api/v1/stations", Some(&county_admin), json!({}))
+        .await
+        .expect(422);
+    assert_eq!(reply.fields(), ["name"]);
+}

@@ -383,6 +383,8 @@ async fn a_station_admin_creates_accounts_only_for_its_own_station(backend: Back
     };
     let refused = [
         with("deputy", "13900000061", "deputy_id", json!(elsewhere)),
+        // The account would read and note the other station's cases too.
+        with("deputy", "13900000061", "deputy_id", json!(both)),
         with("handler", "13900000061", "department_id", json!(department)),
         account("county_admin", "13900000061"),
         with(
@@ -409,7 +411,6 @@ async fn a_station_admin_creates_accounts_only_for_its_own_station(backend: Back
 
     let allowed = [
         with("deputy", "13900000062", "deputy_id", json!(here)),
-        with("deputy", "13900000063", "deputy_id", json!(both)),
         with("station_admin", "13900000064", "station_ids", json!([ours])),
     ];
     for body in allowed {
@@ -421,7 +422,17 @@ async fn a_station_admin_creates_accounts_only_for_its_own_station(backend: Back
         let phone = body["phone"].as_str().unwrap();
         assert_eq!(app.me(&app.login(phone).await).await["role"], body["role"]);
     }
-    assert_eq!(accounts(&app, None).await, before + 3);
+    assert_eq!(accounts(&app, None).await, before + 2);
+
+    // The county admin, whose county holds both stations, may tie 李建国 to an account.
+    let county_admin = app.login(&demo.county_admin).await;
+    app.post(
+        "/api/v1/users",
+        Some(&county_admin),
+        with("deputy", "13900000063", "deputy_id", json!(both)),
+    )
+    .await
+    .expect(201);
 }
 
 async fn residents_deputies_and_handlers_create_no_accounts(backend: Backend) {
