@@ -12,6 +12,8 @@ use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
 };
 
+use liaison_infra::db::statements;
+
 use crate::state::AppState;
 
 #[derive(Clone)]
@@ -19,6 +21,7 @@ pub struct Metrics {
     registry: Registry,
     requests: IntCounterVec,
     latency: HistogramVec,
+    statements: IntCounterVec,
     deliveries: IntCounterVec,
     outbox: IntGaugeVec,
 }
@@ -40,6 +43,13 @@ impl Metrics {
             ]),
             &["method", "route"],
         )?;
+        let statements = IntCounterVec::new(
+            Opts::new(
+                "liaison_db_statements_total",
+                "Database statements sent while answering requests: their cost per route",
+            ),
+            &["method", "route"],
+        )?;
         let deliveries = IntCounterVec::new(
             Opts::new(
                 "liaison_deliveries_total",
@@ -56,12 +66,14 @@ impl Metrics {
         )?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
+        registry.register(Box::new(statements.clone()))?;
         registry.register(Box::new(deliveries.clone()))?;
         registry.register(Box::new(outbox.clone()))?;
         Ok(Self {
             registry,
             requests,
             latency,
+            statements,
             deliveries,
             outbox,
         })
@@ -85,10 +97,18 @@ impl Metrics {
         Ok(String::from_utf8_lossy(&buffer).into_owned())
     }
 
-    fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
+    /// Statements sent so far answering `method` on the route pattern `route`.
+    pub fn statements_sent(&self, method: &str, route: &str) -> u64 {
+        self.statements.with_label_values(&[method, route]).get()
+    }
+
+    fn observe(&self, method: &str, route: &str, status: u16, seconds: f64, statements: u32) {
         self.requests
             .with_label_values(&[method, route, &status.to_string()])
             .inc();
+        self.statements
+            .with_label_values(&[method, route])
+            .inc_by(u64::from(statements));
         self.latency
             .with_label_values(&[method, route])
             .observe(seconds);
@@ -103,7 +123,8 @@ pub async fn record(
     let started = Instant::now();
     let method = req.method().to_string();
     let state = req.app_data::<web::Data<AppState>>().cloned();
-    let response = next.call(req).await?;
+    let (response, statements) = statements::counted(next.call(req)).await;
+    let response = response?;
     if let Some(metrics) = state.as_ref().map(|s| &s.metrics) {
         let route = response
             .request()
@@ -114,6 +135,7 @@ pub async fn record(
             &route,
             response.status().as_u16(),
             started.elapsed().as_secs_f64(),
+            statements,
         );
     }
     Ok(response)

@@ -15,6 +15,7 @@ use liaison_infra::crypto::Sealer;
 use liaison_infra::db::{self, Db};
 use liaison_infra::live::LiveBus;
 use liaison_infra::rate_limit::RateLimiter;
+use liaison_infra::revocation::Revocations;
 use liaison_infra::shared::SharedState;
 use liaison_infra::webhook::{WebhookConfig, WebhookSender};
 use liaison_infra::wechat::{WechatClient, WechatConfig};
@@ -24,6 +25,7 @@ use tokio_util::sync::CancellationToken;
 use tracing_actix_web::TracingLogger;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::revocations;
 use crate::auth::tokens::TokenKeys;
 use crate::extract;
 use crate::fallback::{self, RouteTable};
@@ -84,6 +86,28 @@ pub async fn build_state(settings: Settings, db: Db) -> anyhow::Result<AppState>
         })?,
         None => LiveBus::memory(settings.live.buffer),
     };
+    let revocation_bus = match &settings.redis.url {
+        Some(url) => LiveBus::redis_channel(
+            url.expose_secret(),
+            &format!("{}revocations", settings.redis.key_prefix),
+            settings.live.buffer,
+        )
+        .await
+        .with_context(|| {
+            format!(
+                "cannot subscribe to revocations in Redis at {}",
+                db::redact(url.expose_secret())
+            )
+        })?,
+        None => LiveBus::memory(settings.live.buffer),
+    };
+    // An entry matters while a token signed before it lives, plus the sweep's overlap.
+    let revocations = Revocations::new(
+        revocation_bus,
+        (ChronoDuration::minutes(settings.auth.access_token_minutes) + revocations::OVERLAP)
+            .to_std()
+            .unwrap_or(Duration::from_secs(3600)),
+    );
     let wechat = match (&settings.wechat.appid, &settings.wechat.secret) {
         (Some(appid), Some(secret)) => Some(WechatClient::new(
             WechatConfig {
@@ -127,6 +151,7 @@ pub async fn build_state(settings: Settings, db: Db) -> anyhow::Result<AppState>
         outbox_wake: Arc::default(),
         metrics: Metrics::new()?,
         live,
+        revocations,
         templates: Arc::new(templates),
     })
 }
@@ -146,6 +171,10 @@ impl Application {
         let workers = settings.http.workers;
         let json_limit = settings.http.json_limit_bytes;
         let state = web::Data::new(build_state(settings, db).await?);
+        revocations::at_start(&state)
+            .await
+            .context("cannot read the sessions ended lately")?;
+        tokio::spawn(revocations::run(state.clone()));
         let document = web::Data::new(openapi::document());
         let route_table = web::Data::new(RouteTable::from_openapi(&document));
 

@@ -7,6 +7,7 @@ use liaison_infra::crypto::Sealer;
 use liaison_infra::db::Db;
 use liaison_infra::live::LiveBus;
 use liaison_infra::rate_limit::RateLimiter;
+use liaison_infra::revocation::Revocations;
 use liaison_infra::shared::SharedState;
 use liaison_infra::webhook::WebhookSender;
 use liaison_infra::wechat::WechatClient;
@@ -42,6 +43,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Live news of committed case changes, heard by `GET /api/v1/stream` on every node.
     pub live: LiveBus,
+    /// Sessions ended and accounts changed, known to every node: what authentication checks.
+    pub revocations: Revocations,
     /// The subscribe-message templates configured, checked at start.
     pub templates: Arc<Templates>,
 }

@@ -10,6 +10,8 @@ pub mod live;
 pub mod password;
 pub mod qr;
 pub mod rate_limit;
+pub mod revocation;
 pub mod shared;
+pub mod store;
 pub mod webhook;
 pub mod wechat;

@@ -71,8 +71,17 @@ impl LiveBus {
     /// when this returns, so news published from then on reaches this node; fails when Redis
     /// cannot be reached at start.
     pub async fn redis(url: &str, prefix: &str, capacity: usize) -> Result<Self, SharedStateError> {
+        Self::redis_channel(url, &format!("{prefix}live"), capacity).await
+    }
+
+    /// A bus shared through Redis at `url` on `channel`, for news other than case changes.
+    pub async fn redis_channel(
+        url: &str,
+        channel: &str,
+        capacity: usize,
+    ) -> Result<Self, SharedStateError> {
         let client = redis::Client::open(url)?;
-        let channel = format!("{prefix}live");
+        let channel = channel.to_owned();
         let connection = bounded(ConnectionManager::new(client.clone())).await?;
         let subscription = subscribe(&client, &channel).await?;
         let local = local_channel(capacity);

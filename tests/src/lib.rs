@@ -225,6 +225,32 @@ impl TestApp {
         &self.state.db
     }
 
+    /// Another node of the same deployment: the same database and Redis, its own process
+    /// state. Each node runs in this test process, but shares nothing with the first in memory.
+    pub async fn another_node(&self, backend: Backend) -> TestApp {
+        let database_url = self.settings.database_url();
+        let prefix = self.settings.redis.key_prefix.clone();
+        spawn_app_with(backend, move |settings| {
+            settings.database.url = Some(SecretString::from(database_url));
+            settings.redis.key_prefix = prefix;
+        })
+        .await
+    }
+
+    /// Sends a request and answers it with the statements the server sent to answer it:
+    /// `route` is the request's route pattern, such as `/api/v1/cases/{id}`.
+    pub async fn cost(
+        &self,
+        method: Method,
+        route: &str,
+        request: impl std::future::Future<Output = Reply>,
+    ) -> (Reply, u64) {
+        let sent = || self.state.metrics.statements_sent(method.as_str(), route);
+        let before = sent();
+        let reply = request.await;
+        (reply, sent() - before)
+    }
+
     pub async fn request(
         &self,
         method: Method,

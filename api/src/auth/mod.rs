@@ -2,6 +2,7 @@
 
 pub mod caller;
 pub mod dto;
+pub mod revocations;
 pub mod routes;
 pub mod service;
 pub mod tokens;

@@ -8,6 +8,7 @@ use liaison_domain::phone::Phone;
 use liaison_infra::entities::{refresh_tokens, users};
 use liaison_infra::password;
 use liaison_infra::rate_limit::Decision;
+use liaison_infra::revocation::Revocation;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
@@ -196,7 +197,7 @@ async fn pair(
     let (user, actor) = load_actor(&state.db, user_id).await?.ok_or_else(|| {
         ApiError::unauthorized("auth.invalid_token", "the account no longer exists")
     })?;
-    let access_token = state.tokens.issue(user.id, &user.role, family, now)?;
+    let access_token = state.tokens.issue(&actor, &user.name, family, now)?;
     Ok(TokenPair {
         access_token,
         refresh_token,
@@ -262,7 +263,7 @@ async fn reuse_detected(
         user_id = row.user_id,
         "a rotated refresh token was reused; revoking its session"
     );
-    if let Err(e) = revoke_family(&state.db, &row.family, now).await {
+    if let Err(e) = revoke_family(state, &row.family, now).await {
         return e;
     }
     ApiError::unauthorized(
@@ -271,22 +272,26 @@ async fn reuse_detected(
     )
 }
 
-async fn revoke_family(
-    db: &impl ConnectionTrait,
-    family: &str,
-    now: DateTime<Utc>,
-) -> ApiResult<()> {
+/// Ends the session `family` in the database, where sweeps find it, and in the revocation
+/// set, which refuses its access tokens on every node from now on.
+async fn revoke_family(state: &AppState, family: &str, now: DateTime<Utc>) -> ApiResult<()> {
     refresh_tokens::Entity::update_many()
         .col_expr(refresh_tokens::Column::RevokedAt, Expr::value(now))
         .filter(refresh_tokens::Column::Family.eq(family))
         .filter(refresh_tokens::Column::RevokedAt.is_null())
-        .exec(db)
+        .exec(&state.db)
         .await?;
+    state
+        .revocations
+        .revoke(Revocation::Session {
+            id: family.to_owned(),
+        })
+        .await;
     Ok(())
 }
 
 pub async fn logout(state: &AppState, caller: &Caller) -> ApiResult<()> {
-    revoke_family(&state.db, &caller.session, Utc::now()).await
+    revoke_family(state, &caller.session, Utc::now()).await
 }
 
 pub fn me(caller: &Caller) -> Me {

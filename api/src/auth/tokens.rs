@@ -10,26 +10,52 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use liaison_domain::actor::{Actor, Role};
+
 use crate::error::ApiError;
 
 const ISSUER: &str = "liaison";
 
-/// What an access token says. Scope is not in it: the server reloads that on every request.
+/// What an access token says: who, and what the account covered when it was signed, so that
+/// a request is authenticated without asking the database. The revocation set tells every
+/// node when to stop believing a token: its session ended, or its account changed since.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {
     /// The user id.
     pub sub: String,
-    pub role: String,
+    pub role: Role,
     /// The session (refresh-token family) this token belongs to; logging out ends it.
     pub sid: String,
     pub iat: i64,
     pub exp: i64,
     pub iss: String,
+    /// The name the timeline shows for the holder's steps.
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub county_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub station_ids: Vec<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deputy_id: Option<i64>,
 }
 
 impl Claims {
     pub fn user_id(&self) -> Result<i64, ApiError> {
         self.sub.parse().map_err(|_| invalid_token())
+    }
+
+    /// The holder as the token describes them.
+    pub fn actor(&self) -> Result<Actor, ApiError> {
+        Ok(Actor {
+            user_id: self.user_id()?,
+            role: self.role,
+            county_id: self.county_id,
+            station_ids: self.station_ids.clone(),
+            department_id: self.department_id,
+            deputy_id: self.deputy_id,
+        })
     }
 }
 
@@ -65,20 +91,26 @@ impl TokenKeys {
         self.access_ttl
     }
 
+    /// Signs a token for `actor`, named `name`, in `session`.
     pub fn issue(
         &self,
-        user_id: i64,
-        role: &str,
+        actor: &Actor,
+        name: &str,
         session: &str,
         now: DateTime<Utc>,
     ) -> Result<String, ApiError> {
         let claims = Claims {
-            sub: user_id.to_string(),
-            role: role.to_owned(),
+            sub: actor.user_id.to_string(),
+            role: actor.role,
             sid: session.to_owned(),
             iat: now.timestamp(),
             exp: (now + self.access_ttl).timestamp(),
             iss: ISSUER.to_owned(),
+            name: name.to_owned(),
+            county_id: actor.county_id,
+            station_ids: actor.station_ids.clone(),
+            department_id: actor.department_id,
+            deputy_id: actor.deputy_id,
         };
         let mut header = Header::new(Algorithm::HS256);
         header.kid = Some(self.kid.clone());
@@ -143,21 +175,40 @@ mod tests {
         TokenKeys::new(&SecretString::from(secret), &[], Duration::minutes(15))
     }
 
+    fn holder(user_id: i64, role: Role) -> Actor {
+        Actor {
+            user_id,
+            role,
+            county_id: Some(3),
+            station_ids: vec![10, 11],
+            department_id: None,
+            deputy_id: Some(5),
+        }
+    }
+
     #[test]
     fn issued_tokens_verify() {
         let keys = keys("one secret of at least thirty-two chars");
-        let token = keys.issue(42, "county_admin", "fam", Utc::now()).unwrap();
+        let actor = holder(42, Role::Deputy);
+        let token = keys.issue(&actor, "王秀英", "fam", Utc::now()).unwrap();
         let claims = keys.verify(&token).unwrap();
         assert_eq!(claims.user_id().unwrap(), 42);
-        assert_eq!(claims.role, "county_admin");
+        assert_eq!(claims.role, Role::Deputy);
         assert_eq!(claims.sid, "fam");
+        assert_eq!(claims.name, "王秀英");
+        assert_eq!(claims.actor().unwrap(), actor);
     }
 
     #[test]
     fn expired_tokens_fail_with_their_own_code() {
         let keys = keys("s");
         let token = keys
-            .issue(1, "resident", "f", Utc::now() - Duration::hours(1))
+            .issue(
+                &holder(1, Role::Resident),
+                "r",
+                "f",
+                Utc::now() - Duration::hours(1),
+            )
             .unwrap();
         assert_eq!(
             keys.verify(&token).unwrap_err().code(),
@@ -167,7 +218,9 @@ mod tests {
 
     #[test]
     fn tokens_of_another_key_fail() {
-        let token = keys("a").issue(1, "resident", "f", Utc::now()).unwrap();
+        let token = keys("a")
+            .issue(&holder(1, Role::Resident), "r", "f", Utc::now())
+            .unwrap();
         assert_eq!(
             keys("b").verify(&token).unwrap_err().code(),
             "auth.invalid_token"
@@ -178,7 +231,7 @@ mod tests {
     fn rotated_keys_still_verify_old_tokens() {
         let old = SecretString::from("old");
         let token = TokenKeys::new(&old, &[], Duration::minutes(5))
-            .issue(1, "resident", "f", Utc::now())
+            .issue(&holder(1, Role::Resident), "r", "f", Utc::now())
             .unwrap();
         let rotated = TokenKeys::new(&SecretString::from("new"), &[old], Duration::minutes(5));
         assert!(rotated.verify(&token).is_ok());
@@ -187,7 +240,9 @@ mod tests {
     #[test]
     fn alg_none_is_refused() {
         let keys = keys("s");
-        let token = keys.issue(1, "county_admin", "f", Utc::now()).unwrap();
+        let token = keys
+            .issue(&holder(1, Role::CountyAdmin), "c", "f", Utc::now())
+            .unwrap();
         let payload = token.split('.').nth(1).unwrap();
         let header = URL_SAFE_NO_PAD.encode(format!(
             r#"{{"alg":"none","typ":"JWT","kid":"{}"}}"#,

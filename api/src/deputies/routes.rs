@@ -97,7 +97,13 @@ async fn update(
     body: Deferred<DeputyPatch>,
 ) -> ApiResult<web::Json<Deputy>> {
     caller.gate(Writes::Deputy)?;
-    service::update(&state.db, &caller.actor, id.into_inner(), body.open()?)
-        .await
-        .map(web::Json)
+    service::update(
+        &state.db,
+        &state.revocations,
+        &caller.actor,
+        id.into_inner(),
+        body.open()?,
+    )
+    .await
+    .map(web::Json)
 }

@@ -8,7 +8,9 @@ use liaison_domain::deputy::DeputyLevel;
 use liaison_domain::policy;
 use liaison_domain::text::{bounded, Name, ShortText};
 use liaison_domain::Invalid;
-use liaison_infra::entities::{deputies, deputy_stations, stations};
+use liaison_infra::entities::{deputies, deputy_stations, stations, users};
+use liaison_infra::revocation::{Revocation, Revocations};
+use liaison_infra::store::sessions;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, TransactionTrait,
@@ -216,11 +218,12 @@ pub async fn create(
 
 pub async fn update(
     db: &impl TransactionTrait,
+    revocations: &Revocations,
     actor: &Actor,
     id: i64,
     patch: DeputyPatch,
 ) -> ApiResult<Deputy> {
-    if !actor.role.is_admin() {
+    if !policy::may_write(actor.role, policy::Writes::Deputy) {
         return Err(ApiError::forbidden("only admins change deputies"));
     }
     let name = patch.name.as_deref().map(Name::parse).transpose();
@@ -285,12 +288,30 @@ pub async fn update(
     if let Some(public_contact) = public_contact {
         active.public_contact = Set(public_contact);
     }
-    active.updated_at = Set(Utc::now());
+    let now = Utc::now();
+    active.updated_at = Set(now);
     active.update(&txn).await?;
-    if patch.station_ids.is_some() {
+    // The deputy's account reaches other stations now: tokens signed before say otherwise.
+    let mut changed_account = None;
+    let moved = proposed.iter().collect::<BTreeSet<_>>()
+        != current.station_ids.iter().collect::<BTreeSet<_>>();
+    if patch.station_ids.is_some() && moved {
         replace_stations(&txn, id, &proposed).await?;
+        changed_account = users::Entity::find()
+            .filter(users::Column::DeputyId.eq(id))
+            .one(&txn)
+            .await?
+            .map(|user| user.id);
+        if let Some(user_id) = changed_account {
+            sessions::account_changed(&txn, user_id, now).await?;
+        }
     }
     let view = get(&txn, id).await?;
     txn.commit().await?;
+    if let Some(user_id) = changed_account {
+        revocations
+            .revoke(Revocation::Account { user_id, at: now })
+            .await;
+    }
     Ok(view)
 }

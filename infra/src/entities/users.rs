@@ -17,6 +17,8 @@ pub struct Model {
     pub deputy_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub last_login_at: Option<DateTimeUtc>,
+    /// When what the account covers last changed: access tokens signed before are read afresh.
+    pub changed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

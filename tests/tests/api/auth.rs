@@ -238,8 +238,8 @@ async fn bad_tokens_answer_401() {
     let claims = keys.verify(&token).unwrap();
     let expired = keys
         .issue(
-            claims.user_id().unwrap(),
-            "resident",
+            &claims.actor().unwrap(),
+            &claims.name,
             &claims.sid,
             chrono::Utc::now() - chrono::Duration::hours(1),
         )

@@ -17,6 +17,7 @@ mod operations;
 mod outbox;
 mod regions;
 mod roster;
+mod sessions;
 mod stations;
 mod stream;
 mod subscriptions;
