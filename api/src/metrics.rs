@@ -9,7 +9,8 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{web, Error};
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry,
+    TextEncoder,
 };
 
 use liaison_infra::db::statements;
@@ -23,6 +24,7 @@ pub struct Metrics {
     latency: HistogramVec,
     statements: IntCounterVec,
     deliveries: IntCounterVec,
+    claims: IntCounter,
     outbox: IntGaugeVec,
 }
 
@@ -57,6 +59,10 @@ impl Metrics {
             ),
             &["channel", "outcome"],
         )?;
+        let claims = IntCounter::new(
+            "liaison_outbox_claims_total",
+            "Claims the dispatcher made for due messages, found or not",
+        )?;
         let outbox = IntGaugeVec::new(
             Opts::new(
                 "liaison_outbox_messages",
@@ -68,6 +74,7 @@ impl Metrics {
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(statements.clone()))?;
         registry.register(Box::new(deliveries.clone()))?;
+        registry.register(Box::new(claims.clone()))?;
         registry.register(Box::new(outbox.clone()))?;
         Ok(Self {
             registry,
@@ -75,6 +82,7 @@ impl Metrics {
             latency,
             statements,
             deliveries,
+            claims,
             outbox,
         })
     }
@@ -82,6 +90,16 @@ impl Metrics {
     /// Counts one delivery attempt of `channel` that ended in `outcome`.
     pub fn delivery(&self, channel: &str, outcome: &str) {
         self.deliveries.with_label_values(&[channel, outcome]).inc();
+    }
+
+    /// Counts one claim of due messages.
+    pub fn claimed(&self) {
+        self.claims.inc();
+    }
+
+    /// Claims made since start.
+    pub fn claims(&self) -> u64 {
+        self.claims.get()
     }
 
     /// Sets how many outbox messages are in `status` now.

@@ -199,6 +199,9 @@ pub struct OutboxSettings {
     /// How often an idle dispatcher looks for due messages (commits on this node wake it
     /// sooner).
     pub poll_ms: u64,
+    /// The least time between two claims when commits wake the dispatcher: a burst of submits
+    /// then costs one claim per interval, not one per submit.
+    pub gather_ms: u64,
     /// Attempts in all before a message goes to the dead letters.
     pub max_attempts: u32,
     /// The wait after the first failure; it doubles with each attempt, up to the maximum.
@@ -351,6 +354,7 @@ impl Default for OutboxSettings {
             concurrency: 16,
             lease_seconds: 60,
             poll_ms: 1000,
+            gather_ms: 200,
             max_attempts: 12,
             base_backoff_ms: 5000,
             max_backoff_ms: 3_600_000,

@@ -17,6 +17,7 @@ use liaison_infra::live::LiveBus;
 use liaison_infra::rate_limit::RateLimiter;
 use liaison_infra::revocation::Revocations;
 use liaison_infra::shared::SharedState;
+use liaison_infra::store::reference::Reference;
 use liaison_infra::webhook::{WebhookConfig, WebhookSender};
 use liaison_infra::wechat::{WechatClient, WechatConfig};
 use liaison_migrations::{Migrator, MigratorTrait};
@@ -61,6 +62,26 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
     Ok(connection)
 }
 
+/// A bus between the nodes for news named `name`: Redis pub/sub when configured, this process
+/// alone otherwise.
+async fn bus(settings: &Settings, name: &str) -> anyhow::Result<LiveBus> {
+    match &settings.redis.url {
+        Some(url) => LiveBus::redis_channel(
+            url.expose_secret(),
+            &format!("{}{name}", settings.redis.key_prefix),
+            settings.live.buffer,
+        )
+        .await
+        .with_context(|| {
+            format!(
+                "cannot subscribe to {name} in Redis at {}",
+                db::redact(url.expose_secret())
+            )
+        }),
+        None => Ok(LiveBus::memory(settings.live.buffer)),
+    }
+}
+
 /// Builds what handlers share from the settings and an open database.
 pub async fn build_state(settings: Settings, db: Db) -> anyhow::Result<AppState> {
     let shared = match &settings.redis.url {
@@ -71,36 +92,9 @@ pub async fn build_state(settings: Settings, db: Db) -> anyhow::Result<AppState>
             })?,
         None => SharedState::memory(),
     };
-    let live = match &settings.redis.url {
-        Some(url) => LiveBus::redis(
-            url.expose_secret(),
-            &settings.redis.key_prefix,
-            settings.live.buffer,
-        )
-        .await
-        .with_context(|| {
-            format!(
-                "cannot subscribe to live updates in Redis at {}",
-                db::redact(url.expose_secret())
-            )
-        })?,
-        None => LiveBus::memory(settings.live.buffer),
-    };
-    let revocation_bus = match &settings.redis.url {
-        Some(url) => LiveBus::redis_channel(
-            url.expose_secret(),
-            &format!("{}revocations", settings.redis.key_prefix),
-            settings.live.buffer,
-        )
-        .await
-        .with_context(|| {
-            format!(
-                "cannot subscribe to revocations in Redis at {}",
-                db::redact(url.expose_secret())
-            )
-        })?,
-        None => LiveBus::memory(settings.live.buffer),
-    };
+    let live = bus(&settings, "live").await?;
+    let revocation_bus = bus(&settings, "revocations").await?;
+    let reference = Reference::new(bus(&settings, "reference").await?);
     // An entry matters while a token signed before it lives, plus the sweep's overlap.
     let revocations = Revocations::new(
         revocation_bus,
@@ -152,6 +146,7 @@ pub async fn build_state(settings: Settings, db: Db) -> anyhow::Result<AppState>
         metrics: Metrics::new()?,
         live,
         revocations,
+        reference,
         templates: Arc::new(templates),
     })
 }

@@ -9,6 +9,7 @@ use liaison_infra::live::LiveBus;
 use liaison_infra::rate_limit::RateLimiter;
 use liaison_infra::revocation::Revocations;
 use liaison_infra::shared::SharedState;
+use liaison_infra::store::reference::Reference;
 use liaison_infra::webhook::WebhookSender;
 use liaison_infra::wechat::WechatClient;
 use tokio::sync::Notify;
@@ -43,6 +44,9 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Live news of committed case changes, heard by `GET /api/v1/stream` on every node.
     pub live: LiveBus,
+    /// Stations, categories, rosters, webhooks and audiences, cached on this node and dropped
+    /// on every node when they change.
+    pub reference: Reference,
     /// Sessions ended and accounts changed, known to every node: what authentication checks.
     pub revocations: Revocations,
     /// The subscribe-message templates configured, checked at start.

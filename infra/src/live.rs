@@ -67,14 +67,9 @@ impl LiveBus {
         }
     }
 
-    /// A bus shared through Redis at `url` on the channel `{prefix}live`. It is subscribed
-    /// when this returns, so news published from then on reaches this node; fails when Redis
-    /// cannot be reached at start.
-    pub async fn redis(url: &str, prefix: &str, capacity: usize) -> Result<Self, SharedStateError> {
-        Self::redis_channel(url, &format!("{prefix}live"), capacity).await
-    }
-
-    /// A bus shared through Redis at `url` on `channel`, for news other than case changes.
+    /// A bus shared through Redis at `url` on `channel`. It is subscribed when this returns,
+    /// so news published from then on reaches this node; fails when Redis cannot be reached at
+    /// start.
     pub async fn redis_channel(
         url: &str,
         channel: &str,
@@ -256,9 +251,11 @@ mod tests {
     async fn through_redis_every_node_hears_every_node_and_only_its_own_channel() {
         let Some(url) = redis_url() else { return };
         let prefix = fresh_prefix();
-        let one = LiveBus::redis(&url, &prefix, 8).await.unwrap();
-        let two = LiveBus::redis(&url, &prefix, 8).await.unwrap();
-        let elsewhere = LiveBus::redis(&url, &fresh_prefix(), 8).await.unwrap();
+        let one = LiveBus::redis_channel(&url, &prefix, 8).await.unwrap();
+        let two = LiveBus::redis_channel(&url, &prefix, 8).await.unwrap();
+        let elsewhere = LiveBus::redis_channel(&url, &fresh_prefix(), 8)
+            .await
+            .unwrap();
         let (mut on_one, mut on_two) = (one.subscribe(), two.subscribe());
         let mut on_elsewhere = elsewhere.subscribe();
 
@@ -336,8 +333,10 @@ mod tests {
         let Some(url) = redis_url() else { return };
         let prefix = fresh_prefix();
         let proxy = proxy(&url).await;
-        let publisher = LiveBus::redis(&url, &prefix, 8).await.unwrap();
-        let cut_off = LiveBus::redis(&proxy.url, &prefix, 8).await.unwrap();
+        let publisher = LiveBus::redis_channel(&url, &prefix, 8).await.unwrap();
+        let cut_off = LiveBus::redis_channel(&proxy.url, &prefix, 8)
+            .await
+            .unwrap();
         let mut listener = cut_off.subscribe();
         publisher.publish("before").await.unwrap();
         assert_eq!(next(&mut listener).await, "before");

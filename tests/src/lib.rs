@@ -19,6 +19,10 @@ use tempfile::TempDir;
 
 pub use liaison_api::demo::DEMO_PASSWORD;
 
+/// A 1×1 PNG, base64.
+pub const PNG: &str =
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAACklEQVR4nGMAAQAABQABDQottAAAAABJRU5ErkJggg==";
+
 /// Runs each named `async fn(Backend)` as two tests, `sqlite` and `postgres`.
 #[macro_export]
 macro_rules! on_every_backend {
@@ -370,13 +374,39 @@ impl TestApp {
     /// Raises a case (路灯不亮) at `station_id` in the demo county's first category; answers
     /// its id.
     pub async fn raise_at(&self, resident: &str, station_id: i64) -> i64 {
-        let categories = self.get("/api/v1/categories?county_id=1", None).await;
-        let category = categories.expect(200).body["items"][0]["id"].clone();
+        let category = self.first_category().await;
         let body = json!({"station_id": station_id, "category_id": category, "title": "路灯不亮", "content": "一周了"});
         self.post("/api/v1/cases", Some(resident), body)
             .await
             .expect(201)
             .id()
+    }
+
+    /// The id of the demo county's first category.
+    pub async fn first_category(&self) -> Value {
+        let categories = self.get("/api/v1/categories?county_id=1", None).await;
+        categories.expect(200).body["items"][0]["id"].clone()
+    }
+
+    /// Uploads a 1×1 PNG as `token`'s photo; answers its attachment id.
+    pub async fn upload_photo(&self, token: &str) -> i64 {
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(PNG)
+            .unwrap_or_default();
+        let part = reqwest::multipart::Part::bytes(bytes)
+            .file_name("photo.png")
+            .mime_str("image/png")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let response = self
+            .client
+            .post(self.url("/api/v1/attachments"))
+            .bearer_auth(token)
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("upload failed: {e}"));
+        read(response).await.expect(201).id()
     }
 
     /// Raises a case at the demo's station 1.

@@ -13,10 +13,9 @@ use liaison_domain::{FieldError, Invalid};
 use liaison_infra::entities::attachments;
 use liaison_infra::files::{self, FileError, Store};
 use liaison_infra::rate_limit::Decision;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Condition, Expr, Query, SimpleExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
 // Re-exported: the cases module shows attachments through this module.
@@ -159,6 +158,36 @@ pub async fn claim(
     if ids.len() > MAX_PER_CASE {
         return Err(too_many());
     }
+    // All or nothing in one statement: the photos are tied only if every one of them is this
+    // uploader's and free, so nothing is written on a refusal. Only a refusal reads the photos
+    // again, to say what was wrong.
+    let free = || {
+        Condition::all()
+            .add(attachments::Column::Id.is_in(ids.iter().copied()))
+            .add(attachments::Column::CaseId.is_null())
+            .add(attachments::Column::UploaderId.eq(uploader_id))
+    };
+    let qualifying = Query::select()
+        .expr(Expr::col(attachments::Column::Id).count())
+        .from(attachments::Entity)
+        .cond_where(free())
+        .to_owned();
+    let wanted = i64::try_from(ids.len()).unwrap_or(i64::MAX);
+    let claimed = attachments::Entity::update_many()
+        .col_expr(attachments::Column::CaseId, Expr::value(case_id))
+        .filter(free())
+        .filter(
+            Expr::expr(SimpleExpr::SubQuery(
+                None,
+                Box::new(qualifying.into_sub_query_statement()),
+            ))
+            .eq(wanted),
+        )
+        .exec(db)
+        .await?;
+    if usize::try_from(claimed.rows_affected).ok() == Some(ids.len()) {
+        return Ok(());
+    }
     let found = attachments::Entity::find()
         .filter(attachments::Column::Id.is_in(ids.iter().copied()))
         .all(db)
@@ -179,33 +208,15 @@ pub async fn claim(
             )),
         })
         .collect();
-    if !errors.is_empty() {
-        return Err(Invalid(errors).into());
-    }
-    // A case is normally claimed once, when raised; counting what it has keeps the limit
-    // whoever calls this later.
-    let carried = attachments::Entity::find()
-        .filter(attachments::Column::CaseId.eq(case_id))
-        .count(db)
-        .await?;
-    if usize::try_from(carried).unwrap_or(usize::MAX) + ids.len() > MAX_PER_CASE {
-        return Err(too_many());
-    }
-    let claimed = attachments::Entity::update_many()
-        .col_expr(attachments::Column::CaseId, Expr::value(case_id))
-        .filter(attachments::Column::Id.is_in(ids.iter().copied()))
-        .filter(attachments::Column::CaseId.is_null())
-        .filter(attachments::Column::UploaderId.eq(uploader_id))
-        .exec(db)
-        .await?;
-    if usize::try_from(claimed.rows_affected).ok() != Some(ids.len()) {
+    if errors.is_empty() {
+        // The rows changed between the two statements: someone else's claim won.
         return Err(ApiError::invalid_field(
             IDS_FIELD,
             "already_used",
             "another case took one of these photos just now",
         ));
     }
-    Ok(())
+    Err(Invalid(errors).into())
 }
 
 /// The photos of case `case_id`, oldest first, with URLs on `base_url` (the server's public

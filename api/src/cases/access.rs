@@ -2,7 +2,7 @@
 
 use liaison_domain::actor::Actor;
 use liaison_domain::case::access::{can_see, Scope};
-use liaison_infra::entities::cases;
+use liaison_infra::entities::{cases, users};
 use sea_orm::{ConnectionTrait, EntityTrait};
 
 use crate::error::{ApiError, ApiResult};
@@ -30,4 +30,18 @@ pub async fn find_visible(
         .filter(|case| can_see(actor, &scope_of(case)))
         .ok_or_else(|| ApiError::not_found("case"))?;
     Ok(case)
+}
+
+/// `find_visible`, with the resident who raised the case read in the same statement.
+pub async fn find_visible_with_resident(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    case_id: i64,
+) -> ApiResult<(cases::Model, Option<users::Model>)> {
+    cases::Entity::find_by_id(case_id)
+        .find_also_related(users::Entity)
+        .one(db)
+        .await?
+        .filter(|(case, _)| can_see(actor, &scope_of(case)))
+        .ok_or_else(|| ApiError::not_found("case"))
 }

@@ -99,8 +99,9 @@ async fn get(
     caller: Caller,
     id: web::Path<i64>,
 ) -> ApiResult<web::Json<CaseDetail>> {
-    let case = access::find_visible(&state.db, &caller.actor, id.into_inner()).await?;
-    view::detail(&state, &caller.actor, case)
+    let (case, resident) =
+        access::find_visible_with_resident(&state.db, &caller.actor, id.into_inner()).await?;
+    view::detail(&state, &caller.actor, case, resident)
         .await
         .map(web::Json)
 }
@@ -113,7 +114,7 @@ async fn step(
     command: Command,
 ) -> ApiResult<web::Json<CaseDetail>> {
     let case = actions::act(state, &caller.actor, &caller.name, case_id, command).await?;
-    view::detail(state, &caller.actor, case)
+    view::detail(state, &caller.actor, case, None)
         .await
         .map(web::Json)
 }

@@ -3,21 +3,20 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
+use chrono::{DateTime, SubsecRound, Utc};
 use liaison_domain::actor::Role;
 use liaison_domain::case::{number, routing, text, CaseStatus, EventKind};
 use liaison_domain::category::Limits;
 use liaison_domain::moderation::Verdict;
 use liaison_domain::phone::Phone;
+use liaison_domain::roster;
 use liaison_domain::{scene, Invalid};
 use liaison_infra::counters;
-use liaison_infra::entities::{
-    case_events, cases, categories, deputy_stations, idempotency_keys, regions, stations, users,
-};
+use liaison_infra::entities::{case_events, cases, idempotency_keys, stations, users};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+    TryIntoModel,
 };
 use secrecy::ExposeSecret;
 use sha2::{Digest, Sha256};
@@ -26,10 +25,9 @@ use super::dto::{NewCase, Submitted};
 use super::moderation;
 use crate::attachments::service::claim;
 use crate::auth::Caller;
-use crate::error::{is_unique_violation, ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult};
 use crate::notifications;
 use crate::state::AppState;
-use crate::stations::roster::on_duty_now;
 
 /// A retry's answer is the first answer; `replayed` tells the route to say so.
 pub struct Outcome {
@@ -48,15 +46,34 @@ pub async fn submit(
             "cases are raised by residents from the mini-program",
         ));
     }
-    let resident_id = caller.actor.user_id;
     let key = idempotency_key.map(check_key).transpose()?;
     let request_hash = hash(&new)?;
-    if let Some(key) = key {
-        if let Some(outcome) = replay(&state.db, resident_id, key, &request_hash).await? {
-            return Ok(outcome);
-        }
+    let remembered = key.map(|key| (key, request_hash.as_str()));
+    match raise(state, caller, new, remembered).await {
+        Ok(submitted) => Ok(Outcome {
+            submitted,
+            replayed: false,
+        }),
+        // A retry of a request already answered fails on its way (its key is taken, and its
+        // photos): the first answer is the answer. Looking for it only then spares every
+        // first request a statement.
+        Err(error) => match key {
+            Some(key) => replay(&state.db, caller.actor.user_id, key, &request_hash)
+                .await?
+                .ok_or(error),
+            None => Err(error),
+        },
     }
+}
 
+/// Raises the case, remembering its answer under the idempotency key and request hash given.
+async fn raise(
+    state: &AppState,
+    caller: &Caller,
+    new: NewCase,
+    remembered: Option<(&str, &str)>,
+) -> ApiResult<Submitted> {
+    let resident_id = caller.actor.user_id;
     let fields = (
         text::title(&new.title),
         text::content("content", &new.content),
@@ -71,8 +88,9 @@ pub async fn submit(
         (t, c, l, p) => return Err(Invalid::merge([t.err(), c.err(), l.err(), p.err()]).into()),
     };
     let station = station_of(state, &new).await?;
-    let category = categories::Entity::find_by_id(new.category_id)
-        .one(&state.db)
+    let category = state
+        .reference
+        .category(&state.db, new.category_id)
         .await?
         .filter(|c| c.county_id == station.county_id)
         .ok_or_else(|| {
@@ -100,10 +118,14 @@ pub async fn submit(
         ))
     })?;
 
-    let openid = users::Entity::find_by_id(resident_id)
-        .one(&state.db)
-        .await?
-        .and_then(|u| u.openid);
+    // Only WeChat's content check needs the resident's openid.
+    let openid = match &state.wechat {
+        Some(_) => users::Entity::find_by_id(resident_id)
+            .one(&state.db)
+            .await?
+            .and_then(|u| u.openid),
+        None => None,
+    };
     let texts: Vec<&str> = [
         Some(title.as_str()),
         Some(content.as_str()),
@@ -121,11 +143,13 @@ pub async fn submit(
         ));
     }
 
-    let assignee_id = route(&state.db, station.id).await?;
-    let county_code = regions::Entity::find_by_id(station.county_id)
-        .one(&state.db)
+    // Microseconds: what PostgreSQL keeps, so the case built here is the case stored.
+    let now = Utc::now().trunc_subsecs(6);
+    let assignee_id = route(state, station.id, now).await?;
+    let county_code = state
+        .reference
+        .county_code(&state.db, station.county_id)
         .await?
-        .and_then(|r| r.code)
         .ok_or_else(|| {
             ApiError::internal(anyhow::anyhow!("county {} has no code", station.county_id))
         })?;
@@ -134,12 +158,11 @@ pub async fn submit(
         .transpose()
         .map_err(ApiError::internal)?;
 
-    let now = Utc::now();
     let (respond_by, resolve_by) = liaison_domain::case::deadline::due(limits, now);
     let txn = state.db.begin().await?;
     let day = number::day(now);
     let seq = counters::next(&txn, &county_code, &day).await?;
-    let case = cases::ActiveModel {
+    let mut row = cases::ActiveModel {
         number: Set(number::format(
             &county_code,
             &day,
@@ -171,11 +194,13 @@ pub async fn submit(
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    };
+    // Inserted without reading the row back: everything but the id is known here.
+    let inserted = cases::Entity::insert(row.clone()).exec(&txn).await?;
+    row.id = Set(inserted.last_insert_id);
+    let case = row.try_into_model()?;
     claim(&txn, resident_id, case.id, &new.attachment_ids).await?;
-    case_events::ActiveModel {
+    let event = case_events::ActiveModel {
         case_id: Set(case.id),
         kind: Set(EventKind::Submitted.as_str().to_owned()),
         actor_id: Set(Some(resident_id)),
@@ -185,9 +210,10 @@ pub async fn submit(
         internal: Set(false),
         created_at: Set(now),
         ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    };
+    case_events::Entity::insert(event)
+        .exec_without_returning(&txn)
+        .await?;
     let news = notifications::tell(
         &txn,
         state,
@@ -206,38 +232,25 @@ pub async fn submit(
         respond_by: case.respond_by,
         resolve_by: case.resolve_by,
     };
-    if let Some(key) = key {
+    if let Some((key, request_hash)) = remembered {
+        // A key already taken (a retry, or a twin racing this one) fails here and rolls the
+        // whole case back; `submit` then answers what the key first answered.
         let response = serde_json::to_string(&submitted).map_err(ApiError::internal)?;
-        let stored = idempotency_keys::ActiveModel {
+        idempotency_keys::Entity::insert(idempotency_keys::ActiveModel {
             user_id: Set(resident_id),
             key: Set(key.to_owned()),
-            request_hash: Set(request_hash.clone()),
+            request_hash: Set(request_hash.to_owned()),
             case_id: Set(case.id),
             response: Set(response),
             created_at: Set(now),
-        }
-        .insert(&txn)
-        .await;
-        if let Err(error) = stored {
-            // Another request with this key won the race: its case stands, this one is dropped.
-            txn.rollback().await?;
-            if is_unique_violation(&error) {
-                return replay(&state.db, resident_id, key, &request_hash)
-                    .await?
-                    .ok_or_else(|| {
-                        ApiError::internal(anyhow::anyhow!("idempotency key vanished"))
-                    });
-            }
-            return Err(error.into());
-        }
+        })
+        .exec_without_returning(&txn)
+        .await?;
     }
     txn.commit().await?;
     news.announce(state);
     tracing::info!(case_id = submitted.id, number = %submitted.number, station_id = station.id, assignee_id = ?assignee_id, flagged = verdict == Verdict::Review, "case raised");
-    Ok(Outcome {
-        submitted,
-        replayed: false,
-    })
+    Ok(submitted)
 }
 
 fn check_key(key: &str) -> ApiResult<&str> {
@@ -319,25 +332,24 @@ async fn station_of(state: &AppState, new: &NewCase) -> ApiResult<stations::Mode
             ));
         }
     };
-    stations::Entity::find_by_id(id)
-        .one(&state.db)
+    state
+        .reference
+        .station(&state.db, id)
         .await?
         .ok_or_else(|| ApiError::invalid_field("station_id", "unknown", "no station has this id"))
 }
 
 /// The deputy on duty with the fewest cases in progress, or `None` for the station queue.
-async fn route(db: &impl ConnectionTrait, station_id: i64) -> ApiResult<Option<i64>> {
-    let on_duty = on_duty_now(db, station_id).await?;
-    if on_duty.is_empty() {
-        return Ok(None);
+async fn route(state: &AppState, station_id: i64, now: DateTime<Utc>) -> ApiResult<Option<i64>> {
+    let db = &state.db;
+    let shifts = state.reference.shifts_around(db, station_id, now).await?;
+    let on_duty = roster::on_duty(&shifts, now);
+    let members = state.reference.members(db, station_id).await?;
+    let eligible = on_duty.iter().filter(|d| members.contains(d)).count();
+    if eligible <= 1 {
+        // Nobody to weigh against: the loads would not change the pick.
+        return Ok(routing::pick(&on_duty, &members, |_| 0));
     }
-    let members: Vec<i64> = deputy_stations::Entity::find()
-        .filter(deputy_stations::Column::StationId.eq(station_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|link| link.deputy_id)
-        .collect();
     let in_progress = CaseStatus::in_progress_words();
     let loads: HashMap<i64, i64> = cases::Entity::find()
         .select_only()

@@ -59,7 +59,14 @@ pub fn summary(case: &cases::Model, actor: &Actor, now: DateTime<Utc>) -> CaseSu
     }
 }
 
-pub async fn detail(state: &AppState, actor: &Actor, case: cases::Model) -> ApiResult<CaseDetail> {
+/// The case as `actor` may see it. `resident` is the resident who raised it when the caller
+/// already read them with the case; otherwise they are read here if the actor may see them.
+pub async fn detail(
+    state: &AppState,
+    actor: &Actor,
+    case: cases::Model,
+    resident: Option<users::Model>,
+) -> ApiResult<CaseDetail> {
     let scope = scope_of(&case);
     let shows_identity = sees_identity(actor, &scope, case.anonymous);
     let mut query = case_events::Entity::find()
@@ -89,10 +96,13 @@ pub async fn detail(state: &AppState, actor: &Actor, case: cases::Model) -> ApiR
             }
         })
         .collect();
-    let resident = if shows_identity {
-        resident_of(&state.db, case.resident_id).await?
-    } else {
-        None
+    let resident = match (shows_identity, resident) {
+        (false, _) => None,
+        (true, Some(user)) => Some(Person {
+            id: user.id,
+            name: user.name,
+        }),
+        (true, None) => resident_of(&state.db, case.resident_id).await?,
     };
     let contact_phone = match &case.contact_phone {
         None => None,

@@ -13,6 +13,7 @@ use crate::extract::Deferred;
 use crate::pagination::{PageQuery, Paged};
 use crate::state::AppState;
 use liaison_domain::policy::Writes;
+use liaison_infra::store::reference::Kind;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list).service(create);
@@ -56,5 +57,6 @@ async fn create(
 ) -> ApiResult<HttpResponse> {
     caller.gate(Writes::Category)?;
     let category = service::create(&state.db, &caller.actor, body.open()?).await?;
+    state.reference.changed(Kind::Organisation).await;
     Ok(HttpResponse::Created().json(category))
 }

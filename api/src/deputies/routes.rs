@@ -14,6 +14,7 @@ use crate::extract::Deferred;
 use crate::pagination::{PageQuery, Paged};
 use crate::state::AppState;
 use liaison_domain::policy::Writes;
+use liaison_infra::store::reference::Kind;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list)
@@ -61,6 +62,7 @@ async fn create(
 ) -> ApiResult<HttpResponse> {
     caller.gate(Writes::Deputy)?;
     let deputy = service::create(&state.db, &caller.actor, body.open()?).await?;
+    state.reference.changed(Kind::Organisation).await;
     Ok(HttpResponse::Created().json(deputy))
 }
 
@@ -97,13 +99,14 @@ async fn update(
     body: Deferred<DeputyPatch>,
 ) -> ApiResult<web::Json<Deputy>> {
     caller.gate(Writes::Deputy)?;
-    service::update(
+    let answer = service::update(
         &state.db,
         &state.revocations,
         &caller.actor,
         id.into_inner(),
         body.open()?,
     )
-    .await
-    .map(web::Json)
+    .await?;
+    state.reference.changed(Kind::Organisation).await;
+    Ok(web::Json(answer))
 }

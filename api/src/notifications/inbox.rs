@@ -4,11 +4,12 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
-use liaison_domain::actor::{Actor, Role};
+use liaison_domain::actor::Actor;
 use liaison_domain::case::audience::{self, Audience, Situation};
 use liaison_domain::case::EventKind;
-use liaison_infra::entities::{cases, notifications, user_stations, users};
-use sea_orm::sea_query::{Expr, Query};
+use liaison_infra::entities::{cases, notifications};
+use liaison_infra::store::reference::Reference;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -73,6 +74,7 @@ pub fn headline(kind: EventKind) -> &'static str {
 /// person who acted.
 pub async fn tell(
     db: &impl ConnectionTrait,
+    reference: &Reference,
     case: &cases::Model,
     events: &[EventKind],
     actor_user_id: Option<i64>,
@@ -86,7 +88,7 @@ pub async fn tell(
     for kind in events {
         let mut people = BTreeSet::new();
         for who in audience::of(*kind, situation) {
-            people.extend(members(db, case, who).await?);
+            people.extend(members(db, reference, case, who).await?);
         }
         if let Some(actor) = actor_user_id {
             people.remove(&actor);
@@ -107,7 +109,9 @@ pub async fn tell(
         );
     }
     if !rows.is_empty() {
-        notifications::Entity::insert_many(rows).exec(db).await?;
+        notifications::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
     }
     Ok(())
 }
@@ -115,52 +119,21 @@ pub async fn tell(
 /// The users an audience of this case is made of.
 async fn members(
     db: &impl ConnectionTrait,
+    reference: &Reference,
     case: &cases::Model,
     audience: Audience,
 ) -> ApiResult<Vec<i64>> {
-    let ids = |query: sea_orm::Select<users::Entity>| {
-        query
-            .select_only()
-            .column(users::Column::Id)
-            .into_tuple::<i64>()
-            .all(db)
+    let key = match audience {
+        Audience::Resident => return Ok(vec![case.resident_id]),
+        Audience::Assignee => case.assignee_id,
+        Audience::StationAdmins => Some(case.station_id),
+        Audience::Handlers => case.department_id,
+        Audience::CountyAdmins => Some(case.county_id),
     };
-    let found = match audience {
-        Audience::Resident => vec![case.resident_id],
-        Audience::Assignee => match case.assignee_id {
-            Some(deputy) => {
-                ids(users::Entity::find().filter(users::Column::DeputyId.eq(deputy))).await?
-            }
-            None => Vec::new(),
-        },
-        Audience::StationAdmins => {
-            let at_station = Query::select()
-                .column(user_stations::Column::UserId)
-                .from(user_stations::Entity)
-                .and_where(Expr::col(user_stations::Column::StationId).eq(case.station_id))
-                .to_owned();
-            ids(users::Entity::find()
-                .filter(users::Column::Role.eq(Role::StationAdmin.as_str()))
-                .filter(users::Column::Id.in_subquery(at_station)))
-            .await?
-        }
-        Audience::Handlers => match case.department_id {
-            Some(department) => {
-                ids(users::Entity::find()
-                    .filter(users::Column::Role.eq(Role::Handler.as_str()))
-                    .filter(users::Column::DepartmentId.eq(department)))
-                .await?
-            }
-            None => Vec::new(),
-        },
-        Audience::CountyAdmins => {
-            ids(users::Entity::find()
-                .filter(users::Column::Role.eq(Role::CountyAdmin.as_str()))
-                .filter(users::Column::CountyId.eq(case.county_id)))
-            .await?
-        }
-    };
-    Ok(found)
+    match key {
+        Some(key) => Ok(reference.staff(db, audience, key).await?.to_vec()),
+        None => Ok(Vec::new()),
+    }
 }
 
 pub async fn list(

@@ -28,8 +28,8 @@ pub async fn tell(
     actor_user_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> ApiResult<News> {
-    inbox::tell(db, case, events, actor_user_id, now).await?;
+    inbox::tell(db, &state.reference, case, events, actor_user_id, now).await?;
     subscriptions::delivery::enqueue(db, state, case, events, actor_user_id, now).await?;
-    webhooks::delivery::enqueue(db, case, events, now).await?;
+    webhooks::delivery::enqueue(db, &state.reference, case, events, now).await?;
     Ok(News::of(case, events, now))
 }

@@ -31,6 +31,7 @@ pub struct Dispatcher {
     batch: u64,
     concurrency: usize,
     poll: Duration,
+    gather: Duration,
     drain: Duration,
 }
 
@@ -47,6 +48,7 @@ impl Dispatcher {
             batch: settings.batch.max(1),
             concurrency: settings.concurrency.max(1),
             poll: Duration::from_millis(settings.poll_ms.max(10)),
+            gather: Duration::from_millis(settings.gather_ms),
             drain: Duration::from_secs(settings.drain_seconds),
         }
     }
@@ -56,8 +58,11 @@ impl Dispatcher {
     pub async fn run(&self, state: &AppState) {
         tracing::info!(owner = %self.owner, "outbox dispatcher started");
         while !state.shutdown.is_cancelled() {
+            let claimed_at = tokio::time::Instant::now();
+            // A full batch means more may wait: claim again at once. A short one emptied what
+            // was due, so wait for news.
             let idle = match self.dispatch_once(state).await {
-                Ok(claimed) => claimed == 0,
+                Ok(claimed) => claimed < usize::try_from(self.batch).unwrap_or(usize::MAX),
                 Err(error) => {
                     tracing::warn!(%error, "could not claim deliveries; will retry");
                     true
@@ -65,7 +70,14 @@ impl Dispatcher {
             };
             if idle {
                 tokio::select! {
-                    () = state.outbox_wake.notified() => {}
+                    () = state.outbox_wake.notified() => {
+                        // Woken by a commit: let the commits of the next moment gather, so that
+                        // one claim takes them all.
+                        tokio::select! {
+                            () = tokio::time::sleep_until(claimed_at + self.gather) => {}
+                            () = state.shutdown.cancelled() => {}
+                        }
+                    }
                     () = tokio::time::sleep(self.poll) => {}
                     () = state.shutdown.cancelled() => {}
                 }
@@ -83,6 +95,7 @@ impl Dispatcher {
     pub async fn dispatch_once(&self, state: &AppState) -> Result<usize, DbErr> {
         let now = Utc::now();
         let lease = chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::MAX);
+        state.metrics.claimed();
         let claimed = claim(&state.db, &self.owner, self.batch, now, now + lease).await?;
         let count = claimed.len();
         let work = stream::iter(claimed).for_each_concurrent(self.concurrency, |delivery| {

@@ -15,6 +15,7 @@ use crate::extract::Deferred;
 use crate::pagination::{PageQuery, Paged};
 use crate::state::AppState;
 use liaison_domain::policy::Writes;
+use liaison_infra::store::reference::Kind;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list)
@@ -61,6 +62,7 @@ async fn create(
 ) -> ApiResult<HttpResponse> {
     caller.gate(Writes::Region)?;
     let region = service::create(&state.db, &caller.actor, body.open()?).await?;
+    state.reference.changed(Kind::Organisation).await;
     Ok(HttpResponse::Created().json(region))
 }
 
@@ -97,7 +99,7 @@ async fn update(
     body: Deferred<RegionPatch>,
 ) -> ApiResult<web::Json<Region>> {
     caller.gate(Writes::Region)?;
-    service::update(&state.db, &caller.actor, id.into_inner(), body.open()?)
-        .await
-        .map(web::Json)
+    let answer = service::update(&state.db, &caller.actor, id.into_inner(), body.open()?).await?;
+    state.reference.changed(Kind::Organisation).await;
+    Ok(web::Json(answer))
 }

@@ -20,6 +20,7 @@ use crate::openapi::Image;
 use crate::pagination::{PageQuery, Paged};
 use crate::state::AppState;
 use liaison_domain::policy::Writes;
+use liaison_infra::store::reference::Kind;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list)
@@ -72,6 +73,7 @@ async fn create(
 ) -> ApiResult<HttpResponse> {
     caller.gate(Writes::Station)?;
     let station = service::create(&state.db, &caller.actor, body.open()?).await?;
+    state.reference.changed(Kind::Organisation).await;
     Ok(HttpResponse::Created().json(station))
 }
 
@@ -108,9 +110,9 @@ async fn update(
     body: Deferred<StationPatch>,
 ) -> ApiResult<web::Json<Station>> {
     caller.gate(Writes::Station)?;
-    service::update(&state.db, &caller.actor, id.into_inner(), body.open()?)
-        .await
-        .map(web::Json)
+    let answer = service::update(&state.db, &caller.actor, id.into_inner(), body.open()?).await?;
+    state.reference.changed(Kind::Organisation).await;
+    Ok(web::Json(answer))
 }
 
 /// The public directory of the deputies who sit at a station.
@@ -171,9 +173,9 @@ async fn put_roster(
     body: Deferred<RosterWrite>,
 ) -> ApiResult<web::Json<Roster>> {
     caller.gate(Writes::Roster)?;
-    roster::replace(&state.db, &caller.actor, id.into_inner(), body.open()?)
-        .await
-        .map(web::Json)
+    let answer = roster::replace(&state.db, &caller.actor, id.into_inner(), body.open()?).await?;
+    state.reference.changed(Kind::Rosters).await;
+    Ok(web::Json(answer))
 }
 
 /// The signed scene printed on the station's code, and where the image is.

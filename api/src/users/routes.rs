@@ -12,6 +12,7 @@ use crate::error::ApiResult;
 use crate::extract::Deferred;
 use crate::state::AppState;
 use liaison_domain::policy::Writes;
+use liaison_infra::store::reference::Kind;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create);
@@ -37,5 +38,6 @@ async fn create(
 ) -> ApiResult<HttpResponse> {
     caller.gate(Writes::Account)?;
     let user = service::create(&state.db, &caller.actor, body.open()?).await?;
+    state.reference.changed(Kind::Accounts).await;
     Ok(HttpResponse::Created().json(user))
 }

@@ -4,8 +4,9 @@
 use chrono::{DateTime, Utc};
 use liaison_domain::case::EventKind;
 use liaison_infra::entities::{cases, deliveries, webhooks};
+use liaison_infra::store::reference::Reference;
 use liaison_infra::webhook::Message;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ConnectionTrait, EntityTrait};
 use serde::Serialize;
 
 use super::dto::stored_events;
@@ -40,6 +41,7 @@ struct CaseFacts<'a> {
 /// signs, the same bytes.
 pub async fn enqueue(
     db: &impl ConnectionTrait,
+    reference: &Reference,
     case: &cases::Model,
     events: &[EventKind],
     now: DateTime<Utc>,
@@ -47,12 +49,7 @@ pub async fn enqueue(
     if events.is_empty() {
         return Ok(());
     }
-    let hooks = webhooks::Entity::find()
-        .filter(webhooks::Column::CountyId.eq(case.county_id))
-        .filter(webhooks::Column::Active.eq(true))
-        .order_by_asc(webhooks::Column::Id)
-        .all(db)
-        .await?;
+    let hooks = reference.webhooks(db, case.county_id).await?;
     let mut rows = Vec::new();
     for kind in events {
         let receivers: Vec<&webhooks::Model> = hooks

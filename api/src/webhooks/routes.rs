@@ -14,6 +14,7 @@ use crate::extract::Deferred;
 use crate::pagination::{PageQuery, Paged};
 use crate::state::AppState;
 use liaison_domain::policy::Writes;
+use liaison_infra::store::reference::Kind;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list)
@@ -70,6 +71,7 @@ async fn create(
 ) -> ApiResult<HttpResponse> {
     caller.gate(Writes::Webhook)?;
     let created = service::create(&state, &caller.actor, body.open()?).await?;
+    state.reference.changed(Kind::Webhooks).await;
     Ok(HttpResponse::Created().json(created))
 }
 
@@ -91,9 +93,9 @@ async fn update(
     body: Deferred<WebhookPatch>,
 ) -> ApiResult<web::Json<Webhook>> {
     caller.gate(Writes::Webhook)?;
-    service::update(&state, &caller.actor, id.into_inner(), body.open()?)
-        .await
-        .map(web::Json)
+    let answer = service::update(&state, &caller.actor, id.into_inner(), body.open()?).await?;
+    state.reference.changed(Kind::Webhooks).await;
+    Ok(web::Json(answer))
 }
 
 /// Deletes a webhook with its deliveries, sent or waiting.
@@ -112,5 +114,6 @@ async fn remove(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     service::delete(&state.db, &caller.actor, id.into_inner()).await?;
+    state.reference.changed(Kind::Webhooks).await;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -43,6 +43,20 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// The resident who raised the case: read with it in one statement.
+    #[sea_orm(
+        belongs_to = "super::users::Entity",
+        from = "Column::ResidentId",
+        to = "super::users::Column::Id"
+    )]
+    Resident,
+}
+
+impl Related<super::users::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Resident.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -1,4 +1,5 @@
 //! Stores: each owns the queries of one aggregate, and the SQL forms of the domain rules that
 //! filter it, so that use-cases ask for what they need and never build a query.
 
+pub mod reference;
 pub mod sessions;

@@ -411,6 +411,13 @@ async fn bad_submissions_are_refused_and_store_nothing(backend: Backend) {
     )
     .await
     .unwrap();
+    // Written past the application, which would otherwise trust its cached catalogue for up
+    // to a minute: tell it, as a change through the API does.
+    w.app
+        .state
+        .reference
+        .changed(liaison_infra::store::reference::Kind::Organisation)
+        .await;
     let inactive = w
         .app
         .post("/api/v1/cases", Some(&resident), w.case_body("x"))

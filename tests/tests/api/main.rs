@@ -9,6 +9,8 @@ mod case_queue;
 mod cases;
 mod catalogue;
 mod codes;
+mod contention;
+mod cost;
 mod deadlines;
 mod deputies;
 mod errors;

@@ -358,3 +358,59 @@ async fn two_dispatchers_share_the_work_and_send_each_message_once(backend: Back
     assert!(delivered.iter().all(|d| d["attempts"] == 1));
     // The mock's `expect` checks on drop that WeChat saw each message exactly once.
 }
+
+on_every_backend!(a_burst_of_submits_is_claimed_a_few_times_a_second);
+
+/// Each commit wakes the dispatcher, but a running dispatcher gathers the wake-ups of one
+/// `gather_ms` into one claim: the claims follow the clock, not the number of submits.
+async fn a_burst_of_submits_is_claimed_a_few_times_a_second(backend: Backend) {
+    const CASES: usize = 30;
+    let sink = MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&sink)
+        .await;
+    let app = liaison_tests::spawn_app_with(backend, |s| {
+        s.webhooks.allow_private_targets = true;
+        s.outbox.gather_ms = 200;
+    })
+    .await;
+    let demo = app.seed_demo().await;
+    let county_admin = app.login(&demo.county_admin).await;
+    app.post(
+        "/api/v1/webhooks",
+        Some(&county_admin),
+        json!({"url": format!("{}/hook", sink.uri()), "events": ["submitted"]}),
+    )
+    .await
+    .expect(201);
+    let resident = app.resident("o-burst").await;
+    let dispatcher = Dispatcher::new(&app.settings.outbox);
+    let state = app.state.clone();
+    let running = tokio::spawn(async move { dispatcher.run(&state).await });
+
+    let started = std::time::Instant::now();
+    let claims_before = app.state.metrics.claims();
+    for _ in 0..CASES {
+        app.raise(&resident).await;
+    }
+    let mut delivered = 0;
+    for _ in 0..500 {
+        delivered = sink.received_requests().await.map_or(0, |r| r.len());
+        if delivered >= CASES {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let claims = app.state.metrics.claims() - claims_before;
+    let elapsed = started.elapsed();
+    app.state.shutdown.cancel();
+    running.await.unwrap();
+    assert_eq!(delivered, CASES, "every message went out");
+    // One claim per gathering interval, and one more at each end.
+    let bound = elapsed.as_millis() / 200 + 2;
+    assert!(
+        u128::from(claims) <= bound,
+        "{claims} claims in {elapsed:?} for {CASES} submits (at most {bound})"
+    );
+}

@@ -1,0 +1,400 @@
+//! Reference data, cached per node: stations, categories, county codes, who sits where, the
+//! duty roster, webhooks, and who hears of a case. Every submit reads them and they change
+//! rarely, so a node keeps what it read. A change anywhere drops what it touched on every node
+//! (the writer tells this node at once and the others through the bus); every entry also
+//! expires after a while, in case a drop was missed while Redis was away.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use liaison_domain::actor::Role;
+use liaison_domain::case::audience::Audience;
+use liaison_domain::roster::Shift;
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::entities::{
+    categories, deputy_stations, duty_shifts, regions, stations, user_stations, users, webhooks,
+};
+use crate::live::LiveBus;
+
+/// What a change touched: each kind is dropped whole, which is cheap for data this small.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Stations, categories, regions and which deputies sit at which station.
+    Organisation,
+    /// Duty shifts.
+    Rosters,
+    /// Staff accounts: who hears of a case.
+    Accounts,
+    Webhooks,
+}
+
+/// How long an entry is trusted without a word from the bus.
+const TTL: Duration = Duration::from_secs(60);
+/// The roster is read for this long around the moment of reading, so that "on duty now" can be
+/// answered from memory until the entry expires.
+const ROSTER_REACH: chrono::Duration = chrono::Duration::hours(2);
+
+/// One cached map, dropped whole on a change of its kind.
+struct Cache<K, V> {
+    entries: Mutex<HashMap<K, (V, Instant)>>,
+    /// Bumped on every drop: a load that began before a drop must not store what it read.
+    generation: AtomicU64,
+}
+
+impl<K: Eq + Hash, V: Clone> Cache<K, V> {
+    fn new() -> Self {
+        Self {
+            entries: Mutex::default(),
+            generation: AtomicU64::new(0),
+        }
+    }
+
+    async fn get_or_load<F, Fut>(&self, key: K, load: F) -> Result<V, DbErr>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<V, DbErr>>,
+    {
+        let now = Instant::now();
+        if let Some((value, at)) = self.lock().get(&key) {
+            if now.duration_since(*at) < TTL {
+                return Ok(value.clone());
+            }
+        }
+        let generation = self.generation.load(Ordering::Acquire);
+        let value = load().await?;
+        let mut entries = self.lock();
+        if self.generation.load(Ordering::Acquire) == generation {
+            entries.insert(key, (value.clone(), now));
+        }
+        Ok(value)
+    }
+
+    fn clear(&self) {
+        let mut entries = self.lock();
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        entries.clear();
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<K, (V, Instant)>> {
+        // A panic while holding the lock leaves a plain map behind, still fit to use.
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// What this node knows of the reference data, and the bus on which changes travel.
+#[derive(Clone)]
+pub struct Reference {
+    inner: Arc<Caches>,
+    bus: LiveBus,
+}
+
+struct Caches {
+    stations: Cache<i64, Option<stations::Model>>,
+    categories: Cache<i64, Option<categories::Model>>,
+    county_codes: Cache<i64, Option<String>>,
+    members: Cache<i64, Arc<Vec<i64>>>,
+    rosters: Cache<i64, (DateTime<Utc>, Arc<Vec<Shift>>)>,
+    webhooks: Cache<i64, Arc<Vec<webhooks::Model>>>,
+    audiences: Cache<(Audience, i64), Arc<Vec<i64>>>,
+}
+
+impl Reference {
+    /// A cache that hears of changes on `bus` from now on.
+    pub fn new(bus: LiveBus) -> Self {
+        let reference = Self {
+            inner: Arc::new(Caches {
+                stations: Cache::new(),
+                categories: Cache::new(),
+                county_codes: Cache::new(),
+                members: Cache::new(),
+                rosters: Cache::new(),
+                webhooks: Cache::new(),
+                audiences: Cache::new(),
+            }),
+            bus,
+        };
+        tokio::spawn(listen(reference.clone()));
+        reference
+    }
+
+    /// Drops `kind` here at once and on every other node; call it after the change committed.
+    pub async fn changed(&self, kind: Kind) {
+        self.drop_kind(kind);
+        let message = match serde_json::to_string(&kind) {
+            Ok(message) => message,
+            Err(error) => {
+                tracing::error!(%error, "could not encode a reference change");
+                return;
+            }
+        };
+        if let Err(error) = self.bus.publish(&message).await {
+            tracing::warn!(%error, ?kind, "could not tell other nodes of a reference change; their entries expire within a minute");
+        }
+    }
+
+    fn drop_kind(&self, kind: Kind) {
+        let caches = &self.inner;
+        match kind {
+            Kind::Organisation => {
+                caches.stations.clear();
+                caches.categories.clear();
+                caches.county_codes.clear();
+                caches.members.clear();
+            }
+            Kind::Rosters => caches.rosters.clear(),
+            Kind::Accounts => caches.audiences.clear(),
+            Kind::Webhooks => caches.webhooks.clear(),
+        }
+    }
+
+    pub async fn station(
+        &self,
+        db: &impl ConnectionTrait,
+        id: i64,
+    ) -> Result<Option<stations::Model>, DbErr> {
+        self.inner
+            .stations
+            .get_or_load(id, || stations::Entity::find_by_id(id).one(db))
+            .await
+    }
+
+    pub async fn category(
+        &self,
+        db: &impl ConnectionTrait,
+        id: i64,
+    ) -> Result<Option<categories::Model>, DbErr> {
+        self.inner
+            .categories
+            .get_or_load(id, || categories::Entity::find_by_id(id).one(db))
+            .await
+    }
+
+    /// The letters case numbers of a county start with.
+    pub async fn county_code(
+        &self,
+        db: &impl ConnectionTrait,
+        county_id: i64,
+    ) -> Result<Option<String>, DbErr> {
+        self.inner
+            .county_codes
+            .get_or_load(county_id, || async move {
+                Ok(regions::Entity::find_by_id(county_id)
+                    .one(db)
+                    .await?
+                    .and_then(|r| r.code))
+            })
+            .await
+    }
+
+    /// The deputies who sit at a station.
+    pub async fn members(
+        &self,
+        db: &impl ConnectionTrait,
+        station_id: i64,
+    ) -> Result<Arc<Vec<i64>>, DbErr> {
+        self.inner
+            .members
+            .get_or_load(station_id, || async move {
+                let ids: Vec<i64> = deputy_stations::Entity::find()
+                    .select_only()
+                    .column(deputy_stations::Column::DeputyId)
+                    .filter(deputy_stations::Column::StationId.eq(station_id))
+                    .into_tuple()
+                    .all(db)
+                    .await?;
+                Ok(Arc::new(ids))
+            })
+            .await
+    }
+
+    /// The station's shifts around `now`, in roster order: enough to tell who is on duty now.
+    pub async fn shifts_around(
+        &self,
+        db: &impl ConnectionTrait,
+        station_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Arc<Vec<Shift>>, DbErr> {
+        let (read_at, shifts) = self
+            .inner
+            .rosters
+            .get_or_load(station_id, || load_shifts(db, station_id, now))
+            .await?;
+        // An entry read long enough ago no longer reaches `now`: read again.
+        if now - read_at >= ROSTER_REACH || now < read_at - ROSTER_REACH {
+            return Ok(load_shifts(db, station_id, now).await?.1);
+        }
+        Ok(shifts)
+    }
+
+    /// The county's active webhooks, oldest first.
+    pub async fn webhooks(
+        &self,
+        db: &impl ConnectionTrait,
+        county_id: i64,
+    ) -> Result<Arc<Vec<webhooks::Model>>, DbErr> {
+        self.inner
+            .webhooks
+            .get_or_load(county_id, || async move {
+                let hooks = webhooks::Entity::find()
+                    .filter(webhooks::Column::CountyId.eq(county_id))
+                    .filter(webhooks::Column::Active.eq(true))
+                    .order_by_asc(webhooks::Column::Id)
+                    .all(db)
+                    .await?;
+                Ok(Arc::new(hooks))
+            })
+            .await
+    }
+
+    /// The accounts an audience of staff is made of: `key` is the deputy, station, department
+    /// or county the audience is of. The resident is no account list: the case names them.
+    pub async fn staff(
+        &self,
+        db: &impl ConnectionTrait,
+        audience: Audience,
+        key: i64,
+    ) -> Result<Arc<Vec<i64>>, DbErr> {
+        self.inner
+            .audiences
+            .get_or_load((audience, key), || load_staff(db, audience, key))
+            .await
+    }
+}
+
+async fn load_shifts(
+    db: &impl ConnectionTrait,
+    station_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(DateTime<Utc>, Arc<Vec<Shift>>), DbErr> {
+    let shifts = duty_shifts::Entity::find()
+        .filter(duty_shifts::Column::StationId.eq(station_id))
+        .filter(duty_shifts::Column::StartsAt.lt(now + ROSTER_REACH))
+        .filter(duty_shifts::Column::EndsAt.gt(now - ROSTER_REACH))
+        .order_by_asc(duty_shifts::Column::StartsAt)
+        .order_by_asc(duty_shifts::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| Shift {
+            deputy_id: row.deputy_id,
+            starts_at: row.starts_at,
+            ends_at: row.ends_at,
+        })
+        .collect();
+    Ok((now, Arc::new(shifts)))
+}
+
+async fn load_staff(
+    db: &impl ConnectionTrait,
+    audience: Audience,
+    key: i64,
+) -> Result<Arc<Vec<i64>>, DbErr> {
+    let query = users::Entity::find()
+        .select_only()
+        .column(users::Column::Id)
+        .order_by_asc(users::Column::Id);
+    let query = match audience {
+        Audience::Resident => return Ok(Arc::new(vec![key])),
+        Audience::Assignee => query.filter(users::Column::DeputyId.eq(key)),
+        Audience::StationAdmins => {
+            let at_station = Query::select()
+                .column(user_stations::Column::UserId)
+                .from(user_stations::Entity)
+                .and_where(Expr::col(user_stations::Column::StationId).eq(key))
+                .to_owned();
+            query
+                .filter(users::Column::Role.eq(Role::StationAdmin.as_str()))
+                .filter(users::Column::Id.in_subquery(at_station))
+        }
+        Audience::Handlers => query
+            .filter(users::Column::Role.eq(Role::Handler.as_str()))
+            .filter(users::Column::DepartmentId.eq(key)),
+        Audience::CountyAdmins => query
+            .filter(users::Column::Role.eq(Role::CountyAdmin.as_str()))
+            .filter(users::Column::CountyId.eq(key)),
+    };
+    Ok(Arc::new(query.into_tuple().all(db).await?))
+}
+
+/// Drops what other nodes changed, for the life of the process.
+async fn listen(reference: Reference) {
+    let mut heard = reference.bus.subscribe();
+    loop {
+        match heard.recv().await {
+            Ok(message) => match serde_json::from_str::<Kind>(&message) {
+                Ok(kind) => reference.drop_kind(kind),
+                Err(error) => tracing::warn!(%error, "an unreadable reference change was ignored"),
+            },
+            // Some changes were missed: drop everything, the next reads load it afresh.
+            Err(RecvError::Lagged(_)) => {
+                for kind in [
+                    Kind::Organisation,
+                    Kind::Rosters,
+                    Kind::Accounts,
+                    Kind::Webhooks,
+                ] {
+                    reference.drop_kind(kind);
+                }
+            }
+            Err(RecvError::Closed) => return,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_load_begun_before_a_drop_stores_nothing() {
+        let cache: Cache<i64, i64> = Cache::new();
+        let value = cache
+            .get_or_load(1, || async {
+                cache.clear();
+                Ok(7)
+            })
+            .await
+            .unwrap();
+        assert_eq!(value, 7);
+        let reloaded = cache.get_or_load(1, || async { Ok(8) }).await.unwrap();
+        assert_eq!(reloaded, 8, "the stale read was not kept");
+        let cached = cache.get_or_load(1, || async { Ok(9) }).await.unwrap();
+        assert_eq!(cached, 8, "the fresh read was");
+    }
+
+    #[tokio::test]
+    async fn a_change_drops_its_kind_on_every_node() {
+        let bus = LiveBus::memory(8);
+        let here = Reference::new(bus.clone());
+        let there = Reference::new(bus);
+        tokio::task::yield_now().await;
+        there
+            .inner
+            .members
+            .get_or_load(1, || async { Ok(Arc::new(vec![4])) })
+            .await
+            .unwrap();
+        here.changed(Kind::Rosters).await;
+        here.changed(Kind::Organisation).await;
+        for _ in 0..100 {
+            if there.inner.members.lock().is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert!(there.inner.members.lock().is_empty());
+    }
+}
