@@ -8,6 +8,7 @@ use liaison_domain::phone::Phone;
 use liaison_domain::region::{RegionCode, RegionLevel};
 use liaison_domain::text::Name;
 use liaison_domain::Invalid;
+use liaison_infra::entities::Word;
 use liaison_infra::entities::{regions, users};
 use liaison_infra::password;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
@@ -57,7 +58,7 @@ pub async fn create_county_admin(
     }
 
     let namesakes = regions::Entity::find()
-        .filter(regions::Column::Level.eq(RegionLevel::County.as_str()))
+        .filter(regions::Column::Level.eq(Word(RegionLevel::County)))
         .filter(regions::Column::Name.eq(county.as_str()))
         .all(&txn)
         .await?;
@@ -76,7 +77,7 @@ pub async fn create_county_admin(
             }
             let created = regions::ActiveModel {
                 name: Set(county.as_str().to_owned()),
-                level: Set(RegionLevel::County.as_str().to_owned()),
+                level: Set(Word(RegionLevel::County)),
                 parent_id: Set(None),
                 county_id: Set(None),
                 code: Set(Some(code.as_str().to_owned())),
@@ -110,7 +111,7 @@ pub async fn create_county_admin(
     };
 
     let user = users::ActiveModel {
-        role: Set(Role::CountyAdmin.as_str().to_owned()),
+        role: Set(Word(Role::CountyAdmin)),
         name: Set(ADMIN_NAME.to_owned()),
         phone: Set(Some(phone.as_str().to_owned())),
         password_hash: Set(Some(password_hash)),
@@ -199,7 +200,7 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(county.name, "西平县");
-        assert_eq!(county.level, "county");
+        assert_eq!(county.level.as_str(), "county");
         assert_eq!(county.code.as_deref(), Some("XP"));
         assert_eq!((county.parent_id, county.county_id), (None, None));
 
@@ -208,7 +209,7 @@ mod tests {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(user.role, "county_admin");
+        assert_eq!(user.role.as_str(), "county_admin");
         assert_eq!(user.phone.as_deref(), Some("13812345678"));
         assert_eq!(user.county_id, Some(county.id));
         assert!(password::verify(

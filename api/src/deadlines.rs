@@ -14,6 +14,7 @@ use actix_web::web;
 use chrono::{DateTime, Duration, Utc};
 use liaison_domain::case::deadline::{self, Deadline, Lapse};
 use liaison_domain::case::CaseStatus;
+use liaison_infra::entities::Word;
 use liaison_infra::entities::{cases, deadline_marks};
 use liaison_infra::lease;
 use sea_orm::sea_query::{Expr, Query};
@@ -24,7 +25,6 @@ use sea_orm::{
 
 use crate::cases::actions::{store_system_step, to_domain};
 use crate::cases::queue::lapsed_condition;
-use crate::cases::view::status_of;
 use crate::error::{is_unique_violation, ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -178,7 +178,7 @@ async fn unescalated(
         .join(JoinType::InnerJoin, of_case)
         .filter(deadline_marks::Column::EscalatedAt.is_null())
         .filter(deadline_marks::Column::DueAt.lte(cutoff))
-        .filter(cases::Column::Status.is_in(CaseStatus::in_progress_words()))
+        .filter(cases::Column::Status.is_in(CaseStatus::in_progress().map(Word)))
         .filter(
             Condition::any()
                 .add(
@@ -202,7 +202,7 @@ async fn unescalated(
 /// What `stored` misses at `now`, as the domain sees it.
 fn lapses(stored: &cases::Model, now: DateTime<Utc>) -> ApiResult<Vec<Lapse>> {
     Ok(deadline::lapsed(
-        status_of(stored)?,
+        *stored.status,
         stored.respond_by,
         stored.resolve_by,
         stored.first_response_at,

@@ -17,8 +17,10 @@ use chrono::Utc;
 use liaison_api::outbox::{Channel, NewMessage};
 use liaison_api::settings::Settings;
 use liaison_api::startup::open_database;
+use liaison_domain::actor::Role;
+use liaison_domain::case::EventKind;
 use liaison_infra::crypto::Sealer;
-use liaison_infra::entities::{deliveries, subscription_grants, users, webhooks};
+use liaison_infra::entities::{deliveries, subscription_grants, users, webhooks, Word};
 use liaison_tests::{test_settings, Backend};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use secrecy::ExposeSecret;
@@ -234,7 +236,7 @@ fn message(
         case_id: None,
         recipient_id,
         webhook_id,
-        event: "submitted".to_owned(),
+        event: EventKind::Submitted,
         payload,
     }
     .pending(now)
@@ -415,7 +417,7 @@ async fn two_nodes_deliver_each_notification_once_and_fetch_one_token(backend: B
     let world = world(&backend, &server).await;
     world.pending_webhooks(WEBHOOK_MESSAGES).await;
     let resident = users::Entity::insert(users::ActiveModel {
-        role: Set("resident".to_owned()),
+        role: Set(Word(Role::Resident)),
         name: Set("居民".to_owned()),
         openid: Set(Some("o-two-nodes".to_owned())),
         created_at: Set(Utc::now()),

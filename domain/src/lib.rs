@@ -18,6 +18,6 @@ pub mod scene;
 pub mod station;
 pub mod subscribe;
 pub mod text;
-mod vocabulary;
+pub mod vocabulary;
 
 pub use error::{FieldError, Invalid};

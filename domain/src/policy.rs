@@ -45,6 +45,21 @@ pub fn may_write(role: Role, writes: Writes) -> bool {
     }
 }
 
+/// Cases are raised by residents, from the mini-program.
+pub fn may_raise_case(actor: &Actor) -> bool {
+    actor.role == Role::Resident
+}
+
+/// Subscribe-message grants are a resident's, given in the mini-program.
+pub fn may_grant_subscriptions(actor: &Actor) -> bool {
+    actor.role == Role::Resident
+}
+
+/// Live updates of cases are for staff, each seeing what its role sees.
+pub fn may_follow_live(actor: &Actor) -> bool {
+    actor.role.is_staff()
+}
+
 /// Regions, departments, categories and new stations are the county's business.
 pub fn may_administer_county(actor: &Actor, county_id: i64) -> bool {
     actor.role == Role::CountyAdmin && actor.in_county(county_id)
@@ -154,6 +169,17 @@ mod tests {
 
     fn station_admin_of(stations: &[i64]) -> Actor {
         actor(Role::StationAdmin, Some(COUNTY), stations)
+    }
+
+    #[test]
+    fn residents_raise_and_subscribe_staff_follow_live() {
+        for role in Role::ALL {
+            let someone = actor(*role, Some(COUNTY), &[10]);
+            let resident = *role == Role::Resident;
+            assert_eq!(may_raise_case(&someone), resident, "{role}");
+            assert_eq!(may_grant_subscriptions(&someone), resident, "{role}");
+            assert_eq!(may_follow_live(&someone), !resident, "{role}");
+        }
     }
 
     #[test]

@@ -1,5 +1,15 @@
 //! Closed sets of words (levels, kinds, roles) stored and sent as their glossary spelling.
 
+/// A closed set of words: what the storage layer maps to a column once, for every such set.
+pub trait Vocabulary: Copy + std::fmt::Debug + PartialEq + Send + Sync + 'static {
+    /// The field the words fill, for messages: `status`, `role`, ...
+    const FIELD: &'static str;
+    /// Every word of the set, in declaration order.
+    const ALL: &'static [Self];
+    fn as_str(self) -> &'static str;
+    fn parse(value: &str) -> Result<Self, crate::Invalid>;
+}
+
 /// Declares an enum whose variants are written as fixed snake_case words in JSON, the database
 /// and logs, with `as_str`, `parse` (naming the field on error) and `ALL`.
 macro_rules! vocabulary {
@@ -33,6 +43,19 @@ macro_rules! vocabulary {
                         ),
                     )),
                 }
+            }
+        }
+
+        impl $crate::vocabulary::Vocabulary for $name {
+            const FIELD: &'static str = $field;
+            const ALL: &'static [$name] = $name::ALL;
+
+            fn as_str(self) -> &'static str {
+                $name::as_str(self)
+            }
+
+            fn parse(value: &str) -> Result<Self, $crate::Invalid> {
+                $name::parse(value)
             }
         }
 

@@ -115,9 +115,7 @@ pub async fn load_actor(
     let Some(user) = users::Entity::find_by_id(user_id).one(db).await? else {
         return Ok(None);
     };
-    let Ok(role) = Role::parse(&user.role) else {
-        return Err(DbErr::Custom(format!("user {user_id} has an unknown role")));
-    };
+    let role = *user.role;
     let station_ids = match (role, user.deputy_id) {
         (Role::StationAdmin, _) => {
             user_stations::Entity::find()

@@ -5,6 +5,7 @@ use std::time::Duration as StdDuration;
 use chrono::{DateTime, Duration, Utc};
 use liaison_domain::actor::{Actor, Role};
 use liaison_domain::phone::Phone;
+use liaison_infra::entities::Word;
 use liaison_infra::entities::{refresh_tokens, users};
 use liaison_infra::password;
 use liaison_infra::rate_limit::Decision;
@@ -72,7 +73,7 @@ async fn resident_session(state: &AppState, openid: &str) -> ApiResult<TokenPair
         Some(user) => user,
         None => {
             let created = users::ActiveModel {
-                role: Set(Role::Resident.as_str().to_owned()),
+                role: Set(Word(Role::Resident)),
                 name: Set(RESIDENT_NAME.to_owned()),
                 openid: Set(Some(openid.to_owned())),
                 created_at: Set(now),
@@ -92,7 +93,7 @@ async fn resident_session(state: &AppState, openid: &str) -> ApiResult<TokenPair
             }
         }
     };
-    if user.role != Role::Resident.as_str() {
+    if *user.role != Role::Resident {
         return Err(ApiError::forbidden(
             "this WeChat account belongs to a staff member",
         ));

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use liaison_domain::actor::Actor;
 use liaison_domain::case::{self, By, CaseError, Command, Transition};
+use liaison_infra::entities::Word;
 use liaison_infra::entities::{case_events, cases, categories, departments, deputy_stations};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -12,7 +13,6 @@ use sea_orm::{
 };
 
 use super::access::{find_visible, scope_of};
-use super::view::status_of;
 use crate::error::{ApiError, ApiResult};
 use crate::notifications::{self, News};
 use crate::state::AppState;
@@ -61,7 +61,7 @@ pub async fn act(
 pub async fn close_unrated(state: &AppState, now: DateTime<Utc>) -> ApiResult<usize> {
     let cutoff = now - state.case_rules.close_unrated_after;
     let due = cases::Entity::find()
-        .filter(cases::Column::Status.eq(case::CaseStatus::Resolved.as_str()))
+        .filter(cases::Column::Status.eq(Word(case::CaseStatus::Resolved)))
         .filter(cases::Column::ResolvedAt.lte(cutoff))
         .all(&state.db)
         .await?;
@@ -171,7 +171,7 @@ pub(crate) async fn to_domain(
         .map(|c| c.resolve_within_days)
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("case {} has no category", stored.id)))?;
     Ok(case::Case {
-        status: status_of(stored)?,
+        status: *stored.status,
         scope: scope_of(stored),
         reopen_count: u32::try_from(stored.reopen_count).unwrap_or(0),
         escalated: stored.escalated,
@@ -195,7 +195,7 @@ pub(crate) async fn store(
 ) -> ApiResult<(cases::Model, News)> {
     let next = &transition.case;
     let mut update = cases::Entity::update_many()
-        .col_expr(cases::Column::Status, Expr::value(next.status.as_str()))
+        .col_expr(cases::Column::Status, Expr::value(Word(next.status)))
         .col_expr(
             cases::Column::AssigneeId,
             Expr::value(next.scope.assignee_id),
@@ -220,7 +220,7 @@ pub(crate) async fn store(
         .col_expr(cases::Column::UpdatedAt, Expr::value(now));
     if let Some((rating, comment)) = &transition.rating {
         update = update
-            .col_expr(cases::Column::Rating, Expr::value(rating.as_str()))
+            .col_expr(cases::Column::Rating, Expr::value(Word(*rating)))
             .col_expr(
                 cases::Column::RatingComment,
                 Expr::value((!comment.is_empty()).then(|| comment.clone())),
@@ -244,7 +244,7 @@ pub(crate) async fn store(
     for event in &transition.events {
         case_events::ActiveModel {
             case_id: Set(stored.id),
-            kind: Set(event.kind.as_str().to_owned()),
+            kind: Set(Word(event.kind)),
             actor_id: Set(actor_id),
             actor_role: Set(actor_role.to_owned()),
             actor_name: Set(actor_name.clone()),

@@ -6,6 +6,7 @@ use liaison_domain::actor::{Actor, Role};
 use liaison_domain::case::deadline::Deadline;
 use liaison_domain::case::CaseStatus;
 use liaison_infra::entities::cases;
+use liaison_infra::entities::Word;
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
@@ -70,7 +71,7 @@ fn narrowed(actor: &Actor, filter: &CaseFilter) -> ApiResult<Condition> {
         condition = condition.add(cases::Column::StationId.eq(station_id));
     }
     if let Some(status) = &filter.status {
-        condition = condition.add(cases::Column::Status.eq(CaseStatus::parse(status)?.as_str()));
+        condition = condition.add(cases::Column::Status.eq(Word(CaseStatus::parse(status)?)));
     }
     if let Some(words) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let pattern = format!("%{}%", words.replace(['%', '_'], ""));
@@ -105,7 +106,7 @@ pub(crate) fn lapsed_condition(deadline: Deadline, now: DateTime<Utc>) -> Condit
         Deadline::Resolve => (cases::Column::ResolveBy, None),
     };
     Condition::all()
-        .add(cases::Column::Status.is_in(CaseStatus::in_progress_words()))
+        .add(cases::Column::Status.is_in(CaseStatus::in_progress().map(Word)))
         .add(column.lt(now))
         .add_option(unanswered)
 }

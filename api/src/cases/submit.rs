@@ -9,9 +9,11 @@ use liaison_domain::case::{number, routing, text, CaseStatus, EventKind};
 use liaison_domain::category::Limits;
 use liaison_domain::moderation::Verdict;
 use liaison_domain::phone::Phone;
+use liaison_domain::policy;
 use liaison_domain::roster;
 use liaison_domain::{scene, Invalid};
 use liaison_infra::counters;
+use liaison_infra::entities::Word;
 use liaison_infra::entities::{case_events, cases, idempotency_keys, stations, users};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -41,7 +43,7 @@ pub async fn submit(
     new: NewCase,
     idempotency_key: Option<&str>,
 ) -> ApiResult<Outcome> {
-    if caller.actor.role != Role::Resident {
+    if !policy::may_raise_case(&caller.actor) {
         return Err(ApiError::forbidden(
             "cases are raised by residents from the mini-program",
         ));
@@ -179,7 +181,7 @@ async fn raise(
         location: Set(location),
         anonymous: Set(new.anonymous),
         contact_phone: Set(sealed_phone),
-        status: Set(CaseStatus::Submitted.as_str().to_owned()),
+        status: Set(Word(CaseStatus::Submitted)),
         flagged: Set(verdict == Verdict::Review),
         reopen_count: Set(0),
         escalated: Set(false),
@@ -202,7 +204,7 @@ async fn raise(
     claim(&txn, resident_id, case.id, &new.attachment_ids).await?;
     let event = case_events::ActiveModel {
         case_id: Set(case.id),
-        kind: Set(EventKind::Submitted.as_str().to_owned()),
+        kind: Set(Word(EventKind::Submitted)),
         actor_id: Set(Some(resident_id)),
         actor_role: Set(Role::Resident.as_str().to_owned()),
         actor_name: Set(caller.name.clone()),
@@ -226,7 +228,7 @@ async fn raise(
     let submitted = Submitted {
         id: case.id,
         number: case.number,
-        status: case.status,
+        status: case.status.as_str().to_owned(),
         station_id: case.station_id,
         assignee_id: case.assignee_id,
         respond_by: case.respond_by,
@@ -350,13 +352,12 @@ async fn route(state: &AppState, station_id: i64, now: DateTime<Utc>) -> ApiResu
         // Nobody to weigh against: the loads would not change the pick.
         return Ok(routing::pick(&on_duty, &members, |_| 0));
     }
-    let in_progress = CaseStatus::in_progress_words();
     let loads: HashMap<i64, i64> = cases::Entity::find()
         .select_only()
         .column(cases::Column::AssigneeId)
         .column_as(Expr::col(cases::Column::Id).count(), "open")
         .filter(cases::Column::AssigneeId.is_in(on_duty.clone()))
-        .filter(cases::Column::Status.is_in(in_progress))
+        .filter(cases::Column::Status.is_in(CaseStatus::in_progress().map(Word)))
         .group_by(cases::Column::AssigneeId)
         .into_tuple::<(i64, i64)>()
         .all(db)

@@ -2,9 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use liaison_domain::actor::{Actor, Role};
-use liaison_domain::case::access::{sees_contact, sees_identity, sees_internal};
+use liaison_domain::case::access::{sees_contact, sees_flags, sees_identity, sees_internal};
 use liaison_domain::case::deadline::is_overdue;
-use liaison_domain::case::CaseStatus;
 use liaison_domain::phone;
 use liaison_infra::entities::{case_events, cases, users};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -18,27 +17,18 @@ use crate::state::AppState;
 /// What residents see instead of the name of an anonymous author.
 const ANONYMOUS: &str = "匿名群众";
 
-pub fn status_of(case: &cases::Model) -> ApiResult<CaseStatus> {
-    CaseStatus::parse(&case.status)
-        .map_err(|_| ApiError::internal(anyhow::anyhow!("case {} has an unknown status", case.id)))
-}
-
 pub fn summary(case: &cases::Model, actor: &Actor, now: DateTime<Utc>) -> CaseSummary {
-    let overdue = CaseStatus::parse(&case.status)
-        .map(|status| {
-            is_overdue(
-                status,
-                case.respond_by,
-                case.resolve_by,
-                case.first_response_at,
-                now,
-            )
-        })
-        .unwrap_or(false);
+    let overdue = is_overdue(
+        *case.status,
+        case.respond_by,
+        case.resolve_by,
+        case.first_response_at,
+        now,
+    );
     CaseSummary {
         id: case.id,
         number: case.number.clone(),
-        status: case.status.clone(),
+        status: case.status.as_str().to_owned(),
         station_id: case.station_id,
         category_id: case.category_id,
         title: case.title.clone(),
@@ -49,11 +39,10 @@ pub fn summary(case: &cases::Model, actor: &Actor, now: DateTime<Utc>) -> CaseSu
         respond_by: case.respond_by,
         resolve_by: case.resolve_by,
         overdue,
-        // Moderation is the staff's business: a resident's case is not "suspect" to them.
-        flagged: case.flagged && actor.role.is_staff(),
+        flagged: case.flagged && sees_flags(actor),
         reopen_count: case.reopen_count,
         escalated: case.escalated,
-        rating: case.rating.clone(),
+        rating: case.rating.map(|r| r.as_str().to_owned()),
         created_at: case.created_at,
         updated_at: case.updated_at,
     }
@@ -83,7 +72,7 @@ pub async fn detail(
             let hidden_author = e.actor_role == Role::Resident.as_str() && !shows_identity;
             Event {
                 id: e.id,
-                kind: e.kind,
+                kind: e.kind.as_str().to_owned(),
                 actor_name: if hidden_author {
                     ANONYMOUS.to_owned()
                 } else {

@@ -5,6 +5,7 @@ use anyhow::{anyhow, Context};
 use chrono::Utc;
 use liaison_domain::actor::Role;
 use liaison_domain::case::{Command, Rating};
+use liaison_infra::entities::Word;
 use liaison_infra::entities::{cases, categories, departments, regions, stations, users};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
@@ -250,7 +251,7 @@ async fn resident(state: &AppState, index: usize) -> anyhow::Result<Caller> {
         Some(user) => user,
         None => {
             users::ActiveModel {
-                role: Set(Role::Resident.as_str().to_owned()),
+                role: Set(Word(Role::Resident)),
                 name: Set(format!("居民{}", index + 1)),
                 openid: Set(Some(openid)),
                 created_at: Set(Utc::now()),

@@ -9,6 +9,7 @@ use liaison_domain::actor::Role;
 use liaison_domain::deputy::DeputyLevel;
 use liaison_domain::region::RegionLevel;
 use liaison_domain::station::StationKind;
+use liaison_infra::entities::Word;
 use liaison_infra::entities::{
     categories, departments, deputies, deputy_stations, duty_shifts, regions, stations,
     user_stations, users,
@@ -290,7 +291,7 @@ async fn accounts(db: &impl ConnectionTrait) -> anyhow::Result<Vec<DemoAccount>>
     for (_, phone, _) in &STAFF {
         if let Some(user) = rows.iter().find(|u| u.phone.as_deref() == Some(*phone)) {
             accounts.push(DemoAccount {
-                role: Role::parse(&user.role)?.as_str(),
+                role: user.role.as_str(),
                 name: user.name.clone(),
                 phone: (*phone).to_owned(),
             });
@@ -337,7 +338,7 @@ async fn insert_all(db: &impl ConnectionTrait, now: DateTime<Utc>) -> anyhow::Re
             county_id: Set(county_id),
             region_id: Set(region_id),
             name: Set(station.name.to_owned()),
-            kind: Set(station.kind.as_str().to_owned()),
+            kind: Set(Word(station.kind)),
             address: Set(station.address.to_owned()),
             opening_hours: Set(Some(station.opening_hours.to_owned())),
             latitude: Set(Some(station.latitude)),
@@ -357,7 +358,7 @@ async fn insert_all(db: &impl ConnectionTrait, now: DateTime<Utc>) -> anyhow::Re
         let inserted = deputies::ActiveModel {
             county_id: Set(county_id),
             name: Set(deputy.name.to_owned()),
-            level: Set(deputy.level.as_str().to_owned()),
+            level: Set(Word(deputy.level)),
             photo_url: Set(None),
             office_hours: Set(Some(deputy.office_hours.to_owned())),
             public_contact: Set(deputy.public_contact.map(str::to_owned)),
@@ -418,7 +419,7 @@ async fn insert_all(db: &impl ConnectionTrait, now: DateTime<Utc>) -> anyhow::Re
 
     for (name, phone, post) in &STAFF {
         let user = users::ActiveModel {
-            role: Set(post.role().as_str().to_owned()),
+            role: Set(Word(post.role())),
             name: Set((*name).to_owned()),
             phone: Set(Some((*phone).to_owned())),
             password_hash: Set(Some(password::hash(DEMO_PASSWORD)?)),
@@ -459,7 +460,7 @@ async fn insert_region(
 ) -> anyhow::Result<i64> {
     let inserted = regions::ActiveModel {
         name: Set(name.to_owned()),
-        level: Set(level.as_str().to_owned()),
+        level: Set(Word(level)),
         parent_id: Set(parent.map(|(parent_id, _)| parent_id)),
         county_id: Set(parent.map(|(_, county_id)| county_id)),
         code: Set(code.map(str::to_owned)),
@@ -580,8 +581,8 @@ mod tests {
             .all(&db)
             .await
             .unwrap();
-        assert!(below.iter().any(|r| r.level == "township"));
-        assert!(below.iter().any(|r| r.level == "village"));
+        assert!(below.iter().any(|r| r.level.as_str() == "township"));
+        assert!(below.iter().any(|r| r.level.as_str() == "village"));
 
         let stations = stations::Entity::find().all(&db).await.unwrap();
         assert!(stations.len() >= 3);
@@ -621,7 +622,7 @@ mod tests {
                 user.password_hash.as_deref()
             ));
         }
-        let deputy_user = users.iter().find(|u| u.role == "deputy").unwrap();
+        let deputy_user = users.iter().find(|u| *u.role == Role::Deputy).unwrap();
         let deputy = deputies
             .iter()
             .find(|d| Some(d.id) == deputy_user.deputy_id)
@@ -635,7 +636,7 @@ mod tests {
             .map(|s| (s.deputy_id, s.station_id))
             .collect();
         assert!(seats.contains(&(deputy.id, stations[0].id)));
-        let handler = users.iter().find(|u| u.role == "handler").unwrap();
+        let handler = users.iter().find(|u| u.role.as_str() == "handler").unwrap();
         let department = departments::Entity::find_by_id(handler.department_id.unwrap())
             .one(&db)
             .await

@@ -8,6 +8,7 @@ use liaison_domain::deputy::DeputyLevel;
 use liaison_domain::policy;
 use liaison_domain::text::{bounded, Name, ShortText};
 use liaison_domain::Invalid;
+use liaison_infra::entities::Word;
 use liaison_infra::entities::{deputies, deputy_stations, stations, users};
 use liaison_infra::revocation::{Revocation, Revocations};
 use liaison_infra::store::sessions;
@@ -45,7 +46,7 @@ pub async fn views(
             id: d.id,
             county_id: d.county_id,
             name: d.name,
-            level: d.level,
+            level: d.level.as_str().to_owned(),
             photo_url: d.photo_url,
             office_hours: d.office_hours,
             public_contact: d.public_contact,
@@ -63,7 +64,7 @@ pub async fn list(
         query = query.filter(deputies::Column::CountyId.eq(county_id));
     }
     if let Some(level) = &filter.level {
-        query = query.filter(deputies::Column::Level.eq(DeputyLevel::parse(level)?.as_str()));
+        query = query.filter(deputies::Column::Level.eq(Word(DeputyLevel::parse(level)?)));
     }
     if let Some(station_id) = filter.station_id {
         query = query.filter(deputies::Column::Id.in_subquery(at_station(station_id)));
@@ -200,7 +201,7 @@ pub async fn create(
     let created = deputies::ActiveModel {
         county_id: Set(county_id),
         name: Set(name.into_inner()),
-        level: Set(level.as_str().to_owned()),
+        level: Set(Word(level)),
         photo_url: Set(photo_url),
         office_hours: Set(office_hours),
         public_contact: Set(public_contact),
@@ -277,7 +278,7 @@ pub async fn update(
         active.name = Set(name.into_inner());
     }
     if let Some(level) = level {
-        active.level = Set(level.as_str().to_owned());
+        active.level = Set(Word(level));
     }
     if let Some(photo_url) = photo_url {
         active.photo_url = Set(photo_url);

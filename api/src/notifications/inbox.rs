@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use liaison_domain::actor::Actor;
 use liaison_domain::case::audience::{self, Audience, Situation};
 use liaison_domain::case::EventKind;
+use liaison_infra::entities::Word;
 use liaison_infra::entities::{cases, notifications};
 use liaison_infra::store::reference::Reference;
 use sea_orm::sea_query::Expr;
@@ -99,7 +100,7 @@ pub async fn tell(
                 .map(|user_id| notifications::ActiveModel {
                     user_id: Set(user_id),
                     case_id: Set(Some(case.id)),
-                    kind: Set(kind.as_str().to_owned()),
+                    kind: Set(Word(*kind)),
                     title: Set(format!("{} {}", case.number, headline(*kind))),
                     body: Set(case.title.clone()),
                     read_at: Set(None),
@@ -167,7 +168,7 @@ pub async fn list(
         |n| Notification {
             id: n.id,
             case_id: n.case_id,
-            kind: n.kind,
+            kind: n.kind.as_str().to_owned(),
             title: n.title,
             body: n.body,
             read: n.read_at.is_some(),

@@ -37,7 +37,7 @@ impl News {
             change: Change {
                 case_id: case.id,
                 number: case.number.clone(),
-                status: case.status.clone(),
+                status: case.status.as_str().to_owned(),
                 events: events.iter().map(|e| e.as_str().to_owned()).collect(),
                 at,
                 scope: scope_of(case),

@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use futures_util::Stream;
 use liaison_domain::actor::Actor;
 use liaison_domain::case::access::can_see;
+use liaison_domain::policy;
 use liaison_infra::live::Message;
 use serde::Serialize;
 use tokio::sync::broadcast::{self, error::RecvError};
@@ -52,7 +53,7 @@ const HEARTBEAT: &[u8] = b": heartbeat\n\n";
 )]
 #[get("/stream")]
 async fn stream(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
-    if !caller.actor.role.is_staff() {
+    if !policy::may_follow_live(&caller.actor) {
         return Err(ApiError::forbidden("live updates are for staff"));
     }
     // A zero interval panics; one second is the shortest heartbeat that makes sense.

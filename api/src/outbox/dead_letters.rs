@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use liaison_domain::actor::Actor;
 use liaison_domain::delivery::DeliveryStatus;
 use liaison_infra::entities::deliveries;
+use liaison_infra::entities::Word;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -39,11 +40,11 @@ impl From<deliveries::Model> for Delivery {
     fn from(d: deliveries::Model) -> Self {
         Self {
             id: d.id,
-            channel: d.channel,
-            event: d.event,
+            channel: d.channel.as_str().to_owned(),
+            event: d.event.as_str().to_owned(),
             case_id: d.case_id,
             webhook_id: d.webhook_id,
-            status: d.status,
+            status: d.status.as_str().to_owned(),
             attempts: d.attempts,
             last_error: d.last_error,
             next_attempt_at: d.next_attempt_at,
@@ -76,7 +77,7 @@ pub async fn list(
     let page = page.page()?;
     let mut query = deliveries::Entity::find()
         .filter(deliveries::Column::CountyId.eq(county))
-        .filter(deliveries::Column::Status.eq(status.as_str()))
+        .filter(deliveries::Column::Status.eq(Word(status)))
         .order_by_desc(deliveries::Column::Id);
     if let Some(before) = page.after {
         query = query.filter(deliveries::Column::Id.lt(before));
@@ -88,7 +89,7 @@ pub async fn list(
 /// Messages in `status` across every county: the outbox backlog, for metrics.
 pub async fn count(db: &impl ConnectionTrait, status: DeliveryStatus) -> ApiResult<u64> {
     Ok(deliveries::Entity::find()
-        .filter(deliveries::Column::Status.eq(status.as_str()))
+        .filter(deliveries::Column::Status.eq(Word(status)))
         .count(db)
         .await?)
 }
@@ -106,7 +107,7 @@ pub async fn retry(
         .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found("delivery"))?;
-    if found.status != DeliveryStatus::Dead.as_str() {
+    if *found.status != DeliveryStatus::Dead {
         return Err(ApiError::conflict(
             "delivery.not_dead",
             format!(

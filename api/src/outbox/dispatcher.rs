@@ -185,7 +185,7 @@ impl Dispatcher {
             DeliveryStatus::Pending => "retry",
             other => other.as_str(),
         };
-        state.metrics.delivery(&delivery.channel, outcome);
+        state.metrics.delivery(delivery.channel.as_str(), outcome);
         Ok(())
     }
 
@@ -205,13 +205,9 @@ impl Dispatcher {
 }
 
 async fn attempt(state: &AppState, delivery: &deliveries::Model) -> Attempt {
-    match Channel::parse(&delivery.channel) {
-        Ok(Channel::Wechat) => subscriptions::delivery::deliver(state, delivery).await,
-        Ok(Channel::Webhook) => webhooks::delivery::deliver(state, delivery).await,
-        Err(_) => Err(Failure::Final(format!(
-            "unknown channel {:?}",
-            delivery.channel
-        ))),
+    match *delivery.channel {
+        Channel::Wechat => subscriptions::delivery::deliver(state, delivery).await,
+        Channel::Webhook => webhooks::delivery::deliver(state, delivery).await,
     }
 }
 

@@ -6,8 +6,10 @@ pub mod dispatcher;
 pub mod routes;
 
 use chrono::{DateTime, Utc};
+use liaison_domain::case::EventKind;
 use liaison_domain::delivery::DeliveryStatus;
 use liaison_infra::entities::deliveries;
+use liaison_infra::entities::Word;
 use sea_orm::Set;
 
 pub use liaison_domain::delivery::Channel;
@@ -19,7 +21,7 @@ pub struct NewMessage {
     pub case_id: Option<i64>,
     pub recipient_id: Option<i64>,
     pub webhook_id: Option<i64>,
-    pub event: String,
+    pub event: EventKind,
     /// Composed now, so that every attempt sends the same bytes.
     pub payload: String,
 }
@@ -28,14 +30,14 @@ impl NewMessage {
     /// The outbox row: pending, due at once, never tried.
     pub fn pending(self, now: DateTime<Utc>) -> deliveries::ActiveModel {
         deliveries::ActiveModel {
-            channel: Set(self.channel.as_str().to_owned()),
+            channel: Set(Word(self.channel)),
             county_id: Set(self.county_id),
             case_id: Set(self.case_id),
             recipient_id: Set(self.recipient_id),
             webhook_id: Set(self.webhook_id),
-            event: Set(self.event),
+            event: Set(Word(self.event)),
             payload: Set(self.payload),
-            status: Set(DeliveryStatus::Pending.as_str().to_owned()),
+            status: Set(Word(DeliveryStatus::Pending)),
             attempts: Set(0),
             next_attempt_at: Set(now),
             lease_owner: Set(None),

@@ -28,7 +28,7 @@ impl From<regions::Model> for Region {
             county_id: m.county_id.unwrap_or(m.id),
             id: m.id,
             name: m.name,
-            level: m.level,
+            level: m.level.as_str().to_owned(),
             parent_id: m.parent_id,
             code: m.code,
         }

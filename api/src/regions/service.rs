@@ -7,6 +7,7 @@ use liaison_domain::region::{self as rules, RegionCode, RegionLevel};
 use liaison_domain::text::Name;
 use liaison_domain::Invalid;
 use liaison_infra::entities::regions;
+use liaison_infra::entities::Word;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -43,7 +44,7 @@ pub async fn list(
         query = query.filter(regions::Column::ParentId.eq(parent_id));
     }
     if let Some(level) = &filter.level {
-        query = query.filter(regions::Column::Level.eq(RegionLevel::parse(level)?.as_str()));
+        query = query.filter(regions::Column::Level.eq(Word(RegionLevel::parse(level)?)));
     }
     if let Some(after) = page.after {
         query = query.filter(regions::Column::Id.gt(after));
@@ -87,11 +88,7 @@ pub async fn create(db: &impl ConnectionTrait, actor: &Actor, new: NewRegion) ->
         ),
         None => None,
     };
-    let parent_level = parent
-        .as_ref()
-        .map(|p| RegionLevel::parse(&p.level))
-        .transpose()
-        .map_err(|_| ApiError::internal(anyhow::anyhow!("a stored region has an unknown level")))?;
+    let parent_level = parent.as_ref().map(|p| *p.level);
     rules::check_parent(level, parent_level)?;
     let Some(parent) = parent else {
         return Err(ApiError::forbidden(
@@ -105,7 +102,7 @@ pub async fn create(db: &impl ConnectionTrait, actor: &Actor, new: NewRegion) ->
     let now = Utc::now();
     let created = regions::ActiveModel {
         name: Set(name.into_inner()),
-        level: Set(level.as_str().to_owned()),
+        level: Set(Word(level)),
         parent_id: Set(Some(parent.id)),
         county_id: Set(Some(county_id)),
         code: Set(code.map(RegionCode::into_inner)),
@@ -140,7 +137,7 @@ pub async fn update(
         (n, c) => return Err(Invalid::merge([n.err(), c.err()]).into()),
     };
     // A county needs its code: every case number of the county starts with it.
-    if region.level == RegionLevel::County.as_str() && matches!(code, Some(None)) {
+    if *region.level == RegionLevel::County && matches!(code, Some(None)) {
         return Err(ApiError::invalid_field(
             "code",
             "required",

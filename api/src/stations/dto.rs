@@ -46,7 +46,7 @@ impl From<stations::Model> for Station {
         Self {
             id: m.id,
             name: m.name,
-            kind: m.kind,
+            kind: m.kind.as_str().to_owned(),
             region_id: m.region_id,
             county_id: m.county_id,
             address: m.address,

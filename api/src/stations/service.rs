@@ -6,6 +6,7 @@ use liaison_domain::policy;
 use liaison_domain::station::{Location as Place, StationKind};
 use liaison_domain::text::{bounded, Address, Name, ShortText};
 use liaison_domain::Invalid;
+use liaison_infra::entities::Word;
 use liaison_infra::entities::{regions, stations};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
@@ -41,7 +42,7 @@ pub async fn list(
         query = query.filter(stations::Column::RegionId.in_subquery(below));
     }
     if let Some(kind) = &filter.kind {
-        query = query.filter(stations::Column::Kind.eq(StationKind::parse(kind)?.as_str()));
+        query = query.filter(stations::Column::Kind.eq(Word(StationKind::parse(kind)?)));
     }
     if let Some(after) = page.after {
         query = query.filter(stations::Column::Id.gt(after));
@@ -124,7 +125,7 @@ pub async fn create(
         county_id: Set(county_id),
         region_id: Set(region.id),
         name: Set(name.into_inner()),
-        kind: Set(kind.as_str().to_owned()),
+        kind: Set(Word(kind)),
         address: Set(address.into_inner()),
         opening_hours: Set(hours),
         latitude: Set(location.map(|l| l.latitude)),
@@ -144,7 +145,7 @@ pub async fn update(
     id: i64,
     patch: StationPatch,
 ) -> ApiResult<Station> {
-    if !actor.role.is_admin() {
+    if !policy::may_write(actor.role, policy::Writes::Station) {
         return Err(ApiError::forbidden("only admins change stations"));
     }
     let fields = (
@@ -180,7 +181,7 @@ pub async fn update(
         active.name = Set(name.into_inner());
     }
     if let Some(kind) = kind {
-        active.kind = Set(kind.as_str().to_owned());
+        active.kind = Set(Word(kind));
     }
     if let Some(address) = address {
         active.address = Set(address.into_inner());

@@ -42,10 +42,7 @@ pub async fn enqueue(
     let Some(resident) = users::Entity::find_by_id(case.resident_id).one(db).await? else {
         return Ok(());
     };
-    let Some(openid) = resident
-        .openid
-        .filter(|_| resident.role == Role::Resident.as_str())
-    else {
+    let Some(openid) = resident.openid.filter(|_| *resident.role == Role::Resident) else {
         return Ok(());
     };
     let station = stations::Entity::find_by_id(case.station_id)
@@ -71,7 +68,7 @@ pub async fn enqueue(
             case_id: Some(case.id),
             recipient_id: Some(resident.id),
             webhook_id: None,
-            event: event.as_str().to_owned(),
+            event,
             payload,
         };
         deliveries::Entity::insert(message.pending(now))

@@ -2,7 +2,8 @@
 //! allows one send of that template, which a send spends.
 
 use chrono::{DateTime, Utc};
-use liaison_domain::actor::{Actor, Role};
+use liaison_domain::actor::Actor;
+use liaison_domain::policy;
 use liaison_domain::{FieldError, Invalid};
 use liaison_infra::entities::subscription_grants;
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -43,7 +44,7 @@ pub async fn record(
     new: NewGrants,
     now: DateTime<Utc>,
 ) -> ApiResult<Grants> {
-    if actor.role != Role::Resident {
+    if !policy::may_grant_subscriptions(actor) {
         return Err(ApiError::forbidden(
             "subscribe messages are granted by residents in the mini-program",
         ));

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use anyhow::{anyhow, bail};
 use chrono::{DateTime, Utc};
-use liaison_domain::case::{CaseStatus, EventKind};
+use liaison_domain::case::EventKind;
 use liaison_domain::subscribe::{self, KeyType, Source, Template};
 use liaison_infra::entities::cases;
 use liaison_infra::wechat::SubscribeMessage;
@@ -95,10 +95,7 @@ impl Configured {
                 let value = match field.source {
                     Source::Number => facts.case.number.clone(),
                     Source::Title => facts.case.title.clone(),
-                    Source::Status => CaseStatus::parse(&facts.case.status)
-                        .map(subscribe::status_words)
-                        .unwrap_or_default()
-                        .to_owned(),
+                    Source::Status => subscribe::status_words(*facts.case.status).to_owned(),
                     Source::Headline => headline(facts.event).to_owned(),
                     Source::Time => subscribe::beijing_time(facts.at),
                     Source::Station => facts.station.to_owned(),

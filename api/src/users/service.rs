@@ -9,6 +9,7 @@ use liaison_domain::phone::Phone;
 use liaison_domain::policy::{self, AccountScope};
 use liaison_domain::text::{bounded, Name};
 use liaison_domain::Invalid;
+use liaison_infra::entities::Word;
 use liaison_infra::entities::{
     departments, deputies, deputy_stations, stations, user_stations, users,
 };
@@ -203,7 +204,7 @@ where
         .map_err(ApiError::internal)?;
     let txn = db.begin().await?;
     let user = users::ActiveModel {
-        role: Set(role.as_str().to_owned()),
+        role: Set(Word(role)),
         name: Set(name.into_inner()),
         phone: Set(Some(phone.as_str().to_owned())),
         password_hash: Set(Some(hash)),
@@ -236,7 +237,7 @@ where
     tracing::info!(user_id = user.id, role = %user.role, phone = %phone.masked(), "staff account created");
     Ok(User {
         id: user.id,
-        role: user.role,
+        role: user.role.as_str().to_owned(),
         name: user.name,
         phone: phone.masked(),
         county_id: user.county_id,

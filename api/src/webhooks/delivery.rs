@@ -67,7 +67,7 @@ pub async fn enqueue(
                 case_id: Some(case.id),
                 recipient_id: None,
                 webhook_id: Some(hook.id),
-                event: kind.as_str().to_owned(),
+                event: *kind,
                 payload: payload.clone(),
             }
             .pending(now)
@@ -89,7 +89,7 @@ fn body(case: &cases::Model, kind: EventKind, now: DateTime<Utc>) -> ApiResult<S
         case: CaseFacts {
             id: case.id,
             number: &case.number,
-            status: &case.status,
+            status: case.status.as_str(),
             title: &case.title,
             station_id: case.station_id,
             category_id: case.category_id,
@@ -122,7 +122,7 @@ pub async fn deliver(state: &AppState, delivery: &deliveries::Model) -> Attempt 
     if !hook.active {
         return Ok(Outcome::Skipped("the webhook is switched off".to_owned()));
     }
-    if !receives(&hook, &delivery.event) {
+    if !receives(&hook, delivery.event.as_str()) {
         return Ok(Outcome::Skipped(
             "the webhook no longer receives this event".to_owned(),
         ));
@@ -135,7 +135,7 @@ pub async fn deliver(state: &AppState, delivery: &deliveries::Model) -> Attempt 
     let delivery_id = delivery.id.to_string();
     let message = Message {
         url: &hook.url,
-        event: &delivery.event,
+        event: delivery.event.as_str(),
         delivery_id: &delivery_id,
         timestamp: Utc::now().timestamp(),
         body: &delivery.payload,

@@ -38,6 +38,11 @@ pub fn sees_internal(actor: &Actor) -> bool {
     actor.role.is_staff()
 }
 
+/// Moderation is the staff's business: a resident's case is not "suspect" to them.
+pub fn sees_flags(actor: &Actor) -> bool {
+    actor.role.is_staff()
+}
+
 pub fn sees_identity(actor: &Actor, case: &Scope, anonymous: bool) -> bool {
     !anonymous || actor.role.is_admin() || case.resident_id == actor.user_id
 }
@@ -179,5 +184,11 @@ mod tests {
     fn internal_events_are_for_staff() {
         assert!(!sees_internal(&actor(Role::Resident, 100, &[], None, None)));
         assert!(sees_internal(&actor(Role::Handler, 5, &[], Some(3), None)));
+    }
+
+    #[test]
+    fn moderation_flags_are_for_staff() {
+        assert!(!sees_flags(&actor(Role::Resident, 100, &[], None, None)));
+        assert!(sees_flags(&actor(Role::Deputy, 5, &[1], None, Some(2))));
     }
 }

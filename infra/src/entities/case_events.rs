@@ -1,6 +1,9 @@
 //! The `case_events` table.
 
+use liaison_domain::case::EventKind;
 use sea_orm::entity::prelude::*;
+
+use super::Word;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "case_events")]
@@ -8,7 +11,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub case_id: i64,
-    pub kind: String,
+    pub kind: Word<EventKind>,
     /// `None` when the system acted by itself.
     pub actor_id: Option<i64>,
     pub actor_role: String,

@@ -1,6 +1,9 @@
 //! The `cases` table.
 
+use liaison_domain::case::{CaseStatus, Rating};
 use sea_orm::entity::prelude::*;
+
+use super::Word;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "cases")]
@@ -24,7 +27,7 @@ pub struct Model {
     pub anonymous: bool,
     /// Encrypted contact phone (base64 of nonce and AES-GCM ciphertext).
     pub contact_phone: Option<String>,
-    pub status: String,
+    pub status: Word<CaseStatus>,
     /// Moderation asked for a human look.
     pub flagged: bool,
     pub reopen_count: i32,
@@ -35,7 +38,7 @@ pub struct Model {
     pub first_response_at: Option<DateTimeUtc>,
     pub resolved_at: Option<DateTimeUtc>,
     pub closed_at: Option<DateTimeUtc>,
-    pub rating: Option<String>,
+    pub rating: Option<Word<Rating>>,
     pub rating_comment: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,

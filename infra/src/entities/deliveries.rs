@@ -1,6 +1,10 @@
 //! The `deliveries` table: the outbox of messages for WeChat and webhooks.
 
+use liaison_domain::case::EventKind;
+use liaison_domain::delivery::{Channel, DeliveryStatus};
 use sea_orm::entity::prelude::*;
+
+use super::Word;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "deliveries")]
@@ -8,7 +12,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     /// `wechat` or `webhook`.
-    pub channel: String,
+    pub channel: Word<Channel>,
     /// The county whose admins may see and retry it.
     pub county_id: i64,
     pub case_id: Option<i64>,
@@ -16,11 +20,11 @@ pub struct Model {
     pub recipient_id: Option<i64>,
     pub webhook_id: Option<i64>,
     /// The case event it tells of.
-    pub event: String,
+    pub event: Word<EventKind>,
     /// What is sent, composed when the message was written (JSON).
     pub payload: String,
     /// `pending`, `delivered`, `skipped` (refused for good, e.g. no grant left) or `dead`.
-    pub status: String,
+    pub status: Word<DeliveryStatus>,
     /// Attempts started so far; a claim counts as one.
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,

@@ -1,6 +1,9 @@
 //! The `deputies` table.
 
+use liaison_domain::deputy::DeputyLevel;
 use sea_orm::entity::prelude::*;
+
+use super::Word;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "deputies")]
@@ -9,7 +12,7 @@ pub struct Model {
     pub id: i64,
     pub county_id: i64,
     pub name: String,
-    pub level: String,
+    pub level: Word<DeputyLevel>,
     pub photo_url: Option<String>,
     pub office_hours: Option<String>,
     pub public_contact: Option<String>,

@@ -22,3 +22,6 @@ pub mod subscription_grants;
 pub mod user_stations;
 pub mod users;
 pub mod webhooks;
+pub mod word;
+
+pub use word::Word;

@@ -1,6 +1,9 @@
 //! The `notifications` table.
 
+use liaison_domain::case::EventKind;
 use sea_orm::entity::prelude::*;
+
+use super::Word;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "notifications")]
@@ -11,7 +14,7 @@ pub struct Model {
     pub user_id: i64,
     pub case_id: Option<i64>,
     /// The case event it tells of.
-    pub kind: String,
+    pub kind: Word<EventKind>,
     pub title: String,
     pub body: String,
     pub read_at: Option<DateTimeUtc>,

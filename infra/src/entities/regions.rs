@@ -1,6 +1,9 @@
 //! The `regions` table.
 
+use liaison_domain::region::RegionLevel;
 use sea_orm::entity::prelude::*;
+
+use super::Word;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "regions")]
@@ -8,7 +11,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub name: String,
-    pub level: String,
+    pub level: Word<RegionLevel>,
     pub parent_id: Option<i64>,
     /// `None` for a county itself.
     pub county_id: Option<i64>,

@@ -1,6 +1,9 @@
 //! The `stations` table.
 
+use liaison_domain::station::StationKind;
 use sea_orm::entity::prelude::*;
+
+use super::Word;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "stations")]
@@ -10,7 +13,7 @@ pub struct Model {
     pub county_id: i64,
     pub region_id: i64,
     pub name: String,
-    pub kind: String,
+    pub kind: Word<StationKind>,
     pub address: String,
     pub opening_hours: Option<String>,
     pub latitude: Option<f64>,

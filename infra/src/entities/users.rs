@@ -1,13 +1,16 @@
 //! The `users` table.
 
+use liaison_domain::actor::Role;
 use sea_orm::entity::prelude::*;
+
+use super::Word;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub role: String,
+    pub role: Word<Role>,
     pub name: String,
     pub openid: Option<String>,
     pub phone: Option<String>,

@@ -23,6 +23,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use crate::entities::{
     categories, deputy_stations, duty_shifts, regions, stations, user_stations, users, webhooks,
+    Word,
 };
 use crate::live::LiveBus;
 
@@ -316,14 +317,14 @@ async fn load_staff(
                 .and_where(Expr::col(user_stations::Column::StationId).eq(key))
                 .to_owned();
             query
-                .filter(users::Column::Role.eq(Role::StationAdmin.as_str()))
+                .filter(users::Column::Role.eq(Word(Role::StationAdmin)))
                 .filter(users::Column::Id.in_subquery(at_station))
         }
         Audience::Handlers => query
-            .filter(users::Column::Role.eq(Role::Handler.as_str()))
+            .filter(users::Column::Role.eq(Word(Role::Handler)))
             .filter(users::Column::DepartmentId.eq(key)),
         Audience::CountyAdmins => query
-            .filter(users::Column::Role.eq(Role::CountyAdmin.as_str()))
+            .filter(users::Column::Role.eq(Word(Role::CountyAdmin)))
             .filter(users::Column::CountyId.eq(key)),
     };
     Ok(Arc::new(query.into_tuple().all(db).await?))

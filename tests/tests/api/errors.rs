@@ -179,3 +179,38 @@ async fn a_role_without_the_right_gets_403_whatever_the_body(backend: Backend) {
         .expect(422);
     assert_eq!(reply.fields(), ["name"]);
 }
+
+on_every_backend!(words_outside_a_closed_set_are_refused_and_never_read_as_something_else);
+
+/// The database refuses a status the domain does not know, whoever writes it; one that got in
+/// past the rule (written with the rule switched off) answers 500, never a made-up status.
+async fn words_outside_a_closed_set_are_refused_and_never_read_as_something_else(backend: Backend) {
+    use sea_orm::ConnectionTrait;
+
+    let app = spawn_app(backend).await;
+    let demo = app.seed_demo().await;
+    let resident = app.resident("o-lost-word").await;
+    let case = app.raise(&resident).await;
+    let db = app.db();
+    let lost = format!("UPDATE cases SET status = 'lost' WHERE id = {case}");
+    let refused = db.execute_unprepared(&lost).await.unwrap_err();
+    assert!(
+        refused.to_string().contains("cases_status_known"),
+        "{refused}"
+    );
+    let admin = app.login(&demo.station_admin).await;
+    let path = format!("/api/v1/cases/{case}");
+    app.get(&path, Some(&admin)).await.expect(200);
+
+    let switch_off = match db.get_database_backend() {
+        sea_orm::DatabaseBackend::Postgres => {
+            "ALTER TABLE cases DROP CONSTRAINT cases_status_known"
+        }
+        _ => "DROP TRIGGER cases_status_known_update",
+    };
+    db.execute_unprepared(switch_off).await.unwrap();
+    db.execute_unprepared(&lost).await.unwrap();
+    let reply = app.get(&path, Some(&admin)).await.expect(500);
+    assert_eq!(reply.code(), "internal");
+    assert!(!reply.body.to_string().contains("lost"), "{}", reply.body);
+}

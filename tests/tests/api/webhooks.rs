@@ -370,8 +370,8 @@ async fn a_step_writes_a_message_for_each_subscribed_active_webhook(backend: Bac
     for id in [unsubscribed, switched_off, elsewhere] {
         assert!(messages.iter().all(|m| m.webhook_id != Some(id)));
     }
-    assert_eq!(message.event, "submitted");
-    assert_eq!(message.status, "pending");
+    assert_eq!(message.event.as_str(), "submitted");
+    assert_eq!(message.status.as_str(), "pending");
     assert_eq!(message.attempts, 0);
     assert_eq!(message.county_id, 1);
     assert_eq!(message.recipient_id, None);
