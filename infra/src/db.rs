@@ -6,7 +6,10 @@ use std::time::Duration;
 use sea_orm::sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
 };
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, SqlxSqliteConnector};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr,
+    SqlxSqliteConnector,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
@@ -33,6 +36,14 @@ impl Backend {
             Some(Self::Postgres)
         } else {
             None
+        }
+    }
+
+    /// The dialect of an open connection; `connect` opens no other kind.
+    pub fn of_connection(db: &impl ConnectionTrait) -> Self {
+        match db.get_database_backend() {
+            DatabaseBackend::Postgres => Self::Postgres,
+            _ => Self::Sqlite,
         }
     }
 }

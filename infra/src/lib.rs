@@ -10,6 +10,7 @@ pub mod live;
 pub mod password;
 pub mod qr;
 pub mod rate_limit;
+pub mod search;
 pub mod shared;
 pub mod webhook;
 pub mod wechat;

@@ -12,6 +12,7 @@ mod m20261123_000006_create_notifications;
 mod m20261123_000007_create_deliveries;
 mod m20261123_000008_create_deadline_marks;
 mod m20261123_000009_index_cases_respond_by;
+mod m20261201_000001_case_search;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_create_deliveries::Migration),
             Box::new(m20261123_000008_create_deadline_marks::Migration),
             Box::new(m20261123_000009_index_cases_respond_by::Migration),
+            Box::new(m20261201_000001_case_search::Migration),
         ]
     }
 }

@@ -5,7 +5,10 @@ use chrono::{DateTime, Utc};
 use liaison_domain::actor::{Actor, Role};
 use liaison_domain::case::deadline::Deadline;
 use liaison_domain::case::CaseStatus;
+use liaison_domain::search;
+use liaison_infra::db::Backend;
 use liaison_infra::entities::cases;
+use liaison_infra::search::case_matches;
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
@@ -41,7 +44,7 @@ fn visible(actor: &Actor) -> Condition {
 }
 
 /// `scope=mine|assigned|station` narrows what is visible.
-fn narrowed(actor: &Actor, filter: &CaseFilter) -> ApiResult<Condition> {
+fn narrowed(actor: &Actor, filter: &CaseFilter, backend: Backend) -> ApiResult<Condition> {
     let mut condition = visible(actor);
     match filter.scope.as_deref() {
         // Only a deputy has cases of its own within what it sees; for the other roles their
@@ -72,14 +75,8 @@ fn narrowed(actor: &Actor, filter: &CaseFilter) -> ApiResult<Condition> {
     if let Some(status) = &filter.status {
         condition = condition.add(cases::Column::Status.eq(CaseStatus::parse(status)?.as_str()));
     }
-    if let Some(words) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let pattern = format!("%{}%", words.replace(['%', '_'], ""));
-        condition = condition.add(
-            Condition::any()
-                .add(cases::Column::Title.like(&pattern))
-                .add(cases::Column::Content.like(&pattern))
-                .add(cases::Column::Number.like(&pattern)),
-        );
+    if let Some(terms) = filter.q.as_deref().and_then(search::query_terms) {
+        condition = condition.add(case_matches(backend, &terms));
     }
     Ok(condition)
 }
@@ -129,7 +126,7 @@ pub async fn list(
     };
     let limit = page.page_limit()?;
     let now = Utc::now();
-    let mut condition = narrowed(actor, filter)?;
+    let mut condition = narrowed(actor, filter, Backend::of_connection(db))?;
     match filter.overdue {
         Some(true) => condition = condition.add(overdue_condition(now)),
         Some(false) => condition = condition.add(overdue_condition(now).not()),

@@ -9,7 +9,7 @@ use liaison_domain::case::{number, routing, text, CaseStatus, EventKind};
 use liaison_domain::category::Limits;
 use liaison_domain::moderation::Verdict;
 use liaison_domain::phone::Phone;
-use liaison_domain::{scene, Invalid};
+use liaison_domain::{scene, search, Invalid};
 use liaison_infra::counters;
 use liaison_infra::entities::{
     case_events, cases, categories, deputy_stations, idempotency_keys, regions, stations, users,
@@ -139,12 +139,10 @@ pub async fn submit(
     let txn = state.db.begin().await?;
     let day = number::day(now);
     let seq = counters::next(&txn, &county_code, &day).await?;
+    let number = number::format(&county_code, &day, u32::try_from(seq).unwrap_or(u32::MAX));
+    let search_terms = search::index_terms(&number, &title, &content, location.as_deref());
     let case = cases::ActiveModel {
-        number: Set(number::format(
-            &county_code,
-            &day,
-            u32::try_from(seq).unwrap_or(u32::MAX),
-        )),
+        number: Set(number),
         station_id: Set(station.id),
         county_id: Set(station.county_id),
         category_id: Set(category.id),
@@ -154,6 +152,7 @@ pub async fn submit(
         title: Set(title),
         content: Set(content),
         location: Set(location),
+        search_terms: Set(search_terms),
         anonymous: Set(new.anonymous),
         contact_phone: Set(sealed_phone),
         status: Set(CaseStatus::Submitted.as_str().to_owned()),
