@@ -5,7 +5,9 @@
 //! bigrams (路灯不亮: 路灯 灯不 不亮) plus its single characters (so that a one-character
 //! query finds it), and a run of letters or digits as one lowercased word (XP-20261122-0007:
 //! xp 20261122 0007). A query is cut the same way and every one of its terms must match; its
-//! words match as prefixes, so part of a case number still finds the case.
+//! last word matches as a prefix (the rest of it is still being typed, or is the rest of a case
+//! number), the words before it whole: a prefix that begins every term (`xp` in every case
+//! number) would make both indexes gather every case before narrowing.
 //!
 //! The terms are stored space-separated (`cases.search_terms`), which both databases' full-text
 //! indexes split back into exactly these terms: they never have to understand Chinese.
@@ -25,8 +27,9 @@ pub const QUERY_TERMS_MAX: usize = 12;
 pub struct QueryTerm {
     /// A bigram, a single CJK character, or a lowercased word.
     pub text: String,
-    /// Words match every indexed word they begin (`XP-2026` finds `XP-20261122-0007`);
-    /// CJK terms match exactly, since both bigrams and single characters are indexed.
+    /// The query's last word matches every indexed word it begins (`XP-2026` finds
+    /// `XP-20261122-0007`); other words and CJK terms match exactly (both bigrams and single
+    /// characters are indexed).
     pub prefix: bool,
 }
 
@@ -66,11 +69,13 @@ pub fn index_terms(number: &str, title: &str, content: &str, location: Option<&s
 pub fn query_terms(q: &str) -> Option<Vec<QueryTerm>> {
     let mut seen = HashSet::new();
     let mut terms = Vec::new();
-    for run in runs(q.chars().take(QUERY_MAX)) {
+    let runs = runs(q.chars().take(QUERY_MAX));
+    let last = runs.len().saturating_sub(1);
+    for (i, run) in runs.into_iter().enumerate() {
         let found = match run {
             Run::Word(word) => vec![QueryTerm {
                 text: word,
-                prefix: true,
+                prefix: i == last,
             }],
             // A lone character is indexed on its own; longer runs by their bigrams, which
             // together cover every character.
@@ -271,8 +276,8 @@ mod tests {
         assert_eq!(
             query("XP-20261122-0007"),
             [
-                ("xp".to_owned(), true),
-                ("20261122".to_owned(), true),
+                ("xp".to_owned(), false),
+                ("20261122".to_owned(), false),
                 ("0007".to_owned(), true)
             ]
         );
@@ -296,6 +301,10 @@ mod tests {
             query("路灯XP12"),
             [("路灯".to_owned(), false), ("xp12".to_owned(), true)]
         );
+        assert_eq!(
+            query("XP12路灯"),
+            [("xp12".to_owned(), false), ("路灯".to_owned(), false)]
+        );
         assert_eq!(terms("3号楼"), ["3", "号", "号楼", "楼"]);
         assert!(finds(
             &index_terms("XP-1", "路灯XP12坏了", "", None),
@@ -311,7 +320,7 @@ mod tests {
         assert_eq!(terms("灯。亮"), ["灯", "亮"]);
         assert_eq!(
             query("a_b"),
-            [("a".to_owned(), true), ("b".to_owned(), true)]
+            [("a".to_owned(), false), ("b".to_owned(), true)]
         );
     }
 
