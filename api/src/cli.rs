@@ -8,7 +8,7 @@ use tokio::signal::unix::{signal, SignalKind};
 
 use crate::settings::Settings;
 use crate::startup::{build_state, open_database, Application};
-use crate::{admin, demo, openapi, telemetry, workers};
+use crate::{admin, demo, openapi, seed, telemetry, workers};
 
 #[derive(Parser)]
 #[command(
@@ -39,6 +39,13 @@ pub enum Command {
     Worker,
     /// Print the OpenAPI document.
     Openapi,
+    /// Raise N generated cases over the past year in the demo county (made if absent), for
+    /// measuring: see docs/performance.md.
+    Seed {
+        /// How many cases.
+        #[arg(long)]
+        cases: u64,
+    },
     /// Administration on the database itself.
     Admin {
         #[command(subcommand)]
@@ -80,6 +87,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Worker => worker(settings).await,
+        Command::Seed { cases } => {
+            let db = open_database(&settings).await?;
+            let started = std::time::Instant::now();
+            let seeded = seed::seed(&db, &settings, cases, chrono::Utc::now()).await?;
+            println!(
+                "seeded {} cases with {} events for {} residents in {:.1} s",
+                seeded.cases,
+                seeded.events,
+                seeded.residents,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Command::Openapi => {
             print!("{}", openapi::document_json()?);
             Ok(())

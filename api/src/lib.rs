@@ -22,6 +22,7 @@ pub mod ops;
 pub mod outbox;
 pub mod pagination;
 pub mod regions;
+pub mod seed;
 pub mod settings;
 pub mod startup;
 pub mod state;

@@ -230,3 +230,91 @@ fn a_sigterm_during_start_up_stops_the_server_cleanly() {
     let logs = String::from_utf8_lossy(&output.stdout);
     assert!(logs.contains("liaison stopped"), "{logs}");
 }
+
+/// `seed` twice: the cases add up, numbers continue the day counters, and every row obeys the
+/// rules a real case does (status against its timestamps and timeline, ratings only once
+/// rated, search terms from the domain, an FTS index in step).
+#[tokio::test]
+async fn seed_raises_cases_that_obey_the_rules_and_can_run_again() {
+    use liaison_domain::search::index_terms;
+    use sea_orm::{ConnectionTrait, Database, Statement};
+
+    let dir = TempDir::new().unwrap();
+    for _ in 0..2 {
+        let output = liaison(&dir, &[], &["seed", "--cases", "400"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let printed = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(printed.starts_with("seeded 400 cases"), "{printed}");
+    }
+    let url = format!("sqlite://{}/liaison.db", dir.path().join("data").display());
+    let db = Database::connect(&url).await.unwrap();
+    let count = |sql: &str| {
+        let db = &db;
+        let sql = sql.to_owned();
+        async move {
+            let row = db
+                .query_one(Statement::from_string(db.get_database_backend(), sql))
+                .await
+                .unwrap()
+                .unwrap();
+            row.try_get_by_index::<i64>(0).unwrap()
+        }
+    };
+    assert_eq!(count("SELECT count(*) FROM cases").await, 800);
+    assert_eq!(
+        count("SELECT count(DISTINCT station_id) FROM cases").await,
+        20
+    );
+    assert!(count("SELECT count(DISTINCT status) FROM cases").await >= 5);
+    for broken in [
+        // Every case starts with its submission, by its resident.
+        "SELECT count(*) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM case_events e \
+         WHERE e.case_id = c.id AND e.kind = 'submitted' AND e.actor_id = c.resident_id)",
+        // Status against timestamps.
+        "SELECT count(*) FROM cases WHERE status = 'submitted' AND first_response_at IS NOT NULL",
+        "SELECT count(*) FROM cases WHERE status <> 'submitted' AND first_response_at IS NULL",
+        "SELECT count(*) FROM cases WHERE status IN ('resolved', 'closed') AND resolved_at IS NULL",
+        "SELECT count(*) FROM cases WHERE status IN ('closed', 'declined') AND closed_at IS NULL",
+        "SELECT count(*) FROM cases WHERE status NOT IN ('closed', 'declined') \
+         AND closed_at IS NOT NULL",
+        "SELECT count(*) FROM cases WHERE status IN ('assigned', 'handled') \
+         AND department_id IS NULL",
+        // Ratings only on rated cases, and a closing rating is a satisfied one.
+        "SELECT count(*) FROM cases c WHERE rating IS NOT NULL AND NOT EXISTS \
+         (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.kind = 'rated')",
+        "SELECT count(*) FROM cases WHERE status = 'closed' AND rating = 'unsatisfied' \
+         AND reopen_count = 0",
+        "SELECT count(*) FROM cases WHERE status IN ('submitted', 'declined') \
+         AND rating IS NOT NULL",
+        // Internal steps are marked internal.
+        "SELECT count(*) FROM case_events WHERE kind IN ('overdue', 'escalated') AND NOT internal",
+        // The next number of a day continues after the seeded ones.
+        "SELECT count(*) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM case_counters k \
+         WHERE k.day = substr(c.number, 4, 8) AND k.seq >= CAST(substr(c.number, 13) AS INTEGER))",
+    ] {
+        assert_eq!(count(broken).await, 0, "{broken}");
+    }
+    let rows = db
+        .query_all(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT number, title, content, location, search_terms FROM cases",
+        ))
+        .await
+        .unwrap();
+    for row in rows {
+        let text = |column: &str| row.try_get::<String>("", column).unwrap();
+        let location: Option<String> = row.try_get("", "location").unwrap();
+        assert_eq!(
+            text("search_terms"),
+            index_terms(
+                &text("number"),
+                &text("title"),
+                &text("content"),
+                location.as_deref()
+            )
+        );
+    }
+    db.execute_unprepared("INSERT INTO case_search(case_search) VALUES ('integrity-check')")
+        .await
+        .unwrap();
+}

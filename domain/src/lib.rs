@@ -15,6 +15,7 @@ pub mod policy;
 pub mod region;
 pub mod roster;
 pub mod scene;
+pub mod search;
 pub mod station;
 pub mod subscribe;
 pub mod text;

@@ -11,9 +11,9 @@ use sea_orm::sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
 };
 use sea_orm::{
-    AccessMode, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction,
-    DbBackend, DbErr, ExecResult, IsolationLevel, QueryResult, SqlxSqliteConnector, Statement,
-    TransactionError, TransactionTrait,
+    AccessMode, ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, DbBackend, DbErr, ExecResult, IsolationLevel, QueryResult,
+    SqlxSqliteConnector, Statement, TransactionError, TransactionTrait,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +41,14 @@ impl Backend {
             Some(Self::Postgres)
         } else {
             None
+        }
+    }
+
+    /// The dialect of an open connection; `connect` opens no other kind.
+    pub fn of_connection(db: &impl ConnectionTrait) -> Self {
+        match db.get_database_backend() {
+            DatabaseBackend::Postgres => Self::Postgres,
+            _ => Self::Sqlite,
         }
     }
 }

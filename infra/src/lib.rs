@@ -11,6 +11,7 @@ pub mod password;
 pub mod qr;
 pub mod rate_limit;
 pub mod revocation;
+pub mod search;
 pub mod shared;
 pub mod store;
 pub mod webhook;

@@ -12,6 +12,7 @@ mod m20261123_000006_create_notifications;
 mod m20261123_000007_create_deliveries;
 mod m20261123_000008_create_deadline_marks;
 mod m20261123_000009_index_cases_respond_by;
+mod m20261201_000001_case_search;
 mod m20261201_000010_track_account_changes;
 mod m20261201_000011_check_closed_sets;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_create_deliveries::Migration),
             Box::new(m20261123_000008_create_deadline_marks::Migration),
             Box::new(m20261123_000009_index_cases_respond_by::Migration),
+            Box::new(m20261201_000001_case_search::Migration),
             Box::new(m20261201_000010_track_account_changes::Migration),
             Box::new(m20261201_000011_check_closed_sets::Migration),
         ]

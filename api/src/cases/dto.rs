@@ -117,7 +117,9 @@ pub struct CaseFilter {
     pub station_id: Option<i64>,
     pub status: Option<String>,
     pub overdue: Option<bool>,
-    /// Words in the title, text or number.
+    /// Words in the title, content, location or number; every word must occur. Chinese is
+    /// matched by character pairs, so one- and two-character words work; letters and digits
+    /// match the start of a word (`XP-2026` finds `XP-20261122-0007`).
     pub q: Option<String>,
     /// `newest` (default) or `deadline` (nearest `resolve_by` first).
     pub sort: Option<String>,

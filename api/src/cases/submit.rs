@@ -11,7 +11,7 @@ use liaison_domain::moderation::Verdict;
 use liaison_domain::phone::Phone;
 use liaison_domain::policy;
 use liaison_domain::roster;
-use liaison_domain::{scene, Invalid};
+use liaison_domain::{scene, search, Invalid};
 use liaison_infra::counters;
 use liaison_infra::entities::Word;
 use liaison_infra::entities::{case_events, cases, idempotency_keys, stations, users};
@@ -164,12 +164,10 @@ async fn raise(
     let txn = state.db.begin().await?;
     let day = number::day(now);
     let seq = counters::next(&txn, &county_code, &day).await?;
+    let number = number::format(&county_code, &day, u32::try_from(seq).unwrap_or(u32::MAX));
+    let search_terms = search::index_terms(&number, &title, &content, location.as_deref());
     let mut row = cases::ActiveModel {
-        number: Set(number::format(
-            &county_code,
-            &day,
-            u32::try_from(seq).unwrap_or(u32::MAX),
-        )),
+        number: Set(number),
         station_id: Set(station.id),
         county_id: Set(station.county_id),
         category_id: Set(category.id),
@@ -179,6 +177,7 @@ async fn raise(
         title: Set(title),
         content: Set(content),
         location: Set(location),
+        search_terms: Set(search_terms),
         anonymous: Set(new.anonymous),
         contact_phone: Set(sealed_phone),
         status: Set(Word(CaseStatus::Submitted)),

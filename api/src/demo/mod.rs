@@ -41,7 +41,8 @@ pub struct DemoAccount {
     pub phone: String,
 }
 
-const COUNTY: (&str, &str) = ("西平县", "XP");
+/// The demo county's name and the letters of its case numbers.
+pub(crate) const COUNTY: (&str, &str) = ("西平县", "XP");
 
 /// Townships with their codes and villages. Codes are unique across all regions.
 const TOWNSHIPS: [(&str, &str, &[&str]); 4] = [

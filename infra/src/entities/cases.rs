@@ -24,6 +24,8 @@ pub struct Model {
     pub title: String,
     pub content: String,
     pub location: Option<String>,
+    /// `liaison_domain::search::index_terms` of the number and texts: what `q=` searches.
+    pub search_terms: String,
     pub anonymous: bool,
     /// Encrypted contact phone (base64 of nonce and AES-GCM ciphertext).
     pub contact_phone: Option<String>,

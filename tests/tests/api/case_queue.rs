@@ -24,6 +24,7 @@ on_every_backend!(
     scope_mine_narrows_a_deputy_to_the_cases_assigned_to_them,
     status_and_station_filters_narrow_within_the_scope,
     q_matches_title_content_and_number_within_the_scope,
+    q_finds_one_character_two_character_words_and_case_numbers,
     unknown_or_incomplete_filters_answer_422,
     overdue_selects_cases_past_a_deadline_and_not_yet_there,
     newest_first_pages_walk_every_case_once,
@@ -788,6 +789,52 @@ async fn q_matches_title_content_and_number_within_the_scope(backend: Backend) {
             .await,
         set(&[])
     );
+}
+
+/// Bigram search: a one-character word, two-character words, words that span bigrams, and
+/// case numbers in part, all the same on every backend.
+async fn q_finds_one_character_two_character_words_and_case_numbers(backend: Backend) {
+    let w = world(backend).await;
+    let c = w.cases;
+    let admin = &w.county_admin;
+    let q = |words: &str| format!("q={}", url_encoded(words));
+    // One character, wherever it stands in a word.
+    assert_eq!(w.queue(admin, &q("灯")).await, set(&[c.a1]));
+    assert_eq!(w.queue(admin, &q("坑")).await, set(&[c.b2]));
+    assert_eq!(w.queue(&w.resident_a, &q("灯")).await, set(&[c.a1, c.c]));
+    // Two characters, in the title or only in the content.
+    assert_eq!(w.queue(admin, &q("积水")).await, set(&[c.a2]));
+    assert_eq!(w.queue(admin, &q("塌陷")).await, set(&[c.b2]));
+    assert_eq!(w.queue(admin, &q("开裂")).await, set(&[c.b1]));
+    // Both characters, but never side by side.
+    assert_eq!(w.queue(admin, &q("楼灯")).await, set(&[]));
+    // Several words: every one must occur.
+    assert_eq!(w.queue(admin, &q("楼道灯 三单元")).await, set(&[c.a1]));
+    assert_eq!(w.queue(admin, &q("楼道灯，积水")).await, set(&[]));
+    // Case numbers: the county letters in any case and width, the day, the sequence alone.
+    let number = w.case(admin, c.b1).await["number"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let parts: Vec<&str> = number.split('-').collect();
+    let all = set(&[c.a1, c.a2, c.b1, c.b2]);
+    assert_eq!(w.queue(admin, &q("xp")).await, all);
+    assert_eq!(w.queue(admin, &q("ＸＰ－")).await, all);
+    assert_eq!(w.queue(admin, &q(&format!("XP-{}", parts[1]))).await, all);
+    assert_eq!(w.queue(admin, &q(parts[2])).await, set(&[c.b1]));
+    assert_eq!(
+        w.queue(admin, &q(&format!("{number} 危房"))).await,
+        set(&[c.b1])
+    );
+    assert_eq!(
+        w.queue(admin, &q(&format!("{number} 积水"))).await,
+        set(&[])
+    );
+    // Punctuation alone asks for nothing, like blank words.
+    assert_eq!(w.queue(admin, &q("，。！")).await, all);
+    // The deadline order pages searches too.
+    let by_deadline = w.items(admin, &format!("{}&sort=deadline", q("XP"))).await;
+    assert_eq!(by_deadline.len(), 4);
 }
 
 async fn unknown_or_incomplete_filters_answer_422(backend: Backend) {
