@@ -24,9 +24,9 @@ use sea_orm::{
 };
 
 use crate::cases::actions::{store_system_step, to_domain};
-use crate::cases::queue::lapsed_condition;
 use crate::error::{is_unique_violation, ApiError, ApiResult};
 use crate::state::AppState;
+use liaison_infra::store::cases::lapsed;
 
 /// The lease that makes one node the watcher.
 const LEASE: &str = "deadline_watcher";
@@ -154,7 +154,7 @@ async fn unmarked(
         )
         .to_owned();
     Ok(cases::Entity::find()
-        .filter(lapsed_condition(deadline, now))
+        .filter(lapsed(deadline, now))
         .filter(Expr::exists(marked).not())
         .order_by_asc(cases::Column::Id)
         .limit(BATCH)

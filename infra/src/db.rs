@@ -284,6 +284,38 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// Scratch databases for the tests of this crate's SQL.
+#[cfg(test)]
+pub(crate) mod testing {
+    #![allow(clippy::unwrap_used)]
+
+    use sea_orm::ConnectionTrait;
+    use tempfile::TempDir;
+
+    use super::Db;
+
+    /// Fresh, empty databases: a SQLite file, and a PostgreSQL database as well when
+    /// `LIAISON_TEST_DATABASE_URL` names a server. The directory holds the file.
+    pub async fn scratch_databases() -> (TempDir, Vec<Db>) {
+        let dir = tempfile::tempdir().unwrap();
+        let sqlite = format!("sqlite://{}/scratch.db", dir.path().display());
+        let mut found = vec![Db::connect(&sqlite, 4).await.unwrap()];
+        if let Ok(admin_url) = std::env::var("LIAISON_TEST_DATABASE_URL") {
+            // Named like the end-to-end tests' databases, which scripts/test-services.sh drops.
+            let name = format!("liaison_test_scratch_{}", uuid::Uuid::new_v4().simple());
+            let admin = Db::connect(&admin_url, 1).await.unwrap();
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .unwrap();
+            let mut url = url::Url::parse(&admin_url).unwrap();
+            url.set_path(&name);
+            found.push(Db::connect(url.as_str(), 4).await.unwrap());
+        }
+        (dir, found)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

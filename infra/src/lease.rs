@@ -73,25 +73,11 @@ mod tests {
     use tempfile::TempDir;
 
     use super::*;
+    use crate::db::testing::scratch_databases;
     use crate::db::Db;
 
-    /// Fresh databases holding the `leases` table: a SQLite file, and a PostgreSQL database as
-    /// well when `LIAISON_TEST_DATABASE_URL` names a server. The directory holds the file.
     async fn databases() -> (TempDir, Vec<Db>) {
-        let dir = tempfile::tempdir().unwrap();
-        let sqlite = format!("sqlite://{}/lease.db", dir.path().display());
-        let mut found = vec![Db::connect(&sqlite, 4).await.unwrap()];
-        if let Ok(admin_url) = std::env::var("LIAISON_TEST_DATABASE_URL") {
-            let name = format!("liaison_lease_{}", uuid::Uuid::new_v4().simple());
-            let admin = Db::connect(&admin_url, 1).await.unwrap();
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .unwrap();
-            let mut url = url::Url::parse(&admin_url).unwrap();
-            url.set_path(&name);
-            found.push(Db::connect(url.as_str(), 4).await.unwrap());
-        }
+        let (dir, found) = scratch_databases().await;
         for db in &found {
             let backend = db.get_database_backend();
             let table = Schema::new(backend).create_table_from_entity(leases::Entity);

@@ -3,13 +3,13 @@
 
 use chrono::{DateTime, Utc};
 use liaison_domain::actor::{Actor, Role};
-use liaison_domain::case::deadline::Deadline;
 use liaison_domain::case::CaseStatus;
 use liaison_domain::search;
 use liaison_infra::db::Backend;
 use liaison_infra::entities::cases;
 use liaison_infra::entities::Word;
 use liaison_infra::search::{search_cases, searched_id};
+use liaison_infra::store::cases as rules;
 use sea_orm::sea_query::{Condition, Expr, SimpleExpr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
@@ -26,27 +26,9 @@ enum Sort {
     Deadline,
 }
 
-/// Every case the actor may see; nothing else can be asked for.
-fn visible(actor: &Actor) -> Condition {
-    match actor.role {
-        Role::Resident => Condition::all().add(cases::Column::ResidentId.eq(actor.user_id)),
-        Role::Deputy | Role::StationAdmin => {
-            Condition::all().add(cases::Column::StationId.is_in(actor.station_ids.clone()))
-        }
-        Role::Handler => match actor.department_id {
-            Some(department) => Condition::all().add(cases::Column::DepartmentId.eq(department)),
-            None => Condition::all().add(Expr::value(false)),
-        },
-        Role::CountyAdmin => match actor.county_id {
-            Some(county) => Condition::all().add(cases::Column::CountyId.eq(county)),
-            None => Condition::all().add(Expr::value(false)),
-        },
-    }
-}
-
 /// `scope=mine|assigned|station` narrows what is visible.
 fn narrowed(actor: &Actor, filter: &CaseFilter) -> ApiResult<Condition> {
-    let mut condition = visible(actor);
+    let mut condition = rules::visible(actor);
     match filter.scope.as_deref() {
         // Only a deputy has cases of its own within what it sees; for the other roles their
         // own cases are all they see (a resident's, a department's, what an admin runs).
@@ -79,48 +61,6 @@ fn narrowed(actor: &Actor, filter: &CaseFilter) -> ApiResult<Condition> {
     Ok(condition)
 }
 
-/// `domain::case::deadline::is_overdue` as SQL, so the database filters and pages; the two must
-/// say the same, which the queue tests check against the `overdue` field of every item.
-///
-/// Its first term names the statuses in progress in literals, exactly as the partial index
-/// `cases_in_progress_deadline_idx` does: a planner may only use a partial index for a query
-/// whose condition implies the index's, which neither SQLite nor a reused PostgreSQL plan can
-/// see through bound parameters. With it, `overdue=true&sort=deadline` reads the few cases in
-/// progress in deadline order instead of every case since the first.
-fn overdue_condition(now: DateTime<Utc>) -> Condition {
-    let in_progress = CaseStatus::in_progress()
-        .map(|status| format!("'{}'", status.as_str()))
-        .collect::<Vec<_>>()
-        .join(", ");
-    Condition::all()
-        .add(Expr::cust(format!(
-            r#""cases"."status" IN ({in_progress})"#
-        )))
-        .add(
-            Deadline::ALL
-                .iter()
-                .fold(Condition::any(), |any, deadline| {
-                    any.add(lapsed_condition(*deadline, now))
-                }),
-        )
-}
-
-/// `domain::case::deadline::lapsed` for one deadline as SQL: the case is in progress, past
-/// the deadline, and for `respond_by` not answered yet.
-pub(crate) fn lapsed_condition(deadline: Deadline, now: DateTime<Utc>) -> Condition {
-    let (column, unanswered) = match deadline {
-        Deadline::Respond => (
-            cases::Column::RespondBy,
-            Some(cases::Column::FirstResponseAt.is_null()),
-        ),
-        Deadline::Resolve => (cases::Column::ResolveBy, None),
-    };
-    Condition::all()
-        .add(cases::Column::Status.is_in(CaseStatus::in_progress().map(Word)))
-        .add(column.lt(now))
-        .add_option(unanswered)
-}
-
 pub async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -142,8 +82,8 @@ pub async fn list(
     let now = Utc::now();
     let mut condition = narrowed(actor, filter)?;
     match filter.overdue {
-        Some(true) => condition = condition.add(overdue_condition(now)),
-        Some(false) => condition = condition.add(overdue_condition(now).not()),
+        Some(true) => condition = condition.add(rules::overdue(now)),
+        Some(false) => condition = condition.add(rules::overdue(now).not()),
         None => {}
     }
     let mut query: Select<cases::Entity> = cases::Entity::find().filter(condition);

@@ -1,0 +1,275 @@
+//! The SQL forms of the domain's rules about cases, beside the queries that filter by them:
+//! who sees a case (`domain::case::access::can_see`) and when a deadline has lapsed
+//! (`domain::case::deadline::lapsed`, `is_overdue`). Each is tied to its predicate by the
+//! test below, over a table of cases on every backend.
+
+use chrono::{DateTime, Utc};
+use liaison_domain::actor::{Actor, Role};
+use liaison_domain::case::deadline::Deadline;
+use liaison_domain::case::CaseStatus;
+use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::ColumnTrait;
+
+use crate::entities::{cases, Word};
+
+/// `can_see` as SQL: every case the actor may see, and nothing else.
+pub fn visible(actor: &Actor) -> Condition {
+    match actor.role {
+        Role::Resident => Condition::all().add(cases::Column::ResidentId.eq(actor.user_id)),
+        Role::Deputy | Role::StationAdmin => {
+            Condition::all().add(cases::Column::StationId.is_in(actor.station_ids.clone()))
+        }
+        Role::Handler => match actor.department_id {
+            Some(department) => Condition::all().add(cases::Column::DepartmentId.eq(department)),
+            None => Condition::all().add(Expr::value(false)),
+        },
+        Role::CountyAdmin => match actor.county_id {
+            Some(county) => Condition::all().add(cases::Column::CountyId.eq(county)),
+            None => Condition::all().add(Expr::value(false)),
+        },
+    }
+}
+
+/// `is_overdue` as SQL, so the database filters and pages.
+///
+/// Its first term names the statuses in progress in literals, exactly as the partial index
+/// `cases_in_progress_deadline_idx` does: a planner may only use a partial index for a query
+/// whose condition implies the index's, which neither SQLite nor a reused PostgreSQL plan can
+/// see through bound parameters. With it, `overdue=true&sort=deadline` reads the few cases in
+/// progress in deadline order instead of every case since the first.
+pub fn overdue(now: DateTime<Utc>) -> Condition {
+    let in_progress = CaseStatus::in_progress()
+        .map(|status| format!("'{}'", status.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Condition::all()
+        .add(Expr::cust(format!(
+            r#""cases"."status" IN ({in_progress})"#
+        )))
+        .add(
+            Deadline::ALL
+                .iter()
+                .fold(Condition::any(), |any, deadline| {
+                    any.add(lapsed(*deadline, now))
+                }),
+        )
+}
+
+/// `lapsed` for one deadline as SQL: the case is in progress, past the deadline, and for
+/// `respond_by` not answered yet.
+pub fn lapsed(deadline: Deadline, now: DateTime<Utc>) -> Condition {
+    let (column, unanswered) = match deadline {
+        Deadline::Respond => (
+            cases::Column::RespondBy,
+            Some(cases::Column::FirstResponseAt.is_null()),
+        ),
+        Deadline::Resolve => (cases::Column::ResolveBy, None),
+    };
+    Condition::all()
+        .add(cases::Column::Status.is_in(CaseStatus::in_progress().map(Word)))
+        .add(column.lt(now))
+        .add_option(unanswered)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Duration;
+    use liaison_domain::case::access::{can_see, Scope};
+    use liaison_domain::case::deadline::{is_overdue, lapsed as domain_lapsed};
+    use sea_orm::{
+        ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Schema, Set,
+    };
+
+    use super::*;
+    use crate::db::testing::scratch_databases;
+
+    fn at() -> DateTime<Utc> {
+        "2026-12-01T08:00:00Z".parse().unwrap()
+    }
+
+    /// A table of cases over every status, two counties, three stations, two residents, two
+    /// departments or none, assigned or not, and deadlines before, at and after `at()`.
+    fn table() -> Vec<cases::Model> {
+        let offsets = [-48, -1, 0, 1, 48].map(Duration::hours);
+        let mut rows = Vec::new();
+        let mut id = 0;
+        for status in CaseStatus::ALL {
+            for (respond, resolve) in offsets.iter().zip(offsets.iter().rev()) {
+                for answered in [false, true] {
+                    id += 1;
+                    let station_id = 1 + id % 3;
+                    rows.push(cases::Model {
+                        id,
+                        number: format!("XP-20261201-{id:04}"),
+                        station_id,
+                        county_id: if station_id == 3 { 2 } else { 1 },
+                        category_id: 1,
+                        resident_id: 100 + id % 2,
+                        assignee_id: (id % 4 != 0).then_some(40 + id % 2),
+                        department_id: [None, Some(5), Some(6)][(id % 3) as usize],
+                        title: "路灯不亮".to_owned(),
+                        content: "一周了".to_owned(),
+                        search_terms: String::new(),
+                        location: None,
+                        anonymous: false,
+                        contact_phone: None,
+                        status: Word(*status),
+                        flagged: false,
+                        reopen_count: 0,
+                        escalated: false,
+                        respond_by: at() + *respond,
+                        resolve_by: at() + *resolve,
+                        first_response_at: answered.then(|| at() - Duration::hours(2)),
+                        resolved_at: None,
+                        closed_at: None,
+                        rating: None,
+                        rating_comment: None,
+                        version: 0,
+                        created_at: at() - Duration::days(3),
+                        updated_at: at() - Duration::days(3),
+                    });
+                }
+            }
+        }
+        rows
+    }
+
+    fn scope(case: &cases::Model) -> Scope {
+        Scope {
+            station_id: case.station_id,
+            county_id: case.county_id,
+            resident_id: case.resident_id,
+            assignee_id: case.assignee_id,
+            department_id: case.department_id,
+        }
+    }
+
+    fn actors() -> Vec<Actor> {
+        let actor =
+            |user_id, role, county_id, station_ids: &[i64], department_id, deputy_id| Actor {
+                user_id,
+                role,
+                county_id,
+                station_ids: station_ids.to_vec(),
+                department_id,
+                deputy_id,
+            };
+        vec![
+            actor(100, Role::Resident, None, &[], None, None),
+            actor(102, Role::Resident, None, &[], None, None),
+            actor(7, Role::Deputy, Some(1), &[1], None, Some(40)),
+            actor(8, Role::Deputy, Some(1), &[], None, Some(41)),
+            actor(9, Role::StationAdmin, Some(1), &[1, 2], None, None),
+            actor(10, Role::StationAdmin, Some(2), &[3], None, None),
+            actor(11, Role::Handler, Some(1), &[], Some(5), None),
+            actor(12, Role::Handler, Some(1), &[], None, None),
+            actor(13, Role::CountyAdmin, Some(1), &[], None, None),
+            actor(14, Role::CountyAdmin, Some(2), &[], None, None),
+            actor(15, Role::CountyAdmin, None, &[], None, None),
+        ]
+    }
+
+    async fn ids(db: &impl ConnectionTrait, condition: Condition) -> Vec<i64> {
+        cases::Entity::find()
+            .select_only()
+            .column(cases::Column::Id)
+            .filter(condition)
+            .order_by_asc(cases::Column::Id)
+            .into_tuple()
+            .all(db)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_sql_rules_say_what_the_domain_says() {
+        let (_dir, databases) = scratch_databases().await;
+        let table = table();
+        for db in &databases {
+            let backend = db.get_database_backend();
+            let schema = Schema::new(backend);
+            // The cases' table refers to the residents'.
+            let users = schema.create_table_from_entity(crate::entities::users::Entity);
+            db.execute(backend.build(&users)).await.unwrap();
+            for id in [100, 101] {
+                crate::entities::users::Entity::insert(crate::entities::users::ActiveModel {
+                    id: Set(id),
+                    role: Set(Word(Role::Resident)),
+                    name: Set("居民".to_owned()),
+                    created_at: Set(at()),
+                    ..Default::default()
+                })
+                .exec_without_returning(db)
+                .await
+                .unwrap();
+            }
+            let create = schema.create_table_from_entity(cases::Entity);
+            db.execute(backend.build(&create)).await.unwrap();
+            let rows = table.iter().cloned().map(|case| {
+                let mut row: cases::ActiveModel = case.into();
+                row.id = Set(row.id.unwrap());
+                row
+            });
+            cases::Entity::insert_many(rows)
+                .exec_without_returning(db)
+                .await
+                .unwrap();
+
+            for actor in actors() {
+                let expected: Vec<i64> = table
+                    .iter()
+                    .filter(|case| can_see(&actor, &scope(case)))
+                    .map(|case| case.id)
+                    .collect();
+                assert_eq!(ids(db, visible(&actor)).await, expected, "{actor:?}");
+            }
+            for now in [
+                at() - Duration::minutes(30),
+                at(),
+                at() + Duration::minutes(30),
+            ] {
+                let facts = |case: &cases::Model| {
+                    (
+                        *case.status,
+                        case.respond_by,
+                        case.resolve_by,
+                        case.first_response_at,
+                    )
+                };
+                let expected: Vec<i64> = table
+                    .iter()
+                    .filter(|case| {
+                        let (status, respond_by, resolve_by, answered) = facts(case);
+                        is_overdue(status, respond_by, resolve_by, answered, now)
+                    })
+                    .map(|case| case.id)
+                    .collect();
+                assert!(!expected.is_empty() && expected.len() < table.len());
+                assert_eq!(ids(db, overdue(now)).await, expected, "overdue at {now}");
+                let not_overdue: Vec<i64> = table
+                    .iter()
+                    .map(|case| case.id)
+                    .filter(|id| !expected.contains(id))
+                    .collect();
+                assert_eq!(ids(db, overdue(now).not()).await, not_overdue);
+                for deadline in Deadline::ALL {
+                    let expected: Vec<i64> = table
+                        .iter()
+                        .filter(|case| {
+                            let (status, respond_by, resolve_by, answered) = facts(case);
+                            domain_lapsed(status, respond_by, resolve_by, answered, now)
+                                .iter()
+                                .any(|lapse| lapse.deadline == *deadline)
+                        })
+                        .map(|case| case.id)
+                        .collect();
+                    assert_eq!(
+                        ids(db, lapsed(*deadline, now)).await,
+                        expected,
+                        "{deadline}"
+                    );
+                }
+            }
+        }
+    }
+}
