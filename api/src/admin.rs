@@ -11,6 +11,7 @@ use liaison_domain::Invalid;
 use liaison_infra::entities::Word;
 use liaison_infra::entities::{regions, users};
 use liaison_infra::password;
+use liaison_infra::store::accounts::{self, NewStaff};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 
 /// What the account stands for rather than who holds it: the holder may change.
@@ -110,20 +111,24 @@ pub async fn create_county_admin(
         }
     };
 
-    let user = users::ActiveModel {
-        role: Set(Word(Role::CountyAdmin)),
-        name: Set(ADMIN_NAME.to_owned()),
-        phone: Set(Some(phone.as_str().to_owned())),
-        password_hash: Set(Some(password_hash)),
-        county_id: Set(Some(county_id)),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
+    let user_id = accounts::insert_staff(
+        &txn,
+        NewStaff {
+            role: Role::CountyAdmin,
+            name: ADMIN_NAME,
+            phone: phone.as_str(),
+            password_hash,
+            county_id,
+            department_id: None,
+            deputy_id: None,
+            station_ids: &[],
+        },
+        now,
+    )
     .await?;
     txn.commit().await?;
     Ok(CreatedAdmin {
-        user_id: user.id,
+        user_id,
         county_id,
         county_created,
     })

@@ -11,10 +11,10 @@ use liaison_domain::region::RegionLevel;
 use liaison_domain::station::StationKind;
 use liaison_infra::entities::Word;
 use liaison_infra::entities::{
-    categories, departments, deputies, deputy_stations, duty_shifts, regions, stations,
-    user_stations, users,
+    categories, departments, deputies, deputy_stations, duty_shifts, regions, stations, users,
 };
 use liaison_infra::password;
+use liaison_infra::store::accounts::{self, NewStaff};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
@@ -419,33 +419,27 @@ async fn insert_all(db: &impl ConnectionTrait, now: DateTime<Utc>) -> anyhow::Re
         .await?;
 
     for (name, phone, post) in &STAFF {
-        let user = users::ActiveModel {
-            role: Set(Word(post.role())),
-            name: Set((*name).to_owned()),
-            phone: Set(Some((*phone).to_owned())),
-            password_hash: Set(Some(password::hash(DEMO_PASSWORD)?)),
-            county_id: Set(Some(county_id)),
-            department_id: Set(match post {
+        let station_ids = match post {
+            Post::StationAdmin(index) => vec![station_ids[*index]],
+            _ => Vec::new(),
+        };
+        let staff = NewStaff {
+            role: post.role(),
+            name,
+            phone,
+            password_hash: password::hash(DEMO_PASSWORD)?,
+            county_id,
+            department_id: match post {
                 Post::Handler(name) => Some(department(name)?),
                 _ => None,
-            }),
-            deputy_id: Set(match post {
+            },
+            deputy_id: match post {
                 Post::Deputy(index) => Some(deputy_ids[*index]),
                 _ => None,
-            }),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
-        if let Post::StationAdmin(index) = post {
-            user_stations::ActiveModel {
-                user_id: Set(user.id),
-                station_id: Set(station_ids[*index]),
-            }
-            .insert(db)
-            .await?;
-        }
+            },
+            station_ids: &station_ids,
+        };
+        accounts::insert_staff(db, staff, now).await?;
     }
     Ok(())
 }
@@ -521,6 +515,7 @@ fn roster(
 mod tests {
     use super::*;
     use chrono::TimeZone;
+    use liaison_infra::entities::user_stations;
     use liaison_migrations::MigratorTrait;
     use sea_orm::PaginatorTrait;
     use std::collections::HashSet;

@@ -9,14 +9,10 @@ use liaison_domain::phone::Phone;
 use liaison_domain::policy::{self, AccountScope};
 use liaison_domain::text::{bounded, Name};
 use liaison_domain::Invalid;
-use liaison_infra::entities::Word;
-use liaison_infra::entities::{
-    departments, deputies, deputy_stations, stations, user_stations, users,
-};
+use liaison_infra::entities::{departments, deputies, deputy_stations, stations};
 use liaison_infra::password;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use liaison_infra::store::accounts::{self, NewStaff};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -203,51 +199,42 @@ where
         .map_err(ApiError::internal)?
         .map_err(ApiError::internal)?;
     let txn = db.begin().await?;
-    let user = users::ActiveModel {
-        role: Set(Word(role)),
-        name: Set(name.into_inner()),
-        phone: Set(Some(phone.as_str().to_owned())),
-        password_hash: Set(Some(hash)),
-        county_id: Set(Some(tie.county_id)),
-        department_id: Set(tie.department_id),
-        deputy_id: Set(tie.deputy_id),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .map_err(|e| {
-        on_unique(
-            e,
-            &[
-                ("phone", "phone", "user.phone_taken"),
-                ("deputy", "deputy_id", "user.deputy_has_account"),
-            ],
-        )
-    })?;
-    for station_id in &tie.station_ids {
-        user_stations::ActiveModel {
-            user_id: Set(user.id),
-            station_id: Set(*station_id),
-        }
-        .insert(&txn)
-        .await?;
-    }
+    let staff = NewStaff {
+        role,
+        name: name.as_str(),
+        phone: phone.as_str(),
+        password_hash: hash,
+        county_id: tie.county_id,
+        department_id: tie.department_id,
+        deputy_id: tie.deputy_id,
+        station_ids: &tie.station_ids,
+    };
+    let user_id = accounts::insert_staff(&txn, staff, Utc::now())
+        .await
+        .map_err(|e| {
+            on_unique(
+                e,
+                &[
+                    ("phone", "phone", "user.phone_taken"),
+                    ("deputy", "deputy_id", "user.deputy_has_account"),
+                ],
+            )
+        })?;
     txn.commit().await?;
-    tracing::info!(user_id = user.id, role = %user.role, phone = %phone.masked(), "staff account created");
+    tracing::info!(user_id, role = %role, phone = %phone.masked(), "staff account created");
     Ok(User {
-        id: user.id,
-        role: user.role.as_str().to_owned(),
-        name: user.name,
+        id: user_id,
+        role: role.as_str().to_owned(),
+        name: name.into_inner(),
         phone: phone.masked(),
-        county_id: user.county_id,
+        county_id: Some(tie.county_id),
         // The stations the account covers, as its `/me` reports them.
         station_ids: if role == Role::Deputy {
             tie.deputy_station_ids
         } else {
             tie.station_ids
         },
-        department_id: user.department_id,
-        deputy_id: user.deputy_id,
+        department_id: tie.department_id,
+        deputy_id: tie.deputy_id,
     })
 }

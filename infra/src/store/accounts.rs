@@ -1,0 +1,58 @@
+//! Staff accounts: the one way one is written, whoever creates it (the command line's first
+//! county admin, an admin through the API, the demo).
+
+use chrono::{DateTime, Utc};
+use liaison_domain::actor::Role;
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
+
+use crate::entities::{user_stations, users, Word};
+
+/// A staff account as it is stored: the password already hashed (slowly, before any
+/// transaction), and what the account covers.
+pub struct NewStaff<'a> {
+    pub role: Role,
+    pub name: &'a str,
+    pub phone: &'a str,
+    pub password_hash: String,
+    pub county_id: i64,
+    pub department_id: Option<i64>,
+    pub deputy_id: Option<i64>,
+    /// The stations a station admin runs.
+    pub station_ids: &'a [i64],
+}
+
+/// Writes the account and its stations; answers its id. A phone or deputy already taken fails
+/// on its unique index, for the caller to name.
+pub async fn insert_staff(
+    db: &impl ConnectionTrait,
+    staff: NewStaff<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64, DbErr> {
+    let inserted = users::Entity::insert(users::ActiveModel {
+        role: Set(Word(staff.role)),
+        name: Set(staff.name.to_owned()),
+        phone: Set(Some(staff.phone.to_owned())),
+        password_hash: Set(Some(staff.password_hash)),
+        county_id: Set(Some(staff.county_id)),
+        department_id: Set(staff.department_id),
+        deputy_id: Set(staff.deputy_id),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .exec(db)
+    .await?;
+    let user_id = inserted.last_insert_id;
+    if !staff.station_ids.is_empty() {
+        let links = staff
+            .station_ids
+            .iter()
+            .map(|station_id| user_stations::ActiveModel {
+                user_id: Set(user_id),
+                station_id: Set(*station_id),
+            });
+        user_stations::Entity::insert_many(links)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(user_id)
+}
