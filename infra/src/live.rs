@@ -16,6 +16,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use redis::aio::{ConnectionManager, PubSub};
 use redis::AsyncCommands;
+use serde::de::DeserializeOwned;
 use tokio::sync::broadcast;
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior};
@@ -116,6 +117,36 @@ impl LiveBus {
     pub fn subscribe(&self) -> broadcast::Receiver<Message> {
         self.local.subscribe()
     }
+
+    /// Hands every message published from now on, read as JSON of `T`, to `on`, for the life
+    /// of the process; a message that does not read as `T` (named `what` in the log) is
+    /// skipped, and messages missed by lagging are told as such.
+    pub fn listen<T, F>(&self, what: &'static str, on: F)
+    where
+        T: DeserializeOwned,
+        F: Fn(Heard<T>) + Send + 'static,
+    {
+        let mut heard = self.subscribe();
+        tokio::spawn(async move {
+            loop {
+                match heard.recv().await {
+                    Ok(message) => match serde_json::from_str(&message) {
+                        Ok(news) => on(Heard::News(news)),
+                        Err(error) => tracing::warn!(%error, what, "unreadable news was ignored"),
+                    },
+                    Err(broadcast::error::RecvError::Lagged(missed)) => on(Heard::Missed(missed)),
+                    Err(broadcast::error::RecvError::Closed) => return,
+                }
+            }
+        });
+    }
+}
+
+/// What a listener of [`LiveBus::listen`] hears.
+pub enum Heard<T> {
+    News(T),
+    /// This many messages went by while the listener lagged.
+    Missed(u64),
 }
 
 fn local_channel(capacity: usize) -> broadcast::Sender<Message> {

@@ -14,9 +14,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use tokio::sync::broadcast::error::RecvError;
 
-use crate::live::LiveBus;
+use crate::live::{Heard, LiveBus};
 
 /// One thing every node must stop trusting tokens for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,7 +50,19 @@ impl Revocations {
             bus,
             keep,
         };
-        tokio::spawn(listen(revocations.clone()));
+        let heard = revocations.clone();
+        revocations
+            .bus
+            .listen("revocation", move |news| match news {
+                Heard::News(revocation) => heard.apply(revocation),
+                // What was missed is in the database: the next sweep brings it.
+                Heard::Missed(missed) => {
+                    tracing::warn!(
+                        missed,
+                        "revocations were missed; the next sweep brings them"
+                    );
+                }
+            });
         revocations
     }
 
@@ -114,27 +125,6 @@ impl Revocations {
         self.known
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
-
-/// Applies what other nodes publish, for the life of the process.
-async fn listen(revocations: Revocations) {
-    let mut heard = revocations.bus.subscribe();
-    loop {
-        match heard.recv().await {
-            Ok(message) => match serde_json::from_str::<Revocation>(&message) {
-                Ok(revocation) => revocations.apply(revocation),
-                Err(error) => tracing::warn!(%error, "an unreadable revocation was ignored"),
-            },
-            // What was missed is in the database: the next sweep brings it.
-            Err(RecvError::Lagged(missed)) => {
-                tracing::warn!(
-                    missed,
-                    "revocations were missed; the next sweep brings them"
-                );
-            }
-            Err(RecvError::Closed) => return,
-        }
     }
 }
 

@@ -1,21 +1,12 @@
 //! Finding a case the caller may see: anything else is simply not found.
 
 use liaison_domain::actor::Actor;
-use liaison_domain::case::access::{can_see, Scope};
+use liaison_domain::case::access::can_see;
 use liaison_infra::entities::{cases, users};
+pub use liaison_infra::store::cases::scope_of;
 use sea_orm::{ConnectionTrait, EntityTrait};
 
 use crate::error::{ApiError, ApiResult};
-
-pub fn scope_of(case: &cases::Model) -> Scope {
-    Scope {
-        station_id: case.station_id,
-        county_id: case.county_id,
-        resident_id: case.resident_id,
-        assignee_id: case.assignee_id,
-        department_id: case.department_id,
-    }
-}
 
 /// The case, if it exists and the actor may see it; 404 otherwise, never 403, so that a
 /// hidden case cannot be told from an absent one.

@@ -5,12 +5,24 @@
 
 use chrono::{DateTime, Utc};
 use liaison_domain::actor::{Actor, Role};
+use liaison_domain::case::access::Scope;
 use liaison_domain::case::deadline::Deadline;
 use liaison_domain::case::CaseStatus;
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::ColumnTrait;
 
 use crate::entities::{cases, Word};
+
+/// What the domain's access rules read of a stored case.
+pub fn scope_of(case: &cases::Model) -> Scope {
+    Scope {
+        station_id: case.station_id,
+        county_id: case.county_id,
+        resident_id: case.resident_id,
+        assignee_id: case.assignee_id,
+        department_id: case.department_id,
+    }
+}
 
 /// `can_see` as SQL: every case the actor may see, and nothing else.
 pub fn visible(actor: &Actor) -> Condition {
@@ -74,7 +86,7 @@ pub fn lapsed(deadline: Deadline, now: DateTime<Utc>) -> Condition {
 #[cfg(test)]
 mod tests {
     use chrono::Duration;
-    use liaison_domain::case::access::{can_see, Scope};
+    use liaison_domain::case::access::can_see;
     use liaison_domain::case::deadline::{is_overdue, lapsed as domain_lapsed};
     use sea_orm::{
         ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Schema, Set,
@@ -132,16 +144,6 @@ mod tests {
             }
         }
         rows
-    }
-
-    fn scope(case: &cases::Model) -> Scope {
-        Scope {
-            station_id: case.station_id,
-            county_id: case.county_id,
-            resident_id: case.resident_id,
-            assignee_id: case.assignee_id,
-            department_id: case.department_id,
-        }
     }
 
     fn actors() -> Vec<Actor> {
@@ -218,7 +220,7 @@ mod tests {
             for actor in actors() {
                 let expected: Vec<i64> = table
                     .iter()
-                    .filter(|case| can_see(&actor, &scope(case)))
+                    .filter(|case| can_see(&actor, &scope_of(case)))
                     .map(|case| case.id)
                     .collect();
                 assert_eq!(ids(db, visible(&actor)).await, expected, "{actor:?}");

@@ -19,13 +19,12 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
-use tokio::sync::broadcast::error::RecvError;
 
 use crate::entities::{
     categories, deputy_stations, duty_shifts, regions, stations, user_stations, users, webhooks,
     Word,
 };
-use crate::live::LiveBus;
+use crate::live::{Heard, LiveBus};
 
 /// What a change touched: each kind is dropped whole, which is cheap for data this small.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -127,7 +126,23 @@ impl Reference {
             }),
             bus,
         };
-        tokio::spawn(listen(reference.clone()));
+        let heard = reference.clone();
+        reference
+            .bus
+            .listen("reference change", move |news| match news {
+                Heard::News(kind) => heard.drop_kind(kind),
+                // Some changes were missed: drop everything, the next reads load it afresh.
+                Heard::Missed(_) => {
+                    for kind in [
+                        Kind::Organisation,
+                        Kind::Rosters,
+                        Kind::Accounts,
+                        Kind::Webhooks,
+                    ] {
+                        heard.drop_kind(kind);
+                    }
+                }
+            });
         reference
     }
 
@@ -328,31 +343,6 @@ async fn load_staff(
             .filter(users::Column::CountyId.eq(key)),
     };
     Ok(Arc::new(query.into_tuple().all(db).await?))
-}
-
-/// Drops what other nodes changed, for the life of the process.
-async fn listen(reference: Reference) {
-    let mut heard = reference.bus.subscribe();
-    loop {
-        match heard.recv().await {
-            Ok(message) => match serde_json::from_str::<Kind>(&message) {
-                Ok(kind) => reference.drop_kind(kind),
-                Err(error) => tracing::warn!(%error, "an unreadable reference change was ignored"),
-            },
-            // Some changes were missed: drop everything, the next reads load it afresh.
-            Err(RecvError::Lagged(_)) => {
-                for kind in [
-                    Kind::Organisation,
-                    Kind::Rosters,
-                    Kind::Accounts,
-                    Kind::Webhooks,
-                ] {
-                    reference.drop_kind(kind);
-                }
-            }
-            Err(RecvError::Closed) => return,
-        }
-    }
 }
 
 #[cfg(test)]
