@@ -29,9 +29,16 @@ enum Sort {
 fn visible(actor: &Actor) -> Condition {
     match actor.role {
         Role::Resident => Condition::all().add(cases::Column::ResidentId.eq(actor.user_id)),
-        Role::Deputy | Role::StationAdmin => {
-            Condition::all().add(cases::Column::StationId.is_in(actor.station_ids.clone()))
-        }
+        // The county adds nothing to what the stations select; it lets the deadline order of
+        // several stations be read from the county's deadline index, as no per-station index
+        // can merge them in order.
+        Role::Deputy | Role::StationAdmin => Condition::all()
+            .add(cases::Column::StationId.is_in(actor.station_ids.clone()))
+            .add_option(
+                actor
+                    .county_id
+                    .map(|county| cases::Column::CountyId.eq(county)),
+            ),
         Role::Handler => match actor.department_id {
             Some(department) => Condition::all().add(cases::Column::DepartmentId.eq(department)),
             None => Condition::all().add(Expr::value(false)),
@@ -152,7 +159,7 @@ pub async fn list(
     if let Some(terms) = filter.q.as_deref().and_then(search::query_terms) {
         let backend = Backend::of_connection(db);
         query = search_cases(query, backend, &terms);
-        id = searched_id(backend);
+        id = searched_id(backend, actor.role == Role::Resident);
     }
     if let Some(cursor) = &page.cursor {
         query = query.filter(after(sort, cursor, &id)?);
