@@ -10,9 +10,10 @@
 //! - SQLite: an FTS5 table over `search_terms`, kept in step by triggers.
 //!
 //! `sort=deadline` lists by `(resolve_by, id)` within what a role may see: one index per
-//! visibility column (a resident, a station, a department, a county), and a partial one over a
-//! county's cases in progress for `overdue=true`, whose cases sit among the newest deadlines and
-//! would otherwise be found after reading every case since the first.
+//! visibility column (a resident, a station, a department, a county). `overdue=true` reads two
+//! partial indexes over a county's cases in progress, in deadline order and newest first: its
+//! cases sit among the newest deadlines, and in deadline order would otherwise be found after
+//! reading every case since the first.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
@@ -48,10 +49,16 @@ const DEADLINE_INDEXES: [(&str, Cases); 4] = [
 
 /// The same on both backends. The partial index's statuses are written exactly as the queue's
 /// overdue condition writes them (`api/src/cases/queue.rs`), or no planner will use it.
-const BOTH_UP: &[&str] = &["CREATE INDEX cases_in_progress_deadline_idx \
-     ON cases (county_id, resolve_by, id) \
-     WHERE status IN ('submitted', 'accepted', 'assigned', 'handled')"];
-const BOTH_DOWN: &[&str] = &["DROP INDEX cases_in_progress_deadline_idx"];
+const BOTH_UP: &[&str] = &[
+    "CREATE INDEX cases_in_progress_deadline_idx ON cases (county_id, resolve_by, id) \
+     WHERE status IN ('submitted', 'accepted', 'assigned', 'handled')",
+    "CREATE INDEX cases_in_progress_idx ON cases (county_id, id) \
+     WHERE status IN ('submitted', 'accepted', 'assigned', 'handled')",
+];
+const BOTH_DOWN: &[&str] = &[
+    "DROP INDEX cases_in_progress_idx",
+    "DROP INDEX cases_in_progress_deadline_idx",
+];
 
 /// Rows filled per round trip when existing cases get their terms.
 const FILL_BATCH: u64 = 500;
