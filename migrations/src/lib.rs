@@ -13,6 +13,7 @@ mod m20261123_000007_create_deliveries;
 mod m20261123_000008_create_deadline_marks;
 mod m20261123_000009_index_cases_respond_by;
 mod m20261201_000001_case_search;
+mod m20261201_000012_deadline_order_by_county;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000008_create_deadline_marks::Migration),
             Box::new(m20261123_000009_index_cases_respond_by::Migration),
             Box::new(m20261201_000001_case_search::Migration),
+            Box::new(m20261201_000012_deadline_order_by_county::Migration),
         ]
     }
 }

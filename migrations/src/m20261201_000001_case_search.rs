@@ -10,10 +10,10 @@
 //! - SQLite: an FTS5 table over `search_terms`, kept in step by triggers.
 //!
 //! `sort=deadline` lists by `(resolve_by, id)` within what a role may see: one index per
-//! visibility column (a resident, a station, a department, a county). `overdue=true` reads two
-//! partial indexes over a county's cases in progress, in deadline order and newest first: its
-//! cases sit among the newest deadlines, and in deadline order would otherwise be found after
-//! reading every case since the first.
+//! visibility column for the narrow ones (a resident, a station, a department), one on
+//! `(resolve_by, id)` alone for the broad ones (a county, a deputy's several stations), and a
+//! partial one over the cases in progress for `overdue=true`, whose cases sit among the newest
+//! deadlines and would otherwise be found after reading every case since the first.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
@@ -35,29 +35,26 @@ enum Cases {
     ResidentId,
     StationId,
     DepartmentId,
-    CountyId,
     ResolveBy,
 }
 
-/// The deadline order within one resident's, station's, department's or county's cases.
-const DEADLINE_INDEXES: [(&str, Cases); 4] = [
+/// The deadline order within one resident's, one station's, one department's cases.
+const DEADLINE_INDEXES: [(&str, Cases); 3] = [
     ("cases_resident_deadline_idx", Cases::ResidentId),
     ("cases_station_deadline_idx", Cases::StationId),
     ("cases_department_deadline_idx", Cases::DepartmentId),
-    ("cases_county_deadline_idx", Cases::CountyId),
 ];
 
 /// The same on both backends. The partial index's statuses are written exactly as the queue's
 /// overdue condition writes them (`api/src/cases/queue.rs`), or no planner will use it.
 const BOTH_UP: &[&str] = &[
-    "CREATE INDEX cases_in_progress_deadline_idx ON cases (county_id, resolve_by, id) \
-     WHERE status IN ('submitted', 'accepted', 'assigned', 'handled')",
-    "CREATE INDEX cases_in_progress_idx ON cases (county_id, id) \
+    "CREATE INDEX cases_deadline_idx ON cases (resolve_by, id)",
+    "CREATE INDEX cases_in_progress_deadline_idx ON cases (resolve_by, id) \
      WHERE status IN ('submitted', 'accepted', 'assigned', 'handled')",
 ];
 const BOTH_DOWN: &[&str] = &[
-    "DROP INDEX cases_in_progress_idx",
     "DROP INDEX cases_in_progress_deadline_idx",
+    "DROP INDEX cases_deadline_idx",
 ];
 
 /// Rows filled per round trip when existing cases get their terms.
