@@ -44,11 +44,13 @@ pub fn search_cases(
 
 /// The case id a search orders and pages by. On SQLite it is the FTS5 rowid (equal to the
 /// case id): ordered by it, FTS5 streams matches newest first and the page stops after its
-/// rows, where ordering by `cases.id` would sort every match, all of a common word's.
-pub fn searched_id(backend: Backend) -> SimpleExpr {
+/// rows, where ordering by `cases.id` would sort every match, all of a common word's. Unless
+/// the other conditions leave `few` cases (a resident's own): then the planner should start
+/// from those and ask FTS5 about each, which ordering by `cases.id` lets it do.
+pub fn searched_id(backend: Backend, few: bool) -> SimpleExpr {
     match backend {
-        Backend::Postgres => Expr::col((cases::Entity, cases::Column::Id)).into(),
-        Backend::Sqlite => Expr::col((Alias::new(FTS), Alias::new("rowid"))).into(),
+        Backend::Sqlite if !few => Expr::col((Alias::new(FTS), Alias::new("rowid"))).into(),
+        _ => Expr::col((cases::Entity, cases::Column::Id)).into(),
     }
 }
 
@@ -96,7 +98,7 @@ mod tests {
         let terms = query_terms(q).unwrap();
         let select = search_cases(cases::Entity::find().select_only(), backend, &terms)
             .column(cases::Column::Id)
-            .order_by_desc(searched_id(backend));
+            .order_by_desc(searched_id(backend, false));
         let statement = select.build(match backend {
             Backend::Postgres => DbBackend::Postgres,
             Backend::Sqlite => DbBackend::Sqlite,
@@ -133,6 +135,14 @@ mod tests {
                 r#"SELECT "cases"."id" FROM "cases" INNER JOIN "case_search" ON "case_search"."rowid" = "cases"."id" WHERE "case_search" MATCH ? ORDER BY "case_search"."rowid" DESC"#.to_owned(),
                 vec![r#""灯" "0007"*"#.to_owned()]
             )
+        );
+    }
+
+    #[test]
+    fn a_residents_search_on_sqlite_orders_by_the_case_id() {
+        assert_eq!(
+            searched_id(Backend::Sqlite, true),
+            searched_id(Backend::Postgres, false)
         );
     }
 

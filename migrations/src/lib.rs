@@ -15,6 +15,7 @@ mod m20261123_000009_index_cases_respond_by;
 mod m20261201_000001_case_search;
 mod m20261201_000010_track_account_changes;
 mod m20261201_000011_check_closed_sets;
+mod m20261201_000012_deadline_order_by_county;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_case_search::Migration),
             Box::new(m20261201_000010_track_account_changes::Migration),
             Box::new(m20261201_000011_check_closed_sets::Migration),
+            Box::new(m20261201_000012_deadline_order_by_county::Migration),
         ]
     }
 }

@@ -231,8 +231,19 @@ mod tests {
         let mut options = ConnectOptions::new("sqlite::memory:");
         options.max_connections(1);
         let db = Database::connect(options).await.unwrap();
-        let before = Migrator::migrations().len() as u32 - 1;
-        Migrator::up(&db, Some(before)).await.unwrap();
+        // Found by name: later migrations come after this one.
+        let all = Migrator::migrations();
+        let before = all
+            .iter()
+            .position(|m| m.name() == "m20261201_000001_case_search")
+            .unwrap();
+        let from_here = <u32 as TryFrom<usize>>::try_from(all.len() - before).unwrap();
+        Migrator::up(
+            &db,
+            Some(<u32 as TryFrom<usize>>::try_from(before).unwrap()),
+        )
+        .await
+        .unwrap();
         // The case only: its organisation is beside the point here.
         db.execute_unprepared("PRAGMA foreign_keys = OFF")
             .await
@@ -276,7 +287,7 @@ mod tests {
             .await
             .unwrap();
 
-        Migrator::down(&db, Some(1)).await.unwrap();
+        Migrator::down(&db, Some(from_here)).await.unwrap();
         let left: Vec<String> = db
             .query_all(Statement::from_string(
                 DbBackend::Sqlite,

@@ -92,7 +92,7 @@ pub async fn list(
     if let Some(terms) = filter.q.as_deref().and_then(search::query_terms) {
         let backend = Backend::of_connection(db);
         query = search_cases(query, backend, &terms);
-        id = searched_id(backend);
+        id = searched_id(backend, actor.role == Role::Resident);
     }
     if let Some(cursor) = &page.cursor {
         query = query.filter(after(sort, cursor, &id)?);
