@@ -10,7 +10,6 @@ use liaison_domain::category::Limits;
 use liaison_domain::moderation::Verdict;
 use liaison_domain::phone::Phone;
 use liaison_domain::policy;
-use liaison_domain::roster;
 use liaison_domain::{scene, search, Invalid};
 use liaison_infra::counters;
 use liaison_infra::entities::Word;
@@ -343,8 +342,7 @@ async fn station_of(state: &AppState, new: &NewCase) -> ApiResult<stations::Mode
 /// The deputy on duty with the fewest cases in progress, or `None` for the station queue.
 async fn route(state: &AppState, station_id: i64, now: DateTime<Utc>) -> ApiResult<Option<i64>> {
     let db = &state.db;
-    let shifts = state.reference.shifts_around(db, station_id, now).await?;
-    let on_duty = roster::on_duty(&shifts, now);
+    let on_duty = state.reference.on_duty(db, station_id, now).await?;
     let members = state.reference.members(db, station_id).await?;
     let eligible = on_duty.iter().filter(|d| members.contains(d)).count();
     if eligible <= 1 {

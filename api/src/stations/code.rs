@@ -1,11 +1,11 @@
 //! Station codes: the signed scene, the printable image, and what a scan answers.
 
+use chrono::Utc;
 use liaison_domain::actor::Actor;
 use liaison_domain::scene;
 use secrecy::ExposeSecret;
 
 use super::dto::{ScanCard, StationCode};
-use super::roster::on_duty_now;
 use super::service::{find, find_administered};
 use crate::categories::service::active_in;
 use crate::deputies::service::at;
@@ -65,7 +65,10 @@ pub async fn scan(state: &AppState, scene_text: &str) -> ApiResult<ScanCard> {
         .ok_or_else(|| ApiError::not_found("station"))?;
     let station = find(&state.db, station_id).await?;
     let deputies = at(&state.db, station.id).await?;
-    let on_duty_ids = on_duty_now(&state.db, station.id).await?;
+    let on_duty_ids = state
+        .reference
+        .on_duty(&state.db, station.id, Utc::now())
+        .await?;
     // A shift outlives a deputy who has since left the station; only current members count.
     let on_duty = on_duty_ids
         .iter()

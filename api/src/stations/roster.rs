@@ -144,19 +144,3 @@ pub async fn replace(
     txn.commit().await.map_err(ApiError::from)?;
     Ok(roster)
 }
-
-/// The deputies on duty at the station now, in roster order.
-pub async fn on_duty_now(db: &impl ConnectionTrait, station_id: i64) -> ApiResult<Vec<i64>> {
-    let now = Utc::now();
-    let shifts: Vec<Shift> = duty_shifts::Entity::find()
-        .filter(duty_shifts::Column::StationId.eq(station_id))
-        .filter(duty_shifts::Column::StartsAt.lte(now))
-        .filter(duty_shifts::Column::EndsAt.gt(now))
-        .order_by_asc(duty_shifts::Column::StartsAt)
-        .all(db)
-        .await?
-        .iter()
-        .map(shift_of)
-        .collect();
-    Ok(roster::on_duty(&shifts, now))
-}

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use liaison_domain::actor::Role;
 use liaison_domain::case::audience::Audience;
-use liaison_domain::roster::Shift;
+use liaison_domain::roster::{self, Shift};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -41,8 +41,8 @@ pub enum Kind {
 
 /// How long an entry is trusted without a word from the bus.
 const TTL: Duration = Duration::from_secs(60);
-/// The roster is read for this long around the moment of reading, so that "on duty now" can be
-/// answered from memory until the entry expires.
+/// The roster is read for this long around the moment of reading, far more than an entry lives
+/// (`TTL`), so that "on duty now" is answered from memory for as long as the entry does.
 const ROSTER_REACH: chrono::Duration = chrono::Duration::hours(2);
 
 /// One cached map, dropped whole on a change of its kind.
@@ -106,7 +106,7 @@ struct Caches {
     categories: Cache<i64, Option<categories::Model>>,
     county_codes: Cache<i64, Option<String>>,
     members: Cache<i64, Arc<Vec<i64>>>,
-    rosters: Cache<i64, (DateTime<Utc>, Arc<Vec<Shift>>)>,
+    rosters: Cache<i64, Arc<Vec<Shift>>>,
     webhooks: Cache<i64, Arc<Vec<webhooks::Model>>>,
     audiences: Cache<(Audience, i64), Arc<Vec<i64>>>,
 }
@@ -236,23 +236,19 @@ impl Reference {
             .await
     }
 
-    /// The station's shifts around `now`, in roster order: enough to tell who is on duty now.
-    pub async fn shifts_around(
+    /// The deputies on duty at the station at `now`, in roster order (`roster::on_duty`).
+    pub async fn on_duty(
         &self,
         db: &impl ConnectionTrait,
         station_id: i64,
         now: DateTime<Utc>,
-    ) -> Result<Arc<Vec<Shift>>, DbErr> {
-        let (read_at, shifts) = self
+    ) -> Result<Vec<i64>, DbErr> {
+        let shifts = self
             .inner
             .rosters
             .get_or_load(station_id, || load_shifts(db, station_id, now))
             .await?;
-        // An entry read long enough ago no longer reaches `now`: read again.
-        if now - read_at >= ROSTER_REACH || now < read_at - ROSTER_REACH {
-            return Ok(load_shifts(db, station_id, now).await?.1);
-        }
-        Ok(shifts)
+        Ok(roster::on_duty(&shifts, now))
     }
 
     /// The county's active webhooks, oldest first.
@@ -294,7 +290,7 @@ async fn load_shifts(
     db: &impl ConnectionTrait,
     station_id: i64,
     now: DateTime<Utc>,
-) -> Result<(DateTime<Utc>, Arc<Vec<Shift>>), DbErr> {
+) -> Result<Arc<Vec<Shift>>, DbErr> {
     let shifts = duty_shifts::Entity::find()
         .filter(duty_shifts::Column::StationId.eq(station_id))
         .filter(duty_shifts::Column::StartsAt.lt(now + ROSTER_REACH))
@@ -310,7 +306,7 @@ async fn load_shifts(
             ends_at: row.ends_at,
         })
         .collect();
-    Ok((now, Arc::new(shifts)))
+    Ok(Arc::new(shifts))
 }
 
 async fn load_staff(
