@@ -9,6 +9,8 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use liaison_domain::{FieldError, Invalid};
+
+use crate::app_error::{AppError, Conflict, Dependency, Unauthenticated};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -135,26 +137,120 @@ impl ApiError {
 
 impl From<Invalid> for ApiError {
     fn from(invalid: Invalid) -> Self {
-        Self {
-            errors: invalid.0,
-            ..Self::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "validation_failed",
-                "some fields are invalid; see errors",
-            )
-        }
+        AppError::from(invalid).into()
     }
 }
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(error: sea_orm::DbErr) -> Self {
-        use sea_orm::DbErr;
+        AppError::from(error).into()
+    }
+}
+
+/// The one rendering of a use-case's error for the REST edge.
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
         match error {
-            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => {
-                Self::unavailable("database_unavailable", "the database is unavailable", error)
+            AppError::Invalid(invalid) => Self {
+                errors: invalid.0,
+                ..Self::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "validation_failed",
+                    "some fields are invalid; see errors",
+                )
+            },
+            AppError::Unauthenticated(why) => {
+                let (code, detail) = unauthenticated(why);
+                Self::unauthorized(code, detail)
             }
-            other => Self::internal(other),
+            AppError::Forbidden(why) => Self::forbidden(why),
+            AppError::NotFound(what) => Self::not_found(what),
+            AppError::Conflict(conflict) => conflict_answer(conflict),
+            AppError::Refused { status, command } => Self::conflict(
+                "case.invalid_transition",
+                format!("a {status} case cannot be asked to {command}"),
+            ),
+            AppError::ContentRejected => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "case.content_rejected",
+                "the text cannot be accepted; please rephrase it",
+            ),
+            AppError::UnsupportedFile => Self::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "the file is not a JPEG, PNG or WebP image",
+            ),
+            AppError::RateLimited { retry_after } => Self::too_many_requests(retry_after),
+            AppError::Unavailable { dependency, cause } => {
+                let (code, detail) = match dependency {
+                    Dependency::Database => ("database_unavailable", "the database is unavailable"),
+                    Dependency::Wechat => {
+                        ("wechat.unavailable", "WeChat is unavailable; retry shortly")
+                    }
+                    Dependency::WechatConfiguration => (
+                        "wechat.misconfigured",
+                        "WeChat is misconfigured on this server; the operators have been told",
+                    ),
+                };
+                Self::unavailable(code, detail, cause)
+            }
+            AppError::Internal(cause) => Self::internal(cause),
         }
+    }
+}
+
+fn unauthenticated(why: Unauthenticated) -> (&'static str, &'static str) {
+    use Unauthenticated::*;
+    match why {
+        MissingToken => (
+            "auth.missing_token",
+            "send an access token: Authorization: Bearer ...",
+        ),
+        InvalidToken => ("auth.invalid_token", "the access token is not valid"),
+        TokenExpired => (
+            "auth.token_expired",
+            "the access token has expired; refresh it",
+        ),
+        SessionEnded => ("auth.session_ended", "this session has ended; log in again"),
+        AccountGone => ("auth.invalid_token", "the account no longer exists"),
+        InvalidCredentials => ("auth.invalid_credentials", "phone or password is wrong"),
+        InvalidRefreshToken => (
+            "auth.invalid_refresh_token",
+            "the refresh token is not valid",
+        ),
+        RefreshExpired => (
+            "auth.refresh_expired",
+            "the refresh token has expired; log in again",
+        ),
+        RefreshReused => (
+            "auth.refresh_reused",
+            "this refresh token was already used; the session is ended",
+        ),
+        InvalidCode => (
+            "auth.invalid_code",
+            "the WeChat login code is invalid or was already used",
+        ),
+    }
+}
+
+fn conflict_answer(conflict: Conflict) -> ApiError {
+    match conflict {
+        Conflict::Taken { field, code } => ApiError {
+            errors: vec![FieldError::new(
+                field,
+                "taken",
+                format!("{field} is already taken"),
+            )],
+            ..ApiError::conflict(code, format!("{field} is already taken"))
+        },
+        Conflict::CaseChanged => ApiError::conflict(
+            "case.conflict",
+            "the case changed meanwhile; reload it and try again",
+        ),
+        Conflict::DeliveryNotDead => ApiError::conflict(
+            "delivery.not_dead",
+            "only dead deliveries are retried; this one is not dead (any more)",
+        ),
     }
 }
 
@@ -201,25 +297,7 @@ impl ResponseError for ApiError {
 
 impl From<liaison_infra::wechat::WechatError> for ApiError {
     fn from(error: liaison_infra::wechat::WechatError) -> Self {
-        use liaison_infra::wechat::WechatError;
-        match error {
-            WechatError::InvalidCode => Self::unauthorized(
-                "auth.invalid_code",
-                "the WeChat login code is invalid or was already used",
-            ),
-            WechatError::RateLimited => Self::too_many_requests(Duration::from_secs(60)),
-            WechatError::Blocked => Self::forbidden("WeChat refuses this user for now"),
-            WechatError::Misconfigured { .. } => Self::unavailable(
-                "wechat.misconfigured",
-                "WeChat is misconfigured on this server; the operators have been told",
-                error,
-            ),
-            other => Self::unavailable(
-                "wechat.unavailable",
-                "WeChat is unavailable; retry shortly",
-                other,
-            ),
-        }
+        AppError::from(error).into()
     }
 }
 

@@ -1,6 +1,7 @@
 //! The `liaison` application: HTTP surface, use-cases and the command line.
 
 pub mod admin;
+pub mod app_error;
 pub mod attachments;
 pub mod auth;
 pub mod cases;

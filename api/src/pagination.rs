@@ -19,12 +19,7 @@ pub struct PageQuery {
     pub cursor: Option<String>,
 }
 
-/// A page request checked: how many, and after which id.
-#[derive(Debug, Clone, Copy)]
-pub struct Page {
-    pub limit: u64,
-    pub after: Option<i64>,
-}
+pub use liaison_infra::store::Page;
 
 impl PageQuery {
     /// The page size asked for, checked: 1 to 100, 20 when not given.
@@ -65,21 +60,17 @@ pub struct Paged<T: ToSchema> {
     pub next_cursor: Option<String>,
 }
 
-impl Page {
-    /// Rows to fetch: one more than asked, to learn whether another page follows.
-    pub fn fetch(&self) -> u64 {
-        self.limit + 1
-    }
-
-    /// Cuts the extra row off `rows` (fetched in ascending id order) and makes the cursor.
-    pub fn finish<R, T: ToSchema>(
-        &self,
+impl<T: ToSchema> Paged<T> {
+    /// Cuts the extra row off `rows` (fetched for `page` in ascending id order) and makes the
+    /// cursor.
+    pub fn finish<R>(
+        page: Page,
         mut rows: Vec<R>,
         id: impl Fn(&R) -> i64,
         item: impl Fn(R) -> T,
-    ) -> Paged<T> {
-        let more = rows.len() as u64 > self.limit;
-        rows.truncate(self.limit as usize);
+    ) -> Self {
+        let more = rows.len() as u64 > page.limit;
+        rows.truncate(page.limit as usize);
         let next_cursor = if more {
             rows.last().map(|r| encode(id(r)))
         } else {
@@ -138,10 +129,10 @@ mod tests {
             limit: 2,
             after: None,
         };
-        let full: Paged<i64> = page.finish(vec![1, 2, 3], |r| *r, |r| r);
+        let full = Paged::finish(page, vec![1, 2, 3], |r| *r, |r| r);
         assert_eq!(full.items, [1, 2]);
         assert_eq!(full.next_cursor.as_deref().and_then(decode), Some(2));
-        let last: Paged<i64> = page.finish(vec![1, 2], |r| *r, |r| r);
+        let last = Paged::finish(page, vec![1, 2], |r| *r, |r| r);
         assert_eq!(last.next_cursor, None);
     }
 }

@@ -84,7 +84,7 @@ pub async fn list(
         query = query.filter(categories::Column::Id.gt(after));
     }
     let rows = query.limit(page.fetch()).all(db).await?;
-    Ok(page.finish(rows, |r| r.id, Category::from))
+    Ok(Paged::finish(page, rows, |r| r.id, Category::from))
 }
 
 /// The active categories of a county, for the scan card.

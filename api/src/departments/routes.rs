@@ -33,9 +33,8 @@ async fn list(
     filter: web::Query<DepartmentFilter>,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Paged<Department>>> {
-    service::list(&state.db, &filter, page.page()?)
-        .await
-        .map(web::Json)
+    let departments = service::list(&state.db, &filter, page.page()?).await?;
+    Ok(web::Json(departments))
 }
 
 /// Creates a department in the caller's county.

@@ -5,14 +5,12 @@ use liaison_domain::actor::Actor;
 use liaison_domain::policy;
 use liaison_domain::text::Name;
 use liaison_infra::entities::departments;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-};
+use liaison_infra::store::organisation::departments as store;
+use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::error::{on_unique, ApiError, ApiResult};
+use crate::app_error::{AppError, AppResult};
 use crate::pagination::{Page, Paged};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -49,41 +47,28 @@ pub async fn list(
     db: &impl ConnectionTrait,
     filter: &DepartmentFilter,
     page: Page,
-) -> ApiResult<Paged<Department>> {
-    let mut query = departments::Entity::find().order_by_asc(departments::Column::Id);
-    if let Some(county_id) = filter.county_id {
-        query = query.filter(departments::Column::CountyId.eq(county_id));
-    }
-    if let Some(after) = page.after {
-        query = query.filter(departments::Column::Id.gt(after));
-    }
-    let rows = query.limit(page.fetch()).all(db).await?;
-    Ok(page.finish(rows, |r| r.id, Department::from))
+) -> AppResult<Paged<Department>> {
+    let rows = store::list(db, filter.county_id, page).await?;
+    Ok(Paged::finish(page, rows, |r| r.id, Department::from))
 }
 
 /// The county a county admin administers, or 403 for anyone else.
-pub fn administered_county(actor: &Actor) -> ApiResult<i64> {
+pub fn administered_county(actor: &Actor) -> AppResult<i64> {
     actor
         .county_id
         .filter(|county| policy::may_administer_county(actor, *county))
-        .ok_or_else(|| ApiError::forbidden("only county admins do this"))
+        .ok_or(AppError::Forbidden("only county admins do this"))
 }
 
 pub async fn create(
     db: &impl ConnectionTrait,
     actor: &Actor,
     new: NewDepartment,
-) -> ApiResult<Department> {
+) -> AppResult<Department> {
     let county_id = administered_county(actor)?;
     let name = Name::parse(&new.name)?;
-    let created = departments::ActiveModel {
-        county_id: Set(county_id),
-        name: Set(name.into_inner()),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .map_err(|e| on_unique(e, &[("name", "name", "department.name_taken")]))?;
+    let created = store::insert(db, county_id, name.as_str(), Utc::now())
+        .await
+        .map_err(|e| AppError::on_unique(e, &[("name", "name", "department.name_taken")]))?;
     Ok(created.into())
 }

@@ -75,7 +75,7 @@ pub async fn list(
     let rows = query.limit(page.fetch()).all(db).await?;
     // Views keep the rows' order and count, extra row included, for `finish` to cut.
     let views = views(db, rows).await?;
-    Ok(page.finish(views, |d| d.id, |d| d))
+    Ok(Paged::finish(page, views, |d| d.id, |d| d))
 }
 
 fn at_station(station_id: i64) -> sea_orm::sea_query::SelectStatement {

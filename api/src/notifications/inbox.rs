@@ -162,7 +162,8 @@ pub async fn list(
         query = query.filter(notifications::Column::Id.lt(before));
     }
     let rows = query.limit(page.fetch()).all(db).await?;
-    let page = page.finish(
+    let page = Paged::finish(
+        page,
         rows,
         |n| n.id,
         |n| Notification {

@@ -83,7 +83,7 @@ pub async fn list(
         query = query.filter(deliveries::Column::Id.lt(before));
     }
     let rows = query.limit(page.fetch()).all(db).await?;
-    Ok(page.finish(rows, |d| d.id, Delivery::from))
+    Ok(Paged::finish(page, rows, |d| d.id, Delivery::from))
 }
 
 /// Messages in `status` across every county: the outbox backlog, for metrics.

@@ -50,7 +50,7 @@ pub async fn list(
         query = query.filter(regions::Column::Id.gt(after));
     }
     let rows = query.limit(page.fetch()).all(db).await?;
-    Ok(page.finish(rows, |r| r.id, Region::from))
+    Ok(Paged::finish(page, rows, |r| r.id, Region::from))
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: i64) -> ApiResult<regions::Model> {

@@ -48,7 +48,7 @@ pub async fn list(
         query = query.filter(stations::Column::Id.gt(after));
     }
     let rows = query.limit(page.fetch()).all(db).await?;
-    Ok(page.finish(rows, |r| r.id, Station::from))
+    Ok(Paged::finish(page, rows, |r| r.id, Station::from))
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: i64) -> ApiResult<stations::Model> {

@@ -34,7 +34,7 @@ pub async fn list(
         query = query.filter(webhooks::Column::Id.gt(after));
     }
     let rows = query.limit(page.fetch()).all(db).await?;
-    Ok(page.finish(rows, |r| r.id, Webhook::from))
+    Ok(Paged::finish(page, rows, |r| r.id, Webhook::from))
 }
 
 pub async fn create(state: &AppState, actor: &Actor, new: NewWebhook) -> ApiResult<CreatedWebhook> {

@@ -3,5 +3,20 @@
 
 pub mod accounts;
 pub mod cases;
+pub mod organisation;
 pub mod reference;
 pub mod sessions;
+
+/// A page of a list ordered by id, as checked at the edge: how many, and after which id.
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    pub limit: u64,
+    pub after: Option<i64>,
+}
+
+impl Page {
+    /// Rows to fetch: one more than asked, to learn whether another page follows.
+    pub fn fetch(&self) -> u64 {
+        self.limit + 1
+    }
+}

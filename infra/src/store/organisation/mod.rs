@@ -1,0 +1,4 @@
+//! The organisation: regions, stations with their deputies and rosters, departments,
+//! categories and webhooks, each in a module of its own.
+
+pub mod departments;
