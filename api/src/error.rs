@@ -288,6 +288,15 @@ impl ResponseError for ApiError {
         };
         let mut response = HttpResponse::build(self.status);
         response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
+        if self.status == StatusCode::UNAUTHORIZED {
+            // RFC 6750: say which scheme, and whether a token was sent but refused.
+            let challenge = if self.code == "auth.missing_token" {
+                "Bearer"
+            } else {
+                "Bearer error=\"invalid_token\""
+            };
+            response.insert_header((header::WWW_AUTHENTICATE, challenge));
+        }
         if let Some(after) = self.retry_after {
             response.insert_header((header::RETRY_AFTER, after.as_secs().max(1).to_string()));
         }

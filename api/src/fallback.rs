@@ -63,16 +63,32 @@ fn split(path: &str) -> impl Iterator<Item = &str> {
     path.split('/').filter(|s| !s.is_empty())
 }
 
-/// The default service: 405 where the path exists under other methods, else 404.
+/// The default service: 405 where the path exists under other methods, else 404. A path with a
+/// trailing slash is another path: 404 naming the one meant, not a 405 that contradicts itself.
 pub async fn unmatched(req: HttpRequest, table: web::Data<RouteTable>) -> HttpResponse {
-    let methods = table.methods_for(req.path());
+    let path = req.path();
+    if path.len() > 1 && path.ends_with('/') {
+        let meant = path.trim_end_matches('/');
+        return ApiError::new(
+            StatusCode::NOT_FOUND,
+            "route_not_found",
+            format!("no such route; without the trailing slash: {meant}"),
+        )
+        .error_response();
+    }
+    let methods = table.methods_for(path);
     if methods.is_empty() {
         return ApiError::new(StatusCode::NOT_FOUND, "route_not_found", "no such route")
             .error_response();
     }
+    // HEAD goes wherever GET does (see `head`).
     let allow = methods
         .iter()
-        .map(Method::as_str)
+        .flat_map(|m| match *m {
+            Method::GET => vec![Method::GET, Method::HEAD],
+            ref other => vec![other.clone()],
+        })
+        .map(|m| m.as_str().to_owned())
         .collect::<Vec<_>>()
         .join(", ");
     let mut response = ApiError::new(
@@ -85,6 +101,13 @@ pub async fn unmatched(req: HttpRequest, table: web::Data<RouteTable>) -> HttpRe
         response.headers_mut().insert(header::ALLOW, value);
     }
     response
+}
+
+/// `/docs` is where people type; Swagger UI lives under `/docs/`.
+pub async fn to_docs() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header((header::LOCATION, "/docs/"))
+        .finish()
 }
 
 /// Rewrites error responses that are not problem+json yet (actix's own 4xx and 5xx).

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::Server;
-use actix_web::middleware::from_fn;
+use actix_web::middleware::{from_fn, Compress};
 use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 use chrono::Duration as ChronoDuration;
@@ -23,12 +23,10 @@ use liaison_infra::wechat::{WechatClient, WechatConfig};
 use liaison_migrations::{Migrator, MigratorTrait};
 use secrecy::ExposeSecret;
 use tokio_util::sync::CancellationToken;
-use tracing_actix_web::TracingLogger;
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::auth::revocations;
 use crate::auth::tokens::TokenKeys;
-use crate::extract;
 use crate::fallback::{self, RouteTable};
 use crate::metrics::{self, Metrics};
 use crate::openapi;
@@ -36,6 +34,7 @@ use crate::settings::Settings;
 use crate::state::AppState;
 use crate::subscriptions::Templates;
 use crate::telemetry;
+use crate::{extract, head, security_headers};
 
 pub struct Application {
     server: Server,
@@ -183,15 +182,21 @@ impl Application {
                     .configure(|cfg| extract::configure_builtin(cfg, json_limit)),
             )
             .split_for_parts();
-            // Swagger UI is vendored into the binary: /docs works without reaching any CDN.
+            // Swagger UI is vendored into the binary: /docs works without reaching any CDN,
+            // and without its online validator, which would send the spec's URL out.
             app.service(
-                SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", document.get_ref().clone()),
+                SwaggerUi::new("/docs/{_:.*}")
+                    .url("/openapi.json", document.get_ref().clone())
+                    .config(Config::default().validator_url("none")),
             )
+            .route("/docs", web::get().to(fallback::to_docs))
             .default_service(web::to(fallback::unmatched))
             .wrap(fallback::problem_responses())
             .wrap(from_fn(metrics::record))
-            .wrap(from_fn(telemetry::echo_request_id))
-            .wrap(TracingLogger::default())
+            .wrap(from_fn(security_headers::add))
+            .wrap(Compress::default())
+            .wrap(from_fn(head::as_get))
+            .wrap(from_fn(telemetry::trace_request))
         })
         .listen(listener)?
         // `liaison serve` handles the signals itself, to stop the workers along with it.

@@ -14,12 +14,12 @@ async fn unknown_routes_and_wrong_methods(backend: Backend) {
         .await
         .expect(405);
     assert_eq!(wrong.code(), "method_not_allowed");
-    assert_eq!(wrong.headers["allow"], "GET, POST");
+    assert_eq!(wrong.headers["allow"], "GET, HEAD, POST");
     let wrong = app
         .request(reqwest::Method::PUT, "/api/v1/regions/7", None, None)
         .await
         .expect(405);
-    assert_eq!(wrong.headers["allow"], "GET, PATCH");
+    assert_eq!(wrong.headers["allow"], "GET, HEAD, PATCH");
 }
 
 #[tokio::test]

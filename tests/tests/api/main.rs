@@ -14,6 +14,7 @@ mod cost;
 mod deadlines;
 mod deputies;
 mod errors;
+mod http;
 mod notifications;
 mod operations;
 mod outbox;

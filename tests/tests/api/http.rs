@@ -1,0 +1,176 @@
+//! HTTP that behaves: redirects and paths, HEAD, compression, security and cache headers,
+//! authentication challenges and request ids.
+
+use liaison_tests::{on_every_backend, spawn_app, spawn_app_with, Backend};
+use reqwest::header::{self, HeaderMap};
+use reqwest::Method;
+
+on_every_backend!(
+    docs_redirect_and_trailing_slashes_are_not_a_contradicting_405,
+    head_answers_wherever_get_does,
+    answers_carry_security_and_cache_headers,
+    a_401_names_its_scheme,
+    request_ids_are_kept_when_sane_and_replaced_otherwise,
+);
+
+async fn docs_redirect_and_trailing_slashes_are_not_a_contradicting_405(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let plain = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let docs = plain.get(app.url("/docs")).send().await.unwrap();
+    assert_eq!(docs.status(), 308);
+    assert_eq!(docs.headers()[header::LOCATION], "/docs/");
+    let page = plain.get(app.url("/docs/")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+
+    let slashed = app.get("/api/v1/stations/", None).await.expect(404);
+    assert_eq!(slashed.code(), "route_not_found");
+    assert!(
+        slashed.body["detail"]
+            .as_str()
+            .unwrap()
+            .ends_with("/api/v1/stations"),
+        "{}",
+        slashed.body
+    );
+}
+
+async fn head_answers_wherever_get_does(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let get = app
+        .client
+        .get(app.url("/api/v1/regions"))
+        .send()
+        .await
+        .unwrap();
+    let get_type = get.headers()[header::CONTENT_TYPE].clone();
+    let head = app
+        .client
+        .head(app.url("/api/v1/regions"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), 200);
+    assert_eq!(head.headers()[header::CONTENT_TYPE], get_type);
+    assert!(head.bytes().await.unwrap().is_empty());
+    let missing = app
+        .client
+        .head(app.url("/api/v1/nothing"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+}
+
+fn security_headers(headers: &HeaderMap) {
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(headers[header::REFERRER_POLICY], "no-referrer");
+    assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
+    let policy = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+}
+
+async fn answers_carry_security_and_cache_headers(backend: Backend) {
+    let app = spawn_app(backend.clone()).await;
+    let public = app.get("/api/v1/regions", None).await.expect(200);
+    security_headers(&public.headers);
+    assert_eq!(
+        public.headers[header::CONTENT_SECURITY_POLICY],
+        "default-src 'none'; frame-ancestors 'none'"
+    );
+    assert!(public.headers.get(header::CACHE_CONTROL).is_none());
+    assert!(public
+        .headers
+        .get(header::STRICT_TRANSPORT_SECURITY)
+        .is_none());
+
+    let page = app.client.get(app.url("/docs/")).send().await.unwrap();
+    security_headers(page.headers());
+    let policy = page.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
+    assert!(policy.contains("script-src 'self'"), "{policy}");
+    assert!(!policy.contains("unsafe-inline"), "{policy}");
+    let initializer = app
+        .client
+        .get(app.url("/docs/swagger-initializer.js"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        initializer.contains(r#""validatorUrl": "none""#),
+        "Swagger UI must not call its online validator: {initializer}"
+    );
+
+    // Token answers and anything read with credentials are never stored.
+    let login = app
+        .post(
+            "/api/v1/auth/dev",
+            None,
+            serde_json::json!({"openid": "o-headers"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(login.headers[header::CACHE_CONTROL], "no-store");
+    let token = login.body["access_token"].as_str().unwrap().to_owned();
+    let me = app.get("/api/v1/me", Some(&token)).await.expect(200);
+    assert_eq!(me.headers[header::CACHE_CONTROL], "no-store");
+
+    // Compressed when asked, in either coding.
+    for coding in ["gzip", "br"] {
+        let spec = app
+            .client
+            .get(app.url("/openapi.json"))
+            .header(header::ACCEPT_ENCODING, coding)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(spec.headers()[header::CONTENT_ENCODING], coding);
+        let sent = spec.bytes().await.unwrap().len();
+        assert!(sent < 60_000, "{coding}: {sent} bytes");
+    }
+
+    let tls = spawn_app_with(backend, |s| {
+        s.public_base_url = "https://liaison.example.cn".to_owned();
+    })
+    .await;
+    let reply = tls.get("/api/v1/regions", None).await.expect(200);
+    assert_eq!(
+        reply.headers[header::STRICT_TRANSPORT_SECURITY],
+        "max-age=31536000; includeSubDomains"
+    );
+}
+
+async fn a_401_names_its_scheme(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let missing = app.get("/api/v1/me", None).await.expect(401);
+    assert_eq!(missing.headers[header::WWW_AUTHENTICATE], "Bearer");
+    let refused = app.get("/api/v1/me", Some("not-a-token")).await.expect(401);
+    assert_eq!(
+        refused.headers[header::WWW_AUTHENTICATE],
+        r#"Bearer error="invalid_token""#
+    );
+}
+
+async fn request_ids_are_kept_when_sane_and_replaced_otherwise(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let id = |value: &str| {
+        let request = app
+            .client
+            .request(Method::GET, app.url("/api/v1/regions"))
+            .header("x-request-id", value);
+        async move {
+            let reply = request.send().await.unwrap();
+            reply.headers()["x-request-id"].to_str().unwrap().to_owned()
+        }
+    };
+    assert_eq!(id("gateway-7f3a.1").await, "gateway-7f3a.1");
+    let replaced = id("13812345678 <script>").await;
+    assert_ne!(replaced, "13812345678 <script>");
+    assert_eq!(replaced.len(), 36, "a fresh UUID: {replaced}");
+}
