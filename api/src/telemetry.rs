@@ -13,6 +13,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage};
+use liaison_domain::phone;
 use tracing::field::Empty;
 use tracing::{Instrument, Level};
 use tracing_subscriber::fmt::MakeWriter;
@@ -72,13 +73,13 @@ where
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
-/// An incoming `x-request-id` worth keeping: 1–64 characters of letters, digits and `-_.:`.
-/// Anything else is replaced, never logged.
+/// An incoming `x-request-id` worth keeping: 1–64 characters of letters, digits and `-_.:`,
+/// and no phone number in it. Anything else is replaced, never logged.
 fn kept_request_id(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(REQUEST_ID)?.to_str().ok()?;
     let printable = |c: char| c.is_ascii_alphanumeric() || "-_.:".contains(c);
-    (!value.is_empty() && value.len() <= 64 && value.chars().all(printable))
-        .then(|| value.to_owned())
+    let sane = !value.is_empty() && value.len() <= 64 && value.chars().all(printable);
+    (sane && !phone::contains_mobile(value)).then(|| value.to_owned())
 }
 
 /// Runs the request in its span, answers its request id and writes the access-log line:
@@ -147,6 +148,7 @@ mod tests {
         assert_eq!(kept_request_id(&headers("")), None);
         assert_eq!(kept_request_id(&headers("has space")), None);
         assert_eq!(kept_request_id(&headers("13812345678<script>")), None);
+        assert_eq!(kept_request_id(&headers("req-13812345678")), None);
         assert_eq!(kept_request_id(&headers(&"x".repeat(65))), None);
         assert_eq!(kept_request_id(&HeaderMap::new()), None);
     }

@@ -56,6 +56,13 @@ pub fn mask(number: &str) -> String {
     }
 }
 
+/// Whether `text` holds a mainland mobile number standing alone: a run of exactly eleven
+/// digits, `1[3-9]` first. Longer runs of digits (order numbers, trace ids) are not phones.
+pub fn contains_mobile(text: &str) -> bool {
+    text.split(|c: char| !c.is_ascii_digit())
+        .any(|run| run.len() == 11 && Phone::parse(run).is_ok())
+}
+
 // Debug shows the masked form so a phone never reaches a log in clear by accident.
 impl fmt::Debug for Phone {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -67,6 +74,19 @@ impl fmt::Debug for Phone {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn finds_a_mobile_standing_alone_in_text_and_nothing_else() {
+        assert!(contains_mobile("13812345678"));
+        assert!(contains_mobile("req-13812345678-x"));
+        assert!(!contains_mobile("12812345678"), "no mobile starts 12");
+        assert!(
+            !contains_mobile("138123456789"),
+            "twelve digits are not a phone"
+        );
+        assert!(!contains_mobile("Root=1-5759e988-bd862e3fe1be46a994272793"));
+        assert!(!contains_mobile(""));
+    }
 
     #[test]
     fn accepts_common_spellings() {

@@ -13,6 +13,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::telemetry;
 
 /// An authenticated caller. Extracting it answers 401 without a valid token.
 #[derive(Debug, Clone)]
@@ -55,7 +56,9 @@ impl FromRequest for Caller {
             })?;
             let state = state
                 .ok_or_else(|| ApiError::internal(anyhow::anyhow!("application state missing")))?;
-            authenticate(&state, &token).await
+            let caller = authenticate(&state, &token).await?;
+            telemetry::record_actor(caller.actor.user_id, caller.actor.role.as_str());
+            Ok(caller)
         })
     }
 }
