@@ -7,6 +7,7 @@ pub mod auth;
 pub mod cases;
 pub mod categories;
 pub mod cli;
+pub mod client_ip;
 pub mod deadlines;
 pub mod demo;
 pub mod departments;

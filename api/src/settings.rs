@@ -103,6 +103,29 @@ pub struct HttpSettings {
     pub json_limit_bytes: usize,
     /// Worker threads; 0 means one per core.
     pub workers: usize,
+    /// The load balancers and proxies in front (CIDRs such as `10.0.0.0/8`): only through them
+    /// is `X-Forwarded-For` believed for the client's address. Empty: the TCP peer is the
+    /// client.
+    pub trusted_proxies: Vec<String>,
+}
+
+impl HttpSettings {
+    /// The trusted proxies parsed, or the first entry that is not a CIDR or an address.
+    pub fn trusted_proxy_nets(&self) -> Result<Vec<ipnet::IpNet>, String> {
+        self.trusted_proxies
+            .iter()
+            .map(|entry| {
+                entry
+                    .parse::<ipnet::IpNet>()
+                    .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| {
+                        format!(
+                            "LIAISON_HTTP__TRUSTED_PROXIES: {entry:?} is not a CIDR or an address"
+                        )
+                    })
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -278,6 +301,7 @@ impl Default for HttpSettings {
             addr: "127.0.0.1:8080".to_owned(),
             json_limit_bytes: 64 * 1024,
             workers: 0,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -377,7 +401,7 @@ pub enum SettingsError {
     #[error("configuration is invalid: {0}")]
     Invalid(String),
     #[error("production refuses to start: {0}")]
-    Unsafe(&'static str),
+    Unsafe(String),
 }
 
 impl Settings {
@@ -402,38 +426,44 @@ impl Settings {
             .map_err(|e| SettingsError::Invalid(e.to_string()))
     }
 
-    /// Refuses settings that are only safe on a developer's machine; `Ok` in dev.
+    /// Refuses settings that are only safe on a developer's machine, naming every one of them
+    /// at once so an operator fixes them in one round; `Ok` in dev.
     pub fn check(&self) -> Result<(), SettingsError> {
+        self.http
+            .trusted_proxy_nets()
+            .map_err(SettingsError::Invalid)?;
         if self.profile != Profile::Production {
             return Ok(());
         }
+        let problems = self.unsafe_in_production();
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(SettingsError::Unsafe(problems.join("; ")))
+        }
+    }
+
+    fn unsafe_in_production(&self) -> Vec<String> {
+        let mut problems = Vec::new();
         let jwt = self.auth.jwt_secret.expose_secret();
         if jwt == DEV_JWT_SECRET {
-            return Err(SettingsError::Unsafe(
-                "set LIAISON_AUTH__JWT_SECRET: the built-in JWT secret is public",
-            ));
-        }
-        if jwt.len() < 32 {
-            return Err(SettingsError::Unsafe(
-                "LIAISON_AUTH__JWT_SECRET must be at least 32 characters",
-            ));
+            problems.push("set LIAISON_AUTH__JWT_SECRET: the built-in JWT secret is public".into());
+        } else if jwt.len() < 32 {
+            problems.push("LIAISON_AUTH__JWT_SECRET must be at least 32 characters".into());
         }
         if self.auth.dev_login {
-            return Err(SettingsError::Unsafe(
-                "LIAISON_AUTH__DEV_LOGIN must be false: dev login lets anyone act as any resident",
-            ));
+            problems.push(
+                "LIAISON_AUTH__DEV_LOGIN must be false: dev login lets anyone act as any resident"
+                    .into(),
+            );
         }
         if self.stations.scene_secret.expose_secret() == DEV_SCENE_SECRET {
-            return Err(SettingsError::Unsafe(
-                "set LIAISON_STATIONS__SCENE_SECRET: the built-in scene secret lets anyone forge station codes",
-            ));
+            problems.push("set LIAISON_STATIONS__SCENE_SECRET: the built-in scene secret lets anyone forge station codes".into());
         }
         if self.cases.contact_phone_key.expose_secret() == DEV_CONTACT_PHONE_KEY {
-            return Err(SettingsError::Unsafe(
-                "set LIAISON_CASES__CONTACT_PHONE_KEY (32 bytes, base64): the built-in key would expose residents' phones",
-            ));
+            problems.push("set LIAISON_CASES__CONTACT_PHONE_KEY (32 bytes, base64): the built-in key would expose residents' phones".into());
         }
-        Ok(())
+        problems
     }
 
     /// The database URL, defaulting to a SQLite file in the data directory.
@@ -505,6 +535,28 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("CONTACT_PHONE_KEY"));
+    }
+
+    #[test]
+    fn production_names_every_unsafe_setting_at_once() {
+        let mut s = production();
+        s.auth.jwt_secret = SecretString::from(DEV_JWT_SECRET);
+        s.auth.dev_login = true;
+        s.cases.contact_phone_key = SecretString::from(DEV_CONTACT_PHONE_KEY);
+        let message = s.check().unwrap_err().to_string();
+        for name in ["JWT_SECRET", "DEV_LOGIN", "CONTACT_PHONE_KEY"] {
+            assert!(message.contains(name), "{message}");
+        }
+    }
+
+    #[test]
+    fn trusted_proxies_are_cidrs_or_addresses() {
+        let mut s = Settings::default();
+        s.http.trusted_proxies = vec!["10.0.0.0/8".into(), "192.168.1.7".into(), "::1".into()];
+        assert_eq!(s.http.trusted_proxy_nets().unwrap().len(), 3);
+        assert!(s.check().is_ok());
+        s.http.trusted_proxies.push("the balancer".into());
+        assert!(s.check().unwrap_err().to_string().contains("the balancer"));
     }
 
     #[test]
