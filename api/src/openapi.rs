@@ -2,7 +2,8 @@
 
 use actix_web::dev::{ServiceFactory, ServiceRequest};
 use actix_web::App;
-use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{ContactBuilder, Server};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 
@@ -52,6 +53,67 @@ impl Modify for BearerAuth {
     }
 }
 
+/// What makes the document a contract clients can be generated from: unique operation ids
+/// named `<feature>_<verb>` (the feature is the path's first segment under `/api/v1`, else the
+/// tag; the verb the handler's name), a description on every operation, bearer security by
+/// default with `security: []` on public operations, a server and a contact.
+struct Contract;
+
+impl Modify for Contract {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        openapi.info.contact = Some(
+            ContactBuilder::new()
+                .name(Some("Liaison"))
+                .url(Some("https://github.com/liaison-cn/liaison"))
+                .build(),
+        );
+        openapi.servers = Some(vec![Server::new("/")]);
+        openapi.security = Some(vec![SecurityRequirement::new(
+            "bearer",
+            Vec::<String>::new(),
+        )]);
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let tag = operation
+                    .tags
+                    .as_ref()
+                    .and_then(|tags| tags.first().cloned())
+                    .unwrap_or_default();
+                let verb = operation.operation_id.clone().unwrap_or_default();
+                operation.operation_id = Some(operation_id(path, &tag, &verb));
+                if operation.description.is_none() {
+                    operation.description = operation.summary.clone();
+                }
+                // Public: says so, rather than inheriting the bearer default.
+                operation.security.get_or_insert_with(Vec::new);
+            }
+        }
+    }
+}
+
+/// `<feature>_<verb>`: `/api/v1/stations/{id}/code` handled by `station_code` is
+/// `stations_code`; a handler named after its feature (`me`) is that feature's `get`.
+fn operation_id(path: &str, tag: &str, handler: &str) -> String {
+    let feature = path
+        .strip_prefix("/api/v1/")
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or(tag)
+        .replace('-', "_");
+    let singular = feature.strip_suffix('s').unwrap_or(&feature);
+    let verb = handler
+        .strip_prefix(&format!("{singular}_"))
+        .unwrap_or(handler);
+    let verb = if verb == feature { "get" } else { verb };
+    format!("{feature}_{verb}")
+}
+
 /// Registers every route of the API on `app` and collects their documentation.
 pub fn routes<T>(app: App<T>) -> UtoipaApp<T>
 where
@@ -82,7 +144,10 @@ where
 
 /// The document alone, as `liaison openapi` prints it and `openapi/openapi.json` holds it.
 pub fn document() -> utoipa::openapi::OpenApi {
-    routes(App::new()).split_for_parts().1
+    let mut document = routes(App::new()).split_for_parts().1;
+    // After the routes: a modifier of the derive runs before they add their paths.
+    Contract.modify(&mut document);
+    document
 }
 
 /// The document as committed: pretty JSON with a final newline.
@@ -95,3 +160,55 @@ pub fn document_json() -> Result<String, serde_json::Error> {
 #[derive(utoipa::ToSchema)]
 #[schema(value_type = String, format = Binary)]
 pub struct Image(pub Vec<u8>);
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    #[test]
+    fn operation_ids_are_feature_and_verb() {
+        assert_eq!(
+            operation_id("/api/v1/stations", "stations", "list"),
+            "stations_list"
+        );
+        assert_eq!(
+            operation_id("/api/v1/stations/{id}/code", "stations", "station_code"),
+            "stations_code"
+        );
+        assert_eq!(
+            operation_id(
+                "/api/v1/notifications/read-all",
+                "notifications",
+                "read_all"
+            ),
+            "notifications_read_all"
+        );
+        assert_eq!(operation_id("/api/v1/me", "auth", "me"), "me_get");
+        assert_eq!(
+            operation_id("/healthz", "operations", "healthz"),
+            "operations_healthz"
+        );
+    }
+
+    #[test]
+    fn every_operation_has_a_unique_id_a_description_and_a_security_answer() {
+        let document = document();
+        let mut seen = HashSet::new();
+        for (path, item) in &document.paths.paths {
+            for operation in [&item.get, &item.post, &item.put, &item.patch, &item.delete]
+                .into_iter()
+                .flatten()
+            {
+                let id = operation.operation_id.clone().unwrap_or_default();
+                assert!(seen.insert(id.clone()), "{id} twice (at {path})");
+                assert!(operation.description.is_some(), "{id} has no description");
+                assert!(
+                    operation.security.is_some(),
+                    "{id} says nothing of security"
+                );
+            }
+        }
+    }
+}
