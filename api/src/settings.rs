@@ -52,6 +52,11 @@ pub struct CaseSettings {
     pub close_unrated_after_days: i64,
     /// 32 bytes, base64: seals residents' contact phones at rest (AES-256-GCM).
     pub contact_phone_key: SecretString,
+    /// Cases one resident may raise in an hour, and in a day; beyond them, 429.
+    pub per_resident_per_hour: u64,
+    pub per_resident_per_day: u64,
+    /// The largest photo accepted, in pixels (width × height), read from its header.
+    pub photo_max_pixels: u64,
 }
 
 impl Default for CaseSettings {
@@ -60,6 +65,9 @@ impl Default for CaseSettings {
             reopen_limit: 2,
             close_unrated_after_days: 7,
             contact_phone_key: SecretString::from(DEV_CONTACT_PHONE_KEY),
+            per_resident_per_hour: 20,
+            per_resident_per_day: 50,
+            photo_max_pixels: 40_000_000,
         }
     }
 }
@@ -166,9 +174,19 @@ pub struct AuthSettings {
     pub dev_login: bool,
     pub access_token_minutes: i64,
     pub refresh_token_days: i64,
-    pub login_attempts_per_phone: u64,
+    /// Password attempts per phone from one client address, and from one address in all, in
+    /// a window: beyond them, 429. Counting per (phone, address) means a stranger's wrong
+    /// guesses cannot lock the owner out.
+    pub login_attempts_per_phone_ip: u64,
     pub login_attempts_per_ip: u64,
     pub login_window_seconds: u64,
+    /// Failed attempts on one phone from anywhere in a window after which every further
+    /// attempt on it is answered only after `login_delay_ms`: a slow ceiling on guessing from
+    /// many addresses, which delays instead of locking.
+    pub login_failures_per_phone: u64,
+    pub login_delay_ms: u64,
+    /// Dev logins and refreshes per client address in a window.
+    pub token_requests_per_ip: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -341,9 +359,12 @@ impl Default for AuthSettings {
             dev_login: false,
             access_token_minutes: 15,
             refresh_token_days: 30,
-            login_attempts_per_phone: 10,
+            login_attempts_per_phone_ip: 10,
             login_attempts_per_ip: 60,
             login_window_seconds: 900,
+            login_failures_per_phone: 50,
+            login_delay_ms: 2000,
+            token_requests_per_ip: 300,
         }
     }
 }

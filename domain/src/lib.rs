@@ -9,6 +9,7 @@ pub mod category;
 pub mod delivery;
 pub mod deputy;
 pub mod error;
+pub mod link;
 pub mod moderation;
 pub mod phone;
 pub mod policy;

@@ -39,6 +39,8 @@ impl ImageKind {
 pub enum FileError {
     #[error("the file starts like {} but cannot be read as one", .0.content_type())]
     Malformed(ImageKind),
+    #[error("the image is {width}×{height} pixels; at most {max} pixels are accepted")]
+    TooManyPixels { width: u32, height: u32, max: u64 },
     #[error("{0:?} is not a storage key")]
     InvalidKey(String),
     #[error(transparent)]
@@ -59,6 +61,28 @@ pub fn sniff(bytes: &[u8]) -> Option<ImageKind> {
     } else {
         None
     }
+}
+
+/// Refuses an image of more than `max_pixels` pixels, read from its header alone: a small
+/// file can claim a huge canvas (a 20000×20000 PNG of one colour is a megabyte), and every
+/// later reader that decodes it (a thumbnail, a browser) would pay for the canvas, not the file.
+pub fn check_pixels(kind: ImageKind, bytes: &[u8], max_pixels: u64) -> Result<(), FileError> {
+    let format = match kind {
+        ImageKind::Jpeg => image::ImageFormat::Jpeg,
+        ImageKind::Png => image::ImageFormat::Png,
+        ImageKind::Webp => image::ImageFormat::WebP,
+    };
+    let (width, height) = image::ImageReader::with_format(io::Cursor::new(bytes), format)
+        .into_dimensions()
+        .map_err(|_| FileError::Malformed(kind))?;
+    if u64::from(width) * u64::from(height) > max_pixels {
+        return Err(FileError::TooManyPixels {
+            width,
+            height,
+            max: max_pixels,
+        });
+    }
+    Ok(())
 }
 
 /// The image without metadata that may locate the person who took it.
@@ -291,6 +315,31 @@ mod tests {
         let mut out = io::Cursor::new(Vec::new());
         pixels.write_to(&mut out, format).unwrap();
         out.into_inner()
+    }
+
+    #[test]
+    fn images_are_bounded_in_pixels_by_their_header() {
+        for (kind, format) in [
+            (ImageKind::Jpeg, ImageFormat::Jpeg),
+            (ImageKind::Png, ImageFormat::Png),
+            (ImageKind::Webp, ImageFormat::WebP),
+        ] {
+            let bytes = encoded(format);
+            // 16×8 = 128 pixels.
+            assert!(check_pixels(kind, &bytes, 128).is_ok());
+            assert!(matches!(
+                check_pixels(kind, &bytes, 127),
+                Err(FileError::TooManyPixels {
+                    width: 16,
+                    height: 8,
+                    max: 127
+                })
+            ));
+            assert!(matches!(
+                check_pixels(kind, &bytes[..12], 128),
+                Err(FileError::Malformed(k)) if k == kind
+            ));
+        }
     }
 
     /// A big-endian EXIF block: IFD0 with an orientation and a pointer to a GPS IFD holding a

@@ -113,7 +113,7 @@ pub async fn password_login(
     limit(
         state,
         &format!("login:phone:{}", phone.as_str()),
-        auth.login_attempts_per_phone,
+        auth.login_attempts_per_phone_ip,
     )
     .await?;
 

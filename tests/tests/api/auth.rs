@@ -153,7 +153,7 @@ async fn logout_ends_the_session(backend: Backend) {
 }
 
 async fn login_attempts_are_limited_per_phone(backend: Backend) {
-    let app = spawn_app_with(backend, |s| s.auth.login_attempts_per_phone = 3).await;
+    let app = spawn_app_with(backend, |s| s.auth.login_attempts_per_phone_ip = 3).await;
     let demo = app.seed_demo().await;
     for _ in 0..3 {
         app.post(
