@@ -25,6 +25,7 @@ pub mod ops;
 pub mod outbox;
 pub mod pagination;
 pub mod regions;
+pub mod request_limits;
 pub mod security_headers;
 pub mod seed;
 pub mod settings;

@@ -34,7 +34,7 @@ use crate::settings::Settings;
 use crate::state::AppState;
 use crate::subscriptions::Templates;
 use crate::telemetry;
-use crate::{extract, head, security_headers};
+use crate::{extract, head, request_limits, security_headers};
 
 pub struct Application {
     server: Server,
@@ -195,6 +195,7 @@ impl Application {
             .wrap(from_fn(metrics::record))
             .wrap(from_fn(security_headers::add))
             .wrap(Compress::default())
+            .wrap(from_fn(request_limits::check))
             .wrap(from_fn(head::as_get))
             .wrap(from_fn(telemetry::trace_request))
         })

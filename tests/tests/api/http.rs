@@ -11,7 +11,28 @@ on_every_backend!(
     answers_carry_security_and_cache_headers,
     a_401_names_its_scheme,
     request_ids_are_kept_when_sane_and_replaced_otherwise,
+    oversized_query_strings_and_headers_answer_a_problem,
 );
+
+async fn oversized_query_strings_and_headers_answer_a_problem(backend: Backend) {
+    let app = spawn_app(backend).await;
+    // Past our limit, short of actix's own (a request line of 64 KB).
+    let long = "a".repeat(12_000);
+    let reply = app
+        .get(&format!("/api/v1/stations?q={long}"), None)
+        .await
+        .expect(414);
+    assert_eq!(reply.code(), "uri_too_long");
+    let reply = app
+        .client
+        .get(app.url("/api/v1/regions"))
+        .header("x-padding", "a".repeat(40_000))
+        .send()
+        .await
+        .unwrap();
+    let reply = liaison_tests::read(reply).await.expect(431);
+    assert_eq!(reply.code(), "headers_too_large");
+}
 
 async fn docs_redirect_and_trailing_slashes_are_not_a_contradicting_405(backend: Backend) {
     let app = spawn_app(backend).await;
