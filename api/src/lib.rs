@@ -22,6 +22,7 @@ pub mod metrics;
 pub mod notifications;
 pub mod openapi;
 pub mod ops;
+pub mod ops_port;
 pub mod outbox;
 pub mod pagination;
 pub mod regions;

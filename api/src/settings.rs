@@ -41,6 +41,30 @@ pub struct Settings {
     pub outbox: OutboxSettings,
     pub webhooks: WebhookSettings,
     pub log: LogSettings,
+    pub ops: OpsSettings,
+}
+
+/// Where operators' endpoints are served. By default on the API's own address, which suits one
+/// machine; in production `/metrics` (and the docs, if they should not be public) move to an
+/// address only the monitoring network reaches.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct OpsSettings {
+    /// Set: `/metrics`, `/healthz` and `/readyz` are served here too, and `/metrics` no longer
+    /// on the API's address.
+    pub addr: Option<String>,
+    /// Whether `/docs` and `/openapi.json` are served on the API's address. When not, they are
+    /// served on `addr` if set, else nowhere.
+    pub public_docs: bool,
+}
+
+impl Default for OpsSettings {
+    fn default() -> Self {
+        Self {
+            addr: None,
+            public_docs: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -309,6 +333,7 @@ impl Default for Settings {
             outbox: OutboxSettings::default(),
             webhooks: WebhookSettings::default(),
             log: LogSettings::default(),
+            ops: OpsSettings::default(),
         }
     }
 }

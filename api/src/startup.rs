@@ -23,6 +23,7 @@ use liaison_infra::wechat::{WechatClient, WechatConfig};
 use liaison_migrations::{Migrator, MigratorTrait};
 use secrecy::ExposeSecret;
 use tokio_util::sync::CancellationToken;
+use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::auth::revocations;
@@ -34,11 +35,13 @@ use crate::settings::Settings;
 use crate::state::AppState;
 use crate::subscriptions::Templates;
 use crate::telemetry;
-use crate::{extract, head, request_limits, security_headers};
+use crate::{extract, head, ops, ops_port, request_limits, security_headers};
 
 pub struct Application {
     server: Server,
     port: u16,
+    /// The operators' server, when `ops.addr` is set, and its port.
+    ops: Option<(Server, u16)>,
     state: web::Data<AppState>,
 }
 
@@ -171,6 +174,11 @@ impl Application {
         tokio::spawn(revocations::run(state.clone()));
         let document = web::Data::new(openapi::document());
         let route_table = web::Data::new(RouteTable::from_openapi(&document));
+        let ops_settings = web::Data::new(state.settings.ops.clone());
+        let ops = match &state.settings.ops.addr {
+            Some(addr) => Some(ops_server(addr, state.clone(), document.clone())?),
+            None => None,
+        };
 
         let app_state = state.clone();
         let mut server = HttpServer::new(move || {
@@ -179,25 +187,21 @@ impl Application {
                     .app_data(app_state.clone())
                     .app_data(document.clone())
                     .app_data(route_table.clone())
+                    .app_data(ops_settings.clone())
                     .configure(|cfg| extract::configure_builtin(cfg, json_limit)),
             )
             .split_for_parts();
-            // Swagger UI is vendored into the binary: /docs works without reaching any CDN,
-            // and without its online validator, which would send the spec's URL out.
-            app.service(
-                SwaggerUi::new("/docs/{_:.*}")
-                    .url("/openapi.json", document.get_ref().clone())
-                    .config(Config::default().validator_url("none")),
-            )
-            .route("/docs", web::get().to(fallback::to_docs))
-            .default_service(web::to(fallback::unmatched))
-            .wrap(fallback::problem_responses())
-            .wrap(from_fn(metrics::record))
-            .wrap(from_fn(security_headers::add))
-            .wrap(Compress::default())
-            .wrap(from_fn(request_limits::check))
-            .wrap(from_fn(head::as_get))
-            .wrap(from_fn(telemetry::trace_request))
+            app.service(swagger_ui(document.get_ref().clone()))
+                .route("/docs", web::get().to(fallback::to_docs))
+                .default_service(web::to(fallback::unmatched))
+                .wrap(from_fn(ops_port::hide_moved))
+                .wrap(fallback::problem_responses())
+                .wrap(from_fn(metrics::record))
+                .wrap(from_fn(security_headers::add))
+                .wrap(Compress::default())
+                .wrap(from_fn(request_limits::check))
+                .wrap(from_fn(head::as_get))
+                .wrap(from_fn(telemetry::trace_request))
         })
         .listen(listener)?
         // `liaison serve` handles the signals itself, to stop the workers along with it.
@@ -209,12 +213,18 @@ impl Application {
         Ok(Self {
             server: server.run(),
             port,
+            ops,
             state,
         })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The operators' port, when they have an address of their own.
+    pub fn ops_port(&self) -> Option<u16> {
+        self.ops.as_ref().map(|(_, port)| *port)
     }
 
     /// Stops the server: `stop(true)` finishes the requests in flight first.
@@ -226,9 +236,59 @@ impl Application {
         self.state.clone()
     }
 
+    /// Serves until the API server stops; the operators' server stops with it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let Some((ops, _)) = self.ops else {
+            return self.server.await;
+        };
+        let ops_handle = ops.handle();
+        let ops_serving = tokio::spawn(ops);
+        let served = self.server.await;
+        ops_handle.stop(true).await;
+        drop(ops_serving.await);
+        served
     }
+}
+
+/// The operators' server: health, readiness and metrics, and the docs when they are not public.
+fn ops_server(
+    addr: &str,
+    state: web::Data<AppState>,
+    document: web::Data<utoipa::openapi::OpenApi>,
+) -> anyhow::Result<(Server, u16)> {
+    let listener = TcpListener::bind(addr)
+        .with_context(|| format!("cannot listen on {addr} (LIAISON_OPS__ADDR)"))?;
+    let port = listener.local_addr()?.port();
+    let docs = !state.settings.ops.public_docs;
+    let server = HttpServer::new(move || {
+        let (app, _) = App::new()
+            .app_data(state.clone())
+            .app_data(document.clone())
+            .into_utoipa_app()
+            .configure(ops::configure)
+            .split_for_parts();
+        app.configure(|cfg| {
+            if docs {
+                cfg.service(swagger_ui(document.get_ref().clone()))
+                    .route("/docs", web::get().to(fallback::to_docs));
+            }
+        })
+        .wrap(from_fn(security_headers::add))
+        .wrap(from_fn(telemetry::trace_request))
+    })
+    .listen(listener)?
+    .disable_signals()
+    .workers(1)
+    .shutdown_timeout(5);
+    Ok((server.run(), port))
+}
+
+/// Swagger UI, vendored into the binary: /docs works without reaching any CDN, and without its
+/// online validator, which would send the spec's URL out.
+fn swagger_ui(document: utoipa::openapi::OpenApi) -> SwaggerUi {
+    SwaggerUi::new("/docs/{_:.*}")
+        .url("/openapi.json", document)
+        .config(Config::default().validator_url("none"))
 }
 
 /// The state as handlers and tests hold it.

@@ -79,6 +79,8 @@ impl Backend {
 pub struct TestApp {
     pub address: String,
     pub port: u16,
+    /// The operators' port, when the settings give them an address of their own.
+    pub ops_port: Option<u16>,
     pub client: reqwest::Client,
     pub state: SharedAppState,
     pub settings: Settings,
@@ -144,11 +146,13 @@ async fn try_spawn(
     let db = open_database(&settings).await?;
     let application = Application::build_with(settings.clone(), db).await?;
     let port = application.port();
+    let ops_port = application.ops_port();
     let state = application.state();
     tokio::spawn(application.run_until_stopped());
     Ok(TestApp {
         address: format!("http://127.0.0.1:{port}"),
         port,
+        ops_port,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()?,

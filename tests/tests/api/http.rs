@@ -12,7 +12,52 @@ on_every_backend!(
     a_401_names_its_scheme,
     request_ids_are_kept_when_sane_and_replaced_otherwise,
     oversized_query_strings_and_headers_answer_a_problem,
+    metrics_and_docs_move_to_the_operators_address_or_close,
 );
+
+async fn metrics_and_docs_move_to_the_operators_address_or_close(backend: Backend) {
+    let app = spawn_app(backend.clone()).await;
+    assert_eq!(app.ops_port, None);
+    app.get("/metrics", None).await.expect(200);
+
+    let moved = spawn_app_with(backend.clone(), |s| {
+        s.ops.addr = Some("127.0.0.1:0".to_owned());
+        s.ops.public_docs = false;
+    })
+    .await;
+    for path in ["/metrics", "/openapi.json", "/docs/"] {
+        assert_eq!(
+            moved.get(path, None).await.expect(404).code(),
+            "route_not_found"
+        );
+    }
+    moved.get("/api/v1/regions", None).await.expect(200);
+    let ops = format!("http://127.0.0.1:{}", moved.ops_port.unwrap());
+    for path in ["/metrics", "/healthz", "/readyz", "/openapi.json", "/docs/"] {
+        let reply = moved
+            .client
+            .get(format!("{ops}{path}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reply.status(), 200, "{path} on the operators' address");
+    }
+    let api_there = moved
+        .client
+        .get(format!("{ops}/api/v1/regions"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        api_there.status(),
+        404,
+        "the API is not on the operators' address"
+    );
+
+    let closed = spawn_app_with(backend, |s| s.ops.public_docs = false).await;
+    closed.get("/docs/", None).await.expect(404);
+    closed.get("/metrics", None).await.expect(200);
+}
 
 async fn oversized_query_strings_and_headers_answer_a_problem(backend: Backend) {
     let app = spawn_app(backend).await;
