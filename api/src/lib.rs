@@ -13,6 +13,7 @@ pub mod demo;
 pub mod departments;
 pub mod deputies;
 pub mod error;
+pub mod etag;
 pub mod extract;
 pub mod fallback;
 pub mod head;

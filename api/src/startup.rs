@@ -35,7 +35,7 @@ use crate::settings::Settings;
 use crate::state::AppState;
 use crate::subscriptions::Templates;
 use crate::telemetry;
-use crate::{extract, head, ops, ops_port, request_limits, security_headers};
+use crate::{etag, extract, head, ops, ops_port, request_limits, security_headers};
 
 pub struct Application {
     server: Server,
@@ -194,6 +194,7 @@ impl Application {
             app.service(swagger_ui(document.get_ref().clone()))
                 .route("/docs", web::get().to(fallback::to_docs))
                 .default_service(web::to(fallback::unmatched))
+                .wrap(from_fn(etag::validate))
                 .wrap(from_fn(ops_port::hide_moved))
                 .wrap(fallback::problem_responses())
                 .wrap(from_fn(metrics::record))

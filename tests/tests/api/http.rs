@@ -13,7 +13,54 @@ on_every_backend!(
     request_ids_are_kept_when_sane_and_replaced_otherwise,
     oversized_query_strings_and_headers_answer_a_problem,
     metrics_and_docs_move_to_the_operators_address_or_close,
+    reads_carry_an_etag_and_answer_304_while_unchanged,
 );
+
+async fn reads_carry_an_etag_and_answer_304_while_unchanged(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let demo = app.seed_demo().await;
+    let resident = app.resident("o-etag").await;
+    let case_id = app.raise(&resident).await;
+    let path = format!("/api/v1/cases/{case_id}");
+    let conditional = |tag: &str| {
+        app.client
+            .get(app.url(&path))
+            .bearer_auth(&resident)
+            .header(header::IF_NONE_MATCH, tag)
+    };
+    let first = app.get(&path, Some(&resident)).await.expect(200);
+    let tag = first.headers[header::ETAG].to_str().unwrap().to_owned();
+    assert!(tag.starts_with("W/\""), "{tag}");
+    let again = conditional(&tag).send().await.unwrap();
+    assert_eq!(again.status(), 304);
+    assert_eq!(again.headers()[header::ETAG].to_str().unwrap(), tag);
+    assert!(again.bytes().await.unwrap().is_empty());
+
+    // Changed: the old tag no longer matches.
+    let admin = app.login(&demo.station_admin).await;
+    app.post(
+        &format!("{path}/accept"),
+        Some(&admin),
+        serde_json::json!({}),
+    )
+    .await
+    .expect(200);
+    let changed = conditional(&tag).send().await.unwrap();
+    assert_eq!(changed.status(), 200);
+    assert_ne!(changed.headers()[header::ETAG].to_str().unwrap(), tag);
+
+    // The public station card too.
+    let card = app.get("/api/v1/stations/1", None).await.expect(200);
+    let tag = card.headers[header::ETAG].to_str().unwrap().to_owned();
+    let again = app
+        .client
+        .get(app.url("/api/v1/stations/1"))
+        .header(header::IF_NONE_MATCH, &tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+}
 
 async fn metrics_and_docs_move_to_the_operators_address_or_close(backend: Backend) {
     let app = spawn_app(backend.clone()).await;
