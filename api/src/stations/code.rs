@@ -16,8 +16,9 @@ use crate::deputies::service::at;
 use crate::settings::WechatSettings;
 use crate::state::AppState;
 
-/// What printing and scanning station codes needs of the server.
-pub struct Codes<'a> {
+/// What printing and scanning station codes needs of this node, borrowed from its state.
+#[derive(Clone, Copy)]
+pub struct StationCodes<'a> {
     pub db: &'a Db,
     pub reference: &'a Reference,
     /// Signs the scenes printed in codes and checks those scanned.
@@ -32,8 +33,8 @@ pub struct Codes<'a> {
 
 impl AppState {
     /// The part of the state that station codes need.
-    pub fn codes(&self) -> Codes<'_> {
-        Codes {
+    pub fn station_codes(&self) -> StationCodes<'_> {
+        StationCodes {
             db: &self.db,
             reference: &self.reference,
             scene_key: self
@@ -49,7 +50,11 @@ impl AppState {
     }
 }
 
-pub async fn describe(codes: &Codes<'_>, actor: &Actor, station_id: i64) -> AppResult<StationCode> {
+pub async fn describe(
+    codes: &StationCodes<'_>,
+    actor: &Actor,
+    station_id: i64,
+) -> AppResult<StationCode> {
     let station = find_administered(codes.db, actor, station_id).await?;
     let scene = scene::sign(station.id, codes.scene_key);
     let base = codes.base_url;
@@ -63,7 +68,7 @@ pub async fn describe(codes: &Codes<'_>, actor: &Actor, station_id: i64) -> AppR
 /// The printable image: WeChat's mini-program code when WeChat is configured, otherwise a
 /// plain QR code of `{public_base_url}/s/{scene}`. Answers the bytes and their media type.
 pub async fn image(
-    codes: &Codes<'_>,
+    codes: &StationCodes<'_>,
     actor: &Actor,
     station_id: i64,
 ) -> AppResult<(Vec<u8>, &'static str)> {
@@ -84,7 +89,7 @@ pub async fn image(
 }
 
 /// What the mini-program shows after scanning: a forged or unknown scene is simply not found.
-pub async fn scan(codes: &Codes<'_>, scene_text: &str) -> AppResult<ScanCard> {
+pub async fn scan(codes: &StationCodes<'_>, scene_text: &str) -> AppResult<ScanCard> {
     let station_id =
         scene::verify(scene_text, codes.scene_key).ok_or(AppError::NotFound("station"))?;
     let station = find(codes.db, station_id).await?;

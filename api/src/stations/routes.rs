@@ -189,7 +189,7 @@ async fn station_code(
     caller: Caller,
     id: web::Path<i64>,
 ) -> ApiResult<web::Json<StationCode>> {
-    let code = code::describe(&state.codes(), &caller.actor, id.into_inner()).await?;
+    let code = code::describe(&state.station_codes(), &caller.actor, id.into_inner()).await?;
     Ok(web::Json(code))
 }
 
@@ -209,7 +209,8 @@ async fn station_code_png(
     caller: Caller,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    let (bytes, content_type) = code::image(&state.codes(), &caller.actor, id.into_inner()).await?;
+    let (bytes, content_type) =
+        code::image(&state.station_codes(), &caller.actor, id.into_inner()).await?;
     Ok(HttpResponse::Ok().content_type(content_type).body(bytes))
 }
 
@@ -227,6 +228,6 @@ async fn scan(
     state: web::Data<AppState>,
     scene: web::Path<String>,
 ) -> ApiResult<web::Json<ScanCard>> {
-    let card = code::scan(&state.codes(), &scene).await?;
+    let card = code::scan(&state.station_codes(), &scene).await?;
     Ok(web::Json(card))
 }
