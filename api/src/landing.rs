@@ -25,7 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 )]
 #[get("/s/{scene}")]
 async fn landing(state: web::Data<AppState>, scene: web::Path<String>) -> ApiResult<HttpResponse> {
-    let card = scan(&state, &scene).await?;
+    let card = scan(&state.station_codes(), &scene).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .body(render(&card)))

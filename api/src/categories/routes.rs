@@ -34,9 +34,8 @@ async fn list(
     filter: web::Query<CategoryFilter>,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Paged<Category>>> {
-    service::list(&state.db, &filter, page.page()?)
-        .await
-        .map(web::Json)
+    let categories = service::list(&state.db, &filter, page.page()?).await?;
+    Ok(web::Json(categories))
 }
 
 /// Creates a category in the caller's county.

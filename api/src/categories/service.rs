@@ -5,16 +5,15 @@ use liaison_domain::actor::Actor;
 use liaison_domain::category::Limits;
 use liaison_domain::text::Name;
 use liaison_domain::Invalid;
-use liaison_infra::entities::{categories, departments};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-};
+use liaison_infra::entities::categories;
+use liaison_infra::store::organisation::categories as store;
+use liaison_infra::store::organisation::departments;
+use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::app_error::{AppError, AppResult};
 use crate::departments::service::administered_county;
-use crate::error::{on_unique, ApiError, ApiResult};
 use crate::pagination::{Page, Paged};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -72,29 +71,14 @@ pub async fn list(
     db: &impl ConnectionTrait,
     filter: &CategoryFilter,
     page: Page,
-) -> ApiResult<Paged<Category>> {
-    let mut query = categories::Entity::find().order_by_asc(categories::Column::Id);
-    if let Some(county_id) = filter.county_id {
-        query = query.filter(categories::Column::CountyId.eq(county_id));
-    }
-    if !filter.include_inactive {
-        query = query.filter(categories::Column::Active.eq(true));
-    }
-    if let Some(after) = page.after {
-        query = query.filter(categories::Column::Id.gt(after));
-    }
-    let rows = query.limit(page.fetch()).all(db).await?;
+) -> AppResult<Paged<Category>> {
+    let rows = store::list(db, filter.county_id, filter.include_inactive, page).await?;
     Ok(Paged::finish(page, rows, |r| r.id, Category::from))
 }
 
 /// The active categories of a county, for the scan card.
-pub async fn active_in(db: &impl ConnectionTrait, county_id: i64) -> ApiResult<Vec<Category>> {
-    let rows = categories::Entity::find()
-        .filter(categories::Column::CountyId.eq(county_id))
-        .filter(categories::Column::Active.eq(true))
-        .order_by_asc(categories::Column::Id)
-        .all(db)
-        .await?;
+pub async fn active_in(db: &impl ConnectionTrait, county_id: i64) -> AppResult<Vec<Category>> {
+    let rows = store::active_in(db, county_id).await?;
     Ok(rows.into_iter().map(Category::from).collect())
 }
 
@@ -102,7 +86,7 @@ pub async fn create(
     db: &impl ConnectionTrait,
     actor: &Actor,
     new: NewCategory,
-) -> ApiResult<Category> {
+) -> AppResult<Category> {
     let county_id = administered_county(actor)?;
     let (name, limits) = match (
         Name::parse(&new.name),
@@ -111,29 +95,22 @@ pub async fn create(
         (Ok(name), Ok(limits)) => (name, limits),
         (name, limits) => return Err(Invalid::merge([name.err(), limits.err()]).into()),
     };
-    let department_here = departments::Entity::find_by_id(new.department_id)
-        .one(db)
-        .await?
-        .is_some_and(|d| d.county_id == county_id);
-    if !department_here {
-        return Err(ApiError::invalid_field(
+    if !departments::is_of_county(db, new.department_id, county_id).await? {
+        return Err(AppError::invalid_field(
             "department_id",
             "unknown",
             "no department of your county has this id",
         ));
     }
-    let created = categories::ActiveModel {
-        county_id: Set(county_id),
-        name: Set(name.into_inner()),
-        department_id: Set(new.department_id),
-        respond_within_hours: Set(limits.respond_within_hours() as i32),
-        resolve_within_days: Set(limits.resolve_within_days() as i32),
-        active: Set(true),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .map_err(|e| on_unique(e, &[("name", "name", "category.name_taken")]))?;
+    let new = store::NewCategory {
+        county_id,
+        name: name.into_inner(),
+        department_id: new.department_id,
+        respond_within_hours: limits.respond_within_hours() as i32,
+        resolve_within_days: limits.resolve_within_days() as i32,
+    };
+    let created = store::insert(db, new, Utc::now())
+        .await
+        .map_err(|e| AppError::on_unique(e, &[("name", "name", "category.name_taken")]))?;
     Ok(created.into())
 }

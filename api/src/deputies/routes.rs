@@ -38,9 +38,8 @@ async fn list(
     filter: web::Query<DeputyFilter>,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Paged<Deputy>>> {
-    service::list(&state.db, &filter, page.page()?)
-        .await
-        .map(web::Json)
+    let deputies = service::list(&state.db, &filter, page.page()?).await?;
+    Ok(web::Json(deputies))
 }
 
 /// Enters a deputy. County admins enter any deputy of their county; station admins only at
@@ -76,9 +75,8 @@ async fn create(
 )]
 #[get("/deputies/{id}")]
 async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> ApiResult<web::Json<Deputy>> {
-    service::get(&state.db, id.into_inner())
-        .await
-        .map(web::Json)
+    let deputy = service::get(&state.db, id.into_inner()).await?;
+    Ok(web::Json(deputy))
 }
 
 /// Changes a deputy's profile or stations.

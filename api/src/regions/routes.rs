@@ -39,9 +39,8 @@ async fn list(
     filter: web::Query<RegionFilter>,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Paged<Region>>> {
-    service::list(&state.db, &filter, page.page()?)
-        .await
-        .map(web::Json)
+    let regions = service::list(&state.db, &filter, page.page()?).await?;
+    Ok(web::Json(regions))
 }
 
 /// Creates a township or village in the caller's county.
@@ -76,9 +75,8 @@ async fn create(
 )]
 #[get("/regions/{id}")]
 async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> ApiResult<web::Json<Region>> {
-    service::find(&state.db, id.into_inner())
-        .await
-        .map(|r| web::Json(r.into()))
+    let region = service::find(&state.db, id.into_inner()).await?;
+    Ok(web::Json(region.into()))
 }
 
 /// Renames a region or changes its code.

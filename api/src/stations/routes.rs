@@ -50,9 +50,8 @@ async fn list(
     filter: web::Query<StationFilter>,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Paged<Station>>> {
-    service::list(&state.db, &filter, page.page()?)
-        .await
-        .map(web::Json)
+    let stations = service::list(&state.db, &filter, page.page()?).await?;
+    Ok(web::Json(stations))
 }
 
 /// Creates a station in a region of the caller's county.
@@ -87,9 +86,8 @@ async fn create(
 )]
 #[get("/stations/{id}")]
 async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> ApiResult<web::Json<Station>> {
-    service::find(&state.db, id.into_inner())
-        .await
-        .map(|s| web::Json(s.into()))
+    let station = service::find(&state.db, id.into_inner()).await?;
+    Ok(web::Json(station.into()))
 }
 
 /// Changes a station's card: its county admins and its own station admins.
@@ -129,9 +127,8 @@ async fn deputies(
     id: web::Path<i64>,
 ) -> ApiResult<web::Json<Vec<Deputy>>> {
     let station = service::find(&state.db, id.into_inner()).await?;
-    crate::deputies::service::at(&state.db, station.id)
-        .await
-        .map(web::Json)
+    let deputies = crate::deputies::service::at(&state.db, station.id).await?;
+    Ok(web::Json(deputies))
 }
 
 /// Duty shifts overlapping a window (default: the next seven days).
@@ -149,9 +146,8 @@ async fn get_roster(
     id: web::Path<i64>,
     query: web::Query<RosterQuery>,
 ) -> ApiResult<web::Json<Roster>> {
-    roster::read(&state.db, id.into_inner(), &query)
-        .await
-        .map(web::Json)
+    let roster = roster::read(&state.db, id.into_inner(), &query).await?;
+    Ok(web::Json(roster))
 }
 
 /// Replaces the shifts of a period. Shifts lie in the period, end after they start, name
@@ -193,9 +189,8 @@ async fn station_code(
     caller: Caller,
     id: web::Path<i64>,
 ) -> ApiResult<web::Json<StationCode>> {
-    code::describe(&state, &caller.actor, id.into_inner())
-        .await
-        .map(web::Json)
+    let code = code::describe(&state.station_codes(), &caller.actor, id.into_inner()).await?;
+    Ok(web::Json(code))
 }
 
 /// The printable code: WeChat's mini-program code (JPEG) when WeChat is configured, else a
@@ -214,7 +209,8 @@ async fn station_code_png(
     caller: Caller,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    let (bytes, content_type) = code::image(&state, &caller.actor, id.into_inner()).await?;
+    let (bytes, content_type) =
+        code::image(&state.station_codes(), &caller.actor, id.into_inner()).await?;
     Ok(HttpResponse::Ok().content_type(content_type).body(bytes))
 }
 
@@ -232,5 +228,6 @@ async fn scan(
     state: web::Data<AppState>,
     scene: web::Path<String>,
 ) -> ApiResult<web::Json<ScanCard>> {
-    code::scan(&state, &scene).await.map(web::Json)
+    let card = code::scan(&state.station_codes(), &scene).await?;
+    Ok(web::Json(card))
 }

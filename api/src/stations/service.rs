@@ -6,15 +6,13 @@ use liaison_domain::policy;
 use liaison_domain::station::{Location as Place, StationKind};
 use liaison_domain::text::{bounded, Address, Name, ShortText};
 use liaison_domain::Invalid;
-use liaison_infra::entities::Word;
 use liaison_infra::entities::{regions, stations};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
-};
+use liaison_infra::store::organisation::regions as region_store;
+use liaison_infra::store::organisation::stations::{self as store, StationChange};
+use sea_orm::ConnectionTrait;
 
 use super::dto::{Location, NewStation, Station, StationFilter, StationPatch};
-use crate::error::{ApiError, ApiResult};
+use crate::app_error::{AppError, AppResult};
 use crate::pagination::{Page, Paged};
 use crate::regions::service::county_of;
 
@@ -22,40 +20,20 @@ pub async fn list(
     db: &impl ConnectionTrait,
     filter: &StationFilter,
     page: Page,
-) -> ApiResult<Paged<Station>> {
-    let mut query = stations::Entity::find().order_by_asc(stations::Column::Id);
-    if let Some(county_id) = filter.county_id {
-        query = query.filter(stations::Column::CountyId.eq(county_id));
-    }
-    if let Some(region_id) = filter.region_id {
-        let below = sea_orm::sea_query::Query::select()
-            .column(regions::Column::Id)
-            .from(regions::Entity)
-            .cond_where(
-                Condition::any()
-                    .add(regions::Column::Id.eq(region_id))
-                    .add(regions::Column::ParentId.eq(region_id))
-                    // Below a county lie villages too, two levels down.
-                    .add(regions::Column::CountyId.eq(region_id)),
-            )
-            .to_owned();
-        query = query.filter(stations::Column::RegionId.in_subquery(below));
-    }
-    if let Some(kind) = &filter.kind {
-        query = query.filter(stations::Column::Kind.eq(Word(StationKind::parse(kind)?)));
-    }
-    if let Some(after) = page.after {
-        query = query.filter(stations::Column::Id.gt(after));
-    }
-    let rows = query.limit(page.fetch()).all(db).await?;
+) -> AppResult<Paged<Station>> {
+    let filter = store::Filter {
+        county_id: filter.county_id,
+        region_id: filter.region_id,
+        kind: filter.kind.as_deref().map(StationKind::parse).transpose()?,
+    };
+    let rows = store::list(db, filter, page).await?;
     Ok(Paged::finish(page, rows, |r| r.id, Station::from))
 }
 
-pub async fn find(db: &impl ConnectionTrait, id: i64) -> ApiResult<stations::Model> {
-    stations::Entity::find_by_id(id)
-        .one(db)
+pub async fn find(db: &impl ConnectionTrait, id: i64) -> AppResult<stations::Model> {
+    store::find(db, id)
         .await?
-        .ok_or_else(|| ApiError::not_found("station"))
+        .ok_or(AppError::NotFound("station"))
 }
 
 /// The station, if the actor administers it: 404 when it does not exist, 403 when it does
@@ -64,20 +42,20 @@ pub async fn find_administered(
     db: &impl ConnectionTrait,
     actor: &Actor,
     id: i64,
-) -> ApiResult<stations::Model> {
+) -> AppResult<stations::Model> {
     let station = find(db, id).await?;
     if policy::may_administer_station(actor, station.county_id, station.id) {
         Ok(station)
     } else {
-        Err(ApiError::forbidden("you do not run this station"))
+        Err(AppError::Forbidden("you do not run this station"))
     }
 }
 
-async fn region_in_county(db: &impl ConnectionTrait, region_id: i64) -> ApiResult<regions::Model> {
-    regions::Entity::find_by_id(region_id)
-        .one(db)
+/// The region a station is to lie in; an unknown one is the field's fault.
+async fn region_named(db: &impl ConnectionTrait, region_id: i64) -> AppResult<regions::Model> {
+    region_store::find(db, region_id)
         .await?
-        .ok_or_else(|| ApiError::invalid_field("region_id", "unknown", "no region has this id"))
+        .ok_or_else(|| AppError::invalid_field("region_id", "unknown", "no region has this id"))
 }
 
 fn opening_hours(value: Option<&str>) -> Result<Option<String>, Invalid> {
@@ -96,9 +74,9 @@ pub async fn create(
     db: &impl ConnectionTrait,
     actor: &Actor,
     new: NewStation,
-) -> ApiResult<Station> {
+) -> AppResult<Station> {
     if !policy::may_write(actor.role, policy::Writes::Station) {
-        return Err(ApiError::forbidden("only county admins create stations"));
+        return Err(AppError::Forbidden("only county admins create stations"));
     }
     let fields = (
         Name::parse(&new.name),
@@ -113,30 +91,23 @@ pub async fn create(
             return Err(Invalid::merge([n.err(), k.err(), a.err(), h.err(), l.err()]).into())
         }
     };
-    let region = region_in_county(db, new.region_id).await?;
+    let region = region_named(db, new.region_id).await?;
     let county_id = county_of(&region);
     if !policy::may_administer_county(actor, county_id) {
-        return Err(ApiError::forbidden(
+        return Err(AppError::Forbidden(
             "only county admins of that county create stations",
         ));
     }
-    let now = Utc::now();
-    let created = stations::ActiveModel {
-        county_id: Set(county_id),
-        region_id: Set(region.id),
-        name: Set(name.into_inner()),
-        kind: Set(Word(kind)),
-        address: Set(address.into_inner()),
-        opening_hours: Set(hours),
-        latitude: Set(location.map(|l| l.latitude)),
-        longitude: Set(location.map(|l| l.longitude)),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(created.into())
+    let new = store::NewStation {
+        county_id,
+        region_id: region.id,
+        name: name.into_inner(),
+        kind,
+        address: address.into_inner(),
+        opening_hours: hours,
+        location,
+    };
+    Ok(store::insert(db, new, Utc::now()).await?.into())
 }
 
 pub async fn update(
@@ -144,9 +115,9 @@ pub async fn update(
     actor: &Actor,
     id: i64,
     patch: StationPatch,
-) -> ApiResult<Station> {
+) -> AppResult<Station> {
     if !policy::may_write(actor.role, policy::Writes::Station) {
-        return Err(ApiError::forbidden("only admins change stations"));
+        return Err(AppError::Forbidden("only admins change stations"));
     }
     let fields = (
         patch.name.as_deref().map(Name::parse).transpose(),
@@ -165,34 +136,27 @@ pub async fn update(
         }
     };
     let station = find_administered(db, actor, id).await?;
-    let mut active: stations::ActiveModel = station.clone().into();
-    if let Some(region_id) = patch.region_id {
-        let region = region_in_county(db, region_id).await?;
-        if county_of(&region) != station.county_id {
-            return Err(ApiError::invalid_field(
-                "region_id",
-                "other_county",
-                "a station stays in its county",
-            ));
+    let region_id = match patch.region_id {
+        Some(region_id) => {
+            let region = region_named(db, region_id).await?;
+            if county_of(&region) != station.county_id {
+                return Err(AppError::invalid_field(
+                    "region_id",
+                    "other_county",
+                    "a station stays in its county",
+                ));
+            }
+            Some(region.id)
         }
-        active.region_id = Set(region.id);
-    }
-    if let Some(name) = name {
-        active.name = Set(name.into_inner());
-    }
-    if let Some(kind) = kind {
-        active.kind = Set(Word(kind));
-    }
-    if let Some(address) = address {
-        active.address = Set(address.into_inner());
-    }
-    if let Some(hours) = hours {
-        active.opening_hours = Set(hours);
-    }
-    if let Some(location) = location {
-        active.latitude = Set(location.map(|l| l.latitude));
-        active.longitude = Set(location.map(|l| l.longitude));
-    }
-    active.updated_at = Set(Utc::now());
-    Ok(active.update(db).await?.into())
+        None => None,
+    };
+    let change = StationChange {
+        region_id,
+        name: name.map(Name::into_inner),
+        kind,
+        address: address.map(Address::into_inner),
+        opening_hours: hours,
+        location,
+    };
+    Ok(store::update(db, station, change, Utc::now()).await?.into())
 }

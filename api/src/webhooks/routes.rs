@@ -39,9 +39,8 @@ async fn list(
     caller: Caller,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Paged<Webhook>>> {
-    service::list(&state.db, &caller.actor, page.page()?)
-        .await
-        .map(web::Json)
+    let webhooks = service::list(&state.db, &caller.actor, page.page()?).await?;
+    Ok(web::Json(webhooks))
 }
 
 /// Creates a webhook in the caller's county and answers its signing secret, this once.
@@ -70,7 +69,14 @@ async fn create(
     body: Deferred<NewWebhook>,
 ) -> ApiResult<HttpResponse> {
     caller.gate(Writes::Webhook)?;
-    let created = service::create(&state, &caller.actor, body.open()?).await?;
+    let created = service::create(
+        &state.db,
+        &state.webhooks,
+        &state.sealer,
+        &caller.actor,
+        body.open()?,
+    )
+    .await?;
     state.reference.changed(Kind::Webhooks).await;
     Ok(HttpResponse::Created().json(created))
 }
@@ -93,7 +99,14 @@ async fn update(
     body: Deferred<WebhookPatch>,
 ) -> ApiResult<web::Json<Webhook>> {
     caller.gate(Writes::Webhook)?;
-    let answer = service::update(&state, &caller.actor, id.into_inner(), body.open()?).await?;
+    let answer = service::update(
+        &state.db,
+        &state.webhooks,
+        &caller.actor,
+        id.into_inner(),
+        body.open()?,
+    )
+    .await?;
     state.reference.changed(Kind::Webhooks).await;
     Ok(web::Json(answer))
 }

@@ -5,18 +5,15 @@ use chrono::Utc;
 use liaison_domain::actor::Actor;
 use liaison_domain::case::EventKind;
 use liaison_domain::Invalid;
-use liaison_infra::entities::webhooks;
+use liaison_infra::crypto::Sealer;
+use liaison_infra::store::organisation::webhooks::{self as store, WebhookChange};
 use liaison_infra::webhook::{self, WebhookSender};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-};
+use sea_orm::ConnectionTrait;
 
 use super::dto::{CreatedWebhook, NewWebhook, Webhook, WebhookPatch};
+use crate::app_error::{AppError, AppResult};
 use crate::departments::service::administered_county;
-use crate::error::{ApiError, ApiResult};
 use crate::pagination::{Page, Paged};
-use crate::state::AppState;
 
 /// Receivers' URLs are short; this bounds what is stored, resolved and shown.
 const MAX_URL_LEN: usize = 2048;
@@ -25,42 +22,36 @@ pub async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
     page: Page,
-) -> ApiResult<Paged<Webhook>> {
+) -> AppResult<Paged<Webhook>> {
     let county_id = administered_county(actor)?;
-    let mut query = webhooks::Entity::find()
-        .filter(webhooks::Column::CountyId.eq(county_id))
-        .order_by_asc(webhooks::Column::Id);
-    if let Some(after) = page.after {
-        query = query.filter(webhooks::Column::Id.gt(after));
-    }
-    let rows = query.limit(page.fetch()).all(db).await?;
+    let rows = store::list(db, county_id, page).await?;
     Ok(Paged::finish(page, rows, |r| r.id, Webhook::from))
 }
 
-pub async fn create(state: &AppState, actor: &Actor, new: NewWebhook) -> ApiResult<CreatedWebhook> {
+/// Creates the webhook with a new secret, sealed by `sealer` for storage; `sender` vets the
+/// URL as it will when delivering.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    sender: &WebhookSender,
+    sealer: &Sealer,
+    actor: &Actor,
+    new: NewWebhook,
+) -> AppResult<CreatedWebhook> {
     let county_id = administered_county(actor)?;
-    let (url, events) = match (
-        check_url(&state.webhooks, &new.url).await,
-        parse_events(&new.events),
-    ) {
+    let (url, events) = match (check_url(sender, &new.url).await, parse_events(&new.events)) {
         (Ok(url), Ok(events)) => (url, events),
         (url, events) => return Err(Invalid::merge([url.err(), events.err()]).into()),
     };
     let secret = webhook::new_secret();
-    let sealed = state.sealer.seal(&secret).map_err(ApiError::internal)?;
-    let now = Utc::now();
-    let created = webhooks::ActiveModel {
-        county_id: Set(county_id),
-        url: Set(url),
-        events: Set(events),
-        secret: Set(sealed),
-        active: Set(new.active.unwrap_or(true)),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&state.db)
-    .await?;
+    let sealed = sealer.seal(&secret).map_err(AppError::internal)?;
+    let new = store::NewWebhook {
+        county_id,
+        url,
+        events,
+        secret: sealed,
+        active: new.active.unwrap_or(true),
+    };
+    let created = store::insert(db, new, Utc::now()).await?;
     Ok(CreatedWebhook {
         webhook: created.into(),
         secret,
@@ -68,15 +59,18 @@ pub async fn create(state: &AppState, actor: &Actor, new: NewWebhook) -> ApiResu
 }
 
 pub async fn update(
-    state: &AppState,
+    db: &impl ConnectionTrait,
+    sender: &WebhookSender,
     actor: &Actor,
     id: i64,
     patch: WebhookPatch,
-) -> ApiResult<Webhook> {
+) -> AppResult<Webhook> {
     let county_id = administered_county(actor)?;
-    let found = find(&state.db, county_id, id).await?;
+    let found = store::find(db, county_id, id)
+        .await?
+        .ok_or(AppError::NotFound("webhook"))?;
     let url = match &patch.url {
-        Some(raw) => check_url(&state.webhooks, raw).await.map(Some),
+        Some(raw) => check_url(sender, raw).await.map(Some),
         None => Ok(None),
     };
     let events = patch.events.as_deref().map(parse_events).transpose();
@@ -84,41 +78,22 @@ pub async fn update(
         (Ok(u), Ok(e)) => (u, e),
         (u, e) => return Err(Invalid::merge([u.err(), e.err()]).into()),
     };
-    let mut active: webhooks::ActiveModel = found.into();
-    if let Some(url) = url {
-        active.url = Set(url);
-    }
-    if let Some(events) = events {
-        active.events = Set(events);
-    }
-    if let Some(on) = patch.active {
-        active.active = Set(on);
-    }
-    active.updated_at = Set(Utc::now());
-    Ok(active.update(&state.db).await?.into())
+    let change = WebhookChange {
+        url,
+        events,
+        active: patch.active,
+    };
+    Ok(store::update(db, found, change, Utc::now()).await?.into())
 }
 
 /// Deleting a webhook deletes its deliveries with it (the schema cascades), sent or not.
-pub async fn delete(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> ApiResult<()> {
+pub async fn delete(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> AppResult<()> {
     let county_id = administered_county(actor)?;
-    let deleted = webhooks::Entity::delete_many()
-        .filter(webhooks::Column::Id.eq(id))
-        .filter(webhooks::Column::CountyId.eq(county_id))
-        .exec(db)
-        .await?;
-    if deleted.rows_affected == 0 {
-        return Err(ApiError::not_found("webhook"));
+    if store::delete(db, county_id, id).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound("webhook"))
     }
-    Ok(())
-}
-
-/// A webhook of `county_id`; another county's answers as absent.
-async fn find(db: &impl ConnectionTrait, county_id: i64, id: i64) -> ApiResult<webhooks::Model> {
-    webhooks::Entity::find_by_id(id)
-        .filter(webhooks::Column::CountyId.eq(county_id))
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::not_found("webhook"))
 }
 
 /// The URL in its normal form, once it is http(s) and (unless allowed) not internal, by its

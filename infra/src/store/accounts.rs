@@ -1,11 +1,13 @@
 //! Staff accounts: the one way one is written, whoever creates it (the command line's first
-//! county admin, an admin through the API, the demo).
+//! county admin, an admin through the API, the demo), and the mark that what one covers has
+//! changed when the organisation moves under it.
 
 use chrono::{DateTime, Utc};
 use liaison_domain::actor::Role;
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set};
 
 use crate::entities::{user_stations, users, Word};
+use crate::store::sessions;
 
 /// A staff account as it is stored: the password already hashed (slowly, before any
 /// transaction), and what the account covers.
@@ -55,4 +57,24 @@ pub async fn insert_staff(
             .await?;
     }
     Ok(user_id)
+}
+
+/// Records that what the account of deputy `deputy_id` covers changed at `at` (its stations
+/// did), if the deputy has an account; answers the account's id, for the revocation to name.
+pub async fn deputy_changed(
+    db: &impl ConnectionTrait,
+    deputy_id: i64,
+    at: DateTime<Utc>,
+) -> Result<Option<i64>, DbErr> {
+    let account: Option<i64> = users::Entity::find()
+        .select_only()
+        .column(users::Column::Id)
+        .filter(users::Column::DeputyId.eq(deputy_id))
+        .into_tuple()
+        .one(db)
+        .await?;
+    if let Some(user_id) = account {
+        sessions::account_changed(db, user_id, at).await?;
+    }
+    Ok(account)
 }

@@ -20,11 +20,9 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::entities::{
-    categories, deputy_stations, duty_shifts, regions, stations, user_stations, users, webhooks,
-    Word,
-};
+use crate::entities::{categories, stations, user_stations, users, webhooks, Word};
 use crate::live::{Heard, LiveBus};
+use crate::store::organisation;
 
 /// What a change touched: each kind is dropped whole, which is cheap for data this small.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -183,7 +181,7 @@ impl Reference {
     ) -> Result<Option<stations::Model>, DbErr> {
         self.inner
             .stations
-            .get_or_load(id, || stations::Entity::find_by_id(id).one(db))
+            .get_or_load(id, || organisation::stations::find(db, id))
             .await
     }
 
@@ -194,7 +192,7 @@ impl Reference {
     ) -> Result<Option<categories::Model>, DbErr> {
         self.inner
             .categories
-            .get_or_load(id, || categories::Entity::find_by_id(id).one(db))
+            .get_or_load(id, || organisation::categories::find(db, id))
             .await
     }
 
@@ -206,11 +204,8 @@ impl Reference {
     ) -> Result<Option<String>, DbErr> {
         self.inner
             .county_codes
-            .get_or_load(county_id, || async move {
-                Ok(regions::Entity::find_by_id(county_id)
-                    .one(db)
-                    .await?
-                    .and_then(|r| r.code))
+            .get_or_load(county_id, || {
+                organisation::regions::county_code(db, county_id)
             })
             .await
     }
@@ -224,14 +219,9 @@ impl Reference {
         self.inner
             .members
             .get_or_load(station_id, || async move {
-                let ids: Vec<i64> = deputy_stations::Entity::find()
-                    .select_only()
-                    .column(deputy_stations::Column::DeputyId)
-                    .filter(deputy_stations::Column::StationId.eq(station_id))
-                    .into_tuple()
-                    .all(db)
-                    .await?;
-                Ok(Arc::new(ids))
+                Ok(Arc::new(
+                    organisation::deputies::members(db, station_id).await?,
+                ))
             })
             .await
     }
@@ -260,13 +250,9 @@ impl Reference {
         self.inner
             .webhooks
             .get_or_load(county_id, || async move {
-                let hooks = webhooks::Entity::find()
-                    .filter(webhooks::Column::CountyId.eq(county_id))
-                    .filter(webhooks::Column::Active.eq(true))
-                    .order_by_asc(webhooks::Column::Id)
-                    .all(db)
-                    .await?;
-                Ok(Arc::new(hooks))
+                Ok(Arc::new(
+                    organisation::webhooks::active_of(db, county_id).await?,
+                ))
             })
             .await
     }
@@ -291,22 +277,12 @@ async fn load_shifts(
     station_id: i64,
     now: DateTime<Utc>,
 ) -> Result<Arc<Vec<Shift>>, DbErr> {
-    let shifts = duty_shifts::Entity::find()
-        .filter(duty_shifts::Column::StationId.eq(station_id))
-        .filter(duty_shifts::Column::StartsAt.lt(now + ROSTER_REACH))
-        .filter(duty_shifts::Column::EndsAt.gt(now - ROSTER_REACH))
-        .order_by_asc(duty_shifts::Column::StartsAt)
-        .order_by_asc(duty_shifts::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|row| Shift {
-            deputy_id: row.deputy_id,
-            starts_at: row.starts_at,
-            ends_at: row.ends_at,
-        })
-        .collect();
-    Ok(Arc::new(shifts))
+    let rows =
+        organisation::rosters::overlapping(db, station_id, now - ROSTER_REACH, now + ROSTER_REACH)
+            .await?;
+    Ok(Arc::new(
+        rows.iter().map(organisation::rosters::shift_of).collect(),
+    ))
 }
 
 async fn load_staff(
