@@ -29,7 +29,7 @@ pub async fn run(state: web::Data<AppState>) {
             Ok(closed) => tracing::info!(closed, "closed resolved cases left unrated"),
             Err(error) => tracing::warn!(%error, "could not close unrated cases; will retry"),
         }
-        match purge_unclaimed(&state, Utc::now()).await {
+        match purge_unclaimed(&state.attachments(), Utc::now()).await {
             Ok(0) => {}
             Ok(purged) => tracing::info!(purged, "removed photos no case claimed"),
             Err(error) => tracing::warn!(%error, "could not remove unclaimed photos; will retry"),

@@ -6,20 +6,20 @@ use liaison_infra::entities::{cases, users};
 pub use liaison_infra::store::cases::scope_of;
 use sea_orm::{ConnectionTrait, EntityTrait};
 
-use crate::error::{ApiError, ApiResult};
+use crate::app_error::{AppError, AppResult};
 
-/// The case, if it exists and the actor may see it; 404 otherwise, never 403, so that a
-/// hidden case cannot be told from an absent one.
+/// The case, if it exists and the actor may see it; not found otherwise, never forbidden, so
+/// that a hidden case cannot be told from an absent one.
 pub async fn find_visible(
     db: &impl ConnectionTrait,
     actor: &Actor,
     case_id: i64,
-) -> ApiResult<cases::Model> {
+) -> AppResult<cases::Model> {
     let case = cases::Entity::find_by_id(case_id)
         .one(db)
         .await?
         .filter(|case| can_see(actor, &scope_of(case)))
-        .ok_or_else(|| ApiError::not_found("case"))?;
+        .ok_or(AppError::NotFound("case"))?;
     Ok(case)
 }
 
@@ -28,11 +28,11 @@ pub async fn find_visible_with_resident(
     db: &impl ConnectionTrait,
     actor: &Actor,
     case_id: i64,
-) -> ApiResult<(cases::Model, Option<users::Model>)> {
+) -> AppResult<(cases::Model, Option<users::Model>)> {
     cases::Entity::find_by_id(case_id)
         .find_also_related(users::Entity)
         .one(db)
         .await?
         .filter(|(case, _)| can_see(actor, &scope_of(case)))
-        .ok_or_else(|| ApiError::not_found("case"))
+        .ok_or(AppError::NotFound("case"))
 }
