@@ -52,7 +52,7 @@ pub async fn act(
     )
     .await?;
     txn.commit().await?;
-    news.announce(state);
+    news.announce(&state.notifier());
     tracing::info!(case_id, command = command.name(), status = %updated.status, "case changed");
     Ok(updated)
 }
@@ -99,7 +99,7 @@ pub(crate) async fn store_system_step(
     match store(&txn, state, stored, transition, None, now).await {
         Ok((_, news)) => {
             txn.commit().await?;
-            news.announce(state);
+            news.announce(&state.notifier());
             Ok(true)
         }
         Err(error) if error.code() == "case.conflict" => {
@@ -261,6 +261,6 @@ pub(crate) async fn store(
         .await?
         .ok_or_else(|| ApiError::not_found("case"))?;
     let kinds: Vec<_> = transition.events.iter().map(|e| e.kind).collect();
-    let news = notifications::tell(db, state, &updated, &kinds, actor_id, now).await?;
+    let news = notifications::tell(db, &state.notifier(), &updated, &kinds, actor_id, now).await?;
     Ok((updated, news))
 }

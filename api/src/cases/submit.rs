@@ -216,7 +216,7 @@ async fn raise(
         .await?;
     let news = notifications::tell(
         &txn,
-        state,
+        &state.notifier(),
         &case,
         &[EventKind::Submitted],
         Some(resident_id),
@@ -248,7 +248,7 @@ async fn raise(
         .await?;
     }
     txn.commit().await?;
-    news.announce(state);
+    news.announce(&state.notifier());
     tracing::info!(case_id = submitted.id, number = %submitted.number, station_id = station.id, assignee_id = ?assignee_id, flagged = verdict == Verdict::Review, "case raised");
     Ok(submitted)
 }
