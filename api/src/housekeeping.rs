@@ -24,7 +24,7 @@ pub async fn run(state: web::Data<AppState>) {
             _ = ticks.tick() => {}
             () = state.shutdown.cancelled() => return,
         }
-        match close_unrated(&state, Utc::now()).await {
+        match close_unrated(&state.cases(), Utc::now()).await {
             Ok(0) => {}
             Ok(closed) => tracing::info!(closed, "closed resolved cases left unrated"),
             Err(error) => tracing::warn!(%error, "could not close unrated cases; will retry"),

@@ -1,10 +1,10 @@
-//! Finding a case the caller may see: anything else is simply not found.
+//! Finding a case the actor may see: anything else is simply not found.
 
 use liaison_domain::actor::Actor;
 use liaison_domain::case::access::can_see;
 use liaison_infra::entities::{cases, users};
-pub use liaison_infra::store::cases::scope_of;
-use sea_orm::{ConnectionTrait, EntityTrait};
+use liaison_infra::store::cases::{self as store, rules::scope_of};
+use sea_orm::ConnectionTrait;
 
 use crate::app_error::{AppError, AppResult};
 
@@ -15,12 +15,10 @@ pub async fn find_visible(
     actor: &Actor,
     case_id: i64,
 ) -> AppResult<cases::Model> {
-    let case = cases::Entity::find_by_id(case_id)
-        .one(db)
+    store::find(db, case_id)
         .await?
         .filter(|case| can_see(actor, &scope_of(case)))
-        .ok_or(AppError::NotFound("case"))?;
-    Ok(case)
+        .ok_or(AppError::NotFound("case"))
 }
 
 /// `find_visible`, with the resident who raised the case read in the same statement.
@@ -29,9 +27,7 @@ pub async fn find_visible_with_resident(
     actor: &Actor,
     case_id: i64,
 ) -> AppResult<(cases::Model, Option<users::Model>)> {
-    cases::Entity::find_by_id(case_id)
-        .find_also_related(users::Entity)
-        .one(db)
+    store::find_with_resident(db, case_id)
         .await?
         .filter(|(case, _)| can_see(actor, &scope_of(case)))
         .ok_or(AppError::NotFound("case"))

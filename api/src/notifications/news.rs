@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use liaison_domain::case::access::Scope;
 use liaison_domain::case::EventKind;
 use liaison_infra::entities::cases;
-use liaison_infra::store::cases::scope_of;
+use liaison_infra::store::cases::rules::scope_of;
 use serde::{Deserialize, Serialize};
 
 use super::Notifier;
