@@ -13,20 +13,15 @@ use std::time::Duration as StdDuration;
 use actix_web::web;
 use chrono::{DateTime, Duration, Utc};
 use liaison_domain::case::deadline::{self, Deadline, Lapse};
-use liaison_domain::case::CaseStatus;
-use liaison_infra::entities::Word;
 use liaison_infra::entities::{cases, deadline_marks};
 use liaison_infra::lease;
-use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
-};
+use liaison_infra::store::cases::{self as store, deadlines as marks};
+use sea_orm::TransactionTrait;
 
+use crate::app_error::{AppError, AppResult};
 use crate::cases::actions::{store_system_step, to_domain};
-use crate::error::{is_unique_violation, ApiError, ApiResult};
+use crate::cases::Cases;
 use crate::state::AppState;
-use liaison_infra::store::cases::lapsed;
 
 /// The lease that makes one node the watcher.
 const LEASE: &str = "deadline_watcher";
@@ -90,12 +85,13 @@ pub async fn run(state: web::Data<AppState>) {
 
 /// Records every deadline missed at `now` that has no mark yet, then escalates the marks that
 /// stayed missed past the delay. Safe to run on several nodes at once.
-pub async fn sweep(state: &AppState, now: DateTime<Utc>) -> ApiResult<Swept> {
+pub async fn sweep(state: &AppState, now: DateTime<Utc>) -> AppResult<Swept> {
+    let cases = state.cases();
     let mut swept = Swept::default();
     for deadline in Deadline::ALL {
-        for stored in unmarked(state, *deadline, now).await? {
+        for stored in marks::unmarked(cases.db, *deadline, now, BATCH).await? {
             // One case that cannot be stored must not hold up every other case's deadline.
-            match mark_overdue(state, &stored, *deadline, now).await {
+            match mark_overdue(&cases, &stored, *deadline, now).await {
                 Ok(true) => swept.overdue += 1,
                 Ok(false) => {}
                 Err(error) => tracing::warn!(
@@ -108,8 +104,8 @@ pub async fn sweep(state: &AppState, now: DateTime<Utc>) -> ApiResult<Swept> {
         }
     }
     let escalate_after = Duration::hours(i64::from(state.settings.deadlines.escalate_after_hours));
-    for mark in unescalated(state, now - escalate_after).await? {
-        match escalate(state, &mark, escalate_after, now).await {
+    for mark in marks::unescalated(cases.db, now - escalate_after, BATCH).await? {
+        match escalate(&cases, &mark, escalate_after, now).await {
             Ok(true) => swept.escalated += 1,
             Ok(false) => {}
             Err(error) => tracing::warn!(
@@ -123,135 +119,45 @@ pub async fn sweep(state: &AppState, now: DateTime<Utc>) -> ApiResult<Swept> {
     Ok(swept)
 }
 
-fn column(deadline: Deadline) -> cases::Column {
-    match deadline {
-        Deadline::Respond => cases::Column::RespondBy,
-        Deadline::Resolve => cases::Column::ResolveBy,
-    }
-}
-
-/// Cases that missed `deadline` at `now` with no mark for its current value. The SQL only
-/// narrows (over the status and deadline columns); `deadline::lapsed` decides.
-async fn unmarked(
-    state: &AppState,
-    deadline: Deadline,
-    now: DateTime<Utc>,
-) -> ApiResult<Vec<cases::Model>> {
-    let marked = Query::select()
-        .expr(Expr::val(1))
-        .from(deadline_marks::Entity)
-        .and_where(
-            Expr::col((deadline_marks::Entity, deadline_marks::Column::CaseId))
-                .equals((cases::Entity, cases::Column::Id)),
-        )
-        .and_where(
-            Expr::col((deadline_marks::Entity, deadline_marks::Column::Deadline))
-                .eq(deadline.as_str()),
-        )
-        .and_where(
-            Expr::col((deadline_marks::Entity, deadline_marks::Column::DueAt))
-                .equals((cases::Entity, column(deadline))),
-        )
-        .to_owned();
-    Ok(cases::Entity::find()
-        .filter(lapsed(deadline, now))
-        .filter(Expr::exists(marked).not())
-        .order_by_asc(cases::Column::Id)
-        .limit(BATCH)
-        .all(&state.db)
-        .await?)
-}
-
-/// Marks not escalated yet, of deadlines passed by `cutoff` that their case still misses (the
-/// same value, the case in progress, `respond_by` still unanswered). The SQL narrows;
-/// `deadline::escalation_due` decides.
-async fn unescalated(
-    state: &AppState,
-    cutoff: DateTime<Utc>,
-) -> ApiResult<Vec<deadline_marks::Model>> {
-    let due_at = || Expr::col((deadline_marks::Entity, deadline_marks::Column::DueAt));
-    let of_case: sea_orm::RelationDef = deadline_marks::Entity::belongs_to(cases::Entity)
-        .from(deadline_marks::Column::CaseId)
-        .to(cases::Column::Id)
-        .into();
-    Ok(deadline_marks::Entity::find()
-        .join(JoinType::InnerJoin, of_case)
-        .filter(deadline_marks::Column::EscalatedAt.is_null())
-        .filter(deadline_marks::Column::DueAt.lte(cutoff))
-        .filter(cases::Column::Status.is_in(CaseStatus::in_progress().map(Word)))
-        .filter(
-            Condition::any()
-                .add(
-                    Condition::all()
-                        .add(deadline_marks::Column::Deadline.eq(Deadline::Respond.as_str()))
-                        .add(cases::Column::FirstResponseAt.is_null())
-                        .add(due_at().equals((cases::Entity, cases::Column::RespondBy))),
-                )
-                .add(
-                    Condition::all()
-                        .add(deadline_marks::Column::Deadline.eq(Deadline::Resolve.as_str()))
-                        .add(due_at().equals((cases::Entity, cases::Column::ResolveBy))),
-                ),
-        )
-        .order_by_asc(deadline_marks::Column::Id)
-        .limit(BATCH)
-        .all(&state.db)
-        .await?)
-}
-
 /// What `stored` misses at `now`, as the domain sees it.
-fn lapses(stored: &cases::Model, now: DateTime<Utc>) -> ApiResult<Vec<Lapse>> {
-    Ok(deadline::lapsed(
+fn lapses(stored: &cases::Model, now: DateTime<Utc>) -> Vec<Lapse> {
+    deadline::lapsed(
         *stored.status,
         stored.respond_by,
         stored.resolve_by,
         stored.first_response_at,
         now,
-    ))
+    )
 }
 
 /// Records that `stored` missed `deadline`: the mark and the `overdue` step in one transaction.
 /// `false` when there is nothing to do after all, or another watcher did it first.
 async fn mark_overdue(
-    state: &AppState,
+    cases: &Cases<'_>,
     stored: &cases::Model,
     deadline: Deadline,
     now: DateTime<Utc>,
-) -> ApiResult<bool> {
-    let Some(lapse) = lapses(stored, now)?
+) -> AppResult<bool> {
+    let Some(lapse) = lapses(stored, now)
         .into_iter()
         .find(|l| l.deadline == deadline)
     else {
         return Ok(false);
     };
-    let transition = deadline::overdue(&to_domain(&state.db, stored).await?, deadline);
-    let txn = state.db.begin().await?;
+    let transition = deadline::overdue(&to_domain(cases, stored).await?, deadline);
+    let txn = cases.db.begin().await?;
     // First, so that a second watcher on the same deadline stops here, before any step.
-    let inserted = deadline_marks::Entity::insert(deadline_marks::ActiveModel {
-        case_id: Set(stored.id),
-        deadline: Set(deadline.as_str().to_owned()),
-        due_at: Set(lapse.due_at),
-        overdue_at: Set(now),
-        escalated_at: Set(None),
-        ..Default::default()
-    })
-    .exec(&txn)
-    .await;
-    match inserted {
-        Ok(_) => {}
-        Err(error) if is_unique_violation(&error) => {
-            txn.rollback().await?;
-            tracing::debug!(
-                case_id = stored.id,
-                deadline = deadline.as_str(),
-                "another watcher marked this deadline first"
-            );
-            return Ok(false);
-        }
-        Err(error) => return Err(error.into()),
+    if !marks::mark(&txn, stored.id, deadline, lapse.due_at, now).await? {
+        txn.rollback().await?;
+        tracing::debug!(
+            case_id = stored.id,
+            deadline = deadline.as_str(),
+            "another watcher marked this deadline first"
+        );
+        return Ok(false);
     }
     // Someone working the case meanwhile: the next sweep looks at it afresh.
-    let stored_it = store_system_step(txn, state, stored, &transition, now).await?;
+    let stored_it = store_system_step(txn, cases, stored, &transition, now).await?;
     if stored_it {
         tracing::info!(
             case_id = stored.id,
@@ -265,36 +171,27 @@ async fn mark_overdue(
 /// Sends the case of `mark` to the county admins if its deadline is still missed, and
 /// records on the mark that it did. `false` when settled meanwhile or done by another watcher.
 async fn escalate(
-    state: &AppState,
+    cases: &Cases<'_>,
     mark: &deadline_marks::Model,
     escalate_after: Duration,
     now: DateTime<Utc>,
-) -> ApiResult<bool> {
+) -> AppResult<bool> {
     let deadline = Deadline::parse(&mark.deadline).map_err(|_| {
-        ApiError::internal(anyhow::anyhow!("mark {} has an unknown deadline", mark.id))
+        AppError::internal(anyhow::anyhow!("mark {} has an unknown deadline", mark.id))
     })?;
-    let Some(stored) = cases::Entity::find_by_id(mark.case_id)
-        .one(&state.db)
-        .await?
-    else {
+    let Some(stored) = store::find(cases.db, mark.case_id).await? else {
         return Ok(false);
     };
     let lapse = Lapse {
         deadline,
         due_at: mark.due_at,
     };
-    if !deadline::escalation_due(lapse, &lapses(&stored, now)?, escalate_after, now) {
+    if !deadline::escalation_due(lapse, &lapses(&stored, now), escalate_after, now) {
         return Ok(false);
     }
-    let transition = deadline::escalate(&to_domain(&state.db, &stored).await?, deadline);
-    let txn = state.db.begin().await?;
-    let claimed = deadline_marks::Entity::update_many()
-        .col_expr(deadline_marks::Column::EscalatedAt, Expr::value(now))
-        .filter(deadline_marks::Column::Id.eq(mark.id))
-        .filter(deadline_marks::Column::EscalatedAt.is_null())
-        .exec(&txn)
-        .await?;
-    if claimed.rows_affected != 1 {
+    let transition = deadline::escalate(&to_domain(cases, &stored).await?, deadline);
+    let txn = cases.db.begin().await?;
+    if !marks::escalated(&txn, mark.id, now).await? {
         txn.rollback().await?;
         tracing::debug!(
             case_id = stored.id,
@@ -303,7 +200,7 @@ async fn escalate(
         );
         return Ok(false);
     }
-    let stored_it = store_system_step(txn, state, &stored, &transition, now).await?;
+    let stored_it = store_system_step(txn, cases, &stored, &transition, now).await?;
     if stored_it {
         tracing::info!(
             case_id = stored.id,

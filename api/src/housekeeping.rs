@@ -24,12 +24,12 @@ pub async fn run(state: web::Data<AppState>) {
             _ = ticks.tick() => {}
             () = state.shutdown.cancelled() => return,
         }
-        match close_unrated(&state, Utc::now()).await {
+        match close_unrated(&state.cases(), Utc::now()).await {
             Ok(0) => {}
             Ok(closed) => tracing::info!(closed, "closed resolved cases left unrated"),
             Err(error) => tracing::warn!(%error, "could not close unrated cases; will retry"),
         }
-        match purge_unclaimed(&state, Utc::now()).await {
+        match purge_unclaimed(&state.attachments(), Utc::now()).await {
             Ok(0) => {}
             Ok(purged) => tracing::info!(purged, "removed photos no case claimed"),
             Err(error) => tracing::warn!(%error, "could not remove unclaimed photos; will retry"),

@@ -1,6 +1,5 @@
 //! Everything Liaison says to the outside world: the database, Redis, WeChat, files on disk.
 
-pub mod counters;
 pub mod crypto;
 pub mod db;
 pub mod entities;
@@ -11,7 +10,6 @@ pub mod password;
 pub mod qr;
 pub mod rate_limit;
 pub mod revocation;
-pub mod search;
 pub mod shared;
 pub mod store;
 pub mod webhook;

@@ -3,3 +3,31 @@
 pub mod dto;
 pub mod routes;
 pub mod service;
+
+use liaison_infra::db::Db;
+use liaison_infra::files::Store;
+use liaison_infra::rate_limit::RateLimiter;
+
+use crate::state::AppState;
+
+/// What the attachment use-cases need of this node, borrowed from its state.
+pub struct Attachments<'a> {
+    pub db: &'a Db,
+    /// Where the files are kept.
+    pub files: Store,
+    /// Bounds how many uploads one person makes.
+    pub limiter: &'a RateLimiter,
+    /// The server's public base URL, on which attachments' URLs are built.
+    pub base_url: &'a str,
+}
+
+impl AppState {
+    pub fn attachments(&self) -> Attachments<'_> {
+        Attachments {
+            db: &self.db,
+            files: Store::in_data_dir(&self.settings.data_dir),
+            limiter: &self.limiter,
+            base_url: &self.settings.public_base_url,
+        }
+    }
+}

@@ -49,7 +49,7 @@ async fn upload(
     multipart: Multipart,
 ) -> ApiResult<HttpResponse> {
     let bytes = read_file(&req, multipart).await?;
-    let attachment = service::upload(&state, &caller.actor, bytes).await?;
+    let attachment = service::upload(&state.attachments(), &caller.actor, bytes).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, attachment.url.clone()))
         .json(attachment))
@@ -77,7 +77,8 @@ async fn download(
     caller: Caller,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    let (bytes, content_type) = service::download(&state, &caller.actor, id.into_inner()).await?;
+    let (bytes, content_type) =
+        service::download(&state.attachments(), &caller.actor, id.into_inner()).await?;
     Ok(HttpResponse::Ok()
         .content_type(content_type)
         // Only the caller's own client may keep it: the next viewer may not be allowed.

@@ -1,26 +1,24 @@
-//! Finding a case the caller may see: anything else is simply not found.
+//! Finding a case the actor may see: anything else is simply not found.
 
 use liaison_domain::actor::Actor;
 use liaison_domain::case::access::can_see;
 use liaison_infra::entities::{cases, users};
-pub use liaison_infra::store::cases::scope_of;
-use sea_orm::{ConnectionTrait, EntityTrait};
+use liaison_infra::store::cases::{self as store, rules::scope_of};
+use sea_orm::ConnectionTrait;
 
-use crate::error::{ApiError, ApiResult};
+use crate::app_error::{AppError, AppResult};
 
-/// The case, if it exists and the actor may see it; 404 otherwise, never 403, so that a
-/// hidden case cannot be told from an absent one.
+/// The case, if it exists and the actor may see it; not found otherwise, never forbidden, so
+/// that a hidden case cannot be told from an absent one.
 pub async fn find_visible(
     db: &impl ConnectionTrait,
     actor: &Actor,
     case_id: i64,
-) -> ApiResult<cases::Model> {
-    let case = cases::Entity::find_by_id(case_id)
-        .one(db)
+) -> AppResult<cases::Model> {
+    store::find(db, case_id)
         .await?
         .filter(|case| can_see(actor, &scope_of(case)))
-        .ok_or_else(|| ApiError::not_found("case"))?;
-    Ok(case)
+        .ok_or(AppError::NotFound("case"))
 }
 
 /// `find_visible`, with the resident who raised the case read in the same statement.
@@ -28,11 +26,9 @@ pub async fn find_visible_with_resident(
     db: &impl ConnectionTrait,
     actor: &Actor,
     case_id: i64,
-) -> ApiResult<(cases::Model, Option<users::Model>)> {
-    cases::Entity::find_by_id(case_id)
-        .find_also_related(users::Entity)
-        .one(db)
+) -> AppResult<(cases::Model, Option<users::Model>)> {
+    store::find_with_resident(db, case_id)
         .await?
         .filter(|(case, _)| can_see(actor, &scope_of(case)))
-        .ok_or_else(|| ApiError::not_found("case"))
+        .ok_or(AppError::NotFound("case"))
 }

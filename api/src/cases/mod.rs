@@ -8,3 +8,51 @@ pub mod queue;
 pub mod routes;
 pub mod submit;
 pub mod view;
+
+use std::time::Duration;
+
+use liaison_domain::case::Rules;
+use liaison_infra::crypto::Sealer;
+use liaison_infra::db::Db;
+use liaison_infra::store::reference::Reference;
+use secrecy::SecretString;
+
+use self::moderation::Screening;
+use crate::notifications::Notifier;
+use crate::state::AppState;
+
+/// What the case use-cases need of this node, borrowed from its state.
+#[derive(Clone, Copy)]
+pub struct Cases<'a> {
+    pub db: &'a Db,
+    /// Stations, categories, who sits and who is on duty where.
+    pub reference: &'a Reference,
+    pub rules: &'a Rules,
+    /// Seals residents' contact phones, and opens them for those who may read them.
+    pub sealer: &'a Sealer,
+    pub notifier: Notifier<'a>,
+    pub screening: Screening<'a>,
+    /// The key the stations' scanned codes are signed with.
+    pub scene_secret: &'a SecretString,
+    /// The server's public base URL, on which attachments' URLs are built.
+    pub base_url: &'a str,
+}
+
+impl AppState {
+    pub fn cases(&self) -> Cases<'_> {
+        Cases {
+            db: &self.db,
+            reference: &self.reference,
+            rules: &self.case_rules,
+            sealer: &self.sealer,
+            notifier: self.notifier(),
+            screening: Screening {
+                words: &self.settings.moderation,
+                wechat: self.wechat.as_ref(),
+                wechat_timeout: Duration::from_millis(self.settings.wechat.timeout_ms),
+            },
+            scene_secret: &self.settings.stations.scene_secret,
+            base_url: &self.settings.public_base_url,
+        }
+    }
+}

@@ -6,21 +6,29 @@ use std::time::Duration;
 use liaison_domain::moderation::{Verdict, WordList};
 use liaison_infra::wechat::{Suggest, WechatClient};
 
-use crate::state::AppState;
+use crate::settings::ModerationSettings;
+
+/// What screening needs: the county's word lists and, when WeChat is configured, its client
+/// and how long the resident may wait for it.
+#[derive(Clone, Copy)]
+pub struct Screening<'a> {
+    pub words: &'a ModerationSettings,
+    pub wechat: Option<&'a WechatClient>,
+    pub wechat_timeout: Duration,
+}
 
 /// The worst verdict on `texts` (say a case's title and description) from the local word
 /// list and, when WeChat is configured and the resident's `openid` is known, from WeChat.
 ///
 /// The word list is built on each call rather than cached: it is a few hundred short words
 /// at most, cheap next to the database writes that follow, and always matches the settings.
-pub async fn screen(state: &AppState, openid: Option<&str>, texts: &[&str]) -> Verdict {
-    let settings = &state.settings.moderation;
+pub async fn screen(screening: &Screening<'_>, openid: Option<&str>, texts: &[&str]) -> Verdict {
+    let settings = screening.words;
     let words = WordList::new(&settings.risky_words, &settings.review_words);
     let local = local_verdict(&words, texts);
-    let remote = match (&state.wechat, openid, joined(texts)) {
+    let remote = match (screening.wechat, openid, joined(texts)) {
         (Some(wechat), Some(openid), Some(content)) => {
-            let deadline = Duration::from_millis(state.settings.wechat.timeout_ms);
-            ask_wechat(wechat, openid, &content, deadline).await
+            ask_wechat(wechat, openid, &content, screening.wechat_timeout).await
         }
         _ => None,
     };

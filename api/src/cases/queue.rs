@@ -5,20 +5,14 @@ use chrono::{DateTime, Utc};
 use liaison_domain::actor::{Actor, Role};
 use liaison_domain::case::CaseStatus;
 use liaison_domain::search;
-use liaison_infra::db::Backend;
 use liaison_infra::entities::cases;
-use liaison_infra::entities::Word;
-use liaison_infra::search::{search_cases, searched_id};
-use liaison_infra::store::cases as rules;
-use sea_orm::sea_query::{Condition, Expr, SimpleExpr};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
-};
+use liaison_infra::store::cases::queue::{self as store, Listing, Order};
+use sea_orm::ConnectionTrait;
 
 use super::dto::{CaseFilter, CaseSummary};
 use super::view::summary;
-use crate::error::{ApiError, ApiResult};
-use crate::pagination::{decode_cursor, encode_cursor, PageQuery, Paged};
+use crate::app_error::{AppError, AppResult};
+use crate::pagination::{decode_cursor, encode_cursor, Paged};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Sort {
@@ -26,84 +20,71 @@ enum Sort {
     Deadline,
 }
 
-/// `scope=mine|assigned|station` narrows what is visible.
-fn narrowed(actor: &Actor, filter: &CaseFilter) -> ApiResult<Condition> {
-    let mut condition = rules::visible(actor);
+/// Whether `scope=mine|assigned|station` narrows what is visible to the deputy's own cases.
+fn own_only(actor: &Actor, filter: &CaseFilter) -> AppResult<bool> {
     match filter.scope.as_deref() {
         // Only a deputy has cases of its own within what it sees; for the other roles their
         // own cases are all they see (a resident's, a department's, what an admin runs).
-        Some("mine" | "assigned") if actor.role == Role::Deputy => {
-            condition = condition.add(cases::Column::AssigneeId.eq(actor.deputy_id));
-        }
-        None | Some("mine" | "assigned") => {}
-        Some("station") if filter.station_id.is_some() => {}
-        Some("station") => {
-            return Err(ApiError::invalid_field(
-                "station_id",
-                "required",
-                "scope=station needs a station_id",
-            ));
-        }
-        Some(_) => {
-            return Err(ApiError::invalid_field(
-                "scope",
-                "unknown_value",
-                "scope must be one of: mine, assigned, station",
-            ));
-        }
+        Some("mine" | "assigned") if actor.role == Role::Deputy => Ok(true),
+        None | Some("mine" | "assigned") => Ok(false),
+        Some("station") if filter.station_id.is_some() => Ok(false),
+        Some("station") => Err(AppError::invalid_field(
+            "station_id",
+            "required",
+            "scope=station needs a station_id",
+        )),
+        Some(_) => Err(AppError::invalid_field(
+            "scope",
+            "unknown_value",
+            "scope must be one of: mine, assigned, station",
+        )),
     }
-    if let Some(station_id) = filter.station_id {
-        condition = condition.add(cases::Column::StationId.eq(station_id));
-    }
-    if let Some(status) = &filter.status {
-        condition = condition.add(cases::Column::Status.eq(Word(CaseStatus::parse(status)?)));
-    }
-    Ok(condition)
 }
 
+/// A page of at most `limit` of the cases `actor` sees, narrowed by `filter`, after `cursor`
+/// (the `next_cursor` of the page before).
 pub async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
     filter: &CaseFilter,
-    page: &PageQuery,
-) -> ApiResult<Paged<CaseSummary>> {
+    limit: u64,
+    cursor: Option<&str>,
+) -> AppResult<Paged<CaseSummary>> {
     let sort = match filter.sort.as_deref() {
         None | Some("newest") => Sort::Newest,
         Some("deadline") => Sort::Deadline,
         Some(_) => {
-            return Err(ApiError::invalid_field(
+            return Err(AppError::invalid_field(
                 "sort",
                 "unknown_value",
                 "sort must be newest or deadline",
             ))
         }
     };
-    let limit = page.page_limit()?;
-    let now = Utc::now();
-    let mut condition = narrowed(actor, filter)?;
-    match filter.overdue {
-        Some(true) => condition = condition.add(rules::overdue(now)),
-        Some(false) => condition = condition.add(rules::overdue(now).not()),
-        None => {}
-    }
-    let mut query: Select<cases::Entity> = cases::Entity::find().filter(condition);
-    // Newest first is by id; a search on SQLite reads the same id from its index (see there).
-    let mut id = Expr::col((cases::Entity, cases::Column::Id)).into();
-    if let Some(terms) = filter.q.as_deref().and_then(search::query_terms) {
-        let backend = Backend::of_connection(db);
-        query = search_cases(query, backend, &terms);
-        id = searched_id(backend, actor.role == Role::Resident);
-    }
-    if let Some(cursor) = &page.cursor {
-        query = query.filter(after(sort, cursor, &id)?);
-    }
-    query = match sort {
-        Sort::Newest => query.order_by_desc(id),
-        Sort::Deadline => query
-            .order_by_asc(cases::Column::ResolveBy)
-            .order_by_asc(cases::Column::Id),
+    let own = own_only(actor, filter)?;
+    let status = filter
+        .status
+        .as_deref()
+        .map(CaseStatus::parse)
+        .transpose()?;
+    let order = match cursor {
+        Some(cursor) => after(sort, cursor)?,
+        None => match sort {
+            Sort::Newest => Order::Newest { before: None },
+            Sort::Deadline => Order::Deadline { after: None },
+        },
     };
-    let mut rows = query.limit(limit + 1).all(db).await?;
+    let listing = Listing {
+        own,
+        station_id: filter.station_id,
+        status,
+        overdue: filter.overdue,
+        terms: filter.q.as_deref().and_then(search::query_terms),
+        order,
+        limit,
+    };
+    let now = Utc::now();
+    let mut rows = store::page(db, actor, &listing, now).await?;
     let more = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
     let next_cursor = if more {
@@ -128,11 +109,10 @@ fn cursor_of(sort: Sort, case: &cases::Model) -> String {
     }
 }
 
-/// Rows after the cursor in the order `sort` lists them; `id` is the case id as the query
-/// orders by it.
-fn after(sort: Sort, cursor: &str, id_key: &SimpleExpr) -> ApiResult<Condition> {
+/// Where the page after `cursor` starts, in the order `sort` lists.
+fn after(sort: Sort, cursor: &str) -> AppResult<Order> {
     let invalid = || {
-        ApiError::invalid_field(
+        AppError::invalid_field(
             "cursor",
             "invalid_cursor",
             "cursor is not one this list gave out",
@@ -140,19 +120,16 @@ fn after(sort: Sort, cursor: &str, id_key: &SimpleExpr) -> ApiResult<Condition> 
     };
     let key = decode_cursor(cursor).ok_or_else(invalid)?;
     match (sort, key.split(':').collect::<Vec<_>>().as_slice()) {
-        (Sort::Newest, ["n", id]) => {
-            let id: i64 = id.parse().map_err(|_| invalid())?;
-            Ok(Condition::all().add(Expr::expr(id_key.clone()).lt(id)))
-        }
+        (Sort::Newest, ["n", id]) => Ok(Order::Newest {
+            before: Some(id.parse().map_err(|_| invalid())?),
+        }),
         // Nanoseconds: SQLite keeps every digit chrono gives, and a tie must compare equal.
         (Sort::Deadline, ["d", nanos, id]) => {
             let id: i64 = id.parse().map_err(|_| invalid())?;
             let at = DateTime::<Utc>::from_timestamp_nanos(nanos.parse().map_err(|_| invalid())?);
-            Ok(Condition::any().add(cases::Column::ResolveBy.gt(at)).add(
-                Condition::all()
-                    .add(cases::Column::ResolveBy.eq(at))
-                    .add(cases::Column::Id.gt(id)),
-            ))
+            Ok(Order::Deadline {
+                after: Some((at, id)),
+            })
         }
         _ => Err(invalid()),
     }

@@ -60,7 +60,14 @@ async fn create(
         .get("Idempotency-Key")
         // Read lossily: a key with bytes outside visible ASCII is then refused by name (422).
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-    let outcome = submit::submit(&state, &caller, body.0, key.as_deref()).await?;
+    let outcome = submit::submit(
+        &state.cases(),
+        &caller.actor,
+        &caller.name,
+        body.0,
+        key.as_deref(),
+    )
+    .await?;
     let mut response = HttpResponse::Created();
     if outcome.replayed {
         response.insert_header(("Idempotent-Replayed", "true"));
@@ -82,9 +89,16 @@ async fn list(
     filter: web::Query<CaseFilter>,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Paged<CaseSummary>>> {
-    queue::list(&state.db, &caller.actor, &filter, &page)
-        .await
-        .map(web::Json)
+    let limit = page.page_limit()?;
+    let cases = queue::list(
+        &state.db,
+        &caller.actor,
+        &filter,
+        limit,
+        page.cursor.as_deref(),
+    )
+    .await?;
+    Ok(web::Json(cases))
 }
 
 /// A case with its timeline, as much as the caller may see.
@@ -101,9 +115,8 @@ async fn get(
 ) -> ApiResult<web::Json<CaseDetail>> {
     let (case, resident) =
         access::find_visible_with_resident(&state.db, &caller.actor, id.into_inner()).await?;
-    view::detail(&state, &caller.actor, case, resident)
-        .await
-        .map(web::Json)
+    let detail = view::detail(&state.cases(), &caller.actor, case, resident).await?;
+    Ok(web::Json(detail))
 }
 
 /// Issues a command and answers the case as it now stands.
@@ -113,10 +126,10 @@ async fn step(
     case_id: i64,
     command: Command,
 ) -> ApiResult<web::Json<CaseDetail>> {
-    let case = actions::act(state, &caller.actor, &caller.name, case_id, command).await?;
-    view::detail(state, &caller.actor, case, None)
-        .await
-        .map(web::Json)
+    let cases = state.cases();
+    let case = actions::act(&cases, &caller.actor, &caller.name, case_id, command).await?;
+    let detail = view::detail(&cases, &caller.actor, case, None).await?;
+    Ok(web::Json(detail))
 }
 
 /// Takes the case on (deputy, station admin).

@@ -5,14 +5,13 @@ use liaison_domain::actor::{Actor, Role};
 use liaison_domain::case::access::{sees_contact, sees_flags, sees_identity, sees_internal};
 use liaison_domain::case::deadline::is_overdue;
 use liaison_domain::phone;
-use liaison_infra::entities::{case_events, cases, users};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use liaison_infra::entities::{cases, users};
+use liaison_infra::store::cases::{self as store, events, rules::scope_of};
 
-use super::access::scope_of;
 use super::dto::{CaseDetail, CaseSummary, Event, Person};
+use super::Cases;
+use crate::app_error::{AppError, AppResult};
 use crate::attachments::service::of_case;
-use crate::error::{ApiError, ApiResult};
-use crate::state::AppState;
 
 /// What residents see instead of the name of an anonymous author.
 const ANONYMOUS: &str = "匿名群众";
@@ -51,21 +50,14 @@ pub fn summary(case: &cases::Model, actor: &Actor, now: DateTime<Utc>) -> CaseSu
 /// The case as `actor` may see it. `resident` is the resident who raised it when the caller
 /// already read them with the case; otherwise they are read here if the actor may see them.
 pub async fn detail(
-    state: &AppState,
+    cases: &Cases<'_>,
     actor: &Actor,
     case: cases::Model,
     resident: Option<users::Model>,
-) -> ApiResult<CaseDetail> {
+) -> AppResult<CaseDetail> {
     let scope = scope_of(&case);
     let shows_identity = sees_identity(actor, &scope, case.anonymous);
-    let mut query = case_events::Entity::find()
-        .filter(case_events::Column::CaseId.eq(case.id))
-        .order_by_asc(case_events::Column::Id);
-    if !sees_internal(actor) {
-        query = query.filter(case_events::Column::Internal.eq(false));
-    }
-    let events = query
-        .all(&state.db)
+    let events = events::timeline(cases.db, case.id, sees_internal(actor))
         .await?
         .into_iter()
         .map(|e| {
@@ -87,16 +79,17 @@ pub async fn detail(
         .collect();
     let resident = match (shows_identity, resident) {
         (false, _) => None,
-        (true, Some(user)) => Some(Person {
-            id: user.id,
-            name: user.name,
-        }),
-        (true, None) => resident_of(&state.db, case.resident_id).await?,
-    };
+        (true, Some(user)) => Some(user),
+        (true, None) => store::resident(cases.db, case.resident_id).await?,
+    }
+    .map(|user| Person {
+        id: user.id,
+        name: user.name,
+    });
     let contact_phone = match &case.contact_phone {
         None => None,
         Some(sealed) => {
-            let number = state.sealer.open(sealed).map_err(ApiError::internal)?;
+            let number = cases.sealer.open(sealed).map_err(AppError::internal)?;
             Some(if sees_contact(actor, &scope) {
                 number
             } else {
@@ -104,8 +97,7 @@ pub async fn detail(
             })
         }
     };
-    let base_url = state.settings.public_base_url.trim_end_matches('/');
-    let attachments = of_case(&state.db, case.id, base_url).await?;
+    let attachments = of_case(cases.db, case.id, cases.base_url).await?;
     Ok(CaseDetail {
         summary: summary(&case, actor, chrono::Utc::now()),
         content: case.content,
@@ -115,14 +107,4 @@ pub async fn detail(
         attachments,
         events,
     })
-}
-
-async fn resident_of(db: &impl ConnectionTrait, user_id: i64) -> ApiResult<Option<Person>> {
-    Ok(users::Entity::find_by_id(user_id)
-        .one(db)
-        .await?
-        .map(|u| Person {
-            id: u.id,
-            name: u.name,
-        }))
 }

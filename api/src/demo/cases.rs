@@ -169,7 +169,7 @@ pub async fn seed_cases(state: &AppState) -> anyhow::Result<usize> {
             anonymous: story.anonymous,
             contact_phone: (index % 2 == 0).then(|| format!("1390000{:04}", index)),
         };
-        let case_id = submit(state, &resident, new, None)
+        let case_id = submit(&state.cases(), &resident.actor, &resident.name, new, None)
             .await
             .map_err(|e| anyhow!("demo case {:?}: {e}", story.title))?
             .submitted
@@ -223,7 +223,7 @@ pub async fn seed_cases(state: &AppState) -> anyhow::Result<usize> {
                     },
                 ),
             };
-            act(state, &who.actor, &who.name, case_id, command)
+            act(&state.cases(), &who.actor, &who.name, case_id, command)
                 .await
                 .map_err(|e| anyhow!("demo case {:?}: {e}", story.title))?;
         }

@@ -18,6 +18,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::app_error::AppResult;
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::{PageQuery, Paged};
 
@@ -80,7 +81,7 @@ pub async fn tell(
     events: &[EventKind],
     actor_user_id: Option<i64>,
     now: DateTime<Utc>,
-) -> ApiResult<()> {
+) -> AppResult<()> {
     let situation = Situation {
         unassigned: case.assignee_id.is_none(),
         flagged: case.flagged,
@@ -123,7 +124,7 @@ async fn members(
     reference: &Reference,
     case: &cases::Model,
     audience: Audience,
-) -> ApiResult<Vec<i64>> {
+) -> AppResult<Vec<i64>> {
     let key = match audience {
         Audience::Resident => return Ok(vec![case.resident_id]),
         Audience::Assignee => case.assignee_id,

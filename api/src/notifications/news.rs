@@ -5,10 +5,10 @@ use chrono::{DateTime, Utc};
 use liaison_domain::case::access::Scope;
 use liaison_domain::case::EventKind;
 use liaison_infra::entities::cases;
+use liaison_infra::store::cases::rules::scope_of;
 use serde::{Deserialize, Serialize};
 
-use crate::cases::access::scope_of;
-use crate::state::AppState;
+use super::Notifier;
 
 /// A change of one case, as live consoles receive it. The scope travels along so that each
 /// node can filter for its own listeners; it is never sent to a client.
@@ -47,8 +47,8 @@ impl News {
 
     /// Wakes the dispatcher and tells live consoles. Never fails the request: the change is
     /// committed, and a console that missed the news sees it when it next refetches.
-    pub fn announce(self, state: &AppState) {
-        state.outbox_wake.notify_one();
+    pub fn announce(self, notifier: &Notifier<'_>) {
+        notifier.outbox_wake.notify_one();
         let message = match serde_json::to_string(&self.change) {
             Ok(message) => message,
             Err(error) => {
@@ -58,7 +58,7 @@ impl News {
         };
         // Publishing waits on Redis, which the request that made the change need not do. Two
         // quick steps of one case may then arrive swapped; their `at` tells the order.
-        let live = state.live.clone();
+        let live = notifier.live.clone();
         let case_id = self.change.case_id;
         tokio::spawn(async move {
             if let Err(error) = live.publish(&message).await {

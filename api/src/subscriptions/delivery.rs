@@ -11,28 +11,35 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 
 use super::grants;
 use super::templates::Facts;
-use crate::error::{ApiError, ApiResult};
+use super::Templates;
+use crate::app_error::{AppError, AppResult};
+use crate::error::ApiError;
 use crate::outbox::{Attempt, Channel, Failure, NewMessage, Outcome};
 use crate::state::AppState;
 
 /// Writes a message for each step the resident hears of by subscribe message, when WeChat is
-/// configured, the template is, the resident came through WeChat, holds a grant for it and did
-/// not take the step themselves.
+/// configured (`templates` is `None` otherwise), the template is, the resident came through
+/// WeChat, holds a grant for it and did not take the step themselves. `miniprogram_state` is
+/// the version of the mini-program the message opens.
 pub async fn enqueue(
     db: &impl ConnectionTrait,
-    state: &AppState,
+    templates: Option<&Templates>,
+    miniprogram_state: &str,
     case: &cases::Model,
     events: &[EventKind],
     actor_user_id: Option<i64>,
     now: DateTime<Utc>,
-) -> ApiResult<()> {
-    if state.wechat.is_none() || actor_user_id == Some(case.resident_id) {
+) -> AppResult<()> {
+    let Some(templates) = templates else {
+        return Ok(());
+    };
+    if actor_user_id == Some(case.resident_id) {
         return Ok(());
     }
     let wanted: Vec<_> = events
         .iter()
         .filter_map(|kind| {
-            let template = state.templates.get(template_for(*kind)?)?;
+            let template = templates.get(template_for(*kind)?)?;
             Some((*kind, template))
         })
         .collect();
@@ -60,8 +67,8 @@ pub async fn enqueue(
             station: &station,
             at: now,
         };
-        let message = template.message(&openid, &facts, &state.settings.wechat.miniprogram_state);
-        let payload = serde_json::to_string(&message).map_err(ApiError::internal)?;
+        let message = template.message(&openid, &facts, miniprogram_state);
+        let payload = serde_json::to_string(&message).map_err(AppError::internal)?;
         let message = NewMessage {
             channel: Channel::Wechat,
             county_id: case.county_id,

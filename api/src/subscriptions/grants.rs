@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::templates::Templates;
+use crate::app_error::AppResult;
 use crate::error::{ApiError, ApiResult};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -128,7 +129,7 @@ pub async fn has_any(
     db: &impl ConnectionTrait,
     user_id: i64,
     template_id: &str,
-) -> ApiResult<bool> {
+) -> AppResult<bool> {
     let found = subscription_grants::Entity::find()
         .filter(subscription_grants::Column::UserId.eq(user_id))
         .filter(subscription_grants::Column::TemplateId.eq(template_id))

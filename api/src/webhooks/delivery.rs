@@ -10,7 +10,7 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 use serde::Serialize;
 
 use super::dto::stored_events;
-use crate::error::{ApiError, ApiResult};
+use crate::app_error::{AppError, AppResult};
 use crate::outbox::{Attempt, Channel, Failure, NewMessage, Outcome};
 use crate::state::AppState;
 
@@ -45,7 +45,7 @@ pub async fn enqueue(
     case: &cases::Model,
     events: &[EventKind],
     now: DateTime<Utc>,
-) -> ApiResult<()> {
+) -> AppResult<()> {
     if events.is_empty() {
         return Ok(());
     }
@@ -82,7 +82,7 @@ pub async fn enqueue(
     Ok(())
 }
 
-fn body(case: &cases::Model, kind: EventKind, now: DateTime<Utc>) -> ApiResult<String> {
+fn body(case: &cases::Model, kind: EventKind, now: DateTime<Utc>) -> AppResult<String> {
     let body = Body {
         event: kind.as_str(),
         occurred_at: now,
@@ -98,7 +98,7 @@ fn body(case: &cases::Model, kind: EventKind, now: DateTime<Utc>) -> ApiResult<S
             resolve_by: case.resolve_by,
         },
     };
-    serde_json::to_string(&body).map_err(ApiError::internal)
+    serde_json::to_string(&body).map_err(AppError::internal)
 }
 
 fn receives(hook: &webhooks::Model, event: &str) -> bool {

@@ -2,6 +2,7 @@
 //! filter it, so that use-cases ask for what they need and never build a query.
 
 pub mod accounts;
+pub mod attachments;
 pub mod cases;
 pub mod organisation;
 pub mod reference;

@@ -3,7 +3,9 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use liaison_api::attachments::service::{claim, MAX_BYTES};
+use liaison_api::attachments::service::{self, MAX_BYTES};
+use liaison_api::error::ApiError;
+use liaison_infra::db::Db;
 use liaison_tests::{on_every_backend, read, spawn_app_with, Backend, Reply, TestApp};
 use reqwest::multipart::{Form, Part};
 use sea_orm::{ConnectionTrait, Statement};
@@ -126,6 +128,13 @@ fn file(bytes: Vec<u8>, name: &str, content_type: &str) -> Part {
         .file_name(name.to_owned())
         .mime_str(content_type)
         .unwrap()
+}
+
+/// `service::claim`, answered as the REST edge renders it.
+async fn claim(db: &Db, uploader_id: i64, case_id: i64, ids: &[i64]) -> Result<(), ApiError> {
+    service::claim(db, uploader_id, case_id, ids)
+        .await
+        .map_err(ApiError::from)
 }
 
 async fn send(app: &TestApp, token: Option<&str>, form: Form) -> Reply {
@@ -553,7 +562,8 @@ async fn photos_no_case_claimed_are_removed_after_a_day(backend: Backend) {
         .expect(201)
         .id();
     raise(&app, &resident, &[kept]).await.expect(201);
-    let purge = |at| liaison_api::attachments::service::purge_unclaimed(&app.state, at);
+    let attachments = app.state.attachments();
+    let purge = |at| service::purge_unclaimed(&attachments, at);
 
     assert_eq!(
         purge(chrono::Utc::now()).await.unwrap(),

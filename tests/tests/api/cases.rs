@@ -660,15 +660,19 @@ async fn a_case_resolved_and_never_rated_closes_without_a_rating(backend: Backen
     w.step(&w.deputy, id, "resolve", json!({"summary": "已办结"}))
         .await
         .expect(200);
-    let closed =
-        liaison_api::cases::actions::close_unrated(&w.app.state, Utc::now() + Duration::days(1))
-            .await
-            .unwrap();
+    let closed = liaison_api::cases::actions::close_unrated(
+        &w.app.state.cases(),
+        Utc::now() + Duration::days(1),
+    )
+    .await
+    .unwrap();
     assert_eq!(closed, 0, "not yet due");
-    let closed =
-        liaison_api::cases::actions::close_unrated(&w.app.state, Utc::now() + Duration::days(8))
-            .await
-            .unwrap();
+    let closed = liaison_api::cases::actions::close_unrated(
+        &w.app.state.cases(),
+        Utc::now() + Duration::days(8),
+    )
+    .await
+    .unwrap();
     assert_eq!(closed, 1);
     let case = w.case(&resident, id).await;
     assert_eq!(case["status"], "closed");

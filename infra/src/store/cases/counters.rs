@@ -1,4 +1,4 @@
-//! Daily counters behind case numbers, safe under concurrent submits on every backend.
+//! The daily counters behind case numbers, safe under concurrent submits on every backend.
 
 use sea_orm::sea_query::{Alias, Expr, OnConflict, Query};
 use sea_orm::{ConnectionTrait, DbErr};

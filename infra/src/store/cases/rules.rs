@@ -77,17 +77,22 @@ pub fn overdue(now: DateTime<Utc>) -> Condition {
 /// `lapsed` for one deadline as SQL: the case is in progress, past the deadline, and for
 /// `respond_by` not answered yet.
 pub fn lapsed(deadline: Deadline, now: DateTime<Utc>) -> Condition {
-    let (column, unanswered) = match deadline {
-        Deadline::Respond => (
-            cases::Column::RespondBy,
-            Some(cases::Column::FirstResponseAt.is_null()),
-        ),
-        Deadline::Resolve => (cases::Column::ResolveBy, None),
+    let unanswered = match deadline {
+        Deadline::Respond => Some(cases::Column::FirstResponseAt.is_null()),
+        Deadline::Resolve => None,
     };
     Condition::all()
         .add(cases::Column::Status.is_in(CaseStatus::in_progress().map(Word)))
-        .add(column.lt(now))
+        .add(column(deadline).lt(now))
         .add_option(unanswered)
+}
+
+/// The column that holds `deadline`.
+pub(super) fn column(deadline: Deadline) -> cases::Column {
+    match deadline {
+        Deadline::Respond => cases::Column::RespondBy,
+        Deadline::Resolve => cases::Column::ResolveBy,
+    }
 }
 
 #[cfg(test)]

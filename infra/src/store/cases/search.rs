@@ -16,7 +16,7 @@ const FTS: &str = "case_search";
 /// query_terms`). PostgreSQL: a condition on the stored tsvector, which the planner answers
 /// from the GIN index or, for common words, checks while reading newest first. SQLite: a join
 /// to the FTS5 table, so that FTS5 can hand over its matches in id order (see `searched_id`).
-pub fn search_cases(
+pub(super) fn search_cases(
     select: Select<cases::Entity>,
     backend: Backend,
     terms: &[QueryTerm],
@@ -47,7 +47,7 @@ pub fn search_cases(
 /// rows, where ordering by `cases.id` would sort every match, all of a common word's. Unless
 /// the other conditions leave `few` cases (a resident's own): then the planner should start
 /// from those and ask FTS5 about each, which ordering by `cases.id` lets it do.
-pub fn searched_id(backend: Backend, few: bool) -> SimpleExpr {
+pub(super) fn searched_id(backend: Backend, few: bool) -> SimpleExpr {
     match backend {
         Backend::Sqlite if !few => Expr::col((Alias::new(FTS), Alias::new("rowid"))).into(),
         _ => Expr::col((cases::Entity, cases::Column::Id)).into(),
