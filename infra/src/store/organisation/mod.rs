@@ -1,4 +1,7 @@
 //! The organisation: regions, stations with their deputies and rosters, departments,
 //! categories and webhooks, each in a module of its own.
 
+pub mod counties;
 pub mod departments;
+pub mod deputies;
+pub mod webhooks;
