@@ -29,7 +29,9 @@ pub async fn tell(
     now: DateTime<Utc>,
 ) -> ApiResult<News> {
     inbox::tell(db, &state.reference, case, events, actor_user_id, now).await?;
-    subscriptions::delivery::enqueue(db, state, case, events, actor_user_id, now).await?;
+    if let Some(composer) = state.subscribe_messages() {
+        subscriptions::delivery::enqueue(db, &composer, case, events, actor_user_id, now).await?;
+    }
     webhooks::delivery::enqueue(db, &state.reference, case, events, now).await?;
     Ok(News::of(case, events, now))
 }

@@ -63,6 +63,10 @@ pub async fn insert_staff(
     Ok(user_id)
 }
 
+pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<users::Model>, DbErr> {
+    users::Entity::find_by_id(id).one(db).await
+}
+
 /// The account that logs in with `phone` (a normalised mobile number).
 pub async fn find_by_phone(
     db: &impl ConnectionTrait,
@@ -133,7 +137,7 @@ pub async fn actor(
     db: &impl ConnectionTrait,
     user_id: i64,
 ) -> Result<Option<(users::Model, Actor)>, DbErr> {
-    let Some(user) = users::Entity::find_by_id(user_id).one(db).await? else {
+    let Some(user) = find(db, user_id).await? else {
         return Ok(None);
     };
     let role = *user.role;
