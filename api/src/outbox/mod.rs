@@ -8,6 +8,7 @@ pub mod routes;
 use sea_orm::DbErr;
 
 pub use liaison_domain::delivery::Channel;
+/// What a case step writes for a channel: the store's, since the store writes it.
 pub use liaison_infra::store::outbox::NewMessage;
 
 /// How an attempt that did not fail ended.
