@@ -5,14 +5,14 @@ use anyhow::{anyhow, bail};
 use chrono::{DateTime, Utc};
 use liaison_domain::actor::Role;
 use liaison_domain::phone::Phone;
-use liaison_domain::region::{RegionCode, RegionLevel};
+use liaison_domain::region::RegionCode;
 use liaison_domain::text::Name;
 use liaison_domain::Invalid;
-use liaison_infra::entities::Word;
-use liaison_infra::entities::{regions, users};
+use liaison_infra::entities::regions;
 use liaison_infra::password;
 use liaison_infra::store::accounts::{self, NewStaff};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use liaison_infra::store::organisation::counties;
+use sea_orm::TransactionTrait;
 
 /// What the account stands for rather than who holds it: the holder may change.
 const ADMIN_NAME: &str = "县人大常委会管理员";
@@ -49,45 +49,24 @@ pub async fn create_county_admin(
     let password_hash = password::hash(password)?;
 
     let txn = db.begin().await?;
-    let taken = users::Entity::find()
-        .filter(users::Column::Phone.eq(phone.as_str()))
-        .one(&txn)
+    if accounts::find_by_phone(&txn, phone.as_str())
         .await?
-        .is_some();
-    if taken {
+        .is_some()
+    {
         bail!("an account with phone {} already exists", phone.masked());
     }
 
-    let namesakes = regions::Entity::find()
-        .filter(regions::Column::Level.eq(Word(RegionLevel::County)))
-        .filter(regions::Column::Name.eq(county.as_str()))
-        .all(&txn)
-        .await?;
+    let namesakes = counties::named(&txn, county.as_str()).await?;
     let (county_id, county_created) = match (namesakes.as_slice(), &code) {
         ([], None) => bail!(
             "there is no county {}: give --code for a new county",
             county.as_str()
         ),
         ([], Some(code)) => {
-            let holder = regions::Entity::find()
-                .filter(regions::Column::Code.eq(code.as_str()))
-                .one(&txn)
-                .await?;
-            if let Some(holder) = holder {
+            if let Some(holder) = counties::holder_of_code(&txn, code.as_str()).await? {
                 bail!("code {} is already used by {}", code.as_str(), holder.name);
             }
-            let created = regions::ActiveModel {
-                name: Set(county.as_str().to_owned()),
-                level: Set(Word(RegionLevel::County)),
-                parent_id: Set(None),
-                county_id: Set(None),
-                code: Set(Some(code.as_str().to_owned())),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
+            let created = counties::insert(&txn, county.as_str(), code.as_str(), now).await?;
             (created.id, true)
         }
         ([only], None) => (only.id, false),
@@ -141,8 +120,8 @@ fn refused(what: &str, invalid: Invalid) -> anyhow::Error {
 }
 
 /// The codes of same-named counties, as a list for a message.
-fn codes(counties: &[regions::Model]) -> String {
-    let codes: Vec<&str> = counties
+fn codes(namesakes: &[regions::Model]) -> String {
+    let codes: Vec<&str> = namesakes
         .iter()
         .map(|r| r.code.as_deref().unwrap_or("(none)"))
         .collect();
@@ -154,7 +133,6 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
     use liaison_migrations::MigratorTrait;
-    use sea_orm::PaginatorTrait;
     use std::path::PathBuf;
 
     async fn fresh_db(name: &str) -> (liaison_infra::db::Db, PathBuf) {
@@ -173,11 +151,21 @@ mod tests {
         (db, dir)
     }
 
-    async fn counts(db: &liaison_infra::db::Db) -> (u64, u64) {
-        (
-            regions::Entity::find().count(db).await.unwrap(),
-            users::Entity::find().count(db).await.unwrap(),
-        )
+    /// How many counties have each name, and which of the phones have an account.
+    async fn written(
+        db: &liaison_infra::db::Db,
+        names: &[&str],
+        phones: &[&str],
+    ) -> (Vec<usize>, Vec<bool>) {
+        let mut counties_named = Vec::new();
+        for name in names {
+            counties_named.push(counties::named(db, name).await.unwrap().len());
+        }
+        let mut accounts_of = Vec::new();
+        for phone in phones {
+            accounts_of.push(accounts::find_by_phone(db, phone).await.unwrap().is_some());
+        }
+        (counties_named, accounts_of)
     }
 
     fn now() -> DateTime<Utc> {
@@ -199,23 +187,19 @@ mod tests {
         .unwrap();
         assert!(created.county_created);
 
-        let county = regions::Entity::find_by_id(created.county_id)
-            .one(&db)
-            .await
-            .unwrap()
-            .unwrap();
+        let county = counties::named(&db, "西平县").await.unwrap().remove(0);
+        assert_eq!(county.id, created.county_id);
         assert_eq!(county.name, "西平县");
         assert_eq!(county.level.as_str(), "county");
         assert_eq!(county.code.as_deref(), Some("XP"));
         assert_eq!((county.parent_id, county.county_id), (None, None));
 
-        let user = users::Entity::find_by_id(created.user_id)
-            .one(&db)
+        let user = accounts::find_by_phone(&db, "13812345678")
             .await
             .unwrap()
             .unwrap();
+        assert_eq!(user.id, created.user_id);
         assert_eq!(user.role.as_str(), "county_admin");
-        assert_eq!(user.phone.as_deref(), Some("13812345678"));
         assert_eq!(user.county_id, Some(county.id));
         assert!(password::verify(
             "s3cret-pass",
@@ -245,7 +229,7 @@ mod tests {
         )
         .await
         .unwrap();
-        let before = counts(&db).await;
+        let before = written(&db, &["西平县", "上蔡县"], &["13812345678"]).await;
 
         for (county, code) in [("西平县", None), ("上蔡县", Some("SC"))] {
             let error = create_county_admin(&db, "13812345678", "other-pass", county, code, now())
@@ -254,7 +238,11 @@ mod tests {
                 .to_string();
             assert_eq!(error, "an account with phone 138****5678 already exists");
         }
-        assert_eq!(counts(&db).await, before);
+        assert_eq!(
+            written(&db, &["西平县", "上蔡县"], &["13812345678"]).await,
+            before
+        );
+        assert_eq!(before, (vec![1, 0], vec![true]));
 
         drop(db);
         std::fs::remove_dir_all(dir).unwrap();
@@ -308,7 +296,11 @@ mod tests {
             assert!(error.contains(expected), "{error}");
             assert!(!error.contains('\n'), "{error}");
         }
-        assert_eq!(counts(&db).await, (0, 0));
+        let nothing = (vec![0, 0], vec![false]);
+        assert_eq!(
+            written(&db, &["西平县", "遂平县"], &["13812345678"]).await,
+            nothing
+        );
 
         create_county_admin(
             &db,
@@ -344,7 +336,10 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert_eq!(error, "county 西平县 exists with code XP, not SP");
-        assert_eq!(counts(&db).await, (1, 1));
+        assert_eq!(
+            written(&db, &["西平县", "遂平县"], &["13812345678", "13912345678"]).await,
+            (vec![1, 0], vec![true, false])
+        );
 
         drop(db);
         std::fs::remove_dir_all(dir).unwrap();

@@ -133,7 +133,6 @@ where
                 .configure(attachments::routes::configure)
                 .configure(cases::routes::configure)
                 .configure(notifications::routes::configure)
-                .configure(notifications::stream::configure)
                 .configure(subscriptions::routes::configure)
                 .configure(outbox::routes::configure)
                 .configure(webhooks::routes::configure),

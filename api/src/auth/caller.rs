@@ -6,11 +6,11 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
-use liaison_domain::actor::{Actor, Role};
+use liaison_domain::actor::Actor;
 use liaison_domain::policy::{self, Writes};
-use liaison_infra::entities::{deputy_stations, user_stations, users};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use liaison_infra::store::accounts;
 
+use crate::app_error::{AppError, AppResult, Unauthenticated};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::telemetry;
@@ -27,11 +27,11 @@ pub struct Caller {
 impl Caller {
     /// 403 unless the caller's role makes this kind of write at all: asked before the body is
     /// opened (see `extract::Deferred`).
-    pub fn gate(&self, writes: Writes) -> Result<(), ApiError> {
+    pub fn gate(&self, writes: Writes) -> AppResult<()> {
         if policy::may_write(self.actor.role, writes) {
             Ok(())
         } else {
-            Err(ApiError::forbidden("your role may not do this"))
+            Err(AppError::Forbidden("your role may not do this"))
         }
     }
 }
@@ -48,15 +48,7 @@ impl FromRequest for Caller {
         let token = bearer(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
         Box::pin(async move {
-            let token = token.ok_or_else(|| {
-                ApiError::unauthorized(
-                    "auth.missing_token",
-                    "send an access token: Authorization: Bearer ...",
-                )
-            })?;
-            let state = state
-                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("application state missing")))?;
-            let caller = authenticate(&state, &token).await?;
+            let caller = authenticate(state, token).await?;
             telemetry::record_actor(caller.actor.user_id, caller.actor.role.as_str());
             Ok(caller)
         })
@@ -84,14 +76,17 @@ fn bearer(req: &HttpRequest) -> Option<String> {
         .then(|| token.trim().to_owned())
 }
 
-async fn authenticate(state: &AppState, token: &str) -> Result<Caller, ApiError> {
-    let claims = state.tokens.verify(token)?;
+async fn authenticate(
+    state: Option<web::Data<AppState>>,
+    token: Option<String>,
+) -> AppResult<Caller> {
+    let token = token.ok_or(Unauthenticated::MissingToken)?;
+    let state =
+        state.ok_or_else(|| AppError::internal(anyhow::anyhow!("application state missing")))?;
+    let claims = state.tokens.verify(&token)?;
     let user_id = claims.user_id()?;
     if state.revocations.session_ended(&claims.sid) {
-        return Err(ApiError::unauthorized(
-            "auth.session_ended",
-            "this session has ended; log in again",
-        ));
+        return Err(Unauthenticated::SessionEnded.into());
     }
     if !state.revocations.account_changed_since(user_id, claims.iat) {
         return Ok(Caller {
@@ -100,53 +95,12 @@ async fn authenticate(state: &AppState, token: &str) -> Result<Caller, ApiError>
             session: claims.sid,
         });
     }
-    let (user, actor) = load_actor(&state.db, user_id).await?.ok_or_else(|| {
-        ApiError::unauthorized("auth.invalid_token", "the access token is not valid")
-    })?;
+    let (user, actor) = accounts::actor(&state.db, user_id)
+        .await?
+        .ok_or(Unauthenticated::InvalidToken)?;
     Ok(Caller {
         actor,
         name: user.name,
         session: claims.sid,
     })
-}
-
-/// A user and what they cover now: a station admin's stations, a deputy's stations.
-pub async fn load_actor(
-    db: &impl ConnectionTrait,
-    user_id: i64,
-) -> Result<Option<(users::Model, Actor)>, DbErr> {
-    let Some(user) = users::Entity::find_by_id(user_id).one(db).await? else {
-        return Ok(None);
-    };
-    let role = *user.role;
-    let station_ids = match (role, user.deputy_id) {
-        (Role::StationAdmin, _) => {
-            user_stations::Entity::find()
-                .select_only()
-                .column(user_stations::Column::StationId)
-                .filter(user_stations::Column::UserId.eq(user.id))
-                .into_tuple::<i64>()
-                .all(db)
-                .await?
-        }
-        (Role::Deputy, Some(deputy_id)) => {
-            deputy_stations::Entity::find()
-                .select_only()
-                .column(deputy_stations::Column::StationId)
-                .filter(deputy_stations::Column::DeputyId.eq(deputy_id))
-                .into_tuple::<i64>()
-                .all(db)
-                .await?
-        }
-        _ => Vec::new(),
-    };
-    let actor = Actor {
-        user_id: user.id,
-        role,
-        county_id: user.county_id,
-        station_ids,
-        department_id: user.department_id,
-        deputy_id: user.deputy_id,
-    };
-    Ok(Some((user, actor)))
 }

@@ -44,9 +44,8 @@ async fn wechat_login(
     req: HttpRequest,
     body: Json<WechatLogin>,
 ) -> ApiResult<web::Json<TokenPair>> {
-    service::wechat_login(&state, &body.0.code, &client_ip(&req))
-        .await
-        .map(web::Json)
+    let pair = service::wechat_login(&state.logins(), &body.0.code, &client_ip(&req)).await?;
+    Ok(web::Json(pair))
 }
 
 /// Staff login by phone and password. Attempts are limited per phone and per IP.
@@ -65,9 +64,14 @@ async fn password_login(
     body: Json<PasswordLogin>,
 ) -> ApiResult<web::Json<TokenPair>> {
     let body = body.0;
-    service::password_login(&state, &body.phone, &body.password, &client_ip(&req))
-        .await
-        .map(web::Json)
+    let pair = service::password_login(
+        &state.logins(),
+        &body.phone,
+        &body.password,
+        &client_ip(&req),
+    )
+    .await?;
+    Ok(web::Json(pair))
 }
 
 /// Resident login without WeChat, for development and demos only.
@@ -84,9 +88,8 @@ async fn dev_login(
     state: web::Data<AppState>,
     body: Json<DevLogin>,
 ) -> ApiResult<web::Json<TokenPair>> {
-    service::dev_login(&state, &body.0.openid)
-        .await
-        .map(web::Json)
+    let pair = service::dev_login(&state.logins(), &body.0.openid).await?;
+    Ok(web::Json(pair))
 }
 
 /// Rotates the token pair. A refresh token works once; reusing one ends its whole session.
@@ -103,9 +106,8 @@ async fn refresh(
     state: web::Data<AppState>,
     body: Json<RefreshRequest>,
 ) -> ApiResult<web::Json<TokenPair>> {
-    service::refresh(&state, &body.0.refresh_token)
-        .await
-        .map(web::Json)
+    let pair = service::refresh(&state.sessions(), &body.0.refresh_token).await?;
+    Ok(web::Json(pair))
 }
 
 /// Ends the caller's session: its refresh tokens and access tokens stop working.
@@ -119,7 +121,7 @@ async fn refresh(
 )]
 #[post("/auth/logout")]
 async fn logout(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
-    service::logout(&state, &caller).await?;
+    service::logout(&state.sessions(), &caller.session).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -134,5 +136,5 @@ async fn logout(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpRes
 )]
 #[get("/me")]
 async fn me(caller: Caller) -> web::Json<Me> {
-    web::Json(service::me(&caller))
+    web::Json(service::me(&caller.actor, &caller.name))
 }

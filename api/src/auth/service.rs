@@ -5,284 +5,266 @@ use std::time::Duration as StdDuration;
 use chrono::{DateTime, Duration, Utc};
 use liaison_domain::actor::{Actor, Role};
 use liaison_domain::phone::Phone;
-use liaison_infra::entities::Word;
-use liaison_infra::entities::{refresh_tokens, users};
+use liaison_infra::db::Db;
 use liaison_infra::password;
-use liaison_infra::rate_limit::Decision;
-use liaison_infra::revocation::Revocation;
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use liaison_infra::rate_limit::{Decision, RateLimiter};
+use liaison_infra::revocation::{Revocation, Revocations};
+use liaison_infra::store::{accounts, sessions};
+use liaison_infra::wechat::WechatClient;
+use sea_orm::{ConnectionTrait, TransactionTrait};
 
-use super::caller::{load_actor, Caller};
 use super::dto::{Me, Scopes, TokenPair};
-use super::tokens::{hash_refresh_token, new_refresh_token};
-use crate::error::{is_unique_violation, ApiError, ApiResult};
+use super::tokens::{hash_refresh_token, new_refresh_token, TokenKeys};
+use crate::app_error::{AppError, AppResult, Unauthenticated};
+use crate::settings::AuthSettings;
 use crate::state::AppState;
 
 /// The display name a resident gets until they set one.
 const RESIDENT_NAME: &str = "微信用户";
 
-pub async fn wechat_login(state: &AppState, code: &str, ip: &str) -> ApiResult<TokenPair> {
-    let wechat = state.wechat.as_ref().ok_or_else(|| {
-        ApiError::not_found("login method: WeChat is not configured on this server")
-    })?;
+/// What opening, rotating and ending sessions needs.
+pub struct Sessions<'a> {
+    pub db: &'a Db,
+    pub tokens: &'a TokenKeys,
+    /// Told of every session ended, so that its access tokens stop working on every node.
+    pub revocations: &'a Revocations,
+    /// How long a refresh token works.
+    pub refresh_ttl: Duration,
+}
+
+/// What logging in needs besides the session: the limits on attempts, and WeChat (`None` when
+/// it is not configured) for residents.
+pub struct Logins<'a> {
+    pub sessions: Sessions<'a>,
+    pub limiter: &'a RateLimiter,
+    pub settings: &'a AuthSettings,
+    pub wechat: Option<&'a WechatClient>,
+}
+
+impl AppState {
+    pub fn sessions(&self) -> Sessions<'_> {
+        Sessions {
+            db: &self.db,
+            tokens: &self.tokens,
+            revocations: &self.revocations,
+            refresh_ttl: Duration::days(self.settings.auth.refresh_token_days),
+        }
+    }
+
+    pub fn logins(&self) -> Logins<'_> {
+        Logins {
+            sessions: self.sessions(),
+            limiter: &self.limiter,
+            settings: &self.settings.auth,
+            wechat: self.wechat.as_ref(),
+        }
+    }
+}
+
+/// Mini-program login: the `wx.login` code is exchanged for the resident's openid.
+pub async fn wechat_login(logins: &Logins<'_>, code: &str, ip: &str) -> AppResult<TokenPair> {
+    let wechat = logins.wechat.ok_or(AppError::NotFound(
+        "login method: WeChat is not configured on this server",
+    ))?;
     let code = code.trim();
     // wx.login codes are short opaque strings; anything else cannot be one, so WeChat is spared.
     if code.is_empty() || code.len() > 128 {
-        return Err(ApiError::invalid_field(
+        return Err(AppError::invalid_field(
             "code",
             "invalid_code",
             "code must be the string wx.login returned",
         ));
     }
     limit(
-        state,
+        logins,
         &format!("login:ip:{ip}"),
-        state.settings.auth.login_attempts_per_ip,
+        logins.settings.login_attempts_per_ip,
     )
     .await?;
     let session = wechat.code_to_session(code).await?;
-    resident_session(state, &session.openid).await
+    resident_session(&logins.sessions, &session.openid).await
 }
 
-pub async fn dev_login(state: &AppState, openid: &str) -> ApiResult<TokenPair> {
-    if !state.settings.auth.dev_login {
-        return Err(ApiError::not_found("route"));
+/// Resident login without WeChat, for development and demos: a route only when enabled.
+pub async fn dev_login(logins: &Logins<'_>, openid: &str) -> AppResult<TokenPair> {
+    if !logins.settings.dev_login {
+        return Err(AppError::NotFound("route"));
     }
     let openid = openid.trim();
     if openid.is_empty() || openid.len() > 64 {
-        return Err(ApiError::invalid_field(
+        return Err(AppError::invalid_field(
             "openid",
             "invalid_openid",
             "openid must have 1 to 64 characters",
         ));
     }
-    resident_session(state, openid).await
+    resident_session(&logins.sessions, openid).await
 }
 
 /// Finds or creates the resident with `openid` and opens a session for them.
-async fn resident_session(state: &AppState, openid: &str) -> ApiResult<TokenPair> {
+async fn resident_session(sessions: &Sessions<'_>, openid: &str) -> AppResult<TokenPair> {
     let now = Utc::now();
-    let existing = users::Entity::find()
-        .filter(users::Column::Openid.eq(openid))
-        .one(&state.db)
-        .await?;
-    let user = match existing {
-        Some(user) => user,
-        None => {
-            let created = users::ActiveModel {
-                role: Set(Word(Role::Resident)),
-                name: Set(RESIDENT_NAME.to_owned()),
-                openid: Set(Some(openid.to_owned())),
-                created_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&state.db)
-            .await;
-            match created {
-                Ok(user) => user,
-                // Two first logins raced: the other one created the resident.
-                Err(e) if is_unique_violation(&e) => users::Entity::find()
-                    .filter(users::Column::Openid.eq(openid))
-                    .one(&state.db)
-                    .await?
-                    .ok_or_else(|| ApiError::internal(e))?,
-                Err(e) => return Err(e.into()),
-            }
-        }
-    };
+    let user = accounts::resident_of_openid(sessions.db, openid, RESIDENT_NAME, now).await?;
     if *user.role != Role::Resident {
-        return Err(ApiError::forbidden(
+        return Err(AppError::Forbidden(
             "this WeChat account belongs to a staff member",
         ));
     }
-    open_session(state, user.id, now).await
+    open_session(sessions, user.id, now).await
 }
 
+/// Staff login by phone and password, limited per IP and per phone.
 pub async fn password_login(
-    state: &AppState,
+    logins: &Logins<'_>,
     phone: &str,
     given: &str,
     ip: &str,
-) -> ApiResult<TokenPair> {
+) -> AppResult<TokenPair> {
     let phone = Phone::parse(phone)?;
-    let auth = &state.settings.auth;
-    limit(state, &format!("login:ip:{ip}"), auth.login_attempts_per_ip).await?;
+    let settings = logins.settings;
     limit(
-        state,
+        logins,
+        &format!("login:ip:{ip}"),
+        settings.login_attempts_per_ip,
+    )
+    .await?;
+    limit(
+        logins,
         &format!("login:phone:{}", phone.as_str()),
-        auth.login_attempts_per_phone_ip,
+        settings.login_attempts_per_phone_ip,
     )
     .await?;
 
-    let user = users::Entity::find()
-        .filter(users::Column::Phone.eq(phone.as_str()))
-        .one(&state.db)
-        .await?;
+    let db = logins.sessions.db;
+    let user = accounts::find_by_phone(db, phone.as_str()).await?;
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
     let given = given.to_owned();
     // Hashing is deliberately slow; keep it off the async workers.
-    let matches = actix_web::web::block(move || password::verify(&given, stored.as_deref()))
+    let matches = tokio::task::spawn_blocking(move || password::verify(&given, stored.as_deref()))
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(AppError::internal)?;
     let user = match user {
         Some(user) if matches => user,
         _ => {
             tracing::info!(phone = %phone.masked(), "password login refused");
-            return Err(ApiError::unauthorized(
-                "auth.invalid_credentials",
-                "phone or password is wrong",
-            ));
+            return Err(Unauthenticated::InvalidCredentials.into());
         }
     };
     let now = Utc::now();
-    users::Entity::update_many()
-        .col_expr(users::Column::LastLoginAt, Expr::value(now))
-        .filter(users::Column::Id.eq(user.id))
-        .exec(&state.db)
-        .await?;
+    accounts::logged_in(db, user.id, now).await?;
     tracing::info!(user_id = user.id, role = %user.role, "staff logged in");
-    open_session(state, user.id, now).await
+    open_session(&logins.sessions, user.id, now).await
 }
 
-async fn limit(state: &AppState, key: &str, per_window: u64) -> ApiResult<()> {
-    let window = StdDuration::from_secs(state.settings.auth.login_window_seconds);
-    match state.limiter.check(key, per_window, window).await {
+async fn limit(logins: &Logins<'_>, key: &str, per_window: u64) -> AppResult<()> {
+    let window = StdDuration::from_secs(logins.settings.login_window_seconds);
+    match logins.limiter.check(key, per_window, window).await {
         Decision::Allowed => Ok(()),
-        Decision::Limited { retry_after } => Err(ApiError::too_many_requests(retry_after)),
+        Decision::Limited { retry_after } => Err(AppError::RateLimited { retry_after }),
     }
 }
 
 /// Starts a new refresh-token family for the user and answers the token pair.
-async fn open_session(state: &AppState, user_id: i64, now: DateTime<Utc>) -> ApiResult<TokenPair> {
+async fn open_session(
+    sessions: &Sessions<'_>,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> AppResult<TokenPair> {
     let family = uuid::Uuid::new_v4().to_string();
-    let refresh_token =
-        store_refresh_token(&state.db, user_id, &family, now, refresh_ttl(state)).await?;
-    pair(state, user_id, &family, refresh_token, now).await
+    let expires_at = now + sessions.refresh_ttl;
+    let refresh_token = add_refresh_token(sessions.db, user_id, &family, expires_at, now).await?;
+    pair(sessions, user_id, &family, refresh_token, now).await
 }
 
-async fn store_refresh_token(
+/// A new refresh token of session `family`, of which the database keeps only the hash.
+async fn add_refresh_token(
     db: &impl ConnectionTrait,
     user_id: i64,
     family: &str,
+    expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
-    ttl: Duration,
-) -> ApiResult<String> {
+) -> AppResult<String> {
     let token = new_refresh_token();
-    refresh_tokens::ActiveModel {
-        user_id: Set(user_id),
-        family: Set(family.to_owned()),
-        token_hash: Set(hash_refresh_token(&token)),
-        expires_at: Set(now + ttl),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
+    sessions::add_refresh_token(
+        db,
+        user_id,
+        family,
+        hash_refresh_token(&token),
+        expires_at,
+        now,
+    )
     .await?;
     Ok(token)
 }
 
-fn refresh_ttl(state: &AppState) -> Duration {
-    Duration::days(state.settings.auth.refresh_token_days)
-}
-
 async fn pair(
-    state: &AppState,
+    sessions: &Sessions<'_>,
     user_id: i64,
     family: &str,
     refresh_token: String,
     now: DateTime<Utc>,
-) -> ApiResult<TokenPair> {
-    let (user, actor) = load_actor(&state.db, user_id).await?.ok_or_else(|| {
-        ApiError::unauthorized("auth.invalid_token", "the account no longer exists")
-    })?;
-    let access_token = state.tokens.issue(&actor, &user.name, family, now)?;
+) -> AppResult<TokenPair> {
+    let (user, actor) = accounts::actor(sessions.db, user_id)
+        .await?
+        .ok_or(Unauthenticated::AccountGone)?;
+    let access_token = sessions.tokens.issue(&actor, &user.name, family, now)?;
     Ok(TokenPair {
         access_token,
         refresh_token,
         token_type: "Bearer",
-        expires_in: state.tokens.access_ttl().num_seconds(),
-        user: me_of(&actor, user.name),
+        expires_in: sessions.tokens.access_ttl().num_seconds(),
+        user: me(&actor, &user.name),
     })
 }
 
 /// Rotates a refresh token. Presenting one that was already rotated means it leaked (or a
 /// client misbehaves): the whole family is revoked, so the thief's copy dies with it.
-pub async fn refresh(state: &AppState, token: &str) -> ApiResult<TokenPair> {
+pub async fn refresh(sessions: &Sessions<'_>, token: &str) -> AppResult<TokenPair> {
     let now = Utc::now();
-    let invalid = || {
-        ApiError::unauthorized(
-            "auth.invalid_refresh_token",
-            "the refresh token is not valid",
-        )
-    };
-    let row = refresh_tokens::Entity::find()
-        .filter(refresh_tokens::Column::TokenHash.eq(hash_refresh_token(token)))
-        .one(&state.db)
+    let row = sessions::find_refresh_token(sessions.db, &hash_refresh_token(token))
         .await?
-        .ok_or_else(invalid)?;
+        .ok_or(Unauthenticated::InvalidRefreshToken)?;
     if row.revoked_at.is_some() {
-        return Err(ApiError::unauthorized(
-            "auth.session_ended",
-            "this session has ended; log in again",
-        ));
+        return Err(Unauthenticated::SessionEnded.into());
     }
     if row.rotated_at.is_some() {
-        return Err(reuse_detected(state, &row, now).await);
+        return Err(reuse_detected(sessions, row.user_id, &row.family, now).await);
     }
     if row.expires_at <= now {
-        return Err(ApiError::unauthorized(
-            "auth.refresh_expired",
-            "the refresh token has expired; log in again",
-        ));
+        return Err(Unauthenticated::RefreshExpired.into());
     }
-    let txn = state.db.begin().await?;
-    // Conditional on not yet rotated, so two concurrent refreshes cannot both succeed.
-    let rotated = refresh_tokens::Entity::update_many()
-        .col_expr(refresh_tokens::Column::RotatedAt, Expr::value(now))
-        .filter(refresh_tokens::Column::Id.eq(row.id))
-        .filter(refresh_tokens::Column::RotatedAt.is_null())
-        .exec(&txn)
-        .await?;
-    if rotated.rows_affected != 1 {
+    let txn = sessions.db.begin().await?;
+    if !sessions::rotate(&txn, row.id, now).await? {
         txn.rollback().await?;
-        return Err(reuse_detected(state, &row, now).await);
+        return Err(reuse_detected(sessions, row.user_id, &row.family, now).await);
     }
-    let next = store_refresh_token(&txn, row.user_id, &row.family, now, refresh_ttl(state)).await?;
+    let expires_at = now + sessions.refresh_ttl;
+    let next = add_refresh_token(&txn, row.user_id, &row.family, expires_at, now).await?;
     txn.commit().await?;
-    pair(state, row.user_id, &row.family, next, now).await
+    pair(sessions, row.user_id, &row.family, next, now).await
 }
 
 async fn reuse_detected(
-    state: &AppState,
-    row: &refresh_tokens::Model,
+    sessions: &Sessions<'_>,
+    user_id: i64,
+    family: &str,
     now: DateTime<Utc>,
-) -> ApiError {
+) -> AppError {
     tracing::warn!(
-        user_id = row.user_id,
+        user_id,
         "a rotated refresh token was reused; revoking its session"
     );
-    if let Err(e) = revoke_family(state, &row.family, now).await {
-        return e;
+    match end_session(sessions, family, now).await {
+        Ok(()) => Unauthenticated::RefreshReused.into(),
+        Err(error) => error,
     }
-    ApiError::unauthorized(
-        "auth.refresh_reused",
-        "this refresh token was already used; the session is ended",
-    )
 }
 
 /// Ends the session `family` in the database, where sweeps find it, and in the revocation
 /// set, which refuses its access tokens on every node from now on.
-async fn revoke_family(state: &AppState, family: &str, now: DateTime<Utc>) -> ApiResult<()> {
-    refresh_tokens::Entity::update_many()
-        .col_expr(refresh_tokens::Column::RevokedAt, Expr::value(now))
-        .filter(refresh_tokens::Column::Family.eq(family))
-        .filter(refresh_tokens::Column::RevokedAt.is_null())
-        .exec(&state.db)
-        .await?;
-    state
+async fn end_session(sessions: &Sessions<'_>, family: &str, now: DateTime<Utc>) -> AppResult<()> {
+    sessions::end_family(sessions.db, family, now).await?;
+    sessions
         .revocations
         .revoke(Revocation::Session {
             id: family.to_owned(),
@@ -291,19 +273,17 @@ async fn revoke_family(state: &AppState, family: &str, now: DateTime<Utc>) -> Ap
     Ok(())
 }
 
-pub async fn logout(state: &AppState, caller: &Caller) -> ApiResult<()> {
-    revoke_family(state, &caller.session, Utc::now()).await
+/// Ends the session the caller's access token belongs to.
+pub async fn logout(sessions: &Sessions<'_>, session: &str) -> AppResult<()> {
+    end_session(sessions, session, Utc::now()).await
 }
 
-pub fn me(caller: &Caller) -> Me {
-    me_of(&caller.actor, caller.name.clone())
-}
-
-fn me_of(actor: &Actor, name: String) -> Me {
+/// The actor as their token (or a fresh read) describes them, named `name`.
+pub fn me(actor: &Actor, name: &str) -> Me {
     Me {
         id: actor.user_id,
         role: actor.role,
-        name,
+        name: name.to_owned(),
         scopes: Scopes {
             county_id: actor.county_id,
             station_ids: actor.station_ids.clone(),

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use liaison_domain::actor::{Actor, Role};
 
-use crate::error::ApiError;
+use crate::app_error::{AppError, AppResult, Unauthenticated};
 
 const ISSUER: &str = "liaison";
 
@@ -42,12 +42,12 @@ pub struct Claims {
 }
 
 impl Claims {
-    pub fn user_id(&self) -> Result<i64, ApiError> {
+    pub fn user_id(&self) -> AppResult<i64> {
         self.sub.parse().map_err(|_| invalid_token())
     }
 
     /// The holder as the token describes them.
-    pub fn actor(&self) -> Result<Actor, ApiError> {
+    pub fn actor(&self) -> AppResult<Actor> {
         Ok(Actor {
             user_id: self.user_id()?,
             role: self.role,
@@ -98,7 +98,7 @@ impl TokenKeys {
         name: &str,
         session: &str,
         now: DateTime<Utc>,
-    ) -> Result<String, ApiError> {
+    ) -> AppResult<String> {
         let claims = Claims {
             sub: actor.user_id.to_string(),
             role: actor.role,
@@ -114,12 +114,12 @@ impl TokenKeys {
         };
         let mut header = Header::new(Algorithm::HS256);
         header.kid = Some(self.kid.clone());
-        jsonwebtoken::encode(&header, &claims, &self.signing).map_err(ApiError::internal)
+        jsonwebtoken::encode(&header, &claims, &self.signing).map_err(AppError::internal)
     }
 
     /// Checks signature, algorithm (HS256 only: `alg: none` and key confusion fail here),
     /// issuer and expiry.
-    pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
+    pub fn verify(&self, token: &str) -> AppResult<Claims> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| invalid_token())?;
         let kid = header.kid.ok_or_else(invalid_token)?;
         let (_, key) = self
@@ -133,17 +133,16 @@ impl TokenKeys {
         jsonwebtoken::decode::<Claims>(token, key, &validation)
             .map(|data| data.claims)
             .map_err(|e| match e.kind() {
-                jsonwebtoken::errors::ErrorKind::ExpiredSignature => ApiError::unauthorized(
-                    "auth.token_expired",
-                    "the access token has expired; refresh it",
-                ),
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
+                    Unauthenticated::TokenExpired.into()
+                }
                 _ => invalid_token(),
             })
     }
 }
 
-fn invalid_token() -> ApiError {
-    ApiError::unauthorized("auth.invalid_token", "the access token is not valid")
+fn invalid_token() -> AppError {
+    Unauthenticated::InvalidToken.into()
 }
 
 /// A short public name for a key, so a token says which key signed it without revealing it.
@@ -210,10 +209,10 @@ mod tests {
                 Utc::now() - Duration::hours(1),
             )
             .unwrap();
-        assert_eq!(
-            keys.verify(&token).unwrap_err().code(),
-            "auth.token_expired"
-        );
+        assert!(matches!(
+            keys.verify(&token),
+            Err(AppError::Unauthenticated(Unauthenticated::TokenExpired))
+        ));
     }
 
     #[test]
@@ -221,10 +220,10 @@ mod tests {
         let token = keys("a")
             .issue(&holder(1, Role::Resident), "r", "f", Utc::now())
             .unwrap();
-        assert_eq!(
-            keys("b").verify(&token).unwrap_err().code(),
-            "auth.invalid_token"
-        );
+        assert!(matches!(
+            keys("b").verify(&token),
+            Err(AppError::Unauthenticated(Unauthenticated::InvalidToken))
+        ));
     }
 
     #[test]

@@ -7,12 +7,12 @@ use liaison_domain::actor::Role;
 use liaison_domain::case::{Command, Rating};
 use liaison_infra::entities::Word;
 use liaison_infra::entities::{cases, categories, departments, regions, stations, users};
+use liaison_infra::store::accounts;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 
 use super::COUNTY;
-use crate::auth::caller::load_actor;
 use crate::auth::Caller;
 use crate::cases::actions::act;
 use crate::cases::dto::NewCase;
@@ -265,7 +265,7 @@ async fn resident(state: &AppState, index: usize) -> anyhow::Result<Caller> {
 }
 
 async fn caller(state: &AppState, user_id: i64) -> anyhow::Result<Caller> {
-    let (user, actor) = load_actor(&state.db, user_id)
+    let (user, actor) = accounts::actor(&state.db, user_id)
         .await?
         .context("a demo account vanished")?;
     Ok(Caller {

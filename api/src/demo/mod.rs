@@ -674,7 +674,9 @@ mod tests {
             if index == 0 {
                 assert_eq!(mine.iter().map(|s| s.starts_at).min(), Some(midnight));
                 assert_eq!(holders, HashSet::from([deputy.id]), "{}", station.name);
-                assert!(mine.iter().any(|s| s.starts_at <= now() && now() < s.ends_at));
+                assert!(mine
+                    .iter()
+                    .any(|s| s.starts_at <= now() && now() < s.ends_at));
             } else {
                 assert_eq!(mine.iter().map(|s| s.starts_at).min(), Some(first_start));
                 assert!(holders.len() > 1, "{}", station.name);

@@ -7,20 +7,15 @@ use chrono::{DateTime, Utc};
 use liaison_domain::actor::Actor;
 use liaison_domain::case::audience::{self, Audience, Situation};
 use liaison_domain::case::EventKind;
-use liaison_infra::entities::Word;
-use liaison_infra::entities::{cases, notifications};
+use liaison_infra::entities::cases;
+use liaison_infra::store::notifications::{self, NewNotification};
 use liaison_infra::store::reference::Reference;
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-};
+use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::app_error::AppResult;
-use crate::error::{ApiError, ApiResult};
-use crate::pagination::{PageQuery, Paged};
+use crate::app_error::{AppError, AppResult};
+use crate::pagination::{Page, Paged};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Notification {
@@ -86,7 +81,7 @@ pub async fn tell(
         unassigned: case.assignee_id.is_none(),
         flagged: case.flagged,
     };
-    let mut rows = Vec::new();
+    let mut entries = Vec::new();
     for kind in events {
         let mut people = BTreeSet::new();
         for who in audience::of(*kind, situation) {
@@ -95,27 +90,15 @@ pub async fn tell(
         if let Some(actor) = actor_user_id {
             people.remove(&actor);
         }
-        rows.extend(
-            people
-                .into_iter()
-                .map(|user_id| notifications::ActiveModel {
-                    user_id: Set(user_id),
-                    case_id: Set(Some(case.id)),
-                    kind: Set(Word(*kind)),
-                    title: Set(format!("{} {}", case.number, headline(*kind))),
-                    body: Set(case.title.clone()),
-                    read_at: Set(None),
-                    created_at: Set(now),
-                    ..Default::default()
-                }),
-        );
+        entries.extend(people.into_iter().map(|user_id| NewNotification {
+            user_id,
+            case_id: case.id,
+            kind: *kind,
+            title: format!("{} {}", case.number, headline(*kind)),
+            body: case.title.clone(),
+        }));
     }
-    if !rows.is_empty() {
-        notifications::Entity::insert_many(rows)
-            .exec_without_returning(db)
-            .await?;
-    }
-    Ok(())
+    Ok(notifications::insert(db, entries, now).await?)
 }
 
 /// The users an audience of this case is made of.
@@ -138,31 +121,15 @@ async fn members(
     }
 }
 
+/// The actor's inbox, newest first, with the unread count of the whole inbox.
 pub async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
     filter: &InboxFilter,
-    page: &PageQuery,
-) -> ApiResult<Inbox> {
-    let page = page.page()?;
-    let mine =
-        notifications::Entity::find().filter(notifications::Column::UserId.eq(actor.user_id));
-    let unread_count = mine
-        .clone()
-        .filter(notifications::Column::ReadAt.is_null())
-        .count(db)
-        .await?;
-    let mut query = mine.order_by_desc(notifications::Column::Id);
-    match filter.unread {
-        Some(true) => query = query.filter(notifications::Column::ReadAt.is_null()),
-        Some(false) => query = query.filter(notifications::Column::ReadAt.is_not_null()),
-        None => {}
-    }
-    // Newest first: the cursor is the last id seen, and older ones follow.
-    if let Some(before) = page.after {
-        query = query.filter(notifications::Column::Id.lt(before));
-    }
-    let rows = query.limit(page.fetch()).all(db).await?;
+    page: Page,
+) -> AppResult<Inbox> {
+    let unread_count = notifications::unread_count(db, actor.user_id).await?;
+    let rows = notifications::list(db, actor.user_id, filter.unread, page).await?;
     let page = Paged::finish(
         page,
         rows,
@@ -181,28 +148,17 @@ pub async fn list(
 }
 
 /// Marks one notification read; someone else's is not found.
-pub async fn mark_read(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> ApiResult<()> {
-    let found = notifications::Entity::find_by_id(id)
-        .filter(notifications::Column::UserId.eq(actor.user_id))
-        .one(db)
+pub async fn mark_read(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> AppResult<()> {
+    let found = notifications::find_of(db, actor.user_id, id)
         .await?
-        .ok_or_else(|| ApiError::not_found("notification"))?;
+        .ok_or(AppError::NotFound("notification"))?;
     if found.read_at.is_none() {
-        notifications::Entity::update_many()
-            .col_expr(notifications::Column::ReadAt, Expr::value(Utc::now()))
-            .filter(notifications::Column::Id.eq(found.id))
-            .exec(db)
-            .await?;
+        notifications::mark_read(db, found.id, Utc::now()).await?;
     }
     Ok(())
 }
 
-pub async fn mark_all_read(db: &impl ConnectionTrait, actor: &Actor) -> ApiResult<u64> {
-    let result = notifications::Entity::update_many()
-        .col_expr(notifications::Column::ReadAt, Expr::value(Utc::now()))
-        .filter(notifications::Column::UserId.eq(actor.user_id))
-        .filter(notifications::Column::ReadAt.is_null())
-        .exec(db)
-        .await?;
-    Ok(result.rows_affected)
+/// Marks the actor's whole inbox read; answers how many were unread.
+pub async fn mark_all_read(db: &impl ConnectionTrait, actor: &Actor) -> AppResult<u64> {
+    Ok(notifications::mark_all_read(db, actor.user_id, Utc::now()).await?)
 }

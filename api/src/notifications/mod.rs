@@ -18,7 +18,7 @@ pub use news::News;
 
 use crate::app_error::AppResult;
 use crate::state::AppState;
-use crate::subscriptions::Templates;
+use crate::subscriptions::delivery::Composer;
 use crate::{subscriptions, webhooks};
 
 /// What telling of a step needs of this node: who hears of it, the subscribe-message
@@ -27,9 +27,7 @@ use crate::{subscriptions, webhooks};
 pub struct Notifier<'a> {
     pub reference: &'a Reference,
     /// `None` while WeChat is not configured: no subscribe messages then.
-    pub templates: Option<&'a Templates>,
-    /// The version of the mini-program a subscribe message opens.
-    pub miniprogram_state: &'a str,
+    pub composer: Option<Composer<'a>>,
     pub outbox_wake: &'a Notify,
     pub live: &'a LiveBus,
 }
@@ -38,8 +36,7 @@ impl AppState {
     pub fn notifier(&self) -> Notifier<'_> {
         Notifier {
             reference: &self.reference,
-            templates: self.wechat.is_some().then_some(&*self.templates),
-            miniprogram_state: &self.settings.wechat.miniprogram_state,
+            composer: self.subscribe_messages(),
             outbox_wake: &self.outbox_wake,
             live: &self.live,
         }
@@ -58,16 +55,9 @@ pub async fn tell(
     now: DateTime<Utc>,
 ) -> AppResult<News> {
     inbox::tell(db, notifier.reference, case, events, actor_user_id, now).await?;
-    subscriptions::delivery::enqueue(
-        db,
-        notifier.templates,
-        notifier.miniprogram_state,
-        case,
-        events,
-        actor_user_id,
-        now,
-    )
-    .await?;
+    if let Some(composer) = &notifier.composer {
+        subscriptions::delivery::enqueue(db, composer, case, events, actor_user_id, now).await?;
+    }
     webhooks::delivery::enqueue(db, notifier.reference, case, events, now).await?;
     Ok(News::of(case, events, now))
 }

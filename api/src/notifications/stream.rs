@@ -1,81 +1,70 @@
-//! `GET /stream`: live case changes for staff consoles, as server-sent events.
+//! Live case changes for staff consoles, as server-sent events (`GET /stream`, and any other
+//! edge that streams them).
 //!
 //! Every node hears every change (see `liaison_infra::live`) and filters it for each listener
 //! with the rule that decides who sees a case. A listener that cannot keep up is told so and
 //! dropped, so a node holds at most `live.buffer` changes whatever its listeners do.
 
-use std::convert::Infallible;
 use std::time::Duration;
 
-use actix_web::http::header;
-use actix_web::web::Bytes;
-use actix_web::{get, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use futures_util::Stream;
 use liaison_domain::actor::Actor;
 use liaison_domain::case::access::can_see;
 use liaison_domain::policy;
-use liaison_infra::live::Message;
+use liaison_infra::live::{LiveBus, Message};
 use serde::Serialize;
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::time::{Instant, Interval};
 use tokio_util::sync::CancellationToken;
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::news::Change;
-use crate::auth::Caller;
-use crate::error::responses::{Forbidden, Unauthorized};
-use crate::error::{ApiError, ApiResult};
+use crate::app_error::{AppError, AppResult};
 use crate::state::AppState;
 
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(stream);
+const HEARTBEAT: &str = ": heartbeat\n\n";
+
+/// What following live changes needs: the bus they arrive on, how often a quiet stream beats,
+/// how long one lives, and the shutdown that ends every stream.
+pub struct Following<'a> {
+    pub live: &'a LiveBus,
+    pub heartbeat: Duration,
+    /// An access token's lifetime, so that reconnecting checks the session and scope again.
+    pub lifetime: Duration,
+    pub shutdown: &'a CancellationToken,
 }
 
-const HEARTBEAT: &[u8] = b": heartbeat\n\n";
-
-/// Live changes of the cases the caller may see, as `text/event-stream`.
-///
-/// Each change is `event: case` with `data: {"case_id", "number", "status", "events", "at"}`
-/// (`events` are the kinds the step recorded, e.g. `["accepted"]`); fetch the case for the
-/// rest. A comment line (`: heartbeat`) comes every `live.heartbeat_seconds` (15 by default).
-/// A client that falls behind receives `event: lagged` (`data: {"missed": n}`) and the stream
-/// ends: reconnect and refetch. The stream also ends when the server stops and once an access
-/// token's lifetime has passed, so that reconnecting checks the session and scope again.
-#[utoipa::path(
-    tag = "notifications",
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "Server-sent events until the client, the server or the token's lifetime ends them",
-            content_type = "text/event-stream", body = String),
-        Unauthorized, Forbidden,
-    )
-)]
-#[get("/stream")]
-async fn stream(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
-    if !policy::may_follow_live(&caller.actor) {
-        return Err(ApiError::forbidden("live updates are for staff"));
+impl AppState {
+    pub fn following(&self) -> Following<'_> {
+        Following {
+            live: &self.live,
+            // A zero interval panics; one second is the shortest heartbeat that makes sense.
+            heartbeat: Duration::from_secs(self.settings.live.heartbeat_seconds.max(1)),
+            lifetime: self
+                .tokens
+                .access_ttl()
+                .to_std()
+                .unwrap_or(Duration::from_secs(60)),
+            shutdown: &self.shutdown,
+        }
     }
-    // A zero interval panics; one second is the shortest heartbeat that makes sense.
-    let heartbeat = Duration::from_secs(state.settings.live.heartbeat_seconds.max(1));
-    let lifetime = state
-        .tokens
-        .access_ttl()
-        .to_std()
-        .unwrap_or(Duration::from_secs(60));
+}
+
+/// The server-sent-event frames of the changes `actor` may see, from now until the stream
+/// ends: `event: case` for each change, a comment line as heartbeat, `event: lagged` before it
+/// drops a listener that fell behind. Only staff follow live.
+pub fn follow(following: &Following<'_>, actor: &Actor) -> AppResult<impl Stream<Item = String>> {
+    if !policy::may_follow_live(actor) {
+        return Err(AppError::Forbidden("live updates are for staff"));
+    }
     let listener = Listener::new(
-        caller.actor,
-        state.live.subscribe(),
-        heartbeat,
-        lifetime,
-        state.shutdown.clone(),
+        actor.clone(),
+        following.live.subscribe(),
+        following.heartbeat,
+        following.lifetime,
+        following.shutdown.clone(),
     );
-    Ok(HttpResponse::Ok()
-        .content_type("text/event-stream")
-        .insert_header((header::CACHE_CONTROL, "no-cache"))
-        // Tells nginx not to buffer the stream, which would hold events back.
-        .insert_header(("x-accel-buffering", "no"))
-        .streaming(listener.into_stream()))
+    Ok(listener.into_stream())
 }
 
 /// What a console receives of a change: never its scope, which names the resident.
@@ -130,15 +119,15 @@ impl Listener {
         }
     }
 
-    fn into_stream(self) -> impl Stream<Item = Result<Bytes, Infallible>> {
+    fn into_stream(self) -> impl Stream<Item = String> {
         futures_util::stream::unfold(self, |mut listener| async move {
             let frame = listener.next_frame().await?;
-            Some((Ok(frame), listener))
+            Some((frame, listener))
         })
     }
 
     /// The next frame to send, or `None` when the stream ends.
-    async fn next_frame(&mut self) -> Option<Bytes> {
+    async fn next_frame(&mut self) -> Option<String> {
         if self.finished {
             return None;
         }
@@ -149,7 +138,7 @@ impl Listener {
                 biased;
                 () = self.shutdown.cancelled() => return None,
                 () = tokio::time::sleep_until(self.ends_at) => return None,
-                _ = self.heartbeats.tick() => return Some(Bytes::from_static(HEARTBEAT)),
+                _ = self.heartbeats.tick() => return Some(HEARTBEAT.to_owned()),
                 news = self.news.recv() => match news {
                     Ok(message) => {
                         if let Some(frame) = self.case_frame(&message) {
@@ -159,9 +148,9 @@ impl Listener {
                     Err(RecvError::Lagged(missed)) => {
                         tracing::info!(user_id = self.actor.user_id, missed, "dropped a live listener that fell behind");
                         self.finished = true;
-                        return Some(Bytes::from(format!(
+                        return Some(format!(
                             "event: lagged\ndata: {{\"missed\":{missed}}}\n\n"
-                        )));
+                        ));
                     }
                     Err(RecvError::Closed) => return None,
                 },
@@ -170,7 +159,7 @@ impl Listener {
     }
 
     /// The `case` event for a change this listener may see, or `None`.
-    fn case_frame(&self, message: &str) -> Option<Bytes> {
+    fn case_frame(&self, message: &str) -> Option<String> {
         let change: Change = match serde_json::from_str(message) {
             Ok(change) => change,
             Err(error) => {
@@ -183,7 +172,7 @@ impl Listener {
         }
         // JSON escapes line breaks inside strings, so the data is always one line.
         match serde_json::to_string(&CaseChange::from(&change)) {
-            Ok(data) => Some(Bytes::from(format!("event: case\ndata: {data}\n\n"))),
+            Ok(data) => Some(format!("event: case\ndata: {data}\n\n")),
             Err(error) => {
                 tracing::warn!(%error, case_id = change.case_id, "could not encode a live change");
                 None
@@ -242,8 +231,8 @@ mod tests {
         )
     }
 
-    fn text(frame: Option<Bytes>) -> String {
-        String::from_utf8(frame.expect("a frame").to_vec()).unwrap()
+    fn text(frame: Option<String>) -> String {
+        frame.expect("a frame")
     }
 
     #[tokio::test]

@@ -5,17 +5,14 @@ use chrono::{DateTime, Utc};
 use liaison_domain::actor::Actor;
 use liaison_domain::delivery::DeliveryStatus;
 use liaison_infra::entities::deliveries;
-use liaison_infra::entities::Word;
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use liaison_infra::store::outbox;
+use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::app_error::{AppError, AppResult, Conflict};
 use crate::departments::service::administered_county;
-use crate::error::{ApiError, ApiResult};
-use crate::pagination::{PageQuery, Paged};
+use crate::pagination::{Page, Paged};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Delivery {
@@ -67,31 +64,20 @@ pub async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
     filter: &DeliveryFilter,
-    page: &PageQuery,
-) -> ApiResult<Paged<Delivery>> {
+    page: Page,
+) -> AppResult<Paged<Delivery>> {
     let county = administered_county(actor)?;
     let status = match &filter.status {
         Some(status) => DeliveryStatus::parse(status)?,
         None => DeliveryStatus::Dead,
     };
-    let page = page.page()?;
-    let mut query = deliveries::Entity::find()
-        .filter(deliveries::Column::CountyId.eq(county))
-        .filter(deliveries::Column::Status.eq(Word(status)))
-        .order_by_desc(deliveries::Column::Id);
-    if let Some(before) = page.after {
-        query = query.filter(deliveries::Column::Id.lt(before));
-    }
-    let rows = query.limit(page.fetch()).all(db).await?;
+    let rows = outbox::list(db, county, status, page).await?;
     Ok(Paged::finish(page, rows, |d| d.id, Delivery::from))
 }
 
 /// Messages in `status` across every county: the outbox backlog, for metrics.
-pub async fn count(db: &impl ConnectionTrait, status: DeliveryStatus) -> ApiResult<u64> {
-    Ok(deliveries::Entity::find()
-        .filter(deliveries::Column::Status.eq(Word(status)))
-        .count(db)
-        .await?)
+pub async fn count(db: &impl ConnectionTrait, status: DeliveryStatus) -> AppResult<u64> {
+    Ok(outbox::backlog(db, status).await?)
 }
 
 /// Puts a dead message back in line for a fresh round of attempts.
@@ -100,41 +86,16 @@ pub async fn retry(
     actor: &Actor,
     id: i64,
     now: DateTime<Utc>,
-) -> ApiResult<Delivery> {
+) -> AppResult<Delivery> {
     let county = administered_county(actor)?;
-    let found = deliveries::Entity::find_by_id(id)
-        .filter(deliveries::Column::CountyId.eq(county))
-        .one(db)
+    let found = outbox::find_in_county(db, county, id)
         .await?
-        .ok_or_else(|| ApiError::not_found("delivery"))?;
-    if *found.status != DeliveryStatus::Dead {
-        return Err(ApiError::conflict(
-            "delivery.not_dead",
-            format!(
-                "only dead deliveries are retried; this one is {}",
-                found.status
-            ),
-        ));
+        .ok_or(AppError::NotFound("delivery"))?;
+    if *found.status != DeliveryStatus::Dead || !outbox::requeue_dead(db, id, now).await? {
+        return Err(Conflict::DeliveryNotDead.into());
     }
-    use deliveries::Column as C;
-    let result = deliveries::Entity::update_many()
-        .col_expr(C::Status, Expr::value(DeliveryStatus::Pending.as_str()))
-        .col_expr(C::Attempts, Expr::value(0))
-        .col_expr(C::NextAttemptAt, Expr::value(now))
-        .col_expr(C::FinishedAt, Expr::value(Option::<DateTime<Utc>>::None))
-        .filter(C::Id.eq(id))
-        .filter(C::Status.eq(DeliveryStatus::Dead.as_str()))
-        .exec(db)
-        .await?;
-    if result.rows_affected != 1 {
-        return Err(ApiError::conflict(
-            "delivery.not_dead",
-            "the delivery was retried meanwhile",
-        ));
-    }
-    let retried = deliveries::Entity::find_by_id(id)
-        .one(db)
+    let retried = outbox::find_in_county(db, county, id)
         .await?
-        .ok_or_else(|| ApiError::not_found("delivery"))?;
+        .ok_or(AppError::NotFound("delivery"))?;
     Ok(retried.into())
 }

@@ -1,11 +1,8 @@
-//! The dispatcher: claims due messages in batches under a lease, delivers each through its
-//! channel, and records how the attempt ended.
-//!
-//! Claims are one UPDATE … RETURNING over the due messages. On PostgreSQL the inner SELECT takes
-//! `FOR UPDATE SKIP LOCKED`, so nodes claiming at the same moment take disjoint batches; SQLite
-//! has a single writer, so one claim runs at a time. A node that dies holding a claim loses it
-//! when the lease runs out, and another node takes the messages back: delivery is at least
-//! once, and receivers drop duplicates by the delivery id.
+//! The dispatcher: claims due messages in batches under a lease (`store::outbox::claim`, which
+//! lets nodes claim side by side), delivers each through its channel, and records how the
+//! attempt ended. A node that dies holding a claim loses it when the lease runs out, and
+//! another node takes the messages back: delivery is at least once, and receivers drop
+//! duplicates by the delivery id.
 
 use std::time::Duration;
 
@@ -13,10 +10,8 @@ use chrono::{DateTime, Utc};
 use futures_util::stream::{self, StreamExt};
 use liaison_domain::delivery::{Backoff, Channel, DeliveryStatus, NextStep};
 use liaison_infra::entities::deliveries;
-use sea_orm::sea_query::{Expr, LockBehavior, LockType, Order, Query};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter,
-};
+use liaison_infra::store::outbox::{self, Attempted};
+use sea_orm::{ConnectionTrait, DbErr};
 
 use super::{Attempt, Failure, Outcome};
 use crate::settings::OutboxSettings;
@@ -96,7 +91,7 @@ impl Dispatcher {
         let now = Utc::now();
         let lease = chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::MAX);
         state.metrics.claimed();
-        let claimed = claim(&state.db, &self.owner, self.batch, now, now + lease).await?;
+        let claimed = outbox::claim(&state.db, &self.owner, self.batch, now, now + lease).await?;
         let count = claimed.len();
         let work = stream::iter(claimed).for_each_concurrent(self.concurrency, |delivery| {
             self.attempt_and_record(state, delivery)
@@ -139,7 +134,6 @@ impl Dispatcher {
         delivery: &deliveries::Model,
         attempt: Attempt,
     ) -> Result<(), DbErr> {
-        use deliveries::Column as C;
         let now = Utc::now();
         let attempts = u32::try_from(delivery.attempts).unwrap_or(0);
         let (status, error, next) = match attempt {
@@ -164,23 +158,12 @@ impl Dispatcher {
             }
         };
         log_outcome(delivery, status, error.as_deref(), next);
-        let mut update = deliveries::Entity::update_many()
-            .col_expr(C::Status, Expr::value(status.as_str()))
-            .col_expr(C::LastError, Expr::value(error))
-            .col_expr(C::LeaseOwner, Expr::value(Option::<String>::None))
-            .col_expr(C::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
-            .filter(C::Id.eq(delivery.id))
-            .filter(C::Status.eq(DeliveryStatus::Pending.as_str()));
-        update = match next {
-            Some(at) => update.col_expr(C::NextAttemptAt, Expr::value(at)),
-            None => update.col_expr(C::FinishedAt, Expr::value(Some(now))),
+        let attempted = Attempted {
+            status,
+            error: error.as_deref(),
+            retry_at: next,
         };
-        if matches!(status, DeliveryStatus::Pending | DeliveryStatus::Dead) {
-            // A failure counts only while the claim is still ours: after a lease ran out, the
-            // node that took the message over decides what comes next.
-            update = update.filter(C::LeaseOwner.eq(self.owner.as_str()));
-        }
-        update.exec(&state.db).await?;
+        outbox::record(&state.db, delivery.id, &self.owner, attempted, now).await?;
         let outcome = match status {
             DeliveryStatus::Pending => "retry",
             other => other.as_str(),
@@ -192,15 +175,7 @@ impl Dispatcher {
     /// Frees this node's claims on messages it has not finished, so that another node (or this
     /// one after a restart) takes them at once instead of after the lease.
     pub async fn release(&self, db: &impl ConnectionTrait) -> Result<u64, DbErr> {
-        use deliveries::Column as C;
-        let result = deliveries::Entity::update_many()
-            .col_expr(C::LeaseOwner, Expr::value(Option::<String>::None))
-            .col_expr(C::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
-            .filter(C::LeaseOwner.eq(self.owner.as_str()))
-            .filter(C::Status.eq(DeliveryStatus::Pending.as_str()))
-            .exec(db)
-            .await?;
-        Ok(result.rows_affected)
+        outbox::release(db, &self.owner).await
     }
 }
 
@@ -244,44 +219,4 @@ fn log_outcome(
             "delivery failed for good; it waits in the dead letters"
         ),
     }
-}
-
-/// Takes up to `limit` due messages for `owner` until `lease_until`, counting an attempt each.
-async fn claim(
-    db: &impl ConnectionTrait,
-    owner: &str,
-    limit: u64,
-    now: DateTime<Utc>,
-    lease_until: DateTime<Utc>,
-) -> Result<Vec<deliveries::Model>, DbErr> {
-    use deliveries::Column as C;
-    let backend = db.get_database_backend();
-    let mut due = Query::select();
-    due.column(C::Id)
-        .from(deliveries::Entity)
-        .and_where(Expr::col(C::Status).eq(DeliveryStatus::Pending.as_str()))
-        .and_where(Expr::col(C::NextAttemptAt).lte(now))
-        .and_where(
-            Expr::col(C::LeaseUntil)
-                .is_null()
-                .or(Expr::col(C::LeaseUntil).lt(now)),
-        )
-        .order_by(C::NextAttemptAt, Order::Asc)
-        .order_by(C::Id, Order::Asc)
-        .limit(limit);
-    if backend == DatabaseBackend::Postgres {
-        due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
-    }
-    let claim = Query::update()
-        .table(deliveries::Entity)
-        .value(C::LeaseOwner, owner)
-        .value(C::LeaseUntil, lease_until)
-        .value(C::Attempts, Expr::col(C::Attempts).add(1))
-        .and_where(Expr::col(C::Id).in_subquery(due))
-        .returning_all()
-        .to_owned();
-    let rows = db.query_all(backend.build(&claim)).await?;
-    rows.iter()
-        .map(|row| deliveries::Model::from_query_result(row, ""))
-        .collect()
 }

@@ -5,50 +5,11 @@ pub mod dead_letters;
 pub mod dispatcher;
 pub mod routes;
 
-use chrono::{DateTime, Utc};
-use liaison_domain::case::EventKind;
-use liaison_domain::delivery::DeliveryStatus;
-use liaison_infra::entities::deliveries;
-use liaison_infra::entities::Word;
-use sea_orm::Set;
+use sea_orm::DbErr;
 
 pub use liaison_domain::delivery::Channel;
-
-/// A message as a case step writes it: to a resident or to a webhook, about one event.
-pub struct NewMessage {
-    pub channel: Channel,
-    pub county_id: i64,
-    pub case_id: Option<i64>,
-    pub recipient_id: Option<i64>,
-    pub webhook_id: Option<i64>,
-    pub event: EventKind,
-    /// Composed now, so that every attempt sends the same bytes.
-    pub payload: String,
-}
-
-impl NewMessage {
-    /// The outbox row: pending, due at once, never tried.
-    pub fn pending(self, now: DateTime<Utc>) -> deliveries::ActiveModel {
-        deliveries::ActiveModel {
-            channel: Set(Word(self.channel)),
-            county_id: Set(self.county_id),
-            case_id: Set(self.case_id),
-            recipient_id: Set(self.recipient_id),
-            webhook_id: Set(self.webhook_id),
-            event: Set(Word(self.event)),
-            payload: Set(self.payload),
-            status: Set(Word(DeliveryStatus::Pending)),
-            attempts: Set(0),
-            next_attempt_at: Set(now),
-            lease_owner: Set(None),
-            lease_until: Set(None),
-            last_error: Set(None),
-            created_at: Set(now),
-            finished_at: Set(None),
-            ..Default::default()
-        }
-    }
-}
+/// What a case step writes for a channel: the store's, since the store writes it.
+pub use liaison_infra::store::outbox::NewMessage;
 
 /// How an attempt that did not fail ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,3 +31,12 @@ pub enum Failure {
 }
 
 pub type Attempt = Result<Outcome, Failure>;
+
+impl From<DbErr> for Failure {
+    /// The database failed the attempt: worth trying again. The message keeps a plain word
+    /// (admins read it), the log the cause.
+    fn from(error: DbErr) -> Self {
+        tracing::warn!(%error, "a delivery could not read or write the database");
+        Self::Retry("database: unavailable".to_owned())
+    }
+}

@@ -31,9 +31,8 @@ async fn list(
     filter: web::Query<DeliveryFilter>,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Paged<Delivery>>> {
-    dead_letters::list(&state.db, &caller.actor, &filter, &page)
-        .await
-        .map(web::Json)
+    let deliveries = dead_letters::list(&state.db, &caller.actor, &filter, page.page()?).await?;
+    Ok(web::Json(deliveries))
 }
 
 /// Sends a dead delivery again, with a fresh round of attempts.

@@ -5,60 +5,79 @@ use chrono::{DateTime, Utc};
 use liaison_domain::actor::Role;
 use liaison_domain::case::EventKind;
 use liaison_domain::subscribe::template_for;
-use liaison_infra::entities::{cases, deliveries, stations, users};
+use liaison_infra::entities::{cases, deliveries};
+use liaison_infra::store::outbox;
+use liaison_infra::store::reference::Reference;
+use liaison_infra::store::{accounts, subscriptions};
 use liaison_infra::wechat::SubscribeMessage;
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::ConnectionTrait;
 
-use super::grants;
-use super::templates::Facts;
-use super::Templates;
+use super::templates::{Facts, Templates};
 use crate::app_error::{AppError, AppResult};
-use crate::error::ApiError;
 use crate::outbox::{Attempt, Channel, Failure, NewMessage, Outcome};
 use crate::state::AppState;
 
-/// Writes a message for each step the resident hears of by subscribe message, when WeChat is
-/// configured (`templates` is `None` otherwise), the template is, the resident came through
-/// WeChat, holds a grant for it and did not take the step themselves. `miniprogram_state` is
-/// the version of the mini-program the message opens.
+/// What composing subscribe messages needs: the templates configured, which build of the
+/// mini-program a message opens, and the cached stations whose names messages show.
+#[derive(Clone, Copy)]
+pub struct Composer<'a> {
+    pub templates: &'a Templates,
+    pub miniprogram_state: &'a str,
+    pub reference: &'a Reference,
+}
+
+impl AppState {
+    /// How to compose subscribe messages; `None` when WeChat is not configured, and none is
+    /// written.
+    pub fn subscribe_messages(&self) -> Option<Composer<'_>> {
+        self.wechat.as_ref()?;
+        Some(Composer {
+            templates: &self.templates,
+            miniprogram_state: &self.settings.wechat.miniprogram_state,
+            reference: &self.reference,
+        })
+    }
+}
+
+/// Writes a message for each step the resident hears of by subscribe message, when the
+/// template is configured, the resident came through WeChat, holds a grant for it and did not
+/// take the step themselves.
 pub async fn enqueue(
     db: &impl ConnectionTrait,
-    templates: Option<&Templates>,
-    miniprogram_state: &str,
+    composer: &Composer<'_>,
     case: &cases::Model,
     events: &[EventKind],
     actor_user_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let Some(templates) = templates else {
-        return Ok(());
-    };
     if actor_user_id == Some(case.resident_id) {
         return Ok(());
     }
     let wanted: Vec<_> = events
         .iter()
         .filter_map(|kind| {
-            let template = templates.get(template_for(*kind)?)?;
+            let template = composer.templates.get(template_for(*kind)?)?;
             Some((*kind, template))
         })
         .collect();
     if wanted.is_empty() {
         return Ok(());
     }
-    let Some(resident) = users::Entity::find_by_id(case.resident_id).one(db).await? else {
+    let Some(resident) = accounts::find(db, case.resident_id).await? else {
         return Ok(());
     };
     let Some(openid) = resident.openid.filter(|_| *resident.role == Role::Resident) else {
         return Ok(());
     };
-    let station = stations::Entity::find_by_id(case.station_id)
-        .one(db)
+    let station = composer
+        .reference
+        .station(db, case.station_id)
         .await?
         .map(|s| s.name)
         .unwrap_or_default();
+    let mut messages = Vec::new();
     for (event, template) in wanted {
-        if !grants::has_any(db, resident.id, &template.id).await? {
+        if !subscriptions::has_any(db, resident.id, &template.id).await? {
             continue;
         }
         let facts = Facts {
@@ -67,22 +86,18 @@ pub async fn enqueue(
             station: &station,
             at: now,
         };
-        let message = template.message(&openid, &facts, miniprogram_state);
-        let payload = serde_json::to_string(&message).map_err(AppError::internal)?;
-        let message = NewMessage {
+        let message = template.message(&openid, &facts, composer.miniprogram_state);
+        messages.push(NewMessage {
             channel: Channel::Wechat,
             county_id: case.county_id,
             case_id: Some(case.id),
             recipient_id: Some(resident.id),
             webhook_id: None,
             event,
-            payload,
-        };
-        deliveries::Entity::insert(message.pending(now))
-            .exec_without_returning(db)
-            .await?;
+            payload: serde_json::to_string(&message).map_err(AppError::internal)?,
+        });
     }
-    Ok(())
+    Ok(outbox::enqueue(db, messages, now).await?)
 }
 
 /// One attempt at sending a stored message. The grant is taken before the send and given back
@@ -98,21 +113,17 @@ pub async fn deliver(state: &AppState, delivery: &deliveries::Model) -> Attempt 
     };
     let template = message.template_id.as_str();
     let db = &state.db;
-    if !grants::spend(db, resident, template).await.map_err(retry)? {
+    if !subscriptions::spend(db, resident, template).await? {
         return Ok(Outcome::Skipped("no grant left".to_owned()));
     }
     match wechat.send_subscribe_message(&message).await {
         Ok(()) => Ok(Outcome::Delivered),
         Err(error) if error.is_no_grant() => {
-            grants::exhaust(db, resident, template)
-                .await
-                .map_err(retry)?;
+            subscriptions::exhaust(db, resident, template).await?;
             Ok(Outcome::Skipped(error.to_string()))
         }
         Err(error) => {
-            grants::give_back(db, resident, template)
-                .await
-                .map_err(retry)?;
+            subscriptions::give_back(db, resident, template).await?;
             if error.is_final() {
                 Err(Failure::Final(error.to_string()))
             } else {
@@ -120,8 +131,4 @@ pub async fn deliver(state: &AppState, delivery: &deliveries::Model) -> Attempt 
             }
         }
     }
-}
-
-fn retry(error: ApiError) -> Failure {
-    Failure::Retry(format!("database: {}", error.code()))
 }

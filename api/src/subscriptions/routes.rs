@@ -32,13 +32,13 @@ async fn record(
     caller: Caller,
     body: Json<NewGrants>,
 ) -> ApiResult<web::Json<Grants>> {
-    grants::record(
+    let grants = grants::record(
         &state.db,
         &caller.actor,
         &state.templates,
         body.0,
         Utc::now(),
     )
-    .await
-    .map(web::Json)
+    .await?;
+    Ok(web::Json(grants))
 }

@@ -37,7 +37,7 @@ async fn create(
     body: Deferred<NewUser>,
 ) -> ApiResult<HttpResponse> {
     caller.gate(Writes::Account)?;
-    let user = service::create(&state.db, &caller.actor, body.open()?).await?;
+    let user = service::create(&state.db, &state.reference, &caller.actor, body.open()?).await?;
     state.reference.changed(Kind::Accounts).await;
     Ok(HttpResponse::Created().json(user))
 }

@@ -9,14 +9,15 @@ use liaison_domain::phone::Phone;
 use liaison_domain::policy::{self, AccountScope};
 use liaison_domain::text::{bounded, Name};
 use liaison_domain::Invalid;
-use liaison_infra::entities::{departments, deputies, deputy_stations, stations};
 use liaison_infra::password;
 use liaison_infra::store::accounts::{self, NewStaff};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
+use liaison_infra::store::organisation::{departments, deputies};
+use liaison_infra::store::reference::Reference;
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::{on_unique, ApiError, ApiResult};
+use crate::app_error::{AppError, AppResult};
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewUser {
@@ -62,13 +63,14 @@ struct Tie {
 
 async fn tie(
     db: &impl ConnectionTrait,
+    reference: &Reference,
     actor: &Actor,
     role: Role,
     new: &NewUser,
-) -> ApiResult<Tie> {
+) -> AppResult<Tie> {
     let own_county = actor
         .county_id
-        .ok_or_else(|| ApiError::forbidden("only admins create accounts"))?;
+        .ok_or(AppError::Forbidden("only admins create accounts"))?;
     let mut tie = Tie {
         county_id: own_county,
         station_ids: Vec::new(),
@@ -78,7 +80,7 @@ async fn tie(
     };
     match role {
         Role::Resident => {
-            return Err(ApiError::invalid_field(
+            return Err(AppError::invalid_field(
                 "role",
                 "not_staff",
                 "residents sign in from the mini-program",
@@ -88,19 +90,19 @@ async fn tie(
         Role::StationAdmin => {
             let ids: BTreeSet<i64> = new.station_ids.iter().copied().collect();
             if ids.is_empty() {
-                return Err(ApiError::invalid_field(
+                return Err(AppError::invalid_field(
                     "station_ids",
                     "required",
                     "a station admin runs at least one station",
                 ));
             }
-            let found = stations::Entity::find()
-                .filter(stations::Column::Id.is_in(ids.iter().copied()))
-                .filter(stations::Column::CountyId.eq(own_county))
-                .all(db)
-                .await?;
-            if found.len() != ids.len() {
-                return Err(ApiError::invalid_field(
+            let mut all_here = true;
+            for id in &ids {
+                let station = reference.station(db, *id).await?;
+                all_here &= station.is_some_and(|s| s.county_id == own_county);
+            }
+            if !all_here {
+                return Err(AppError::invalid_field(
                     "station_ids",
                     "unknown",
                     "some stations do not exist in your county",
@@ -110,18 +112,14 @@ async fn tie(
         }
         Role::Handler => {
             let id = new.department_id.ok_or_else(|| {
-                ApiError::invalid_field(
+                AppError::invalid_field(
                     "department_id",
                     "required",
                     "a handler belongs to a department",
                 )
             })?;
-            let here = departments::Entity::find_by_id(id)
-                .one(db)
-                .await?
-                .is_some_and(|d| d.county_id == own_county);
-            if !here {
-                return Err(ApiError::invalid_field(
+            if !departments::is_of_county(db, id, own_county).await? {
+                return Err(AppError::invalid_field(
                     "department_id",
                     "unknown",
                     "no department of your county has this id",
@@ -131,43 +129,43 @@ async fn tie(
         }
         Role::Deputy => {
             let id = new.deputy_id.ok_or_else(|| {
-                ApiError::invalid_field(
+                AppError::invalid_field(
                     "deputy_id",
                     "required",
                     "a deputy account is tied to a deputy",
                 )
             })?;
-            let here = deputies::Entity::find_by_id(id)
-                .one(db)
+            let here = deputies::find(db, id)
                 .await?
                 .is_some_and(|d| d.county_id == own_county);
             if !here {
-                return Err(ApiError::invalid_field(
+                return Err(AppError::invalid_field(
                     "deputy_id",
                     "unknown",
                     "no deputy of your county has this id",
                 ));
             }
             tie.deputy_id = Some(id);
-            tie.deputy_station_ids = deputy_stations::Entity::find()
-                .filter(deputy_stations::Column::DeputyId.eq(id))
-                .all(db)
+            tie.deputy_station_ids = deputies::stations_of(db, &[id])
                 .await?
-                .into_iter()
-                .map(|link| link.station_id)
-                .collect();
-            tie.deputy_station_ids.sort_unstable();
+                .remove(&id)
+                .unwrap_or_default();
         }
     }
     Ok(tie)
 }
 
-pub async fn create<C>(db: &C, actor: &Actor, new: NewUser) -> ApiResult<User>
+pub async fn create<C>(
+    db: &C,
+    reference: &Reference,
+    actor: &Actor,
+    new: NewUser,
+) -> AppResult<User>
 where
     C: ConnectionTrait + TransactionTrait,
 {
     if !policy::may_create_accounts(actor) {
-        return Err(ApiError::forbidden("only admins create accounts"));
+        return Err(AppError::Forbidden("only admins create accounts"));
     }
     let fields = (
         Role::parse(&new.role),
@@ -179,7 +177,7 @@ where
         (Ok(r), Ok(n), Ok(p), Ok(w)) => (r, n, p, w),
         (r, n, p, w) => return Err(Invalid::merge([r.err(), n.err(), p.err(), w.err()]).into()),
     };
-    let tie = tie(db, actor, role, &new).await?;
+    let tie = tie(db, reference, actor, role, &new).await?;
     let scope = match role {
         Role::Deputy => AccountScope::Deputy {
             deputy_station_ids: &tie.deputy_station_ids,
@@ -191,13 +189,13 @@ where
         Role::CountyAdmin | Role::Resident => AccountScope::CountyAdmin,
     };
     if !policy::may_create_account(actor, tie.county_id, &scope) {
-        return Err(ApiError::forbidden("you may not create this account"));
+        return Err(AppError::Forbidden("you may not create this account"));
     }
     // Hashing is slow on purpose: it runs before the transaction, which it would hold open.
-    let hash = actix_web::web::block(move || password::hash(&password))
+    let hash = tokio::task::spawn_blocking(move || password::hash(&password))
         .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
     let txn = db.begin().await?;
     let staff = NewStaff {
         role,
@@ -212,7 +210,7 @@ where
     let user_id = accounts::insert_staff(&txn, staff, Utc::now())
         .await
         .map_err(|e| {
-            on_unique(
+            AppError::on_unique(
                 e,
                 &[
                     ("phone", "phone", "user.phone_taken"),

@@ -4,9 +4,11 @@
 use chrono::{DateTime, Utc};
 use liaison_domain::case::EventKind;
 use liaison_infra::entities::{cases, deliveries, webhooks};
+use liaison_infra::store::organisation::webhooks as hooks;
+use liaison_infra::store::outbox;
 use liaison_infra::store::reference::Reference;
 use liaison_infra::webhook::Message;
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::ConnectionTrait;
 use serde::Serialize;
 
 use super::dto::stored_events;
@@ -50,7 +52,7 @@ pub async fn enqueue(
         return Ok(());
     }
     let hooks = reference.webhooks(db, case.county_id).await?;
-    let mut rows = Vec::new();
+    let mut messages = Vec::new();
     for kind in events {
         let receivers: Vec<&webhooks::Model> = hooks
             .iter()
@@ -60,26 +62,17 @@ pub async fn enqueue(
             continue;
         }
         let payload = body(case, *kind, now)?;
-        rows.extend(receivers.into_iter().map(|hook| {
-            NewMessage {
-                channel: Channel::Webhook,
-                county_id: case.county_id,
-                case_id: Some(case.id),
-                recipient_id: None,
-                webhook_id: Some(hook.id),
-                event: *kind,
-                payload: payload.clone(),
-            }
-            .pending(now)
+        messages.extend(receivers.into_iter().map(|hook| NewMessage {
+            channel: Channel::Webhook,
+            county_id: case.county_id,
+            case_id: Some(case.id),
+            recipient_id: None,
+            webhook_id: Some(hook.id),
+            event: *kind,
+            payload: payload.clone(),
         }));
     }
-    if rows.is_empty() {
-        return Ok(());
-    }
-    deliveries::Entity::insert_many(rows)
-        .exec_without_returning(db)
-        .await?;
-    Ok(())
+    Ok(outbox::enqueue(db, messages, now).await?)
 }
 
 fn body(case: &cases::Model, kind: EventKind, now: DateTime<Utc>) -> AppResult<String> {
@@ -111,13 +104,8 @@ pub async fn deliver(state: &AppState, delivery: &deliveries::Model) -> Attempt 
     let Some(webhook_id) = delivery.webhook_id else {
         return Err(Failure::Final("no webhook".to_owned()));
     };
-    let hook = match webhooks::Entity::find_by_id(webhook_id)
-        .one(&state.db)
-        .await
-    {
-        Ok(Some(hook)) => hook,
-        Ok(None) => return Ok(Outcome::Skipped("the webhook was deleted".to_owned())),
-        Err(_) => return Err(Failure::Retry("database: unavailable".to_owned())),
+    let Some(hook) = hooks::find(&state.db, delivery.county_id, webhook_id).await? else {
+        return Ok(Outcome::Skipped("the webhook was deleted".to_owned()));
     };
     if !hook.active {
         return Ok(Outcome::Skipped("the webhook is switched off".to_owned()));

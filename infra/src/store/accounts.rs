@@ -1,12 +1,18 @@
-//! Staff accounts: the one way one is written, whoever creates it (the command line's first
-//! county admin, an admin through the API, the demo), and the mark that what one covers has
-//! changed when the organisation moves under it.
+//! Accounts: residents (found by openid, created on first login), staff (the one way one is
+//! written, whoever creates it: the command line's first county admin, an admin through the
+//! API, the demo), what an account covers as authentication sees it, and the mark that what
+//! one covers has changed when the organisation moves under it.
 
 use chrono::{DateTime, Utc};
-use liaison_domain::actor::Role;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set};
+use liaison_domain::actor::{Actor, Role};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    Set, SqlErr,
+};
 
 use crate::entities::{user_stations, users, Word};
+use crate::store::organisation::deputies;
 use crate::store::sessions;
 
 /// A staff account as it is stored: the password already hashed (slowly, before any
@@ -77,4 +83,109 @@ pub async fn deputy_changed(
         sessions::account_changed(db, user_id, at).await?;
     }
     Ok(account)
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<users::Model>, DbErr> {
+    users::Entity::find_by_id(id).one(db).await
+}
+
+/// The account that logs in with `phone` (a normalised mobile number).
+pub async fn find_by_phone(
+    db: &impl ConnectionTrait,
+    phone: &str,
+) -> Result<Option<users::Model>, DbErr> {
+    users::Entity::find()
+        .filter(users::Column::Phone.eq(phone))
+        .one(db)
+        .await
+}
+
+async fn find_by_openid(
+    db: &impl ConnectionTrait,
+    openid: &str,
+) -> Result<Option<users::Model>, DbErr> {
+    users::Entity::find()
+        .filter(users::Column::Openid.eq(openid))
+        .one(db)
+        .await
+}
+
+/// The account of the WeChat user `openid`; a first login creates it as a resident named
+/// `name`. Two first logins at once both answer the one account: the loser of the race on
+/// the unique openid reads the winner's row.
+pub async fn resident_of_openid(
+    db: &impl ConnectionTrait,
+    openid: &str,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<users::Model, DbErr> {
+    if let Some(user) = find_by_openid(db, openid).await? {
+        return Ok(user);
+    }
+    let created = users::ActiveModel {
+        role: Set(Word(Role::Resident)),
+        name: Set(name.to_owned()),
+        openid: Set(Some(openid.to_owned())),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await;
+    match created {
+        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            find_by_openid(db, openid).await?.ok_or(error)
+        }
+        other => other,
+    }
+}
+
+/// Records a successful login.
+pub async fn logged_in(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    users::Entity::update_many()
+        .col_expr(users::Column::LastLoginAt, Expr::value(at))
+        .filter(users::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// An account and what it covers now: a station admin's stations, a deputy's stations. This
+/// is what an access token says of its holder, read afresh.
+pub async fn actor(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Option<(users::Model, Actor)>, DbErr> {
+    let Some(user) = find(db, user_id).await? else {
+        return Ok(None);
+    };
+    let role = *user.role;
+    let station_ids = match (role, user.deputy_id) {
+        (Role::StationAdmin, _) => {
+            user_stations::Entity::find()
+                .select_only()
+                .column(user_stations::Column::StationId)
+                .filter(user_stations::Column::UserId.eq(user.id))
+                .into_tuple::<i64>()
+                .all(db)
+                .await?
+        }
+        (Role::Deputy, Some(deputy_id)) => deputies::stations_of(db, &[deputy_id])
+            .await?
+            .remove(&deputy_id)
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let actor = Actor {
+        user_id: user.id,
+        role,
+        county_id: user.county_id,
+        station_ids,
+        department_id: user.department_id,
+        deputy_id: user.deputy_id,
+    };
+    Ok(Some((user, actor)))
 }

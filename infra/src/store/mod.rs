@@ -4,9 +4,12 @@
 pub mod accounts;
 pub mod attachments;
 pub mod cases;
+pub mod notifications;
 pub mod organisation;
+pub mod outbox;
 pub mod reference;
 pub mod sessions;
+pub mod subscriptions;
 
 /// A page of a list ordered by id, as checked at the edge: how many, and after which id.
 #[derive(Debug, Clone, Copy)]

@@ -1,7 +1,12 @@
-//! Sessions and account changes as the revocation set needs them.
+//! Sessions: the refresh tokens of each login (a family, rotated on every refresh), and what
+//! the revocation set needs to know of ended sessions and changed accounts.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    Set,
+};
 
 use crate::entities::{refresh_tokens, users};
 use crate::revocation::Revocation;
@@ -45,11 +50,70 @@ pub async fn account_changed(
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     users::Entity::update_many()
-        .col_expr(
-            users::Column::ChangedAt,
-            sea_orm::sea_query::Expr::value(at),
-        )
+        .col_expr(users::Column::ChangedAt, Expr::value(at))
         .filter(users::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Stores a refresh token of session `family`, known only by its hash, valid until
+/// `expires_at`.
+pub async fn add_refresh_token(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    family: &str,
+    token_hash: String,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    refresh_tokens::ActiveModel {
+        user_id: Set(user_id),
+        family: Set(family.to_owned()),
+        token_hash: Set(token_hash),
+        expires_at: Set(expires_at),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// The refresh token whose hash is `token_hash`, rotated, revoked or expired as it may be.
+pub async fn find_refresh_token(
+    db: &impl ConnectionTrait,
+    token_hash: &str,
+) -> Result<Option<refresh_tokens::Model>, DbErr> {
+    refresh_tokens::Entity::find()
+        .filter(refresh_tokens::Column::TokenHash.eq(token_hash))
+        .one(db)
+        .await
+}
+
+/// Marks refresh token `id` used at `at`; `false` when it already was. Conditional on not yet
+/// rotated, so that of two concurrent refreshes with one token only one succeeds.
+pub async fn rotate(db: &impl ConnectionTrait, id: i64, at: DateTime<Utc>) -> Result<bool, DbErr> {
+    let rotated = refresh_tokens::Entity::update_many()
+        .col_expr(refresh_tokens::Column::RotatedAt, Expr::value(at))
+        .filter(refresh_tokens::Column::Id.eq(id))
+        .filter(refresh_tokens::Column::RotatedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(rotated.rows_affected == 1)
+}
+
+/// Ends session `family` at `at`: none of its refresh tokens works any more, and the sweeps
+/// of `revoked_since` find it.
+pub async fn end_family(
+    db: &impl ConnectionTrait,
+    family: &str,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    refresh_tokens::Entity::update_many()
+        .col_expr(refresh_tokens::Column::RevokedAt, Expr::value(at))
+        .filter(refresh_tokens::Column::Family.eq(family))
+        .filter(refresh_tokens::Column::RevokedAt.is_null())
         .exec(db)
         .await?;
     Ok(())
