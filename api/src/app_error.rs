@@ -121,15 +121,6 @@ impl AppError {
     }
 }
 
-/// Whether the database refused a write because a unique constraint already holds that value:
-/// for races where the other writer's row is the answer.
-pub fn is_unique_violation(error: &sea_orm::DbErr) -> bool {
-    matches!(
-        error.sql_err(),
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-    )
-}
-
 impl From<Invalid> for AppError {
     fn from(invalid: Invalid) -> Self {
         Self::Invalid(invalid)

@@ -141,12 +141,6 @@ impl From<Invalid> for ApiError {
     }
 }
 
-impl From<sea_orm::DbErr> for ApiError {
-    fn from(error: sea_orm::DbErr) -> Self {
-        AppError::from(error).into()
-    }
-}
-
 /// The one rendering of a use-case's error for the REST edge.
 impl From<AppError> for ApiError {
     fn from(error: AppError) -> Self {
@@ -301,43 +295,6 @@ impl ResponseError for ApiError {
             response.insert_header((header::RETRY_AFTER, after.as_secs().max(1).to_string()));
         }
         response.body(serde_json::to_string(&problem).unwrap_or_default())
-    }
-}
-
-impl From<liaison_infra::wechat::WechatError> for ApiError {
-    fn from(error: liaison_infra::wechat::WechatError) -> Self {
-        AppError::from(error).into()
-    }
-}
-
-/// Whether the database refused a write because a unique constraint already holds that value:
-/// for races where the other writer's row is the answer.
-pub fn is_unique_violation(error: &sea_orm::DbErr) -> bool {
-    matches!(
-        error.sql_err(),
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-    )
-}
-
-/// Maps a unique-constraint violation to 409 naming the field whose constraint it broke,
-/// found by `needle` in the database's message (SQLite names `table.column`, PostgreSQL the
-/// index, and the needles are picked to match both); any other error maps as usual.
-pub fn on_unique(error: sea_orm::DbErr, fields: &[(&str, &str, &'static str)]) -> ApiError {
-    let Some(sea_orm::SqlErr::UniqueConstraintViolation(message)) = error.sql_err() else {
-        return error.into();
-    };
-    let (field, code) = fields
-        .iter()
-        .find(|(needle, _, _)| message.contains(needle))
-        .map(|(_, field, code)| (*field, *code))
-        .unwrap_or(("body", "conflict"));
-    ApiError {
-        errors: vec![FieldError::new(
-            field,
-            "taken",
-            format!("{field} is already taken"),
-        )],
-        ..ApiError::conflict(code, format!("{field} is already taken"))
     }
 }
 

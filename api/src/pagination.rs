@@ -5,7 +5,7 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::error::ApiError;
+use liaison_domain::Invalid;
 
 pub const DEFAULT_LIMIT: u64 = 20;
 pub const MAX_LIMIT: u64 = 100;
@@ -24,10 +24,10 @@ pub use liaison_infra::store::Page;
 
 impl PageQuery {
     /// The page size asked for, checked: 1 to 100, 20 when not given.
-    pub fn page_limit(&self) -> Result<u64, ApiError> {
+    pub fn page_limit(&self) -> Result<u64, Invalid> {
         let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(ApiError::invalid_field(
+            return Err(Invalid::one(
                 "limit",
                 "out_of_range",
                 format!("limit must be between 1 and {MAX_LIMIT}"),
@@ -37,12 +37,12 @@ impl PageQuery {
     }
 
     /// A page of a list ordered by id.
-    pub fn page(&self) -> Result<Page, ApiError> {
+    pub fn page(&self) -> Result<Page, Invalid> {
         let limit = self.page_limit()?;
         let after = match &self.cursor {
             None => None,
             Some(cursor) => Some(decode(cursor).ok_or_else(|| {
-                ApiError::invalid_field(
+                Invalid::one(
                     "cursor",
                     "invalid_cursor",
                     "cursor is not one this server gave out",

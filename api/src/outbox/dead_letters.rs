@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::app_error::{AppError, AppResult, Conflict};
 use crate::departments::service::administered_county;
-use crate::pagination::{Page, Paged};
+use crate::pagination::{PageQuery, Paged};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Delivery {
@@ -64,9 +64,11 @@ pub async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
     filter: &DeliveryFilter,
-    page: Page,
+    page: &PageQuery,
 ) -> AppResult<Paged<Delivery>> {
+    // Who may not look learns that first, whatever the page asked for.
     let county = administered_county(actor)?;
+    let page = page.page()?;
     let status = match &filter.status {
         Some(status) => DeliveryStatus::parse(status)?,
         None => DeliveryStatus::Dead,

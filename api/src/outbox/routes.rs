@@ -31,7 +31,7 @@ async fn list(
     filter: web::Query<DeliveryFilter>,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Paged<Delivery>>> {
-    let deliveries = dead_letters::list(&state.db, &caller.actor, &filter, page.page()?).await?;
+    let deliveries = dead_letters::list(&state.db, &caller.actor, &filter, &page).await?;
     Ok(web::Json(deliveries))
 }
 

@@ -39,7 +39,7 @@ async fn list(
     caller: Caller,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Paged<Webhook>>> {
-    let webhooks = service::list(&state.db, &caller.actor, page.page()?).await?;
+    let webhooks = service::list(&state.db, &caller.actor, &page).await?;
     Ok(web::Json(webhooks))
 }
 

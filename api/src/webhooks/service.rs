@@ -13,7 +13,7 @@ use sea_orm::ConnectionTrait;
 use super::dto::{CreatedWebhook, NewWebhook, Webhook, WebhookPatch};
 use crate::app_error::{AppError, AppResult};
 use crate::departments::service::administered_county;
-use crate::pagination::{Page, Paged};
+use crate::pagination::{PageQuery, Paged};
 
 /// Receivers' URLs are short; this bounds what is stored, resolved and shown.
 const MAX_URL_LEN: usize = 2048;
@@ -21,9 +21,11 @@ const MAX_URL_LEN: usize = 2048;
 pub async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    page: Page,
+    page: &PageQuery,
 ) -> AppResult<Paged<Webhook>> {
+    // Who may not look learns that first, whatever the page asked for.
     let county_id = administered_county(actor)?;
+    let page = page.page()?;
     let rows = store::list(db, county_id, page).await?;
     Ok(Paged::finish(page, rows, |r| r.id, Webhook::from))
 }

@@ -171,8 +171,23 @@ async fn a_role_without_the_right_gets_403_whatever_the_body(backend: Backend) {
             }
         }
     }
+    // The same for county-only lists: a bad page changes nothing of the answer.
+    for path in [
+        "/api/v1/deliveries?limit=0&cursor=garbage",
+        "/api/v1/webhooks?limit=1000",
+    ] {
+        for token in [&resident, &deputy, &station_admin] {
+            let reply = app.get(path, Some(token)).await.expect(403);
+            assert_eq!(reply.code(), "forbidden", "{path}");
+        }
+    }
     // A role that passes the gate has its body judged.
     let county_admin = app.login(&demo.county_admin).await;
+    let reply = app
+        .get("/api/v1/deliveries?limit=0", Some(&county_admin))
+        .await
+        .expect(422);
+    assert_eq!(reply.fields(), ["limit"]);
     let reply = app
         .post("/api/v1/stations", Some(&county_admin), json!({}))
         .await
