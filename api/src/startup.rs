@@ -133,8 +133,13 @@ pub async fn build_state(settings: Settings, db: Db) -> anyhow::Result<AppState>
         reopen_limit: settings.cases.reopen_limit,
         close_unrated_after: ChronoDuration::days(settings.cases.close_unrated_after_days),
     };
+    let trusted_proxies = settings
+        .http
+        .trusted_proxy_nets()
+        .map_err(anyhow::Error::msg)?;
     Ok(AppState {
         db,
+        trusted_proxies,
         sealer,
         webhooks,
         case_rules,

@@ -49,6 +49,8 @@ pub struct AppState {
     pub reference: Reference,
     /// Sessions ended and accounts changed, known to every node: what authentication checks.
     pub revocations: Revocations,
+    /// The proxies in front whose `X-Forwarded-For` is believed (see `client_ip`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// The subscribe-message templates configured, checked at start.
     pub templates: Arc<Templates>,
 }

@@ -6,6 +6,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::caller::Caller;
 use super::dto::{DevLogin, Me, PasswordLogin, RefreshRequest, TokenPair, WechatLogin};
 use super::service;
+use crate::client_ip;
 use crate::error::responses::{
     BadRequest, Forbidden, NotFound, TooLarge, TooManyRequests, Unauthorized, Unavailable,
     Unprocessable, UnsupportedMediaType,
@@ -23,10 +24,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(me);
 }
 
-fn client_ip(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|addr| addr.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned())
+/// The client's address as rate limits count it: through trusted proxies only.
+fn client_ip(state: &AppState, req: &HttpRequest) -> String {
+    client_ip::resolve(
+        req.peer_addr().map(|addr| addr.ip()),
+        req.headers(),
+        &state.trusted_proxies,
+    )
+    .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
 }
 
 /// Mini-program login: exchanges the `wx.login` code for the resident's openid.
@@ -44,7 +49,8 @@ async fn wechat_login(
     req: HttpRequest,
     body: Json<WechatLogin>,
 ) -> ApiResult<web::Json<TokenPair>> {
-    let pair = service::wechat_login(&state.logins(), &body.0.code, &client_ip(&req)).await?;
+    let pair =
+        service::wechat_login(&state.logins(), &body.0.code, &client_ip(&state, &req)).await?;
     Ok(web::Json(pair))
 }
 
@@ -68,7 +74,7 @@ async fn password_login(
         &state.logins(),
         &body.phone,
         &body.password,
-        &client_ip(&req),
+        &client_ip(&state, &req),
     )
     .await?;
     Ok(web::Json(pair))
@@ -80,15 +86,17 @@ async fn password_login(
     request_body = DevLogin,
     responses(
         (status = 200, description = "Logged in as the resident with this openid", body = TokenPair),
-        BadRequest, NotFound, TooLarge, UnsupportedMediaType, Unprocessable,
+        BadRequest, NotFound, TooLarge, UnsupportedMediaType, Unprocessable, TooManyRequests,
     )
 )]
 #[post("/auth/dev")]
 async fn dev_login(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: Json<DevLogin>,
 ) -> ApiResult<web::Json<TokenPair>> {
-    let pair = service::dev_login(&state.logins(), &body.0.openid).await?;
+    let pair =
+        service::dev_login(&state.logins(), &body.0.openid, &client_ip(&state, &req)).await?;
     Ok(web::Json(pair))
 }
 
@@ -98,15 +106,21 @@ async fn dev_login(
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "A new pair", body = TokenPair),
-        BadRequest, Unauthorized, TooLarge, UnsupportedMediaType,
+        BadRequest, Unauthorized, TooLarge, UnsupportedMediaType, TooManyRequests,
     )
 )]
 #[post("/auth/refresh")]
 async fn refresh(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: Json<RefreshRequest>,
 ) -> ApiResult<web::Json<TokenPair>> {
-    let pair = service::refresh(&state.sessions(), &body.0.refresh_token).await?;
+    let pair = service::refresh(
+        &state.logins(),
+        &body.0.refresh_token,
+        &client_ip(&state, &req),
+    )
+    .await?;
     Ok(web::Json(pair))
 }
 

@@ -86,10 +86,12 @@ pub async fn wechat_login(logins: &Logins<'_>, code: &str, ip: &str) -> AppResul
 }
 
 /// Resident login without WeChat, for development and demos: a route only when enabled.
-pub async fn dev_login(logins: &Logins<'_>, openid: &str) -> AppResult<TokenPair> {
+pub async fn dev_login(logins: &Logins<'_>, openid: &str, ip: &str) -> AppResult<TokenPair> {
     if !logins.settings.dev_login {
         return Err(AppError::NotFound("route"));
     }
+    let per_ip = logins.settings.token_requests_per_ip;
+    limit(logins, &format!("token:ip:{ip}"), per_ip).await?;
     let openid = openid.trim();
     if openid.is_empty() || openid.len() > 64 {
         return Err(AppError::invalid_field(
@@ -113,7 +115,10 @@ async fn resident_session(sessions: &Sessions<'_>, openid: &str) -> AppResult<To
     open_session(sessions, user.id, now).await
 }
 
-/// Staff login by phone and password, limited per IP and per phone.
+/// Staff login by phone and password, limited per client address, and per phone from each
+/// address: a stranger's wrong guesses cannot lock the owner out from elsewhere. Past a
+/// ceiling of failures on one phone from anywhere, each further failure is answered slowly,
+/// which bounds guessing from many addresses without locking anyone out.
 pub async fn password_login(
     logins: &Logins<'_>,
     phone: &str,
@@ -130,7 +135,7 @@ pub async fn password_login(
     .await?;
     limit(
         logins,
-        &format!("login:phone:{}", phone.as_str()),
+        &format!("login:phone:{}:ip:{ip}", phone.as_str()),
         settings.login_attempts_per_phone_ip,
     )
     .await?;
@@ -147,6 +152,7 @@ pub async fn password_login(
         Some(user) if matches => user,
         _ => {
             tracing::info!(phone = %phone.masked(), "password login refused");
+            slow_down_guessing(logins, &phone).await;
             return Err(Unauthenticated::InvalidCredentials.into());
         }
     };
@@ -154,6 +160,18 @@ pub async fn password_login(
     accounts::logged_in(db, user.id, now).await?;
     tracing::info!(user_id = user.id, role = %user.role, "staff logged in");
     open_session(&logins.sessions, user.id, now).await
+}
+
+/// Counts a failure on `phone` from anywhere; past the ceiling, waits before answering.
+async fn slow_down_guessing(logins: &Logins<'_>, phone: &Phone) {
+    let settings = logins.settings;
+    let key = format!("login:failures:{}", phone.as_str());
+    if limit(logins, &key, settings.login_failures_per_phone)
+        .await
+        .is_err()
+    {
+        tokio::time::sleep(StdDuration::from_millis(settings.login_delay_ms)).await;
+    }
 }
 
 async fn limit(logins: &Logins<'_>, key: &str, per_window: u64) -> AppResult<()> {
@@ -219,7 +237,10 @@ async fn pair(
 
 /// Rotates a refresh token. Presenting one that was already rotated means it leaked (or a
 /// client misbehaves): the whole family is revoked, so the thief's copy dies with it.
-pub async fn refresh(sessions: &Sessions<'_>, token: &str) -> AppResult<TokenPair> {
+pub async fn refresh(logins: &Logins<'_>, token: &str, ip: &str) -> AppResult<TokenPair> {
+    let per_ip = logins.settings.token_requests_per_ip;
+    limit(logins, &format!("token:ip:{ip}"), per_ip).await?;
+    let sessions = &logins.sessions;
     let now = Utc::now();
     let row = sessions::find_refresh_token(sessions.db, &hash_refresh_token(token))
         .await?

@@ -14,6 +14,7 @@ use std::time::Duration;
 use liaison_domain::case::Rules;
 use liaison_infra::crypto::Sealer;
 use liaison_infra::db::Db;
+use liaison_infra::rate_limit::RateLimiter;
 use liaison_infra::store::reference::Reference;
 use secrecy::SecretString;
 
@@ -36,6 +37,17 @@ pub struct Cases<'a> {
     pub scene_secret: &'a SecretString,
     /// The server's public base URL, on which attachments' URLs are built.
     pub base_url: &'a str,
+    /// Counts the cases each resident raises, against `raising`.
+    pub limiter: &'a RateLimiter,
+    pub raising: Raising,
+}
+
+/// How many cases one resident may raise: enough for anyone with things to say, too few for
+/// one phone to flood a station's queue.
+#[derive(Debug, Clone, Copy)]
+pub struct Raising {
+    pub per_hour: u64,
+    pub per_day: u64,
 }
 
 impl AppState {
@@ -53,6 +65,11 @@ impl AppState {
             },
             scene_secret: &self.settings.stations.scene_secret,
             base_url: &self.settings.public_base_url,
+            limiter: &self.limiter,
+            raising: Raising {
+                per_hour: self.settings.cases.per_resident_per_hour,
+                per_day: self.settings.cases.per_resident_per_day,
+            },
         }
     }
 }

@@ -1,5 +1,6 @@
 //! `/cases`: raising a case, the queue, a case with its timeline, and every step.
 
+use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use liaison_domain::case::{Command, Rating};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -44,7 +45,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     params(("Idempotency-Key" = Option<String>, Header, description = "1–128 visible ASCII characters")),
     request_body = NewCase,
     responses(
-        (status = 201, description = "Raised: the number, and who it reached", body = Submitted),
+        (status = 201, description = "Raised: the number, and who it reached", body = Submitted,
+            headers(("Location" = String, description = "The case's URL"))),
         BadRequest, Unauthorized, Forbidden, TooLarge, UnsupportedMediaType, Unprocessable,
     )
 )]
@@ -69,6 +71,10 @@ async fn create(
     )
     .await?;
     let mut response = HttpResponse::Created();
+    response.insert_header((
+        header::LOCATION,
+        format!("/api/v1/cases/{}", outcome.submitted.id),
+    ));
     if outcome.replayed {
         response.insert_header(("Idempotent-Replayed", "true"));
     }

@@ -11,6 +11,7 @@ use liaison_domain::phone::Phone;
 use liaison_domain::policy;
 use liaison_domain::{scene, search, Invalid};
 use liaison_infra::entities::{idempotency_keys, stations};
+use liaison_infra::rate_limit::Decision;
 use liaison_infra::store::cases::events::{self, Author};
 use liaison_infra::store::cases::{self as store, counters, keys};
 use sea_orm::{ConnectionTrait, TransactionTrait};
@@ -45,6 +46,14 @@ pub async fn submit(
     }
     let key = idempotency_key.map(check_key).transpose()?;
     let request_hash = hash(&new)?;
+    if let Some(retry_after) = over_limit(cases, actor.user_id).await {
+        // A retry of a case raised before the limit was reached still gets its first answer.
+        let first = match key {
+            Some(key) => replay(cases.db, actor.user_id, key, &request_hash).await?,
+            None => None,
+        };
+        return first.ok_or(AppError::RateLimited { retry_after });
+    }
     let remembered = key.map(|key| (key, request_hash.as_str()));
     match raise(cases, actor, actor_name, new, remembered).await {
         Ok(submitted) => Ok(Outcome {
@@ -61,6 +70,23 @@ pub async fn submit(
             None => Err(error),
         },
     }
+}
+
+/// How long `resident` must wait when raising one more case would pass the hourly or the
+/// daily limit; `None` while it would not.
+async fn over_limit(cases: &Cases<'_>, resident: i64) -> Option<std::time::Duration> {
+    let hour = std::time::Duration::from_secs(3600);
+    let windows = [
+        ("hour", cases.raising.per_hour, hour),
+        ("day", cases.raising.per_day, hour * 24),
+    ];
+    for (name, limit, window) in windows {
+        let key = format!("cases:{name}:user:{resident}");
+        if let Decision::Limited { retry_after } = cases.limiter.check(&key, limit, window).await {
+            return Some(retry_after);
+        }
+    }
+    None
 }
 
 /// Raises the case, remembering its answer under the idempotency key and request hash given.

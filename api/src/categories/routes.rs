@@ -1,5 +1,6 @@
 //! `/categories`.
 
+use actix_web::http::header;
 use actix_web::{get, post, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -44,7 +45,7 @@ async fn list(
     security(("bearer" = [])),
     request_body = NewCategory,
     responses(
-        (status = 201, body = Category),
+        (status = 201, body = Category, headers(("Location" = String, description = "The new resource\'s URL"))),
         BadRequest, Unauthorized, Forbidden, Conflict, TooLarge, UnsupportedMediaType, Unprocessable,
     )
 )]
@@ -57,5 +58,10 @@ async fn create(
     caller.gate(Writes::Category)?;
     let category = service::create(&state.db, &caller.actor, body.open()?).await?;
     state.reference.changed(Kind::Organisation).await;
-    Ok(HttpResponse::Created().json(category))
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/categories/{}", category.id),
+        ))
+        .json(category))
 }

@@ -468,32 +468,27 @@ async fn insert_region(
     Ok(inserted.id)
 }
 
-/// One shift a day at every station. At the first station the deputy with a demo account holds
-/// the whole day, every day, so that a case raised in the demo at any hour reaches someone who
-/// can log in and work it; at the others the stations' deputies take office hours in turn.
-/// Days are counted from today in Beijing, not in UTC: seeded in the small hours in Beijing,
-/// when UTC is still on the day before, the roster would otherwise start with a shift already
-/// over. A deputy who sits at two stations is passed over at the second once the first has
-/// them that day.
+/// One shift a day at every station, each taken by the station's deputies in turn, except at
+/// the first station, where the deputy with a demo account holds office hours every day: a case
+/// raised then reaches someone who can log in and work it (outside office hours it waits in the
+/// station queue, which that deputy may take it from). Days are
+/// counted from today in Beijing, not in UTC: seeded in the small hours in Beijing, when UTC
+/// is still on the day before, the roster would otherwise start with a shift already over.
+/// All stations share the same hours, so a deputy who sits at two stations is passed over at
+/// the second once the first has them that day.
 fn roster(
     station_ids: &[i64],
     deputy_ids: &[i64],
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<duty_shifts::ActiveModel>> {
     let beijing_today = (now + Duration::hours(BEIJING_OFFSET_HOURS)).date_naive();
-    let beijing_midnight =
-        beijing_today.and_time(NaiveTime::MIN).and_utc() - Duration::hours(BEIJING_OFFSET_HOURS);
     let first_start =
         beijing_today.and_time(NaiveTime::MIN).and_utc() + Duration::hours(SHIFT_START_UTC_HOUR);
     let mut shifts = Vec::new();
     for day in 0..ROSTER_DAYS {
+        let starts_at = first_start + Duration::days(day as i64);
         let mut on_duty = Vec::new();
         for (station, station_id) in station_ids.iter().enumerate() {
-            let (starts_at, hours) = if station == 0 {
-                (beijing_midnight + Duration::days(day as i64), 24)
-            } else {
-                (first_start + Duration::days(day as i64), SHIFT_HOURS)
-            };
             let sitting: Vec<usize> = (0..DEPUTIES.len())
                 .filter(|&d| DEPUTIES[d].stations.contains(&station))
                 .collect();
@@ -512,7 +507,7 @@ fn roster(
                 station_id: Set(*station_id),
                 deputy_id: Set(deputy_ids[deputy]),
                 starts_at: Set(starts_at),
-                ends_at: Set(starts_at + Duration::hours(hours)),
+                ends_at: Set(starts_at + Duration::hours(SHIFT_HOURS)),
                 ..Default::default()
             });
         }
@@ -660,25 +655,19 @@ mod tests {
 
         let shifts = duty_shifts::Entity::find().all(&db).await.unwrap();
         assert_eq!(shifts.len(), stations.len() * ROSTER_DAYS);
-        // 2026-11-23T20:30Z is already the 24th in Beijing: the roster starts at 09:00 there,
-        // and at the first station at midnight, with the deputy who has an account.
+        // 2026-11-23T20:30Z is already the 24th in Beijing: the roster starts at 09:00 there.
         let first_start = Utc.with_ymd_and_hms(2026, 11, 24, 1, 0, 0).unwrap();
-        let midnight = Utc.with_ymd_and_hms(2026, 11, 23, 16, 0, 0).unwrap();
-        for (index, station) in stations.iter().enumerate() {
+        for station in &stations {
             let mine: Vec<_> = shifts
                 .iter()
                 .filter(|s| s.station_id == station.id)
                 .collect();
             assert_eq!(mine.len(), ROSTER_DAYS, "{}", station.name);
+            assert_eq!(mine.iter().map(|s| s.starts_at).min(), Some(first_start));
             let holders: HashSet<i64> = mine.iter().map(|s| s.deputy_id).collect();
-            if index == 0 {
-                assert_eq!(mine.iter().map(|s| s.starts_at).min(), Some(midnight));
+            if station.id == stations[0].id {
                 assert_eq!(holders, HashSet::from([deputy.id]), "{}", station.name);
-                assert!(mine
-                    .iter()
-                    .any(|s| s.starts_at <= now() && now() < s.ends_at));
             } else {
-                assert_eq!(mine.iter().map(|s| s.starts_at).min(), Some(first_start));
                 assert!(holders.len() > 1, "{}", station.name);
             }
         }

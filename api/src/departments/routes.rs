@@ -1,5 +1,6 @@
 //! `/departments`.
 
+use actix_web::http::header;
 use actix_web::{get, post, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -43,7 +44,7 @@ async fn list(
     security(("bearer" = [])),
     request_body = NewDepartment,
     responses(
-        (status = 201, body = Department),
+        (status = 201, body = Department, headers(("Location" = String, description = "The new resource\'s URL"))),
         BadRequest, Unauthorized, Forbidden, Conflict, TooLarge, UnsupportedMediaType, Unprocessable,
     )
 )]
@@ -55,5 +56,10 @@ async fn create(
 ) -> ApiResult<HttpResponse> {
     caller.gate(Writes::Department)?;
     let department = service::create(&state.db, &caller.actor, body.open()?).await?;
-    Ok(HttpResponse::Created().json(department))
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/departments/{}", department.id),
+        ))
+        .json(department))
 }

@@ -1,5 +1,6 @@
 //! `/deputies`.
 
+use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -49,7 +50,7 @@ async fn list(
     security(("bearer" = [])),
     request_body = NewDeputy,
     responses(
-        (status = 201, body = Deputy),
+        (status = 201, body = Deputy, headers(("Location" = String, description = "The new resource\'s URL"))),
         BadRequest, Unauthorized, Forbidden, TooLarge, UnsupportedMediaType, Unprocessable,
     )
 )]
@@ -62,7 +63,9 @@ async fn create(
     caller.gate(Writes::Deputy)?;
     let deputy = service::create(&state.db, &caller.actor, body.open()?).await?;
     state.reference.changed(Kind::Organisation).await;
-    Ok(HttpResponse::Created().json(deputy))
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/deputies/{}", deputy.id)))
+        .json(deputy))
 }
 
 /// One deputy's public profile.

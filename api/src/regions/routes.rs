@@ -1,5 +1,6 @@
 //! `/regions`.
 
+use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -49,7 +50,7 @@ async fn list(
     security(("bearer" = [])),
     request_body = NewRegion,
     responses(
-        (status = 201, body = Region),
+        (status = 201, body = Region, headers(("Location" = String, description = "The new resource\'s URL"))),
         BadRequest, Unauthorized, Forbidden, Conflict, TooLarge, UnsupportedMediaType, Unprocessable,
     )
 )]
@@ -62,7 +63,9 @@ async fn create(
     caller.gate(Writes::Region)?;
     let region = service::create(&state.db, &caller.actor, body.open()?).await?;
     state.reference.changed(Kind::Organisation).await;
-    Ok(HttpResponse::Created().json(region))
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/regions/{}", region.id)))
+        .json(region))
 }
 
 /// One region.

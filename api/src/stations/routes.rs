@@ -1,5 +1,6 @@
 //! `/stations`, their rosters and codes, and `/scan/{scene}`.
 
+use actix_web::http::header;
 use actix_web::{get, patch, post, put, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -60,7 +61,7 @@ async fn list(
     security(("bearer" = [])),
     request_body = NewStation,
     responses(
-        (status = 201, body = Station),
+        (status = 201, body = Station, headers(("Location" = String, description = "The new resource\'s URL"))),
         BadRequest, Unauthorized, Forbidden, TooLarge, UnsupportedMediaType, Unprocessable,
     )
 )]
@@ -73,7 +74,9 @@ async fn create(
     caller.gate(Writes::Station)?;
     let station = service::create(&state.db, &caller.actor, body.open()?).await?;
     state.reference.changed(Kind::Organisation).await;
-    Ok(HttpResponse::Created().json(station))
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/stations/{}", station.id)))
+        .json(station))
 }
 
 /// A station's public card.

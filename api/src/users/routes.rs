@@ -1,5 +1,6 @@
 //! `/users`.
 
+use actix_web::http::header;
 use actix_web::{post, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -26,7 +27,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     security(("bearer" = [])),
     request_body = NewUser,
     responses(
-        (status = 201, body = User),
+        (status = 201, body = User, headers(("Location" = String, description = "The new resource\'s URL"))),
         BadRequest, Unauthorized, Forbidden, Conflict, TooLarge, UnsupportedMediaType, Unprocessable,
     )
 )]
@@ -39,5 +40,7 @@ async fn create(
     caller.gate(Writes::Account)?;
     let user = service::create(&state.db, &state.reference, &caller.actor, body.open()?).await?;
     state.reference.changed(Kind::Accounts).await;
-    Ok(HttpResponse::Created().json(user))
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/users/{}", user.id)))
+        .json(user))
 }

@@ -1,5 +1,6 @@
 //! `/webhooks`.
 
+use actix_web::http::header;
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -58,7 +59,7 @@ async fn list(
     security(("bearer" = [])),
     request_body = NewWebhook,
     responses(
-        (status = 201, body = CreatedWebhook),
+        (status = 201, body = CreatedWebhook, headers(("Location" = String, description = "The new resource\'s URL"))),
         BadRequest, Unauthorized, Forbidden, TooLarge, UnsupportedMediaType, Unprocessable,
     )
 )]
@@ -78,7 +79,12 @@ async fn create(
     )
     .await?;
     state.reference.changed(Kind::Webhooks).await;
-    Ok(HttpResponse::Created().json(created))
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/webhooks/{}", created.webhook.id),
+        ))
+        .json(created))
 }
 
 /// Changes a webhook's URL, events or whether it is active.

@@ -2,7 +2,9 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use liaison_tests::{on_every_backend, spawn_app, spawn_app_with, Backend, DEMO_PASSWORD};
+use liaison_tests::{
+    on_every_backend, spawn_app, spawn_app_with, Backend, Reply, TestApp, DEMO_PASSWORD,
+};
 use serde_json::json;
 
 on_every_backend!(
@@ -11,6 +13,8 @@ on_every_backend!(
     refresh_rotates_and_reuse_ends_the_session,
     logout_ends_the_session,
     login_attempts_are_limited_per_phone,
+    wrong_passwords_from_one_address_do_not_lock_the_owner_out,
+    dev_logins_and_refreshes_are_limited_per_address,
 );
 
 async fn staff_log_in_with_phone_and_password(backend: Backend) {
@@ -180,6 +184,68 @@ async fn login_attempts_are_limited_per_phone(backend: Backend) {
     assert!(retry_after >= 1);
     // Other phones are not affected by one phone's limit.
     app.login(&demo.handler).await;
+}
+
+/// A password attempt from `client`, as the load balancer in front (trusted) reports it.
+async fn attempt_from(app: &TestApp, client: &str, phone: &str, password: &str) -> Reply {
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/password"))
+        .header("x-forwarded-for", format!("6.6.6.6, {client}"))
+        .json(&json!({"phone": phone, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    liaison_tests::read(response).await
+}
+
+async fn wrong_passwords_from_one_address_do_not_lock_the_owner_out(backend: Backend) {
+    let app = spawn_app_with(backend, |s| {
+        s.http.trusted_proxies = vec!["127.0.0.1/32".to_owned()];
+        s.auth.login_failures_per_phone = 5;
+        s.auth.login_delay_ms = 300;
+    })
+    .await;
+    let demo = app.seed_demo().await;
+    let attacker = "203.0.113.66";
+    for _ in 0..10 {
+        attempt_from(&app, attacker, &demo.deputy, "guess")
+            .await
+            .expect(401);
+    }
+    attempt_from(&app, attacker, &demo.deputy, DEMO_PASSWORD)
+        .await
+        .expect(429);
+    // The owner, elsewhere, logs in: past the ceiling of failures it is slower, not refused.
+    let started = std::time::Instant::now();
+    let owner = attempt_from(&app, "198.51.100.7", &demo.deputy, DEMO_PASSWORD).await;
+    owner.expect(200);
+    let failed = attempt_from(&app, "198.51.100.8", &demo.deputy, "guess").await;
+    failed.expect(401);
+    assert!(started.elapsed() >= std::time::Duration::from_millis(300));
+}
+
+async fn dev_logins_and_refreshes_are_limited_per_address(backend: Backend) {
+    let app = spawn_app_with(backend, |s| s.auth.token_requests_per_ip = 3).await;
+    for n in 0..3 {
+        app.post(
+            "/api/v1/auth/dev",
+            None,
+            json!({"openid": format!("o-many-{n}")}),
+        )
+        .await
+        .expect(200);
+    }
+    let limited = app
+        .post("/api/v1/auth/dev", None, json!({"openid": "o-many-4"}))
+        .await
+        .expect(429);
+    assert!(limited.headers.contains_key("retry-after"));
+    let refused = app
+        .post("/api/v1/auth/refresh", None, json!({"refresh_token": "x"}))
+        .await
+        .expect(429);
+    assert_eq!(refused.code(), "rate_limited");
 }
 
 #[tokio::test]

@@ -873,3 +873,43 @@ async fn the_demo_has_cases_in_every_state_once() {
         ]
     );
 }
+
+on_every_backend!(a_resident_raises_a_bounded_number_of_cases);
+
+/// Past the hourly limit a resident gets 429 with Retry-After, while a retry of a case raised
+/// before it still answers its first answer; other residents are not held back.
+async fn a_resident_raises_a_bounded_number_of_cases(backend: Backend) {
+    let app = liaison_tests::spawn_app_with(backend, |s| s.cases.per_resident_per_hour = 3).await;
+    app.seed_demo().await;
+    let category = app.first_category().await;
+    let resident = app.resident("o-eager").await;
+    let body = |n: usize| json!({"station_id": 1, "category_id": category, "title": "路灯不亮", "content": format!("第{n}次")});
+    let keyed = |n: usize| {
+        app.client
+            .post(app.url("/api/v1/cases"))
+            .bearer_auth(&resident)
+            .header("Idempotency-Key", format!("eager-{n}"))
+            .json(&body(n))
+    };
+    let mut first = None;
+    for n in 0..3 {
+        let reply = liaison_tests::read(keyed(n).send().await.unwrap())
+            .await
+            .expect(201);
+        first.get_or_insert(reply.id());
+    }
+    let refused = liaison_tests::read(keyed(3).send().await.unwrap())
+        .await
+        .expect(429);
+    assert_eq!(refused.code(), "rate_limited");
+    assert!(refused.headers.contains_key("retry-after"));
+    let replayed = liaison_tests::read(keyed(0).send().await.unwrap())
+        .await
+        .expect(201);
+    assert_eq!(replayed.id(), first.unwrap());
+    assert_eq!(replayed.headers["idempotent-replayed"], "true");
+    let other = app.resident("o-patient").await;
+    app.post("/api/v1/cases", Some(&other), body(9))
+        .await
+        .expect(201);
+}

@@ -14,7 +14,51 @@ on_every_backend!(
     oversized_query_strings_and_headers_answer_a_problem,
     metrics_and_docs_move_to_the_operators_address_or_close,
     reads_carry_an_etag_and_answer_304_while_unchanged,
+    every_201_says_where_the_new_thing_is,
 );
+
+async fn every_201_says_where_the_new_thing_is(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let demo = app.seed_demo().await;
+    let resident = app.resident("o-location").await;
+    let category = app.first_category().await;
+    let raised = app
+        .post(
+            "/api/v1/cases",
+            Some(&resident),
+            serde_json::json!({"station_id": 1, "category_id": category, "title": "路灯不亮", "content": "一周了"}),
+        )
+        .await
+        .expect(201);
+    let location = raised.headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(location, format!("/api/v1/cases/{}", raised.id()));
+    app.get(&location, Some(&resident)).await.expect(200);
+
+    let admin = app.login(&demo.county_admin).await;
+    let creations = [
+        (
+            "/api/v1/departments",
+            serde_json::json!({"name": "县档案馆"}),
+            "/api/v1/departments/",
+        ),
+        (
+            "/api/v1/regions",
+            serde_json::json!({"name": "新村", "level": "village", "parent_id": 2}),
+            "/api/v1/regions/",
+        ),
+    ];
+    for (path, body, prefix) in creations {
+        let created = app.post(path, Some(&admin), body).await.expect(201);
+        assert_eq!(
+            created.headers[header::LOCATION].to_str().unwrap(),
+            format!("{prefix}{}", created.id()),
+            "{path}"
+        );
+    }
+}
 
 async fn reads_carry_an_etag_and_answer_304_while_unchanged(backend: Backend) {
     let app = spawn_app(backend).await;

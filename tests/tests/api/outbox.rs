@@ -373,6 +373,8 @@ async fn a_burst_of_submits_is_claimed_a_few_times_a_second(backend: Backend) {
     let app = liaison_tests::spawn_app_with(backend, |s| {
         s.webhooks.allow_private_targets = true;
         s.outbox.gather_ms = 200;
+        // One resident raises the whole burst.
+        s.cases.per_resident_per_hour = CASES as u64;
     })
     .await;
     let demo = app.seed_demo().await;
