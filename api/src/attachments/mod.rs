@@ -19,6 +19,8 @@ pub struct Attachments<'a> {
     pub limiter: &'a RateLimiter,
     /// The server's public base URL, on which attachments' URLs are built.
     pub base_url: &'a str,
+    /// The largest photo accepted, in pixels, read from its header.
+    pub max_pixels: u64,
 }
 
 impl AppState {
@@ -28,6 +30,7 @@ impl AppState {
             files: Store::in_data_dir(&self.settings.data_dir),
             limiter: &self.limiter,
             base_url: &self.settings.public_base_url,
+            max_pixels: self.settings.cases.photo_max_pixels,
         }
     }
 }

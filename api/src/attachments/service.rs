@@ -53,6 +53,7 @@ pub async fn upload(
     }
     // By the bytes alone, whatever the file's name and declared type.
     let kind = files::sniff(&bytes).ok_or(AppError::UnsupportedFile)?;
+    files::check_pixels(kind, &bytes, attachments.max_pixels).map_err(from_file_error)?;
     let (storage_key, size) = {
         let files = attachments.files.clone();
         tokio::task::spawn_blocking(move || {
@@ -196,6 +197,9 @@ pub async fn of_case(
 fn from_file_error(error: FileError) -> AppError {
     match error {
         FileError::Malformed(_) => AppError::invalid_field("file", "malformed", error.to_string()),
+        FileError::TooManyPixels { .. } => {
+            AppError::invalid_field("file", "too_many_pixels", error.to_string())
+        }
         other => AppError::internal(other),
     }
 }

@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::Utc;
 use liaison_domain::actor::Actor;
 use liaison_domain::deputy::DeputyLevel;
+use liaison_domain::link::WebLink;
 use liaison_domain::policy;
 use liaison_domain::text::{bounded, Name, ShortText};
 use liaison_domain::Invalid;
@@ -119,6 +120,13 @@ fn optional_text(field: &str, value: Option<&str>) -> Result<Option<String>, Inv
         .transpose()
 }
 
+/// A photo is shown to anyone who opens the directory: only a web link may be one.
+fn optional_link(field: &str, value: Option<&str>) -> Result<Option<String>, Invalid> {
+    value
+        .map(|v| WebLink::parse(field, v).map(WebLink::into_inner))
+        .transpose()
+}
+
 pub async fn create(
     db: &impl TransactionTrait,
     actor: &Actor,
@@ -129,7 +137,7 @@ pub async fn create(
     }
     let name = Name::parse(&new.name);
     let level = DeputyLevel::parse(&new.level);
-    let photo = optional_text("photo_url", new.photo_url.as_deref());
+    let photo = optional_link("photo_url", new.photo_url.as_deref());
     let hours = optional_text("office_hours", new.office_hours.as_deref());
     let contact = optional_text("public_contact", new.public_contact.as_deref());
     let (name, level, photo_url, office_hours, public_contact) =
@@ -180,7 +188,7 @@ pub async fn update(
     let level = patch.level.as_deref().map(DeputyLevel::parse).transpose();
     let photo = patch
         .photo_url
-        .map(|v| optional_text("photo_url", v.as_deref()))
+        .map(|v| optional_link("photo_url", v.as_deref()))
         .transpose();
     let hours = patch
         .office_hours

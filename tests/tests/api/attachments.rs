@@ -21,7 +21,22 @@ on_every_backend!(
     claim_answers_alike_for_foreign_and_absent_photos,
     a_claimed_photo_belongs_to_one_case_and_is_seen_with_it,
     photos_no_case_claimed_are_removed_after_a_day,
+    a_photo_larger_in_pixels_than_allowed_is_refused,
 );
+
+/// A small file can claim a huge canvas; the header decides, and nothing is kept.
+async fn a_photo_larger_in_pixels_than_allowed_is_refused(backend: Backend) {
+    let app = spawn_app_with(backend, |s| s.cases.photo_max_pixels = 63).await;
+    let resident = app.resident("o-huge").await;
+    // The 8×8 JPEG: 64 pixels, one more than allowed.
+    let reply = upload(&app, &resident, decode(JPEG), "photo.jpg", "image/jpeg")
+        .await
+        .expect(422);
+    assert_eq!(reply.fields(), ["file"]);
+    assert_eq!(reply.body["errors"][0]["code"], "too_many_pixels");
+    assert_eq!(rows(&app).await, 0);
+    assert!(stored_files(&app).is_empty());
+}
 
 const BASE_URL: &str = "https://liaison.example.cn";
 

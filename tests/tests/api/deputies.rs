@@ -389,6 +389,15 @@ async fn invalid_deputy_fields_are_named_and_change_nothing(backend: Backend) {
             json!({"name": "", "level": "mayor", "photo_url": long}),
             vec!["name", "level", "photo_url"],
         ),
+        // A link a reader's browser would run, or one that is no link at all.
+        (
+            json!({"name": "郑国强", "level": "county", "photo_url": "javascript:alert(1)"}),
+            vec!["photo_url"],
+        ),
+        (
+            json!({"name": "郑国强", "level": "county", "photo_url": "data:text/html,<b>x</b>"}),
+            vec!["photo_url"],
+        ),
         (json!({"level": "county"}), vec!["name"]),
         (json!({"name": "郑国强"}), vec!["level"]),
         (
