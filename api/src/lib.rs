@@ -38,4 +38,5 @@ pub mod subscriptions;
 pub mod telemetry;
 pub mod users;
 pub mod webhooks;
+pub mod words;
 pub mod workers;

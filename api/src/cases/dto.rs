@@ -35,6 +35,7 @@ pub struct Submitted {
     #[schema(example = "XP-20261122-0007")]
     pub number: String,
     #[schema(example = "submitted")]
+    #[schema(schema_with = crate::words::case_status)]
     pub status: String,
     pub station_id: i64,
     /// The deputy on duty it reached; `null` when it waits in the station queue.
@@ -49,6 +50,7 @@ pub struct CaseSummary {
     pub id: i64,
     pub number: String,
     /// `submitted`, `accepted`, `assigned`, `handled`, `resolved`, `closed` or `declined`.
+    #[schema(schema_with = crate::words::case_status)]
     pub status: String,
     pub station_id: i64,
     pub category_id: i64,
@@ -67,6 +69,7 @@ pub struct CaseSummary {
     /// Sent to the county admins after too many unsatisfied rounds.
     pub escalated: bool,
     /// `satisfied`, `basically_satisfied` or `unsatisfied`, once rated.
+    #[schema(schema_with = crate::words::rating)]
     pub rating: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -98,6 +101,7 @@ pub struct Person {
 pub struct Event {
     pub id: i64,
     #[schema(example = "accepted")]
+    #[schema(schema_with = crate::words::event_kind)]
     pub kind: String,
     #[schema(example = "deputy")]
     pub actor_role: String,
@@ -113,8 +117,10 @@ pub struct Event {
 pub struct CaseFilter {
     /// `mine` (raised by me, or with me), `assigned` (a deputy's own, a handler's department's)
     /// or `station` (all a station's cases, with `station_id`); default: everything visible.
+    #[param(schema_with = crate::words::queue_scope)]
     pub scope: Option<String>,
     pub station_id: Option<i64>,
+    #[param(schema_with = crate::words::case_status)]
     pub status: Option<String>,
     pub overdue: Option<bool>,
     /// Words in the title, content, location or number; every word must occur. Chinese is
@@ -122,6 +128,7 @@ pub struct CaseFilter {
     /// match the start of a word (`XP-2026` finds `XP-20261122-0007`).
     pub q: Option<String>,
     /// `newest` (default) or `deadline` (nearest `resolve_by` first).
+    #[param(schema_with = crate::words::queue_sort)]
     pub sort: Option<String>,
 }
 
@@ -164,6 +171,7 @@ pub struct ResolveBody {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RateBody {
     /// `satisfied`, `basically_satisfied` or `unsatisfied` (which sends the case back to work).
+    #[schema(schema_with = crate::words::rating)]
     pub rating: String,
     /// Up to 500 characters.
     pub comment: Option<String>,

@@ -14,6 +14,11 @@ use super::view::summary;
 use crate::app_error::{AppError, AppResult};
 use crate::pagination::{decode_cursor, encode_cursor, Paged};
 
+/// The words `scope` takes, and those `sort` takes: named once, for the checks below and the
+/// OpenAPI document (`crate::words`).
+pub const SCOPES: [&str; 3] = ["mine", "assigned", "station"];
+pub const SORTS: [&str; 2] = ["newest", "deadline"];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Sort {
     Newest,
@@ -36,7 +41,7 @@ fn own_only(actor: &Actor, filter: &CaseFilter) -> AppResult<bool> {
         Some(_) => Err(AppError::invalid_field(
             "scope",
             "unknown_value",
-            "scope must be one of: mine, assigned, station",
+            format!("scope must be one of: {}", SCOPES.join(", ")),
         )),
     }
 }
@@ -57,7 +62,7 @@ pub async fn list(
             return Err(AppError::invalid_field(
                 "sort",
                 "unknown_value",
-                "sort must be newest or deadline",
+                format!("sort must be one of: {}", SORTS.join(", ")),
             ))
         }
     };

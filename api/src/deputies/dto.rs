@@ -14,6 +14,7 @@ pub struct Deputy {
     pub name: String,
     /// `national`, `provincial`, `city`, `county` or `township`.
     #[schema(example = "county")]
+    #[schema(schema_with = crate::words::deputy_level)]
     pub level: String,
     /// Stations the deputy sits at.
     pub station_ids: Vec<i64>,
@@ -27,6 +28,7 @@ pub struct Deputy {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewDeputy {
     pub name: String,
+    #[schema(schema_with = crate::words::deputy_level)]
     pub level: String,
     /// Stations of one county; a station admin may name only its own stations.
     #[serde(default)]
@@ -39,6 +41,7 @@ pub struct NewDeputy {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct DeputyPatch {
     pub name: Option<String>,
+    #[schema(schema_with = crate::words::deputy_level)]
     pub level: Option<String>,
     /// Replaces the deputy's stations.
     pub station_ids: Option<Vec<i64>>,
@@ -58,5 +61,6 @@ pub struct DeputyPatch {
 pub struct DeputyFilter {
     pub county_id: Option<i64>,
     pub station_id: Option<i64>,
+    #[param(schema_with = crate::words::deputy_level)]
     pub level: Option<String>,
 }

@@ -22,6 +22,7 @@ pub struct Notification {
     pub id: i64,
     pub case_id: Option<i64>,
     /// The case event it tells of: `submitted`, `accepted`, `replied`, ...
+    #[schema(schema_with = crate::words::event_kind)]
     pub kind: String,
     #[schema(example = "XP-20261122-0007 已受理")]
     pub title: String,

@@ -18,12 +18,14 @@ use crate::pagination::{PageQuery, Paged};
 pub struct Delivery {
     pub id: i64,
     /// `wechat` or `webhook`.
+    #[schema(schema_with = crate::words::channel)]
     pub channel: String,
     /// The case event it tells of.
     pub event: String,
     pub case_id: Option<i64>,
     pub webhook_id: Option<i64>,
     /// `pending`, `delivered`, `skipped` or `dead`.
+    #[schema(schema_with = crate::words::delivery_status)]
     pub status: String,
     pub attempts: i32,
     pub last_error: Option<String>,
@@ -55,6 +57,7 @@ impl From<deliveries::Model> for Delivery {
 #[into_params(parameter_in = Query)]
 pub struct DeliveryFilter {
     /// `dead` (the default), `pending`, `delivered` or `skipped`.
+    #[param(schema_with = crate::words::delivery_status)]
     pub status: Option<String>,
 }
 

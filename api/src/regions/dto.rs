@@ -13,6 +13,7 @@ pub struct Region {
     pub name: String,
     /// `county`, `township` or `village`.
     #[schema(example = "township")]
+    #[schema(schema_with = crate::words::region_level)]
     pub level: String,
     pub parent_id: Option<i64>,
     /// The county this region lies in (its own id for a county).
@@ -41,6 +42,7 @@ pub struct NewRegion {
     pub name: String,
     /// `township` (under a county) or `village` (under a township). Counties are created with
     /// `liaison admin create`.
+    #[schema(schema_with = crate::words::region_level)]
     pub level: String,
     pub parent_id: Option<i64>,
     /// 2–8 letters or digits, starting with a letter; unique.
@@ -63,5 +65,6 @@ pub struct RegionFilter {
     pub county_id: Option<i64>,
     pub parent_id: Option<i64>,
     /// `county`, `township` or `village`.
+    #[param(schema_with = crate::words::region_level)]
     pub level: Option<String>,
 }

@@ -17,6 +17,7 @@ pub struct Station {
     pub name: String,
     /// `station`, `point`, `home` or `studio`.
     #[schema(example = "station")]
+    #[schema(schema_with = crate::words::station_kind)]
     pub kind: String,
     pub region_id: i64,
     pub county_id: i64,
@@ -59,6 +60,7 @@ impl From<stations::Model> for Station {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewStation {
     pub name: String,
+    #[schema(schema_with = crate::words::station_kind)]
     pub kind: String,
     /// The region (of the caller's county) the station lies in.
     pub region_id: i64,
@@ -70,6 +72,7 @@ pub struct NewStation {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct StationPatch {
     pub name: Option<String>,
+    #[schema(schema_with = crate::words::station_kind)]
     pub kind: Option<String>,
     /// Another region of the same county.
     pub region_id: Option<i64>,
@@ -88,6 +91,7 @@ pub struct StationFilter {
     pub county_id: Option<i64>,
     /// Stations in this region or below it.
     pub region_id: Option<i64>,
+    #[param(schema_with = crate::words::station_kind)]
     pub kind: Option<String>,
 }
 

@@ -22,6 +22,7 @@ use crate::app_error::{AppError, AppResult};
 #[derive(Deserialize, ToSchema)]
 pub struct NewUser {
     /// `deputy`, `station_admin`, `handler` or `county_admin`.
+    #[schema(schema_with = crate::words::role)]
     pub role: String,
     pub name: String,
     /// The login: an 11-digit mobile number, unique.
@@ -41,6 +42,7 @@ pub struct NewUser {
 pub struct User {
     pub id: i64,
     #[schema(example = "station_admin")]
+    #[schema(schema_with = crate::words::role)]
     pub role: String,
     pub name: String,
     /// Masked: `138****5678`.

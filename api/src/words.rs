@@ -1,0 +1,90 @@
+//! The closed sets of words as the OpenAPI document shows them: a string that is one of the
+//! set's words, listed from the domain's own `ALL`, so the spec cannot drift from the rules.
+//! Fields that carry such a word name one of these with `schema_with`.
+
+use liaison_domain::actor::Role;
+use liaison_domain::case::{CaseStatus, EventKind, Rating};
+use liaison_domain::delivery::{Channel, DeliveryStatus};
+use liaison_domain::deputy::DeputyLevel;
+use liaison_domain::region::RegionLevel;
+use liaison_domain::station::StationKind;
+use liaison_domain::vocabulary::Vocabulary;
+use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
+
+use crate::cases::queue::{SCOPES, SORTS};
+
+fn words<V: Vocabulary>() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(V::ALL.iter().map(|word| word.as_str())))
+        .build()
+}
+
+pub fn case_status() -> Object {
+    words::<CaseStatus>()
+}
+
+pub fn rating() -> Object {
+    words::<Rating>()
+}
+
+pub fn event_kind() -> Object {
+    words::<EventKind>()
+}
+
+pub fn role() -> Object {
+    words::<Role>()
+}
+
+pub fn deputy_level() -> Object {
+    words::<DeputyLevel>()
+}
+
+pub fn region_level() -> Object {
+    words::<RegionLevel>()
+}
+
+pub fn station_kind() -> Object {
+    words::<StationKind>()
+}
+
+pub fn delivery_status() -> Object {
+    words::<DeliveryStatus>()
+}
+
+pub fn channel() -> Object {
+    words::<Channel>()
+}
+
+/// The queue's `scope` and `sort`: options of a query, not words of the domain.
+pub fn queue_scope() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(SCOPES))
+        .build()
+}
+
+pub fn queue_sort() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(SORTS))
+        .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_closed_set_lists_exactly_its_words() {
+        let schema = serde_json::to_value(case_status()).unwrap();
+        let listed: Vec<&str> = schema["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_str().unwrap())
+            .collect();
+        let words: Vec<&str> = CaseStatus::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(listed, words);
+    }
+}
