@@ -19,8 +19,9 @@ use crate::cases::dto::NewCase;
 use crate::cases::submit::submit;
 use crate::state::AppState;
 
-/// The demo station admin and handler (see the accounts `seed` creates).
-const STATION_ADMIN_PHONE: &str = "13800000002";
+/// The demo deputy at the first station, who works the demo's cases, and the handler (see the
+/// accounts `seed` creates): logged in as either, one finds cases in every state to work.
+const DEPUTY_PHONE: &str = "13800000004";
 const HANDLER_PHONE: &str = "13800000005";
 
 /// What a resident wrote, and how far the case got.
@@ -148,7 +149,7 @@ pub async fn seed_cases(state: &AppState) -> anyhow::Result<usize> {
         .one(&state.db)
         .await?
         .ok_or_else(|| anyhow!("the demo county has no category"))?;
-    let admin = staff(state, STATION_ADMIN_PHONE).await?;
+    let deputy = staff(state, DEPUTY_PHONE).await?;
     let handler = staff(state, HANDLER_PHONE).await?;
     let department =
         departments::Entity::find_by_id(handler.actor.department_id.unwrap_or_default())
@@ -176,15 +177,15 @@ pub async fn seed_cases(state: &AppState) -> anyhow::Result<usize> {
             .id;
         for step in story.steps {
             let (who, command) = match *step {
-                Step::Accept => (&admin, Command::Accept),
+                Step::Accept => (&deputy, Command::Accept),
                 Step::Reply(content) => (
-                    &admin,
+                    &deputy,
                     Command::Reply {
                         content: content.to_owned(),
                     },
                 ),
                 Step::Assign => (
-                    &admin,
+                    &deputy,
                     Command::Assign {
                         department_id: department.id,
                         resolve_by: None,
@@ -198,7 +199,7 @@ pub async fn seed_cases(state: &AppState) -> anyhow::Result<usize> {
                     },
                 ),
                 Step::Resolve(summary) => (
-                    &admin,
+                    &deputy,
                     Command::Resolve {
                         summary: summary.to_owned(),
                     },
@@ -211,13 +212,13 @@ pub async fn seed_cases(state: &AppState) -> anyhow::Result<usize> {
                     },
                 ),
                 Step::Decline(reason) => (
-                    &admin,
+                    &deputy,
                     Command::Decline {
                         reason: reason.to_owned(),
                     },
                 ),
                 Step::Note(content) => (
-                    &admin,
+                    &deputy,
                     Command::Note {
                         content: content.to_owned(),
                     },

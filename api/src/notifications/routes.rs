@@ -100,7 +100,9 @@ async fn stream(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpRes
     Ok(HttpResponse::Ok()
         .content_type("text/event-stream")
         .insert_header((header::CACHE_CONTROL, "no-cache"))
-        // Tells nginx not to buffer the stream, which would hold events back.
+        // Tells nginx not to buffer the stream, which would hold events back; and the
+        // compression middleware not to encode it, which would hold them back too.
         .insert_header(("x-accel-buffering", "no"))
+        .insert_header(header::ContentEncoding::Identity)
         .streaming(frames.map(|frame| Ok::<_, Infallible>(Bytes::from(frame)))))
 }

@@ -872,6 +872,23 @@ async fn the_demo_has_cases_in_every_state_once() {
             "submitted"
         ]
     );
+    // The demo deputy who can log in has cases of their own in several states to work.
+    let deputy = app.login(&demo.deputy).await;
+    let mine = app
+        .get("/api/v1/cases?scope=assigned&limit=100", Some(&deputy))
+        .await
+        .expect(200)
+        .body;
+    let mut states: Vec<&str> = mine["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["status"].as_str().unwrap())
+        .collect();
+    states.sort_unstable();
+    states.dedup();
+    assert!(states.len() >= 4, "{states:?}");
+    assert!(states.contains(&"accepted"), "{states:?}");
 }
 
 on_every_backend!(a_resident_raises_a_bounded_number_of_cases);
