@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod cases;
 pub mod organisation;
 pub mod reference;
+pub mod seeding;
 pub mod sessions;
 
 /// A page of a list ordered by id, as checked at the edge: how many, and after which id.

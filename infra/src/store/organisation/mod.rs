@@ -2,6 +2,7 @@
 //! categories and webhooks, each in a module of its own.
 
 pub mod categories;
+pub mod counties;
 pub mod departments;
 pub mod deputies;
 pub mod regions;
