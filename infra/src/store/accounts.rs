@@ -1,10 +1,14 @@
-//! Staff accounts: the one way one is written, whoever creates it (the command line's first
-//! county admin, an admin through the API, the demo), and the mark that what one covers has
-//! changed when the organisation moves under it.
+//! Accounts: residents (found by openid, created on first login), staff (the one way one is
+//! written, whoever creates it: the command line's first county admin, an admin through the
+//! API, the demo), and the mark that what one covers has changed when the organisation moves
+//! under it.
 
 use chrono::{DateTime, Utc};
 use liaison_domain::actor::Role;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    Set, SqlErr,
+};
 
 use crate::entities::{user_stations, users, Word};
 use crate::store::sessions;
@@ -57,6 +61,67 @@ pub async fn insert_staff(
             .await?;
     }
     Ok(user_id)
+}
+
+/// The account that logs in with `phone` (a normalised mobile number).
+pub async fn find_by_phone(
+    db: &impl ConnectionTrait,
+    phone: &str,
+) -> Result<Option<users::Model>, DbErr> {
+    users::Entity::find()
+        .filter(users::Column::Phone.eq(phone))
+        .one(db)
+        .await
+}
+
+/// The accounts that log in with one of `phones`, in no particular order.
+pub async fn with_phones(
+    db: &impl ConnectionTrait,
+    phones: impl IntoIterator<Item = &str>,
+) -> Result<Vec<users::Model>, DbErr> {
+    users::Entity::find()
+        .filter(users::Column::Phone.is_in(phones))
+        .all(db)
+        .await
+}
+
+async fn find_by_openid(
+    db: &impl ConnectionTrait,
+    openid: &str,
+) -> Result<Option<users::Model>, DbErr> {
+    users::Entity::find()
+        .filter(users::Column::Openid.eq(openid))
+        .one(db)
+        .await
+}
+
+/// The account of the WeChat user `openid`; a first login creates it as a resident named
+/// `name`. Two first logins at once both answer the one account: the loser of the race on
+/// the unique openid reads the winner's row.
+pub async fn resident_of_openid(
+    db: &impl ConnectionTrait,
+    openid: &str,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<users::Model, DbErr> {
+    if let Some(user) = find_by_openid(db, openid).await? {
+        return Ok(user);
+    }
+    let created = users::ActiveModel {
+        role: Set(Word(Role::Resident)),
+        name: Set(name.to_owned()),
+        openid: Set(Some(openid.to_owned())),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await;
+    match created {
+        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            find_by_openid(db, openid).await?.ok_or(error)
+        }
+        other => other,
+    }
 }
 
 /// Records that what the account of deputy `deputy_id` covers changed at `at` (its stations
