@@ -1,9 +1,10 @@
 //! Bulk loading for the benchmark (`liaison seed --cases N`): not a path any user takes.
 //!
 //! The seeder decides everything a row holds (case ids included, so that a case's events can
-//! name it before it is written) and where each transaction begins and ends; this module only
-//! writes, in multi-row inserts as large as SQLite's 32,766 bound parameters allow, so that a
-//! million cases take minutes.
+//! name it before it is written) and where each transaction begins and ends. This module
+//! writes the rows in multi-row inserts as large as SQLite's 32,766 bound parameters allow, so
+//! that a million cases take minutes, and answers what a later run continues from: the
+//! residents and staff already made, the last case id, the day counters.
 
 use std::collections::HashMap;
 
@@ -23,10 +24,9 @@ use crate::entities::{
 };
 use crate::store::cases::events::Author;
 
-/// Rows per INSERT of cases, the widest table (28 columns).
+/// Rows per INSERT of cases, the widest table (28 values a row).
 const CASE_ROWS: usize = 1_000;
-/// Rows per INSERT of the narrower tables (events, marks, residents, counters: 9 columns at
-/// most).
+/// Rows per INSERT of the other tables, which write 8 values a row at most (events).
 const ROWS: usize = 3_000;
 
 /// One step of a generated case's timeline.
