@@ -3,14 +3,10 @@
 
 use anyhow::{anyhow, Context};
 use chrono::Utc;
-use liaison_domain::actor::Role;
 use liaison_domain::case::{Command, Rating};
-use liaison_infra::entities::Word;
-use liaison_infra::entities::{cases, categories, departments, regions, stations, users};
 use liaison_infra::store::accounts;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-};
+use liaison_infra::store::cases;
+use liaison_infra::store::organisation::{categories, counties, stations};
 
 use super::COUNTY;
 use crate::auth::Caller;
@@ -129,33 +125,28 @@ const STORIES: &[Story] = &[
 
 /// Raises the demo stories once; answers how many cases it raised (0 when cases exist).
 pub async fn seed_cases(state: &AppState) -> anyhow::Result<usize> {
-    if cases::Entity::find().count(&state.db).await? > 0 {
+    if cases::any(&state.db).await? {
         return Ok(0);
     }
-    let county = regions::Entity::find()
-        .filter(regions::Column::Code.eq(COUNTY.1))
-        .one(&state.db)
+    let county = counties::holder_of_code(&state.db, COUNTY.1)
         .await?
         .ok_or_else(|| anyhow!("the demo county is not seeded"))?;
-    let station = stations::Entity::find()
-        .filter(stations::Column::CountyId.eq(county.id))
-        .order_by_asc(stations::Column::Id)
-        .one(&state.db)
+    let station = stations::of_county(&state.db, county.id)
         .await?
+        .into_iter()
+        .next()
         .ok_or_else(|| anyhow!("the demo county has no station"))?;
-    let category = categories::Entity::find()
-        .filter(categories::Column::CountyId.eq(county.id))
-        .order_by_asc(categories::Column::Id)
-        .one(&state.db)
+    let category = categories::active_in(&state.db, county.id)
         .await?
+        .into_iter()
+        .next()
         .ok_or_else(|| anyhow!("the demo county has no category"))?;
     let deputy = staff(state, DEPUTY_PHONE).await?;
     let handler = staff(state, HANDLER_PHONE).await?;
-    let department =
-        departments::Entity::find_by_id(handler.actor.department_id.unwrap_or_default())
-            .one(&state.db)
-            .await?
-            .ok_or_else(|| anyhow!("the demo handler has no department"))?;
+    let department_id = handler
+        .actor
+        .department_id
+        .context("the demo handler has no department")?;
 
     for (index, story) in STORIES.iter().enumerate() {
         let resident = resident(state, index).await?;
@@ -187,7 +178,7 @@ pub async fn seed_cases(state: &AppState) -> anyhow::Result<usize> {
                 Step::Assign => (
                     &deputy,
                     Command::Assign {
-                        department_id: department.id,
+                        department_id,
                         resolve_by: None,
                         note: None,
                     },
@@ -233,9 +224,7 @@ pub async fn seed_cases(state: &AppState) -> anyhow::Result<usize> {
 }
 
 async fn staff(state: &AppState, phone: &str) -> anyhow::Result<Caller> {
-    let user = users::Entity::find()
-        .filter(users::Column::Phone.eq(phone))
-        .one(&state.db)
+    let user = accounts::find_by_phone(&state.db, phone)
         .await?
         .ok_or_else(|| anyhow!("the demo account {phone} is missing"))?;
     caller(state, user.id).await
@@ -244,24 +233,8 @@ async fn staff(state: &AppState, phone: &str) -> anyhow::Result<Caller> {
 /// The demo resident `index`, created on first use like a first mini-program login.
 async fn resident(state: &AppState, index: usize) -> anyhow::Result<Caller> {
     let openid = format!("demo-resident-{}", index + 1);
-    let existing = users::Entity::find()
-        .filter(users::Column::Openid.eq(&openid))
-        .one(&state.db)
-        .await?;
-    let user = match existing {
-        Some(user) => user,
-        None => {
-            users::ActiveModel {
-                role: Set(Word(Role::Resident)),
-                name: Set(format!("居民{}", index + 1)),
-                openid: Set(Some(openid)),
-                created_at: Set(Utc::now()),
-                ..Default::default()
-            }
-            .insert(&state.db)
-            .await?
-        }
-    };
+    let name = format!("居民{}", index + 1);
+    let user = accounts::resident_of_openid(&state.db, &openid, &name, Utc::now()).await?;
     caller(state, user.id).await
 }
 

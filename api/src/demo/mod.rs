@@ -8,16 +8,17 @@ use chrono::{DateTime, Duration, NaiveTime, Utc};
 use liaison_domain::actor::Role;
 use liaison_domain::deputy::DeputyLevel;
 use liaison_domain::region::RegionLevel;
-use liaison_domain::station::StationKind;
-use liaison_infra::entities::Word;
-use liaison_infra::entities::{
-    categories, departments, deputies, deputy_stations, duty_shifts, regions, stations, users,
-};
+use liaison_domain::roster::{Period, Shift};
+use liaison_domain::station::{Location, StationKind};
+use liaison_infra::db::Db;
 use liaison_infra::password;
 use liaison_infra::store::accounts::{self, NewStaff};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use liaison_infra::store::organisation::categories::{self, NewCategory};
+use liaison_infra::store::organisation::deputies::{self, NewDeputy};
+use liaison_infra::store::organisation::regions::{self, NewRegion};
+use liaison_infra::store::organisation::stations::{self, NewStation};
+use liaison_infra::store::organisation::{counties, departments, rosters};
+use sea_orm::{ConnectionTrait, TransactionTrait};
 
 mod cases;
 
@@ -59,8 +60,7 @@ struct DemoStation {
     region: &'static str,
     address: &'static str,
     opening_hours: &'static str,
-    latitude: f64,
-    longitude: f64,
+    location: Location,
 }
 
 const STATIONS: [DemoStation; 4] = [
@@ -70,8 +70,10 @@ const STATIONS: [DemoStation; 4] = [
         region: "柏城街道",
         address: "西平县柏城街道人民路88号",
         opening_hours: "周一至周五 9:00-17:00",
-        latitude: 33.3832,
-        longitude: 114.0216,
+        location: Location {
+            latitude: 33.3832,
+            longitude: 114.0216,
+        },
     },
     DemoStation {
         name: "出山镇人大代表之家",
@@ -79,8 +81,10 @@ const STATIONS: [DemoStation; 4] = [
         region: "出山镇",
         address: "西平县出山镇人民政府院内",
         opening_hours: "周一至周五 9:00-17:00",
-        latitude: 33.3510,
-        longitude: 113.8650,
+        location: Location {
+            latitude: 33.3510,
+            longitude: 113.8650,
+        },
     },
     DemoStation {
         name: "专探村人大代表工作室",
@@ -88,8 +92,10 @@ const STATIONS: [DemoStation; 4] = [
         region: "专探村",
         address: "西平县专探乡专探村党群服务中心",
         opening_hours: "每周二、周四 9:00-17:00",
-        latitude: 33.3290,
-        longitude: 114.0950,
+        location: Location {
+            latitude: 33.3290,
+            longitude: 114.0950,
+        },
     },
     DemoStation {
         name: "杨庄村人大代表联络点",
@@ -97,8 +103,10 @@ const STATIONS: [DemoStation; 4] = [
         region: "杨庄村",
         address: "西平县杨庄乡杨庄村村委会大院",
         opening_hours: "赶集日（农历逢二、五、八）8:00-12:00",
-        latitude: 33.4460,
-        longitude: 114.0730,
+        location: Location {
+            latitude: 33.4460,
+            longitude: 114.0730,
+        },
     },
 ];
 
@@ -265,13 +273,9 @@ const SHIFT_START_UTC_HOUR: i64 = 1;
 const SHIFT_HOURS: i64 = 8;
 
 /// Seeds the demo county in one transaction, or writes nothing if a region with its code exists.
-pub async fn seed(db: &liaison_infra::db::Db, now: DateTime<Utc>) -> anyhow::Result<DemoSeed> {
+pub async fn seed(db: &Db, now: DateTime<Utc>) -> anyhow::Result<DemoSeed> {
     let txn = db.begin().await?;
-    let exists = regions::Entity::find()
-        .filter(regions::Column::Code.eq(COUNTY.1))
-        .one(&txn)
-        .await?
-        .is_some();
+    let exists = counties::holder_of_code(&txn, COUNTY.1).await?.is_some();
     if !exists {
         insert_all(&txn, now).await?;
     }
@@ -284,10 +288,7 @@ pub async fn seed(db: &liaison_infra::db::Db, now: DateTime<Utc>) -> anyhow::Res
 
 /// The demo accounts that exist, in `STAFF` order, as the users table has them.
 async fn accounts(db: &impl ConnectionTrait) -> anyhow::Result<Vec<DemoAccount>> {
-    let rows = users::Entity::find()
-        .filter(users::Column::Phone.is_in(STAFF.iter().map(|(_, phone, _)| *phone)))
-        .all(db)
-        .await?;
+    let rows = accounts::with_phones(db, STAFF.iter().map(|(_, phone, _)| *phone)).await?;
     let mut accounts = Vec::new();
     for (_, phone, _) in &STAFF {
         if let Some(user) = rows.iter().find(|u| u.phone.as_deref() == Some(*phone)) {
@@ -302,31 +303,27 @@ async fn accounts(db: &impl ConnectionTrait) -> anyhow::Result<Vec<DemoAccount>>
 }
 
 async fn insert_all(db: &impl ConnectionTrait, now: DateTime<Utc>) -> anyhow::Result<()> {
-    let county_id =
-        insert_region(db, COUNTY.0, RegionLevel::County, None, Some(COUNTY.1), now).await?;
+    let county_id = counties::insert(db, COUNTY.0, COUNTY.1, now).await?.id;
     let mut region_ids = HashMap::new();
     for (township, code, villages) in TOWNSHIPS {
-        let township_id = insert_region(
-            db,
-            township,
-            RegionLevel::Township,
-            Some((county_id, county_id)),
-            Some(code),
-            now,
-        )
-        .await?;
+        let region = NewRegion {
+            name: township.to_owned(),
+            level: RegionLevel::Township,
+            parent_id: county_id,
+            county_id,
+            code: Some(code.to_owned()),
+        };
+        let township_id = regions::insert(db, region, now).await?.id;
         region_ids.insert(township, township_id);
         for village in villages {
-            let village_id = insert_region(
-                db,
-                village,
-                RegionLevel::Village,
-                Some((township_id, county_id)),
-                None,
-                now,
-            )
-            .await?;
-            region_ids.insert(*village, village_id);
+            let region = NewRegion {
+                name: (*village).to_owned(),
+                level: RegionLevel::Village,
+                parent_id: township_id,
+                county_id,
+                code: None,
+            };
+            region_ids.insert(*village, regions::insert(db, region, now).await?.id);
         }
     }
 
@@ -335,63 +332,38 @@ async fn insert_all(db: &impl ConnectionTrait, now: DateTime<Utc>) -> anyhow::Re
         let region_id = *region_ids
             .get(station.region)
             .with_context(|| format!("demo station {} names no demo region", station.name))?;
-        let inserted = stations::ActiveModel {
-            county_id: Set(county_id),
-            region_id: Set(region_id),
-            name: Set(station.name.to_owned()),
-            kind: Set(Word(station.kind)),
-            address: Set(station.address.to_owned()),
-            opening_hours: Set(Some(station.opening_hours.to_owned())),
-            latitude: Set(Some(station.latitude)),
-            longitude: Set(Some(station.longitude)),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
-        station_ids.push(inserted.id);
+        let new = NewStation {
+            county_id,
+            region_id,
+            name: station.name.to_owned(),
+            kind: station.kind,
+            address: station.address.to_owned(),
+            opening_hours: Some(station.opening_hours.to_owned()),
+            location: Some(station.location),
+        };
+        station_ids.push(stations::insert(db, new, now).await?.id);
     }
 
     let mut deputy_ids = Vec::new();
-    let mut seats = Vec::new();
     for deputy in &DEPUTIES {
-        let inserted = deputies::ActiveModel {
-            county_id: Set(county_id),
-            name: Set(deputy.name.to_owned()),
-            level: Set(Word(deputy.level)),
-            photo_url: Set(None),
-            office_hours: Set(Some(deputy.office_hours.to_owned())),
-            public_contact: Set(deputy.public_contact.map(str::to_owned)),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
-        deputy_ids.push(inserted.id);
-        for &station in deputy.stations {
-            seats.push(deputy_stations::ActiveModel {
-                deputy_id: Set(inserted.id),
-                station_id: Set(station_ids[station]),
-            });
-        }
+        let new = NewDeputy {
+            county_id,
+            name: deputy.name.to_owned(),
+            level: deputy.level,
+            photo_url: None,
+            office_hours: Some(deputy.office_hours.to_owned()),
+            public_contact: deputy.public_contact.map(str::to_owned),
+        };
+        let deputy_id = deputies::insert(db, new, now).await?.id;
+        let seats = deputy.stations.iter().map(|&s| station_ids[s]).collect();
+        deputies::replace_stations(db, deputy_id, &seats).await?;
+        deputy_ids.push(deputy_id);
     }
-    deputy_stations::Entity::insert_many(seats)
-        .exec_without_returning(db)
-        .await?;
 
     let mut department_ids = HashMap::new();
     for name in DEPARTMENTS {
-        let inserted = departments::ActiveModel {
-            county_id: Set(county_id),
-            name: Set(name.to_owned()),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
-        department_ids.insert(name, inserted.id);
+        let department_id = departments::insert(db, county_id, name, now).await?.id;
+        department_ids.insert(name, department_id);
     }
     let department = |name: &str| {
         department_ids
@@ -400,23 +372,20 @@ async fn insert_all(db: &impl ConnectionTrait, now: DateTime<Utc>) -> anyhow::Re
             .ok_or_else(|| anyhow!("the demo names no department {name}"))
     };
     for (name, department_name, respond_within_hours, resolve_within_days) in CATEGORIES {
-        categories::ActiveModel {
-            county_id: Set(county_id),
-            name: Set(name.to_owned()),
-            department_id: Set(department(department_name)?),
-            respond_within_hours: Set(respond_within_hours),
-            resolve_within_days: Set(resolve_within_days),
-            active: Set(true),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
+        let new = NewCategory {
+            county_id,
+            name: name.to_owned(),
+            department_id: department(department_name)?,
+            respond_within_hours,
+            resolve_within_days,
+        };
+        categories::insert(db, new, now).await?;
     }
 
-    duty_shifts::Entity::insert_many(roster(&station_ids, &deputy_ids, now)?)
-        .exec_without_returning(db)
-        .await?;
+    let period = roster_period(now)?;
+    for (station_id, shifts) in station_ids.iter().zip(roster(period, &deputy_ids)?) {
+        rosters::replace(db, *station_id, period, &shifts).await?;
+    }
 
     for (name, phone, post) in &STAFF {
         let station_ids = match post {
@@ -444,51 +413,31 @@ async fn insert_all(db: &impl ConnectionTrait, now: DateTime<Utc>) -> anyhow::Re
     Ok(())
 }
 
-/// Inserts a region under `parent` (parent id, county id) and returns its id.
-async fn insert_region(
-    db: &impl ConnectionTrait,
-    name: &str,
-    level: RegionLevel,
-    parent: Option<(i64, i64)>,
-    code: Option<&str>,
-    now: DateTime<Utc>,
-) -> anyhow::Result<i64> {
-    let inserted = regions::ActiveModel {
-        name: Set(name.to_owned()),
-        level: Set(Word(level)),
-        parent_id: Set(parent.map(|(parent_id, _)| parent_id)),
-        county_id: Set(parent.map(|(_, county_id)| county_id)),
-        code: Set(code.map(str::to_owned)),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(inserted.id)
+/// The days the roster covers: `ROSTER_DAYS` of them from midnight today in Beijing. Counted
+/// from today in Beijing, not in UTC: seeded in the small hours in Beijing, when UTC is still
+/// on the day before, the roster would otherwise start with a shift already over.
+fn roster_period(now: DateTime<Utc>) -> anyhow::Result<Period> {
+    let beijing_today = (now + Duration::hours(BEIJING_OFFSET_HOURS)).date_naive();
+    let from =
+        beijing_today.and_time(NaiveTime::MIN).and_utc() - Duration::hours(BEIJING_OFFSET_HOURS);
+    Period::parse(from, from + Duration::days(ROSTER_DAYS as i64))
+        .context("the demo roster's period")
 }
 
-/// One shift a day at every station, each taken by the station's deputies in turn, except at
-/// the first station, where the deputy with a demo account holds office hours every day: a case
-/// raised then reaches someone who can log in and work it (outside office hours it waits in the
-/// station queue, which that deputy may take it from). Days are
-/// counted from today in Beijing, not in UTC: seeded in the small hours in Beijing, when UTC
-/// is still on the day before, the roster would otherwise start with a shift already over.
-/// All stations share the same hours, so a deputy who sits at two stations is passed over at
-/// the second once the first has them that day.
-fn roster(
-    station_ids: &[i64],
-    deputy_ids: &[i64],
-    now: DateTime<Utc>,
-) -> anyhow::Result<Vec<duty_shifts::ActiveModel>> {
-    let beijing_today = (now + Duration::hours(BEIJING_OFFSET_HOURS)).date_naive();
-    let first_start =
-        beijing_today.and_time(NaiveTime::MIN).and_utc() + Duration::hours(SHIFT_START_UTC_HOUR);
-    let mut shifts = Vec::new();
+/// Each station's shifts over `period`, in `STATIONS` order: office hours every day, taken by
+/// the station's deputies in turn, except at the first station, where the deputy with a demo
+/// account holds them every day: a case raised then reaches someone who can log in and work it
+/// (outside office hours it waits in the station queue, which that deputy may take it from). A
+/// deputy who sits at two stations is passed over at the second once the first has them that
+/// day.
+fn roster(period: Period, deputy_ids: &[i64]) -> anyhow::Result<Vec<Vec<Shift>>> {
+    let midnight = period.from();
+    let first_start = midnight + Duration::hours(BEIJING_OFFSET_HOURS + SHIFT_START_UTC_HOUR);
+    let mut shifts: Vec<Vec<Shift>> = STATIONS.iter().map(|_| Vec::new()).collect();
     for day in 0..ROSTER_DAYS {
-        let starts_at = first_start + Duration::days(day as i64);
         let mut on_duty = Vec::new();
-        for (station, station_id) in station_ids.iter().enumerate() {
+        for (station, mine) in shifts.iter_mut().enumerate() {
+            let starts_at = first_start + Duration::days(day as i64);
             let sitting: Vec<usize> = (0..DEPUTIES.len())
                 .filter(|&d| DEPUTIES[d].stations.contains(&station))
                 .collect();
@@ -503,12 +452,10 @@ fn roster(
                     )
                 })?;
             on_duty.push(deputy);
-            shifts.push(duty_shifts::ActiveModel {
-                station_id: Set(*station_id),
-                deputy_id: Set(deputy_ids[deputy]),
-                starts_at: Set(starts_at),
-                ends_at: Set(starts_at + Duration::hours(SHIFT_HOURS)),
-                ..Default::default()
+            mine.push(Shift {
+                deputy_id: deputy_ids[deputy],
+                starts_at,
+                ends_at: starts_at + Duration::hours(SHIFT_HOURS),
             });
         }
     }
@@ -519,20 +466,21 @@ fn roster(
 mod tests {
     use super::*;
     use chrono::TimeZone;
-    use liaison_infra::entities::user_stations;
+    // Whole tables, read as they are to check what the seed left in them.
+    use liaison_infra::entities as table;
     use liaison_migrations::MigratorTrait;
-    use sea_orm::PaginatorTrait;
+    use sea_orm::{EntityTrait, PaginatorTrait};
     use std::collections::HashSet;
     use std::path::PathBuf;
 
-    async fn fresh_db(name: &str) -> (liaison_infra::db::Db, PathBuf) {
+    async fn fresh_db(name: &str) -> (Db, PathBuf) {
         let dir = std::env::temp_dir().join(format!(
             "liaison-demo-{name}-{}-{}",
             std::process::id(),
             Utc::now().timestamp_nanos_opt().unwrap_or_default()
         ));
         std::fs::create_dir_all(&dir).unwrap();
-        let db = liaison_infra::db::Db::connect(&format!("sqlite://{}/t.db", dir.display()), 1)
+        let db = Db::connect(&format!("sqlite://{}/t.db", dir.display()), 1)
             .await
             .unwrap();
         liaison_migrations::Migrator::up(db.writer(), None)
@@ -541,17 +489,23 @@ mod tests {
         (db, dir)
     }
 
-    async fn counts(db: &liaison_infra::db::Db) -> [u64; 9] {
+    async fn counts(db: &Db) -> [u64; 9] {
         [
-            regions::Entity::find().count(db).await.unwrap(),
-            stations::Entity::find().count(db).await.unwrap(),
-            deputies::Entity::find().count(db).await.unwrap(),
-            deputy_stations::Entity::find().count(db).await.unwrap(),
-            departments::Entity::find().count(db).await.unwrap(),
-            categories::Entity::find().count(db).await.unwrap(),
-            duty_shifts::Entity::find().count(db).await.unwrap(),
-            users::Entity::find().count(db).await.unwrap(),
-            user_stations::Entity::find().count(db).await.unwrap(),
+            table::regions::Entity::find().count(db).await.unwrap(),
+            table::stations::Entity::find().count(db).await.unwrap(),
+            table::deputies::Entity::find().count(db).await.unwrap(),
+            table::deputy_stations::Entity::find()
+                .count(db)
+                .await
+                .unwrap(),
+            table::departments::Entity::find().count(db).await.unwrap(),
+            table::categories::Entity::find().count(db).await.unwrap(),
+            table::duty_shifts::Entity::find().count(db).await.unwrap(),
+            table::users::Entity::find().count(db).await.unwrap(),
+            table::user_stations::Entity::find()
+                .count(db)
+                .await
+                .unwrap(),
         ]
     }
 
@@ -565,37 +519,28 @@ mod tests {
         let first = seed(&db, now()).await.unwrap();
         assert!(first.created);
 
-        let county = regions::Entity::find()
-            .filter(regions::Column::Code.eq("XP"))
-            .one(&db)
-            .await
-            .unwrap()
-            .unwrap();
+        let county = counties::holder_of_code(&db, "XP").await.unwrap().unwrap();
         assert_eq!(
             (county.name.as_str(), county.level.as_str()),
             ("西平县", "county")
         );
         assert_eq!(county.county_id, None);
-        let below = regions::Entity::find()
-            .filter(regions::Column::CountyId.eq(county.id))
-            .all(&db)
-            .await
-            .unwrap();
+        let below = regions::below(&db, county.id).await.unwrap();
         assert!(below.iter().any(|r| r.level.as_str() == "township"));
         assert!(below.iter().any(|r| r.level.as_str() == "village"));
 
-        let stations = stations::Entity::find().all(&db).await.unwrap();
+        let stations = table::stations::Entity::find().all(&db).await.unwrap();
         assert!(stations.len() >= 3);
         let kinds: HashSet<&str> = stations.iter().map(|s| s.kind.as_str()).collect();
         assert!(kinds.len() >= 3, "{kinds:?}");
         assert!(stations.iter().all(|s| s.county_id == county.id));
 
-        let deputies = deputies::Entity::find().all(&db).await.unwrap();
+        let deputies = table::deputies::Entity::find().all(&db).await.unwrap();
         assert_eq!(deputies.len(), 12);
         let levels: HashSet<&str> = deputies.iter().map(|d| d.level.as_str()).collect();
         assert_eq!(levels.len(), 5);
 
-        for category in categories::Entity::find().all(&db).await.unwrap() {
+        for category in table::categories::Entity::find().all(&db).await.unwrap() {
             let limits = liaison_domain::category::Limits::parse(
                 category.respond_within_hours.into(),
                 category.resolve_within_days.into(),
@@ -614,7 +559,7 @@ mod tests {
                 "handler"
             ]
         );
-        let users = users::Entity::find().all(&db).await.unwrap();
+        let users = table::users::Entity::find().all(&db).await.unwrap();
         for user in &users {
             assert_eq!(user.county_id, Some(county.id));
             assert!(password::verify(
@@ -628,7 +573,7 @@ mod tests {
             .find(|d| Some(d.id) == deputy_user.deputy_id)
             .unwrap();
         assert_eq!(deputy_user.name, deputy.name);
-        let seats: HashSet<(i64, i64)> = deputy_stations::Entity::find()
+        let seats: HashSet<(i64, i64)> = table::deputy_stations::Entity::find()
             .all(&db)
             .await
             .unwrap()
@@ -637,13 +582,13 @@ mod tests {
             .collect();
         assert!(seats.contains(&(deputy.id, stations[0].id)));
         let handler = users.iter().find(|u| u.role.as_str() == "handler").unwrap();
-        let department = departments::Entity::find_by_id(handler.department_id.unwrap())
+        let department = table::departments::Entity::find_by_id(handler.department_id.unwrap())
             .one(&db)
             .await
             .unwrap()
             .unwrap();
         assert_eq!(department.name, "县住建局");
-        let runs: HashSet<i64> = user_stations::Entity::find()
+        let runs: HashSet<i64> = table::user_stations::Entity::find()
             .all(&db)
             .await
             .unwrap()
@@ -653,11 +598,11 @@ mod tests {
         assert_eq!(runs.len(), 2);
         assert!(runs.contains(&stations[0].id));
 
-        let shifts = duty_shifts::Entity::find().all(&db).await.unwrap();
+        let shifts = table::duty_shifts::Entity::find().all(&db).await.unwrap();
         assert_eq!(shifts.len(), stations.len() * ROSTER_DAYS);
         // 2026-11-23T20:30Z is already the 24th in Beijing: the roster starts at 09:00 there.
         let first_start = Utc.with_ymd_and_hms(2026, 11, 24, 1, 0, 0).unwrap();
-        for station in &stations {
+        for (index, station) in stations.iter().enumerate() {
             let mine: Vec<_> = shifts
                 .iter()
                 .filter(|s| s.station_id == station.id)
@@ -665,7 +610,8 @@ mod tests {
             assert_eq!(mine.len(), ROSTER_DAYS, "{}", station.name);
             assert_eq!(mine.iter().map(|s| s.starts_at).min(), Some(first_start));
             let holders: HashSet<i64> = mine.iter().map(|s| s.deputy_id).collect();
-            if station.id == stations[0].id {
+            if index == 0 {
+                // The deputy with an account holds the first station's office hours.
                 assert_eq!(holders, HashSet::from([deputy.id]), "{}", station.name);
             } else {
                 assert!(holders.len() > 1, "{}", station.name);

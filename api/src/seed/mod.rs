@@ -20,20 +20,16 @@ use liaison_domain::category::Limits;
 use liaison_domain::region::RegionLevel;
 use liaison_domain::search;
 use liaison_domain::station::StationKind;
-use liaison_infra::db::Backend;
 use liaison_infra::db::Db;
-use liaison_infra::entities::Word;
-use liaison_infra::entities::{
-    case_counters, case_events, cases, categories, deadline_marks, departments, regions, stations,
-    user_stations, users,
-};
+use liaison_infra::entities::{cases, regions, Word};
+use liaison_infra::store::cases::events::Author;
+use liaison_infra::store::organisation::regions as region_store;
+use liaison_infra::store::organisation::stations::NewStation;
+use liaison_infra::store::organisation::{categories, counties, departments, stations};
+use liaison_infra::store::seeding::{self, NewEvent, NewMark, NewResident};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
-};
+use sea_orm::TransactionTrait;
 
 use self::life::{Cast, Life, Rulebook, StepBy};
 use crate::demo;
@@ -45,9 +41,6 @@ const STATIONS: usize = 20;
 const CASES_PER_RESIDENT: u64 = 10;
 /// Cases written per transaction.
 const CHUNK: u64 = 10_000;
-/// Rows per INSERT, under SQLite's 32,766 bound parameters for the widest table (28 columns).
-const CASE_ROWS: usize = 1_000;
-const EVENT_ROWS: usize = 3_000;
 /// The same numbers on every run, so two runs of the benchmark measure the same data.
 const RANDOM_SEED: u64 = 2026;
 
@@ -89,8 +82,8 @@ pub async fn seed(
         now,
     };
     let mut rng = StdRng::seed_from_u64(RANDOM_SEED);
-    let mut counters = counters(db, &county.code).await?;
-    let mut next_id = next_id(db).await?;
+    let mut counters = seeding::day_counters(db, &county.code).await?;
+    let mut next_id = seeding::next_case_id(db).await?;
     let first_id = next_id;
     let start = now - Duration::days(365);
     let mut events = 0;
@@ -119,39 +112,18 @@ pub async fn seed(
         }
         events += steps.len() as u64;
         let txn = db.begin().await?;
-        for batch in rows.chunks(CASE_ROWS) {
-            cases::Entity::insert_many(batch.to_vec())
-                .exec_without_returning(&txn)
-                .await?;
-        }
-        for batch in steps.chunks(EVENT_ROWS) {
-            case_events::Entity::insert_many(batch.to_vec())
-                .exec_without_returning(&txn)
-                .await?;
-        }
-        for batch in marks.chunks(EVENT_ROWS) {
-            deadline_marks::Entity::insert_many(batch.to_vec())
-                .exec_without_returning(&txn)
-                .await?;
-        }
+        seeding::insert_cases(&txn, rows).await?;
+        seeding::insert_events(&txn, steps).await?;
+        seeding::insert_marks(&txn, marks).await?;
         txn.commit().await?;
         done += chunk;
         tracing::info!(done, of = cases, "cases seeded");
     }
-    store_counters(db, &county.code, &counters).await?;
+    let txn = db.begin().await?;
+    seeding::set_day_counters(&txn, &county.code, &counters).await?;
+    txn.commit().await?;
     if next_id > first_id {
-        if Backend::of_connection(db) == Backend::Postgres {
-            // Ids were given here; the sequence must hand out the ones after them.
-            db.execute_unprepared(
-                "SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT max(id) FROM cases))",
-            )
-            .await?;
-            // Folds the GIN index's pending entries in, which every search would scan.
-            db.execute_unprepared("VACUUM ANALYZE").await?;
-        } else {
-            // The planner's statistics: without them SQLite guesses ten rows for any equality.
-            db.execute_unprepared("ANALYZE").await?;
-        }
+        seeding::settle(db).await?;
     }
     Ok(Seeded {
         cases,
@@ -161,19 +133,15 @@ pub async fn seed(
 }
 
 /// One case's row, timeline and deadline marks.
-fn one_case(
+fn one_case<'a>(
     rng: &mut StdRng,
-    county: &County,
-    residents: &[(Actor, String)],
+    county: &'a County,
+    residents: &'a [(Actor, String)],
     book: &Rulebook,
     counters: &mut HashMap<String, i32>,
     id: i64,
     raised: DateTime<Utc>,
-) -> (
-    cases::ActiveModel,
-    Vec<case_events::ActiveModel>,
-    Vec<deadline_marks::ActiveModel>,
-) {
+) -> (cases::Model, Vec<NewEvent<'a>>, Vec<NewMark>) {
     let (station_id, township) = &county.stations[rng.gen_range(0..county.stations.len())];
     let (category_id, limits, handler, handler_name) =
         &county.categories[rng.gen_range(0..county.categories.len())];
@@ -209,73 +177,78 @@ fn one_case(
         search::index_terms(&number, &texts.title, &texts.content, Some(&texts.location));
     let updated = steps.last().map_or(raised, |step| step.at);
     let version = i32::try_from(steps.len()).unwrap_or(i32::MAX) - 1;
-    let row = cases::ActiveModel {
-        id: Set(id),
-        number: Set(number),
-        station_id: Set(*station_id),
-        county_id: Set(county.id),
-        category_id: Set(*category_id),
-        resident_id: Set(resident.user_id),
-        assignee_id: Set(case.scope.assignee_id),
-        department_id: Set(case.scope.department_id),
-        title: Set(texts.title),
-        content: Set(texts.content),
-        location: Set(Some(texts.location)),
-        search_terms: Set(search_terms),
-        anonymous: Set(rng.gen_bool(0.1)),
-        contact_phone: Set(None),
-        status: Set(Word(case.status)),
-        flagged: Set(false),
-        reopen_count: Set(i32::try_from(case.reopen_count).unwrap_or(i32::MAX)),
-        escalated: Set(case.escalated),
-        respond_by: Set(respond_by),
-        resolve_by: Set(case.resolve_by),
-        first_response_at: Set(case.first_response_at),
-        resolved_at: Set(case.resolved_at),
-        closed_at: Set(case.closed_at),
-        rating: Set(rating.map(Word)),
-        rating_comment: Set(None),
-        version: Set(version.max(0)),
-        created_at: Set(raised),
-        updated_at: Set(updated),
+    let row = cases::Model {
+        id,
+        number,
+        station_id: *station_id,
+        county_id: county.id,
+        category_id: *category_id,
+        resident_id: resident.user_id,
+        assignee_id: case.scope.assignee_id,
+        department_id: case.scope.department_id,
+        title: texts.title,
+        content: texts.content,
+        location: Some(texts.location),
+        search_terms,
+        anonymous: rng.gen_bool(0.1),
+        contact_phone: None,
+        status: Word(case.status),
+        flagged: false,
+        reopen_count: i32::try_from(case.reopen_count).unwrap_or(i32::MAX),
+        escalated: case.escalated,
+        respond_by,
+        resolve_by: case.resolve_by,
+        first_response_at: case.first_response_at,
+        resolved_at: case.resolved_at,
+        closed_at: case.closed_at,
+        rating: rating.map(Word),
+        rating_comment: None,
+        version: version.max(0),
+        created_at: raised,
+        updated_at: updated,
     };
     let events = steps
         .into_iter()
         .map(|step| {
-            let (actor_id, role, name) = match step.by {
-                Some(StepBy::Resident) => (
-                    Some(resident.user_id),
-                    Role::Resident.as_str(),
-                    resident_name,
-                ),
-                Some(StepBy::Admin) => (Some(admin.user_id), admin.role.as_str(), &county.admin.1),
-                Some(StepBy::Handler) => {
-                    (Some(handler.user_id), Role::Handler.as_str(), handler_name)
-                }
-                None => (None, "system", &SYSTEM_NAME.to_owned()),
+            let author = match step.by {
+                Some(StepBy::Resident) => Author {
+                    actor_id: Some(resident.user_id),
+                    role: Role::Resident.as_str(),
+                    name: resident_name,
+                },
+                Some(StepBy::Admin) => Author {
+                    actor_id: Some(county.admin.0.user_id),
+                    role: county.admin.0.role.as_str(),
+                    name: &county.admin.1,
+                },
+                Some(StepBy::Handler) => Author {
+                    actor_id: Some(handler.user_id),
+                    role: Role::Handler.as_str(),
+                    name: handler_name,
+                },
+                None => Author {
+                    actor_id: None,
+                    role: "system",
+                    name: SYSTEM_NAME,
+                },
             };
-            case_events::ActiveModel {
-                case_id: Set(id),
-                internal: Set(step.kind.is_internal()),
-                kind: Set(Word(step.kind)),
-                actor_id: Set(actor_id),
-                actor_role: Set(role.to_owned()),
-                actor_name: Set(name.clone()),
-                text: Set(step.text),
-                created_at: Set(step.at),
-                ..Default::default()
+            NewEvent {
+                case_id: id,
+                kind: step.kind,
+                author,
+                text: step.text,
+                at: step.at,
             }
         })
         .collect();
     let marks = marks
         .into_iter()
-        .map(|mark| deadline_marks::ActiveModel {
-            case_id: Set(id),
-            deadline: Set(mark.deadline.as_str().to_owned()),
-            due_at: Set(mark.due_at),
-            overdue_at: Set(mark.overdue_at),
-            escalated_at: Set(mark.escalated_at),
-            ..Default::default()
+        .map(|mark| NewMark {
+            case_id: id,
+            deadline: mark.deadline,
+            due_at: mark.due_at,
+            overdue_at: mark.overdue_at,
+            escalated_at: mark.escalated_at,
         })
         .collect();
     (row, events, marks)
@@ -287,71 +260,38 @@ const SYSTEM_NAME: &str = "系统";
 /// The demo county with `STATIONS` stations, one station admin for all of them, and a handler
 /// for every department; made once, found on later runs.
 async fn organise(db: &Db, now: DateTime<Utc>) -> anyhow::Result<County> {
-    let county = regions::Entity::find()
-        .filter(regions::Column::Code.eq(demo::COUNTY.1))
-        .one(db)
+    let county = counties::holder_of_code(db, demo::COUNTY.1)
         .await?
         .context("the demo county is missing")?;
     let code = county.code.clone().context("the demo county has no code")?;
-    let regions = regions::Entity::find()
-        .filter(regions::Column::CountyId.eq(county.id))
-        .order_by_asc(regions::Column::Id)
-        .all(db)
-        .await?;
+    let regions = region_store::below(db, county.id).await?;
     if regions.is_empty() {
         return Err(anyhow!("the demo county has no townships"));
     }
-    let find_stations = || {
-        stations::Entity::find()
-            .filter(stations::Column::CountyId.eq(county.id))
-            .order_by_asc(stations::Column::Id)
-            .all(db)
-    };
-    let mut found = find_stations().await?;
+    let mut found = stations::of_county(db, county.id).await?;
     if found.len() < STATIONS {
         let txn = db.begin().await?;
         for n in found.len()..STATIONS {
             let region = &regions[n % regions.len()];
-            stations::ActiveModel {
-                county_id: Set(county.id),
-                region_id: Set(region.id),
-                name: Set(format!("{}第{}人大代表联络点", region.name, n + 1)),
-                kind: Set(Word(StationKind::Point)),
-                address: Set(format!("{}{}", county.name, region.name)),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
+            let station = NewStation {
+                county_id: county.id,
+                region_id: region.id,
+                name: format!("{}第{}人大代表联络点", region.name, n + 1),
+                kind: StationKind::Point,
+                address: format!("{}{}", county.name, region.name),
+                opening_hours: None,
+                location: None,
+            };
+            stations::insert(&txn, station, now).await?;
         }
         txn.commit().await?;
-        found = find_stations().await?;
+        found = stations::of_county(db, county.id).await?;
     }
     let station_ids: Vec<i64> = found.iter().map(|s| s.id).collect();
     let admin = staff(db, Role::StationAdmin, ADMIN_NAME, county.id, None, now).await?;
-    for station_id in &station_ids {
-        user_stations::Entity::insert(user_stations::ActiveModel {
-            user_id: Set(admin.user_id),
-            station_id: Set(*station_id),
-        })
-        .on_conflict(
-            OnConflict::columns([
-                user_stations::Column::UserId,
-                user_stations::Column::StationId,
-            ])
-            .do_nothing()
-            .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
-    }
+    seeding::run_stations(db, admin.user_id, &station_ids).await?;
     let mut handlers = HashMap::new();
-    for department in departments::Entity::find()
-        .filter(departments::Column::CountyId.eq(county.id))
-        .all(db)
-        .await?
-    {
+    for department in departments::of_county(db, county.id).await? {
         let name = format!("{}承办人", department.name);
         let handler = staff(
             db,
@@ -365,13 +305,7 @@ async fn organise(db: &Db, now: DateTime<Utc>) -> anyhow::Result<County> {
         handlers.insert(department.id, (handler, name));
     }
     let mut categories = Vec::new();
-    for category in categories::Entity::find()
-        .filter(categories::Column::CountyId.eq(county.id))
-        .filter(categories::Column::Active.eq(true))
-        .order_by_asc(categories::Column::Id)
-        .all(db)
-        .await?
-    {
+    for category in categories::active_in(db, county.id).await? {
         let limits = Limits::parse(
             i64::from(category.respond_within_hours),
             i64::from(category.resolve_within_days),
@@ -428,27 +362,7 @@ async fn staff(
     department_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Actor> {
-    let existing = users::Entity::find()
-        .filter(users::Column::Role.eq(role.as_str()))
-        .filter(users::Column::Name.eq(name))
-        .filter(users::Column::CountyId.eq(county_id))
-        .one(db)
-        .await?;
-    let user = match existing {
-        Some(user) => user,
-        None => {
-            users::ActiveModel {
-                role: Set(Word(role)),
-                name: Set(name.to_owned()),
-                county_id: Set(Some(county_id)),
-                department_id: Set(department_id),
-                created_at: Set(now),
-                ..Default::default()
-            }
-            .insert(db)
-            .await?
-        }
-    };
+    let user = seeding::staff(db, role, name, county_id, department_id, now).await?;
     Ok(Actor {
         user_id: user.id,
         role,
@@ -459,6 +373,9 @@ async fn staff(
     })
 }
 
+/// How the residents' openids start: `seed-resident-1`, `seed-resident-2`, …
+const RESIDENT_OPENID: &str = "seed-resident-";
+
 /// `count` residents `seed-resident-1`, `seed-resident-2`, …: those missing are created, so
 /// a benchmark can log in as them with `POST /api/v1/auth/dev`.
 async fn residents(
@@ -466,33 +383,23 @@ async fn residents(
     count: u64,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<(Actor, String)>> {
-    let openid = |n: u64| format!("seed-resident-{n}");
-    let find = || {
-        users::Entity::find()
-            .filter(users::Column::Role.eq(Role::Resident.as_str()))
-            .filter(users::Column::Openid.starts_with("seed-resident-"))
-            .all(db)
-    };
-    let existing: std::collections::HashSet<String> =
-        find().await?.into_iter().filter_map(|u| u.openid).collect();
-    let missing: Vec<users::ActiveModel> = (1..=count)
+    let openid = |n: u64| format!("{RESIDENT_OPENID}{n}");
+    let existing: std::collections::HashSet<String> = seeding::residents(db, RESIDENT_OPENID)
+        .await?
+        .into_iter()
+        .filter_map(|u| u.openid)
+        .collect();
+    let missing: Vec<NewResident> = (1..=count)
         .filter(|n| !existing.contains(&openid(*n)))
-        .map(|n| users::ActiveModel {
-            role: Set(Word(Role::Resident)),
-            name: Set(format!("居民{n}")),
-            openid: Set(Some(openid(n))),
-            created_at: Set(now),
-            ..Default::default()
+        .map(|n| NewResident {
+            name: format!("居民{n}"),
+            openid: openid(n),
         })
         .collect();
     let txn = db.begin().await?;
-    for batch in missing.chunks(EVENT_ROWS) {
-        users::Entity::insert_many(batch.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
-    }
+    seeding::insert_residents(&txn, missing, now).await?;
     txn.commit().await?;
-    Ok(find()
+    Ok(seeding::residents(db, RESIDENT_OPENID)
         .await?
         .into_iter()
         .map(|user| {
@@ -509,55 +416,4 @@ async fn residents(
             )
         })
         .collect())
-}
-
-/// The day counters of the county's case numbers, which the seeded numbers continue.
-async fn counters(db: &Db, code: &str) -> anyhow::Result<HashMap<String, i32>> {
-    Ok(case_counters::Entity::find()
-        .filter(case_counters::Column::Prefix.eq(code))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.day, c.seq))
-        .collect())
-}
-
-/// Leaves every day's counter at the last number given, so new cases continue after them.
-async fn store_counters(
-    db: &Db,
-    code: &str,
-    counters: &HashMap<String, i32>,
-) -> anyhow::Result<()> {
-    let rows: Vec<case_counters::ActiveModel> = counters
-        .iter()
-        .map(|(day, seq)| case_counters::ActiveModel {
-            prefix: Set(code.to_owned()),
-            day: Set(day.clone()),
-            seq: Set(*seq),
-        })
-        .collect();
-    let txn = db.begin().await?;
-    for batch in rows.chunks(EVENT_ROWS) {
-        case_counters::Entity::insert_many(batch.to_vec())
-            .on_conflict(
-                OnConflict::columns([case_counters::Column::Prefix, case_counters::Column::Day])
-                    .update_column(case_counters::Column::Seq)
-                    .to_owned(),
-            )
-            .exec_without_returning(&txn)
-            .await?;
-    }
-    txn.commit().await?;
-    Ok(())
-}
-
-async fn next_id(db: &Db) -> anyhow::Result<i64> {
-    let max: Option<i64> = cases::Entity::find()
-        .select_only()
-        .column_as(Expr::col(cases::Column::Id).max(), "max")
-        .into_tuple()
-        .one(db)
-        .await?
-        .flatten();
-    Ok(max.unwrap_or(0) + 1)
 }

@@ -110,6 +110,17 @@ async fn find_by_openid(
         .await
 }
 
+/// The accounts that log in with one of `phones`, in no particular order.
+pub async fn with_phones(
+    db: &impl ConnectionTrait,
+    phones: impl IntoIterator<Item = &str>,
+) -> Result<Vec<users::Model>, DbErr> {
+    users::Entity::find()
+        .filter(users::Column::Phone.is_in(phones))
+        .all(db)
+        .await
+}
+
 /// The account of the WeChat user `openid`; a first login creates it as a resident named
 /// `name`. Two first logins at once both answer the one account: the loser of the race on
 /// the unique openid reads the winner's row.

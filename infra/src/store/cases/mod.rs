@@ -27,6 +27,17 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<cases::Mo
     cases::Entity::find_by_id(id).one(db).await
 }
 
+/// Whether any case was ever raised here.
+pub async fn any(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
+    let first: Option<i64> = cases::Entity::find()
+        .select_only()
+        .column(cases::Column::Id)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(first.is_some())
+}
+
 /// The case `id` with the resident who raised it, read in the same statement.
 pub async fn find_with_resident(
     db: &impl ConnectionTrait,

@@ -24,6 +24,17 @@ pub async fn list(
     query.limit(page.fetch()).all(db).await
 }
 
+/// Every department of a county, in no particular order.
+pub async fn of_county(
+    db: &impl ConnectionTrait,
+    county_id: i64,
+) -> Result<Vec<departments::Model>, DbErr> {
+    departments::Entity::find()
+        .filter(departments::Column::CountyId.eq(county_id))
+        .all(db)
+        .await
+}
+
 /// Writes a department; a name already taken in the county fails on its unique index.
 pub async fn insert(
     db: &impl ConnectionTrait,

@@ -66,6 +66,19 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<regions::
     regions::Entity::find_by_id(id).one(db).await
 }
 
+/// The regions below a county (townships and villages, the county itself not among them), in
+/// id order.
+pub async fn below(
+    db: &impl ConnectionTrait,
+    county_id: i64,
+) -> Result<Vec<regions::Model>, DbErr> {
+    regions::Entity::find()
+        .filter(regions::Column::CountyId.eq(county_id))
+        .order_by_asc(regions::Column::Id)
+        .all(db)
+        .await
+}
+
 /// The letters the case numbers of a county start with.
 pub async fn county_code(
     db: &impl ConnectionTrait,

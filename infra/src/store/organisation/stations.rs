@@ -80,6 +80,18 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<stations:
     stations::Entity::find_by_id(id).one(db).await
 }
 
+/// Every station of a county, in id order.
+pub async fn of_county(
+    db: &impl ConnectionTrait,
+    county_id: i64,
+) -> Result<Vec<stations::Model>, DbErr> {
+    stations::Entity::find()
+        .filter(stations::Column::CountyId.eq(county_id))
+        .order_by_asc(stations::Column::Id)
+        .all(db)
+        .await
+}
+
 /// The stations of `ids` that exist, in no particular order.
 pub async fn with_ids(
     db: &impl ConnectionTrait,
