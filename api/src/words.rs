@@ -9,7 +9,7 @@ use liaison_domain::deputy::DeputyLevel;
 use liaison_domain::region::RegionLevel;
 use liaison_domain::station::StationKind;
 use liaison_domain::vocabulary::Vocabulary;
-use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
+use utoipa::openapi::schema::{Object, ObjectBuilder, SchemaType, Type};
 
 use crate::cases::queue::{SCOPES, SORTS};
 
@@ -20,12 +20,28 @@ fn words<V: Vocabulary>() -> Object {
         .build()
 }
 
+/// A word of the set, or `null` where an answer may hold none yet.
+fn words_or_null<V: Vocabulary>() -> Object {
+    let words = V::ALL
+        .iter()
+        .map(|word| serde_json::Value::from(word.as_str()));
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .enum_values(Some(words.chain([serde_json::Value::Null])))
+        .build()
+}
+
 pub fn case_status() -> Object {
     words::<CaseStatus>()
 }
 
 pub fn rating() -> Object {
     words::<Rating>()
+}
+
+/// A case's rating, `null` until the resident rates it.
+pub fn rating_or_null() -> Object {
+    words_or_null::<Rating>()
 }
 
 pub fn event_kind() -> Object {

@@ -40,7 +40,7 @@ fn client_ip(state: &AppState, req: &HttpRequest) -> String {
     request_body = WechatLogin,
     responses(
         (status = 200, description = "Logged in; the resident is created on first login", body = TokenPair),
-        BadRequest, Unauthorized, Forbidden, NotFound, TooLarge, UnsupportedMediaType, TooManyRequests, Unavailable,
+        BadRequest, Unauthorized, Forbidden, NotFound, TooLarge, UnsupportedMediaType, Unprocessable, TooManyRequests, Unavailable,
     )
 )]
 #[post("/auth/wechat")]

@@ -69,7 +69,7 @@ pub struct CaseSummary {
     /// Sent to the county admins after too many unsatisfied rounds.
     pub escalated: bool,
     /// `satisfied`, `basically_satisfied` or `unsatisfied`, once rated.
-    #[schema(schema_with = crate::words::rating)]
+    #[schema(schema_with = crate::words::rating_or_null)]
     pub rating: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -6,7 +6,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::grants::{self, Grants, NewGrants};
 use crate::auth::Caller;
-use crate::error::responses::{BadRequest, Forbidden, Unauthorized, Unprocessable};
+use crate::error::responses::{
+    BadRequest, Forbidden, Unauthorized, Unprocessable, UnsupportedMediaType,
+};
 use crate::error::ApiResult;
 use crate::extract::Json;
 use crate::state::AppState;
@@ -23,7 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     request_body = NewGrants,
     responses(
         (status = 200, body = Grants, description = "Grants left per template"),
-        BadRequest, Unauthorized, Forbidden, Unprocessable
+        BadRequest, Unauthorized, Forbidden, UnsupportedMediaType, Unprocessable
     )
 )]
 #[post("/subscriptions")]
