@@ -12,7 +12,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{Error, HttpMessage};
+use actix_web::Error;
 use liaison_domain::phone;
 use tracing::field::Empty;
 use tracing::{Instrument, Level};
@@ -68,11 +68,6 @@ where
     drop(result);
 }
 
-/// The id of a request: the caller's own when it sent a short printable one (a gateway's, a
-/// client's), else a fresh one. Answered in `x-request-id`.
-#[derive(Debug, Clone)]
-pub struct RequestId(pub String);
-
 /// An incoming `x-request-id` worth keeping: 1–64 characters of letters, digits and `-_.:`,
 /// and no phone number in it. Anything else is replaced, never logged.
 fn kept_request_id(headers: &HeaderMap) -> Option<String> {
@@ -91,7 +86,6 @@ pub async fn trace_request(
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let request_id =
         kept_request_id(req.headers()).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    req.extensions_mut().insert(RequestId(request_id.clone()));
     let span = tracing::info_span!(
         "request",
         request_id = %request_id,

@@ -40,10 +40,6 @@ impl WebLink {
         Ok(Self(url.into()))
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     pub fn into_inner(self) -> String {
         self.0
     }
