@@ -7,12 +7,13 @@ use std::pin::Pin;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sea_orm::sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
-};
+use sea_orm::sqlx::pool::PoolOptions;
+use sea_orm::sqlx::postgres::PgConnectOptions;
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::sqlx::{ConnectOptions as _, Connection, Database as SqlxDatabase};
 use sea_orm::{
-    AccessMode, ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
-    DatabaseTransaction, DbBackend, DbErr, ExecResult, IsolationLevel, QueryResult,
+    AccessMode, ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction,
+    DbBackend, DbErr, ExecResult, IsolationLevel, QueryResult, SqlxPostgresConnector,
     SqlxSqliteConnector, Statement, TransactionError, TransactionTrait,
 };
 
@@ -82,16 +83,18 @@ impl Db {
                 Ok(Self::new(writer, reader, Backend::Sqlite))
             }
             Some(Backend::Postgres) => {
-                let mut options = ConnectOptions::new(url);
-                options
-                    .max_connections(max_connections)
+                let options =
+                    PgConnectOptions::from_str(url).map_err(|e| ConnectError::InvalidUrl {
+                        url: shown.clone(),
+                        reason: e.to_string(),
+                    })?
+                    .disable_statement_logging();
+                let pool = pool_options(max_connections)
                     .min_connections(1)
-                    .connect_timeout(Duration::from_secs(5))
-                    .acquire_timeout(Duration::from_secs(5))
-                    .sqlx_logging(false);
-                let pool = Database::connect(options)
+                    .connect_with(options)
                     .await
                     .map_err(|e| unreachable(&shown, &e))?;
+                let pool = SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
                 Ok(Self::new(pool.clone(), pool, Backend::Postgres))
             }
             None => Err(ConnectError::UnsupportedScheme(shown)),
@@ -236,6 +239,30 @@ pub mod statements {
     }
 }
 
+/// A connection idle for longer than this is pinged before a request gets it.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(10);
+
+/// The pool of either backend. sqlx pings every connection when it goes back to the pool; its
+/// default of pinging it again when the next statement takes it would make a statement three
+/// round trips instead of two (a read of a case, three statements, paid six pings). A
+/// connection that has just been returned alive is pinged only after it sat idle, which is when
+/// a restart of the database or a dropped link can have broken it; one broken under load fails
+/// its statement (a 503) and is then dropped by the ping on its return.
+fn pool_options<DB: SqlxDatabase>(max_connections: u32) -> PoolOptions<DB> {
+    PoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(5))
+        .test_before_acquire(false)
+        .before_acquire(|connection: &mut DB::Connection, meta| {
+            Box::pin(async move {
+                if meta.idle_for > PING_AFTER_IDLE {
+                    connection.ping().await?;
+                }
+                Ok(true)
+            })
+        })
+}
+
 async fn connect_sqlite(
     url: &str,
     shown: &str,
@@ -253,19 +280,14 @@ async fn connect_sqlite(
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
-    let pool = SqlitePoolOptions::new()
-        .max_connections(max_connections)
-        .acquire_timeout(Duration::from_secs(5))
+    let pool = pool_options(max_connections)
         .connect_with(options)
         .await
-        .map_err(|e| ConnectError::Unreachable {
-            url: shown.to_owned(),
-            reason: e.to_string(),
-        })?;
+        .map_err(|e| unreachable(shown, &e))?;
     Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
 }
 
-fn unreachable(shown: &str, error: &DbErr) -> ConnectError {
+fn unreachable(shown: &str, error: &impl std::fmt::Display) -> ConnectError {
     ConnectError::Unreachable {
         url: shown.to_owned(),
         reason: error.to_string(),
