@@ -2,6 +2,14 @@
 
 use clap::Parser;
 use liaison_api::cli::{run, Cli};
+use mimalloc::MiMalloc;
+
+/// glibc's malloc keeps what a thread freed in that thread's arena: each password hash (19 MiB
+/// of argon2 memory, on whichever blocking thread ran it) stayed resident, 20 MB more after
+/// every login until a node idled at 70 MB. mimalloc returns freed spans to the system, and its
+/// thread-local free lists are cheaper on the request path too.
+#[global_allocator]
+static ALLOCATOR: MiMalloc = MiMalloc;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
