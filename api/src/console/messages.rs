@@ -300,6 +300,7 @@ impl Messages {
             "in_past" => "时限须晚于现在。",
             "invalid_date" => "请按 2026-12-31 的格式填写日期。",
             "invalid_cursor" => "分页已失效，请回到第一页。",
+            "out_of_range" => "每页条数须在1到100之间。",
             "content_rejected" => "内容未通过审核，请修改后再提交。",
             _ => "此项无效。",
         }

@@ -23,6 +23,7 @@ use super::error::{ConsoleError, ConsoleResult, LoginReason};
 use crate::app_error::{AppError, Unauthenticated};
 use crate::auth::caller::authenticate_token;
 use crate::auth::service::{logout, renew};
+use crate::settings::ConsoleSettings;
 use crate::state::AppState;
 use crate::telemetry;
 
@@ -140,10 +141,7 @@ async fn authenticate(state: &AppState, req: &HttpRequest) -> ConsoleResult<Staf
         .and_then(|cookie| unseal(state, cookie.value()))
         .ok_or_else(|| login(LoginReason::Required))?;
     let now = Utc::now().timestamp();
-    let limits = &state.settings.console;
-    let too_old = now - envelope.started > limits.absolute_hours * 3600;
-    let idle = now - envelope.seen > limits.idle_minutes * 60;
-    if too_old || idle {
+    if ran_out(&envelope, now, &state.settings.console) {
         // Ended for good, on every node: the cookie, kept somewhere, never works again.
         logout(&state.sessions(), &envelope.sid).await?;
         return Err(login(LoginReason::Expired));
@@ -175,6 +173,12 @@ async fn authenticate(state: &AppState, req: &HttpRequest) -> ConsoleResult<Staf
         return Ok(staff(state, actor, name, renewed.sid));
     }
     Ok(staff(state, actor, name, envelope.sid))
+}
+
+/// Whether the session has lasted longer than it may, or lain idle too long, at `now`.
+fn ran_out(envelope: &Envelope, now: i64, limits: &ConsoleSettings) -> bool {
+    now - envelope.started > limits.absolute_hours * 3600
+        || now - envelope.seen > limits.idle_minutes * 60
 }
 
 fn staff(state: &AppState, actor: Actor, name: String, session: String) -> Staff {
@@ -219,4 +223,35 @@ pub async fn carry(
         }
     }
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_session_runs_out_when_idle_too_long_or_too_old_however_busy() {
+        let limits = ConsoleSettings {
+            idle_minutes: 30,
+            absolute_hours: 12,
+        };
+        let at = |started: i64, seen: i64| Envelope {
+            sid: "s".to_owned(),
+            uid: 1,
+            token: String::new(),
+            started,
+            seen,
+        };
+        let now = 100_000;
+        assert!(!ran_out(&at(now - 3600, now - 29 * 60), now, &limits));
+        assert!(
+            ran_out(&at(now - 3600, now - 31 * 60), now, &limits),
+            "idle"
+        );
+        assert!(
+            ran_out(&at(now - 12 * 3600 - 1, now - 10), now, &limits),
+            "busy, but logged in too long ago"
+        );
+        assert!(!ran_out(&at(now - 12 * 3600, now), now, &limits));
+    }
 }

@@ -15,6 +15,7 @@ on_every_backend!(
     an_expired_access_token_is_renewed_until_the_session_ends,
     console_pages_carry_a_strict_policy_and_are_never_cached,
     a_wrong_password_or_a_resident_gets_the_form_again,
+    the_queue_pages_by_links_and_keeps_its_filter,
 );
 
 async fn the_session_cookie_is_http_only_lax_and_for_the_console_only(backend: Backend) {
@@ -284,4 +285,54 @@ async fn a_wrong_password_or_a_resident_gets_the_form_again(backend: Backend) {
     assert_eq!(page.status, 403);
     assert!(page.html.contains("微信小程序"), "{}", page.html);
     assert!(!visitor.cookies.contains_key("liaison_console"));
+}
+
+/// The ids of the cases a queue page lists, in its order.
+fn listed(html: &str) -> Vec<i64> {
+    html.split("data-case-id=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].parse().unwrap())
+        .collect()
+}
+
+async fn the_queue_pages_by_links_and_keeps_its_filter(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let demo = app.seed_demo().await;
+    let resident = app.resident("console-pages").await;
+    let mut raised = Vec::new();
+    for _ in 0..3 {
+        raised.push(app.raise(&resident).await);
+    }
+    raised.reverse();
+    let mut visitor = Visitor::new(&app);
+    visitor.log_in(&demo.station_admin).await;
+    let first = visitor
+        .get("/console/cases?status=submitted&station_id=1&limit=2")
+        .await;
+    assert_eq!(first.status, 200, "{}", first.html);
+    assert_eq!(listed(&first.html), raised[..2]);
+    let marker = "id=\"next-page\" href=\"";
+    let start = first.html.find(marker).expect("a link to the next page") + marker.len();
+    let next = first.html[start..start + first.html[start..].find('"').unwrap()]
+        .replace("&#38;", "&")
+        .replace("&amp;", "&");
+    assert!(
+        next.contains("status=submitted") && next.contains("limit=2"),
+        "{next}"
+    );
+    let second = visitor.get(&next).await;
+    assert_eq!(listed(&second.html), raised[2..]);
+    assert!(!second.html.contains("id=\"next-page\""), "the last page");
+
+    // A filter the queue cannot take comes back beside its field.
+    let bad = visitor.get("/console/cases?scope=station").await;
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.html.contains("data-field=\"station_id\""),
+        "{}",
+        bad.html
+    );
+    let bad = visitor.get("/console/cases?limit=500").await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.html.contains("data-field=\"limit\""));
 }

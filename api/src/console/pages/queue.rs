@@ -16,11 +16,12 @@ use crate::console::error::ConsoleResult;
 use crate::console::messages::Messages;
 use crate::console::pages::{error_on, html, local, Layout};
 use crate::console::session::Staff;
+use crate::pagination::PageQuery;
 use crate::state::AppState;
 use crate::stations::dto::StationFilter;
 use crate::stations::service as stations;
 
-/// Rows per page.
+/// Rows per page unless the query asks for another number (1 to 100, as the API takes).
 const PAGE: u64 = 50;
 
 /// A case as a row of a table.
@@ -83,6 +84,8 @@ pub struct QueueQuery {
     sort: String,
     #[serde(default)]
     cursor: String,
+    #[serde(default)]
+    limit: String,
 }
 
 #[derive(Template)]
@@ -108,7 +111,7 @@ fn blank(value: &str) -> Option<String> {
 }
 
 /// The filter the query asks for, or the fields that cannot be one.
-fn filter_of(query: &QueueQuery) -> Result<CaseFilter, Vec<FieldError>> {
+fn filter_of(query: &QueueQuery) -> Result<(CaseFilter, u64), Vec<FieldError>> {
     let mut errors = Vec::new();
     let station_id = match blank(&query.station_id) {
         None => None,
@@ -120,20 +123,34 @@ fn filter_of(query: &QueueQuery) -> Result<CaseFilter, Vec<FieldError>> {
             Some,
         ),
     };
+    let limit = match blank(&query.limit) {
+        None => PAGE,
+        Some(limit) => {
+            let asked = PageQuery {
+                limit: Some(limit.parse().unwrap_or(0)),
+                cursor: None,
+            };
+            asked.page_limit().unwrap_or_else(|invalid| {
+                errors.extend(invalid.0);
+                PAGE
+            })
+        }
+    };
     let overdue = match query.overdue.as_str() {
         "true" => Some(true),
         "false" => Some(false),
         _ => None,
     };
     if errors.is_empty() {
-        Ok(CaseFilter {
+        let filter = CaseFilter {
             scope: blank(&query.scope),
             station_id,
             status: blank(&query.status),
             overdue,
             q: blank(&query.q),
             sort: blank(&query.sort),
-        })
+        };
+        Ok((filter, limit))
     } else {
         Err(errors)
     }
@@ -164,6 +181,7 @@ fn next_link(query: &QueueQuery, cursor: &str) -> String {
         ("overdue", &query.overdue),
         ("q", &query.q),
         ("sort", &query.sort),
+        ("limit", &query.limit),
     ] {
         if !value.is_empty() {
             link.append_pair(name, value);
@@ -207,9 +225,9 @@ pub async fn show(
     let m = Messages::current();
     let query = query.into_inner();
     let listed = match filter_of(&query) {
-        Ok(filter) => {
+        Ok((filter, limit)) => {
             let cursor = blank(&query.cursor);
-            match queue::list(&state.db, &staff.actor, &filter, PAGE, cursor.as_deref()).await {
+            match queue::list(&state.db, &staff.actor, &filter, limit, cursor.as_deref()).await {
                 Ok(paged) => Ok(paged),
                 Err(AppError::Invalid(invalid)) => Err(invalid.0),
                 Err(other) => return Err(other.into()),
@@ -232,11 +250,18 @@ pub async fn show(
         }
         None => (Vec::new(), None),
     };
-    let errors: Vec<(&'static str, &'static str)> =
-        ["scope", "station_id", "status", "sort", "cursor", "q"]
-            .into_iter()
-            .filter_map(|field| error_on(&errors, field, m).map(|message| (field, message)))
-            .collect();
+    let errors: Vec<(&'static str, &'static str)> = [
+        "scope",
+        "station_id",
+        "status",
+        "sort",
+        "cursor",
+        "q",
+        "limit",
+    ]
+    .into_iter()
+    .filter_map(|field| error_on(&errors, field, m).map(|message| (field, message)))
+    .collect();
     let page = QueuePage {
         m,
         layout: Layout::of(&staff, m, "queue"),
