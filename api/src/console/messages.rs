@@ -30,7 +30,6 @@ pub struct Messages {
     pub home_due_soon: &'static str,
     pub home_unread: &'static str,
     pub home_mine_open: &'static str,
-    pub home_latest: &'static str,
     pub home_see_queue: &'static str,
 
     pub queue_title: &'static str,
@@ -129,7 +128,6 @@ pub static ZH_CN: Messages = Messages {
     home_due_soon: "24小时内到期",
     home_unread: "未读通知",
     home_mine_open: "我的办理中诉求",
-    home_latest: "最近的诉求",
     home_see_queue: "查看全部",
 
     queue_title: "诉求队列",

@@ -11,4 +11,3 @@ mod routes;
 mod session;
 
 pub use routes::configure;
-pub use session::COOKIE;

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use liaison_tests::{on_every_backend, spawn_app, spawn_app_with, Backend, DEMO_PASSWORD};
+use serde_json::json;
 
 use crate::Visitor;
 
@@ -16,6 +17,7 @@ on_every_backend!(
     console_pages_carry_a_strict_policy_and_are_never_cached,
     a_wrong_password_or_a_resident_gets_the_form_again,
     the_queue_pages_by_links_and_keeps_its_filter,
+    photos_and_the_phone_show_as_each_role_may_see_them,
 );
 
 async fn the_session_cookie_is_http_only_lax_and_for_the_console_only(backend: Backend) {
@@ -335,4 +337,61 @@ async fn the_queue_pages_by_links_and_keeps_its_filter(backend: Backend) {
     let bad = visitor.get("/console/cases?limit=500").await;
     assert_eq!(bad.status, 422);
     assert!(bad.html.contains("data-field=\"limit\""));
+}
+
+async fn photos_and_the_phone_show_as_each_role_may_see_them(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let demo = app.seed_demo().await;
+    let resident = app.resident("console-photo").await;
+    let photo = app.upload_photo(&resident).await;
+    let category = app.first_category().await;
+    let body = json!({"station_id": 1, "category_id": category, "title": "井盖破损",
+        "content": "人民路口", "attachment_ids": [photo], "contact_phone": "13912345678"});
+    let case_id = app
+        .post("/api/v1/cases", Some(&resident), body)
+        .await
+        .expect(201)
+        .id();
+    let path = format!("/console/cases/{case_id}");
+    let photo_path = format!("/console/attachments/{photo}");
+
+    let mut admin = Visitor::new(&app);
+    admin.log_in(&demo.station_admin).await;
+    let page = admin.get(&path).await;
+    assert!(
+        page.html.contains(&format!("src=\"{photo_path}\"")),
+        "{}",
+        page.html
+    );
+    assert!(
+        page.html.contains("13912345678"),
+        "a station admin may call back"
+    );
+    let image = admin.get(&photo_path).await;
+    assert_eq!(image.status, 200);
+    assert_eq!(image.headers["content-type"], "image/png");
+
+    // Handed to a department, the handler sees the case with the phone masked.
+    let token = app.login(&demo.station_admin).await;
+    let handler = app.login(&demo.handler).await;
+    let department = app.me(&handler).await["scopes"]["department_id"].clone();
+    app.post(
+        &format!("/api/v1/cases/{case_id}/assign"),
+        Some(&token),
+        json!({"department_id": department}),
+    )
+    .await
+    .expect(200);
+    let mut worker = Visitor::new(&app);
+    worker.log_in(&demo.handler).await;
+    let page = worker.get(&path).await;
+    assert_eq!(page.status, 200);
+    assert!(!page.html.contains("13912345678"), "masked for a handler");
+    assert!(page.html.contains("139****5678"), "{}", page.html);
+
+    // Station 2's admin sees neither the case nor its photo.
+    let mut stranger = Visitor::new(&app);
+    stranger.log_in(&demo.other_station_admin).await;
+    assert_eq!(stranger.get(&path).await.status, 404);
+    assert_eq!(stranger.get(&photo_path).await.status, 404);
 }

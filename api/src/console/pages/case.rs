@@ -18,8 +18,7 @@ use crate::cases::view::{self, names};
 use crate::cases::{access, actions};
 use crate::console::error::{ConsoleError, ConsoleResult};
 use crate::console::messages::Messages;
-use crate::console::pages::queue::Choice;
-use crate::console::pages::{error_on, html, local, Layout};
+use crate::console::pages::{choices, error_on, html, local, Choice, Layout};
 use crate::console::session::Staff;
 use crate::departments::service::{self as departments, DepartmentFilter};
 use crate::deputies::service as deputies;
@@ -244,7 +243,7 @@ async fn field_view(
                 m.field_department,
                 "select",
                 None,
-                options_of(options, &value, m),
+                choices(options, &value, m.choose),
             )
         }
         "deputy_id" => {
@@ -254,7 +253,7 @@ async fn field_view(
                 m.field_deputy,
                 "select",
                 None,
-                options_of(options, &value, m),
+                choices(options, &value, m.choose),
             )
         }
         _ => (m.field_content, "textarea", None, Vec::new()),
@@ -269,21 +268,6 @@ async fn field_view(
         error,
         options,
     })
-}
-
-fn options_of(
-    values: impl Iterator<Item = (String, String)>,
-    chosen: &str,
-    m: &Messages,
-) -> Vec<Choice> {
-    std::iter::once((String::new(), m.choose.to_owned()))
-        .chain(values)
-        .map(|(value, label)| Choice {
-            selected: value == chosen,
-            value,
-            label,
-        })
-        .collect()
 }
 
 fn page_of(

@@ -74,3 +74,27 @@ pub fn error_on(
         .find(|e| e.field == field)
         .map(|e| m.field_error(e.code))
 }
+
+/// A choice of a `<select>`.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// The choices of a `<select>`: first an empty one labelled `none` (no filter, or nothing
+/// chosen yet), then `values`, with `chosen` selected.
+pub fn choices(
+    values: impl IntoIterator<Item = (String, String)>,
+    chosen: &str,
+    none: &str,
+) -> Vec<Choice> {
+    std::iter::once((String::new(), none.to_owned()))
+        .chain(values)
+        .map(|(value, label)| Choice {
+            selected: value == chosen,
+            value,
+            label,
+        })
+        .collect()
+}

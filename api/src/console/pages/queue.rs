@@ -14,7 +14,7 @@ use crate::cases::queue::{self, SCOPES, SORTS};
 use crate::cases::view::{names, Names};
 use crate::console::error::ConsoleResult;
 use crate::console::messages::Messages;
-use crate::console::pages::{error_on, html, local, Layout};
+use crate::console::pages::{choices, error_on, html, local, Choice, Layout};
 use crate::console::session::Staff;
 use crate::pagination::PageQuery;
 use crate::state::AppState;
@@ -57,13 +57,6 @@ impl Row {
             escalated: case.escalated,
         }
     }
-}
-
-/// A choice of a `<select>`.
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
 }
 
 /// The query as typed: every value a string, so that a bad one comes back beside its field
@@ -154,21 +147,6 @@ fn filter_of(query: &QueueQuery) -> Result<(CaseFilter, u64), Vec<FieldError>> {
     } else {
         Err(errors)
     }
-}
-
-fn choices<'a>(
-    values: impl IntoIterator<Item = (String, String)>,
-    chosen: &'a str,
-    any: &'a str,
-) -> Vec<Choice> {
-    std::iter::once((String::new(), any.to_owned()))
-        .chain(values)
-        .map(|(value, label)| Choice {
-            selected: value == chosen,
-            value,
-            label,
-        })
-        .collect()
 }
 
 /// The link to the page after this one: the same filter, the cursor the list gave.
