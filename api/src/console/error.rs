@@ -8,6 +8,7 @@ use askama::Template;
 
 use super::messages::Messages;
 use super::pages::html;
+use super::session;
 use crate::app_error::AppError;
 
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +68,7 @@ impl ResponseError for ConsoleError {
             ConsoleError::LoginRequired { next, reason } => {
                 return HttpResponse::SeeOther()
                     .insert_header((header::LOCATION, login_url(next.as_deref(), *reason)))
+                    .cookie(session::removal())
                     .finish();
             }
             ConsoleError::Csrf => {

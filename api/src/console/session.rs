@@ -90,11 +90,15 @@ pub fn opened(
     )
 }
 
-/// The cookie that removes the session cookie from the browser.
-pub fn removal(state: &AppState) -> Cookie<'static> {
-    let mut cookie = build(state, COOKIE, String::new());
-    cookie.set_max_age(time::Duration::ZERO);
-    cookie
+/// The cookie that removes the session cookie from the browser: for a logout, and for a
+/// session that no longer holds, so that a stale cookie is not sent (and checked) again.
+pub fn removal() -> Cookie<'static> {
+    Cookie::build(COOKIE, "")
+        .path(PATH)
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::ZERO)
+        .finish()
 }
 
 /// A console cookie named `name`: never read by scripts, sent only to the console, over TLS

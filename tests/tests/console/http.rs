@@ -182,6 +182,10 @@ async fn logging_out_ends_the_session_for_the_cookie_kept(backend: Backend) {
     let page = thief.get("/console").await;
     assert_eq!(page.status, 303, "the old cookie no longer works");
     assert!(page.location().starts_with("/console/login"));
+    assert!(
+        !thief.cookies.contains_key("liaison_console"),
+        "and the browser is told to drop it"
+    );
 
     // The other node learns it from the revocation set within its sweep.
     let started = std::time::Instant::now();

@@ -79,6 +79,15 @@ pub struct Step {
     pub name: &'static str,
     pub label: &'static str,
     pub fields: Vec<Field>,
+    /// Errors on no field of this form: said above its button, never dropped.
+    pub errors: Vec<&'static str>,
+}
+
+/// Where the case lies: what the choices of its forms depend on.
+#[derive(Clone, Copy)]
+struct Place {
+    county_id: i64,
+    station_id: i64,
 }
 
 pub struct EventRow {
@@ -166,30 +175,36 @@ async fn render(
     let cases = state.cases();
     let (case, resident) = access::find_visible_with_resident(&state.db, &staff.actor, id).await?;
     let allowed = view::steps(&cases, &staff.actor, &case).await?;
-    let (county_id, station_id) = (case.county_id, case.station_id);
+    let place = Place {
+        county_id: case.county_id,
+        station_id: case.station_id,
+    };
     let detail = view::detail(&cases, &staff.actor, case, resident).await?;
     let names = names(&cases, &[&detail.summary]).await?;
     let mut steps = Vec::new();
     for name in allowed {
+        let posted = posted.as_ref().filter(|p| p.step == name);
         let mut fields = Vec::new();
         for (field, required) in fields_of(name) {
-            let (value, error) = match &posted {
-                Some(p) if p.step == name => {
-                    (p.form.value(field).to_owned(), error_on(p.errors, field, m))
-                }
-                _ => (String::new(), None),
+            let (value, error) = match posted {
+                Some(p) => (p.form.value(field).to_owned(), error_on(p.errors, field, m)),
+                None => (String::new(), None),
             };
-            fields.push(
-                field_view(
-                    state, m, field, *required, value, error, county_id, station_id,
-                )
-                .await?,
-            );
+            let field = field_view(state, m, (field, *required), value, error, place).await?;
+            fields.push(field);
         }
+        let errors = posted.map_or_else(Vec::new, |p| {
+            p.errors
+                .iter()
+                .filter(|e| !fields_of(name).iter().any(|(f, _)| *f == e.field))
+                .map(|e| m.field_error(e.code))
+                .collect()
+        });
         steps.push(Step {
             name,
             label: m.step(name),
             fields,
+            errors,
         });
     }
     let page = page_of(
@@ -203,16 +218,13 @@ async fn render(
     Ok(html(status, &page))
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn field_view(
     state: &AppState,
     m: &'static Messages,
-    name: &'static str,
-    required: bool,
+    (name, required): (&'static str, bool),
     value: String,
     error: Option<&'static str>,
-    county_id: i64,
-    station_id: i64,
+    place: Place,
 ) -> ConsoleResult<Field> {
     let (label, kind, hint, options) = match name {
         "reason" => (m.field_reason, "textarea", None, Vec::new()),
@@ -227,7 +239,7 @@ async fn field_view(
         ),
         "department_id" => {
             let filter = DepartmentFilter {
-                county_id: Some(county_id),
+                county_id: Some(place.county_id),
             };
             let listed = departments::list(
                 &state.db,
@@ -247,7 +259,7 @@ async fn field_view(
             )
         }
         "deputy_id" => {
-            let sitting = deputies::at(&state.db, station_id).await?;
+            let sitting = deputies::at(&state.db, place.station_id).await?;
             let options = sitting.into_iter().map(|d| (d.id.to_string(), d.name));
             (
                 m.field_deputy,

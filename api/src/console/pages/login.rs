@@ -197,7 +197,7 @@ pub async fn leave(
         .insert_header((header::LOCATION, "/console/login?reason=logged_out"))
         .finish();
     response
-        .add_cookie(&session::removal(&state))
+        .add_cookie(&session::removal())
         .map_err(AppError::internal)?;
     Ok(response)
 }
