@@ -6,6 +6,7 @@
 use std::net::IpAddr;
 
 use actix_web::http::header::HeaderMap;
+use actix_web::HttpRequest;
 use ipnet::IpNet;
 
 /// The client of a request that came from `peer` with `headers`, given the trusted proxies.
@@ -31,6 +32,16 @@ pub fn resolve(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpNet]) -> 
             .copied()
             .unwrap_or(peer),
     )
+}
+
+/// The client of `req` as rate limits count it, in words: `unknown` without a peer.
+pub fn of_request(req: &HttpRequest, trusted: &[IpNet]) -> String {
+    resolve(
+        req.peer_addr().map(|addr| addr.ip()),
+        req.headers(),
+        trusted,
+    )
+    .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
 }
 
 #[cfg(test)]

@@ -113,16 +113,19 @@ pub async fn to_docs() -> HttpResponse {
 /// Rewrites error responses that are not problem+json yet (actix's own 4xx and 5xx).
 pub fn problem_responses<B: MessageBody + 'static>() -> ErrorHandlers<B> {
     ErrorHandlers::new().default_handler(|response: ServiceResponse<B>| {
-        // A problem already, or a JSON body a handler chose on purpose (the 503 of /readyz
-        // says which dependency is down): only actix's own plain-text errors are rewritten.
-        let is_json = response
+        // A problem already, a JSON body a handler chose on purpose (the 503 of /readyz says
+        // which dependency is down), or a page the console rendered for people: only actix's
+        // own plain-text errors are rewritten.
+        let chosen = response
             .headers()
             .get(header::CONTENT_TYPE)
             .is_some_and(|v| {
                 let v = v.as_bytes();
-                v == PROBLEM_JSON.as_bytes() || v == b"application/json"
+                v == PROBLEM_JSON.as_bytes()
+                    || v == b"application/json"
+                    || v.starts_with(b"text/html")
             });
-        if is_json {
+        if chosen {
             return Ok(ErrorHandlerResponse::Response(
                 response.map_into_left_body(),
             ));

@@ -8,6 +8,7 @@ pub mod cases;
 pub mod categories;
 pub mod cli;
 pub mod client_ip;
+pub mod console;
 pub mod deadlines;
 pub mod demo;
 pub mod departments;

@@ -42,6 +42,26 @@ pub struct Settings {
     pub webhooks: WebhookSettings,
     pub log: LogSettings,
     pub ops: OpsSettings,
+    pub console: ConsoleSettings,
+}
+
+/// The staff's web console at `/console`: how long its cookie session lasts.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct ConsoleSettings {
+    /// Minutes without a request after which the session ends.
+    pub idle_minutes: i64,
+    /// Hours after login after which the session ends, however busy.
+    pub absolute_hours: i64,
+}
+
+impl Default for ConsoleSettings {
+    fn default() -> Self {
+        Self {
+            idle_minutes: 30,
+            absolute_hours: 12,
+        }
+    }
 }
 
 /// Where operators' endpoints are served. By default on the API's own address, which suits one
@@ -334,6 +354,7 @@ impl Default for Settings {
             webhooks: WebhookSettings::default(),
             log: LogSettings::default(),
             ops: OpsSettings::default(),
+            console: ConsoleSettings::default(),
         }
     }
 }
@@ -478,6 +499,12 @@ impl Settings {
         self.http
             .trusted_proxy_nets()
             .map_err(SettingsError::Invalid)?;
+        if self.console.idle_minutes < 1 || self.console.absolute_hours < 1 {
+            return Err(SettingsError::Invalid(
+                "LIAISON_CONSOLE__IDLE_MINUTES and LIAISON_CONSOLE__ABSOLUTE_HOURS must be at least 1"
+                    .to_owned(),
+            ));
+        }
         if self.profile != Profile::Production {
             return Ok(());
         }

@@ -196,7 +196,8 @@ impl Application {
                     .configure(|cfg| extract::configure_builtin(cfg, json_limit)),
             )
             .split_for_parts();
-            app.service(swagger_ui(document.get_ref().clone()))
+            app.configure(crate::console::configure)
+                .service(swagger_ui(document.get_ref().clone()))
                 .route("/docs", web::get().to(fallback::to_docs))
                 .default_service(web::to(fallback::unmatched))
                 .wrap(from_fn(etag::validate))

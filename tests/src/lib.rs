@@ -6,6 +6,8 @@
 //! PostgreSQL database and a fresh Redis key prefix. `LIAISON_TEST_REQUIRE_POSTGRES=1` makes a
 //! missing PostgreSQL a failure instead of a skip, so CI cannot pass without it.
 
+pub mod browser;
+
 use std::path::PathBuf;
 
 use liaison_api::outbox::dispatcher::Dispatcher;

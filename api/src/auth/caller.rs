@@ -83,7 +83,13 @@ async fn authenticate(
     let token = token.ok_or(Unauthenticated::MissingToken)?;
     let state =
         state.ok_or_else(|| AppError::internal(anyhow::anyhow!("application state missing")))?;
-    let claims = state.tokens.verify(&token)?;
+    authenticate_token(&state, &token).await
+}
+
+/// The holder of access token `token`, as every edge believes it: signature and expiry, then
+/// the revocation set, then the account read afresh if it changed since the token was signed.
+pub async fn authenticate_token(state: &AppState, token: &str) -> AppResult<Caller> {
+    let claims = state.tokens.verify(token)?;
     let user_id = claims.user_id()?;
     if state.revocations.session_ended(&claims.sid) {
         return Err(Unauthenticated::SessionEnded.into());

@@ -26,12 +26,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 /// The client's address as rate limits count it: through trusted proxies only.
 fn client_ip(state: &AppState, req: &HttpRequest) -> String {
-    client_ip::resolve(
-        req.peer_addr().map(|addr| addr.ip()),
-        req.headers(),
-        &state.trusted_proxies,
-    )
-    .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+    client_ip::of_request(req, &state.trusted_proxies)
 }
 
 /// Mini-program login: exchanges the `wx.login` code for the resident's openid.

@@ -293,6 +293,29 @@ async fn end_session(sessions: &Sessions<'_>, family: &str, now: DateTime<Utc>) 
     Ok(())
 }
 
+/// A fresh access token for session `session` of user `user_id`, for a holder that keeps no
+/// refresh token of its own (the console's cookie, which must not race itself rotating one):
+/// refused when the session ended (on any node: the database says so) or ran out, or the
+/// account is gone. The token describes the account as it is now. Answers the token, the
+/// actor and their name.
+pub async fn renew(
+    sessions: &Sessions<'_>,
+    user_id: i64,
+    session: &str,
+) -> AppResult<(String, Actor, String)> {
+    let now = Utc::now();
+    if sessions.revocations.session_ended(session)
+        || !sessions::is_live(sessions.db, session, now).await?
+    {
+        return Err(Unauthenticated::SessionEnded.into());
+    }
+    let (user, actor) = accounts::actor(sessions.db, user_id)
+        .await?
+        .ok_or(Unauthenticated::AccountGone)?;
+    let token = sessions.tokens.issue(&actor, &user.name, session, now)?;
+    Ok((token, actor, user.name))
+}
+
 /// Ends the session the caller's access token belongs to.
 pub async fn logout(sessions: &Sessions<'_>, session: &str) -> AppResult<()> {
     end_session(sessions, session, Utc::now()).await

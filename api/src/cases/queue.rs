@@ -1,12 +1,12 @@
 //! The case queue: each role's cases, filtered, newest first or nearest deadline first, paged by
 //! keyset.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use liaison_domain::actor::{Actor, Role};
 use liaison_domain::case::CaseStatus;
 use liaison_domain::search;
 use liaison_infra::entities::cases;
-use liaison_infra::store::cases::queue::{self as store, Listing, Order};
+use liaison_infra::store::cases::queue::{self as store, Listing, Order, Standing};
 use sea_orm::ConnectionTrait;
 
 use super::dto::{CaseFilter, CaseSummary};
@@ -101,6 +101,21 @@ pub async fn list(
         items: rows.iter().map(|c| summary(c, actor, now)).collect(),
         next_cursor,
     })
+}
+
+/// How the cases the actor works on stand now: open, overdue, and due within a day. A deputy
+/// counts their own cases (`scope=mine`), everyone else all they see.
+pub async fn standing(db: &impl ConnectionTrait, actor: &Actor) -> AppResult<Standing> {
+    let mine = CaseFilter {
+        scope: Some("mine".to_owned()),
+        station_id: None,
+        status: None,
+        overdue: None,
+        q: None,
+        sort: None,
+    };
+    let own = own_only(actor, &mine)?;
+    Ok(store::standing(db, actor, own, Utc::now(), Duration::hours(24)).await?)
 }
 
 fn cursor_of(sort: Sort, case: &cases::Model) -> String {

@@ -1,13 +1,18 @@
 //! Turning a stored case into what a given caller may see of it.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use liaison_domain::actor::{Actor, Role};
 use liaison_domain::case::access::{sees_contact, sees_flags, sees_identity, sees_internal};
 use liaison_domain::case::deadline::is_overdue;
+use liaison_domain::case::machine::sample_commands;
+use liaison_domain::case::{may_issue, Command};
 use liaison_domain::phone;
 use liaison_infra::entities::{cases, users};
 use liaison_infra::store::cases::{self as store, events, rules::scope_of};
 
+use super::actions::to_domain;
 use super::dto::{CaseDetail, CaseSummary, Event, Person};
 use super::Cases;
 use crate::app_error::{AppError, AppResult};
@@ -107,4 +112,56 @@ pub async fn detail(
         attachments,
         events,
     })
+}
+
+/// The names of the stations and categories a list of cases refers to by id, read through the
+/// reference cache: what a page shows instead of the ids.
+pub struct Names {
+    stations: HashMap<i64, String>,
+    categories: HashMap<i64, String>,
+}
+
+impl Names {
+    pub fn station(&self, id: i64) -> &str {
+        self.stations.get(&id).map_or("", String::as_str)
+    }
+
+    pub fn category(&self, id: i64) -> &str {
+        self.categories.get(&id).map_or("", String::as_str)
+    }
+}
+
+pub async fn names(cases: &Cases<'_>, summaries: &[&CaseSummary]) -> AppResult<Names> {
+    let mut names = Names {
+        stations: HashMap::new(),
+        categories: HashMap::new(),
+    };
+    for case in summaries {
+        if !names.stations.contains_key(&case.station_id) {
+            if let Some(station) = cases.reference.station(cases.db, case.station_id).await? {
+                names.stations.insert(station.id, station.name);
+            }
+        }
+        if !names.categories.contains_key(&case.category_id) {
+            if let Some(category) = cases.reference.category(cases.db, case.category_id).await? {
+                names.categories.insert(category.id, category.name);
+            }
+        }
+    }
+    Ok(names)
+}
+
+/// The steps `actor` may take on the case now, by command name, as the domain's machine says:
+/// what a page offers, so that it offers nothing the machine would refuse.
+pub async fn steps(
+    cases: &Cases<'_>,
+    actor: &Actor,
+    case: &cases::Model,
+) -> AppResult<Vec<&'static str>> {
+    let domain_case = to_domain(cases, case).await?;
+    Ok(sample_commands()
+        .iter()
+        .filter(|command| may_issue(&domain_case, command, actor))
+        .map(Command::name)
+        .collect())
 }

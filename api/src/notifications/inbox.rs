@@ -129,7 +129,7 @@ pub async fn list(
     filter: &InboxFilter,
     page: Page,
 ) -> AppResult<Inbox> {
-    let unread_count = notifications::unread_count(db, actor.user_id).await?;
+    let unread_count = unread_count(db, actor).await?;
     let rows = notifications::list(db, actor.user_id, filter.unread, page).await?;
     let page = Paged::finish(
         page,
@@ -146,6 +146,11 @@ pub async fn list(
         },
     );
     Ok(Inbox { page, unread_count })
+}
+
+/// How many notifications in the actor's inbox are unread.
+pub async fn unread_count(db: &impl ConnectionTrait, actor: &Actor) -> AppResult<u64> {
+    Ok(notifications::unread_count(db, actor.user_id).await?)
 }
 
 /// Marks one notification read; someone else's is not found.

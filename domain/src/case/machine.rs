@@ -189,6 +189,15 @@ fn valid_in(command: &Command, status: CaseStatus) -> bool {
     }
 }
 
+/// Whether `actor` may issue `command` on `case` now, whatever its payload: the role, the
+/// state and the relation `apply` checks. What a page offers is asked here, so it offers no
+/// step `apply` would refuse for these reasons.
+pub fn may_issue(case: &Case, command: &Command, actor: &Actor) -> bool {
+    role_may(actor.role, command)
+        && valid_in(command, case.status)
+        && relation_holds(actor, case, command)
+}
+
 pub fn apply(
     case: &Case,
     command: &Command,

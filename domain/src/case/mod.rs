@@ -11,5 +11,5 @@ pub mod status;
 pub mod text;
 
 pub use event::EventKind;
-pub use machine::{apply, By, Case, CaseError, Command, Rules, Transition};
+pub use machine::{apply, may_issue, By, Case, CaseError, Command, Rules, Transition};
 pub use status::{CaseStatus, Rating};

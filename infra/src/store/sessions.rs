@@ -91,6 +91,27 @@ pub async fn find_refresh_token(
         .await
 }
 
+/// Whether session `family` still holds at `now`: not ended, and one of its refresh tokens not
+/// yet expired. A session that renews its access tokens without rotating (the console's
+/// cookie) asks this each time it renews.
+pub async fn is_live(
+    db: &impl ConnectionTrait,
+    family: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let ended_or_live: Vec<(Option<DateTime<Utc>>, DateTime<Utc>)> = refresh_tokens::Entity::find()
+        .select_only()
+        .column(refresh_tokens::Column::RevokedAt)
+        .column(refresh_tokens::Column::ExpiresAt)
+        .filter(refresh_tokens::Column::Family.eq(family))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(!ended_or_live.is_empty()
+        && ended_or_live.iter().all(|(revoked, _)| revoked.is_none())
+        && ended_or_live.iter().any(|(_, expires)| *expires > now))
+}
+
 /// Marks refresh token `id` used at `at`; `false` when it already was. Conditional on not yet
 /// rotated, so that of two concurrent refreshes with one token only one succeeds.
 pub async fn rotate(db: &impl ConnectionTrait, id: i64, at: DateTime<Utc>) -> Result<bool, DbErr> {
@@ -117,4 +138,58 @@ pub async fn end_family(
         .exec(db)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Duration;
+    use liaison_domain::actor::Role;
+    use sea_orm::{ConnectionTrait, Schema};
+
+    use super::*;
+    use crate::db::testing::scratch_databases;
+    use crate::entities::Word;
+
+    #[tokio::test]
+    async fn a_session_lives_until_it_ends_or_all_its_tokens_expire() {
+        let (_dir, databases) = scratch_databases().await;
+        let now: DateTime<Utc> = "2026-12-01T08:00:00Z".parse().unwrap();
+        for db in &databases {
+            let backend = db.get_database_backend();
+            let schema = Schema::new(backend);
+            for table in [
+                schema.create_table_from_entity(users::Entity),
+                schema.create_table_from_entity(refresh_tokens::Entity),
+            ] {
+                db.execute(backend.build(&table)).await.unwrap();
+            }
+            let user = users::ActiveModel {
+                role: Set(Word(Role::StationAdmin)),
+                name: Set("站长".to_owned()),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(db)
+            .await
+            .unwrap();
+            let day = Duration::days(1);
+            add_refresh_token(db, user.id, "a", "h1".into(), now - day, now - day * 2)
+                .await
+                .unwrap();
+            add_refresh_token(db, user.id, "a", "h2".into(), now + day, now)
+                .await
+                .unwrap();
+            add_refresh_token(db, user.id, "old", "h3".into(), now - day, now - day * 2)
+                .await
+                .unwrap();
+            assert!(is_live(db, "a", now).await.unwrap());
+            assert!(
+                !is_live(db, "old", now).await.unwrap(),
+                "every token expired"
+            );
+            assert!(!is_live(db, "unknown", now).await.unwrap());
+            end_family(db, "a", now).await.unwrap();
+            assert!(!is_live(db, "a", now).await.unwrap(), "ended");
+        }
+    }
 }

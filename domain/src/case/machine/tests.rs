@@ -599,3 +599,32 @@ fn docs_cases_md_holds_the_current_table() {
         "docs/cases.md is out of date: run `UPDATE_DOCS=1 cargo test -p liaison-domain docs_cases_md` and commit it"
     );
 }
+
+#[test]
+fn may_issue_offers_exactly_the_steps_apply_does_not_refuse_for_role_state_or_relation() {
+    let outsider = Actor {
+        station_ids: vec![11],
+        ..actor(Role::StationAdmin)
+    };
+    let mut actors: Vec<Actor> = Role::ALL.iter().map(|role| actor(*role)).collect();
+    actors.push(outsider);
+    for status in CaseStatus::ALL {
+        let case = case(*status);
+        for actor in &actors {
+            for command in sample_commands() {
+                let applied = apply(&case, &command, By::Person(actor), now(), &RULES);
+                let refused = matches!(
+                    applied,
+                    Err(CaseError::Forbidden | CaseError::InvalidTransition { .. })
+                );
+                assert_eq!(
+                    may_issue(&case, &command, actor),
+                    !refused,
+                    "{} by {} on a {status} case: {applied:?}",
+                    command.name(),
+                    actor.role
+                );
+            }
+        }
+    }
+}

@@ -1,13 +1,14 @@
 //! The case queue: one page of the cases an actor sees, filtered, newest first or nearest
 //! deadline first, paged by keyset.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use liaison_domain::actor::{Actor, Role};
 use liaison_domain::case::CaseStatus;
 use liaison_domain::search::QueryTerm;
 use sea_orm::sea_query::{Condition, Expr, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use super::rules::{overdue, visible};
@@ -93,4 +94,99 @@ pub async fn page(
         }
     };
     query.limit(listing.limit + 1).all(db).await
+}
+
+/// How the cases an actor sees stand: in progress, overdue, and falling overdue within a
+/// while unless someone acts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    pub open: u64,
+    pub overdue: u64,
+    pub due_soon: u64,
+}
+
+/// The standing at `now` of the cases `actor` sees (only those assigned to the actor, a deputy,
+/// when `own`), with `soon` as the while: due soon is what `overdue` holds at `now + soon` and
+/// not yet at `now`.
+pub async fn standing(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    own: bool,
+    now: DateTime<Utc>,
+    soon: Duration,
+) -> Result<Standing, DbErr> {
+    let mut seen = visible(actor);
+    if own {
+        seen = seen.add(cases::Column::AssigneeId.eq(actor.deputy_id));
+    }
+    let count = |condition: Condition| {
+        cases::Entity::find()
+            .filter(seen.clone().add(condition))
+            .count(db)
+    };
+    Ok(Standing {
+        open: count(
+            Condition::all().add(cases::Column::Status.is_in(CaseStatus::in_progress().map(Word))),
+        )
+        .await?,
+        overdue: count(overdue(now)).await?,
+        due_soon: count(overdue(now + soon).add(overdue(now).not())).await?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use liaison_domain::case::deadline::is_overdue;
+
+    use super::super::rules::scope_of;
+    use super::super::rules::tests::{actors, at, loaded, table};
+    use super::*;
+    use liaison_domain::case::access::can_see;
+
+    #[tokio::test]
+    async fn the_standing_counts_what_the_domain_calls_open_overdue_and_due_soon() {
+        let (_dir, databases) = loaded().await;
+        let table = table();
+        let soon = Duration::hours(24);
+        let now = at();
+        let lapsed_at = |case: &cases::Model, when| {
+            is_overdue(
+                *case.status,
+                case.respond_by,
+                case.resolve_by,
+                case.first_response_at,
+                when,
+            )
+        };
+        for db in &databases {
+            for actor in actors() {
+                for own in [false, true] {
+                    let seen: Vec<&cases::Model> = table
+                        .iter()
+                        .filter(|case| can_see(&actor, &scope_of(case)))
+                        .filter(|case| {
+                            !own || (case.assignee_id.is_some()
+                                && case.assignee_id == actor.deputy_id)
+                        })
+                        .collect();
+                    let expected = Standing {
+                        open: seen.iter().filter(|c| c.status.is_in_progress()).count() as u64,
+                        overdue: seen.iter().filter(|c| lapsed_at(c, now)).count() as u64,
+                        due_soon: seen
+                            .iter()
+                            .filter(|c| lapsed_at(c, now + soon) && !lapsed_at(c, now))
+                            .count() as u64,
+                    };
+                    let standing = standing(db, &actor, own, now, soon).await.unwrap();
+                    assert_eq!(standing, expected, "{actor:?}, own: {own}");
+                }
+            }
+            let admin = &actors()[4];
+            let standing = standing(db, admin, false, now, soon).await.unwrap();
+            assert!(
+                standing.open > standing.overdue && standing.due_soon > 0,
+                "{standing:?}"
+            );
+        }
+    }
 }

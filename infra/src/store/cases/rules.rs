@@ -96,7 +96,7 @@ pub(super) fn column(deadline: Deadline) -> cases::Column {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use chrono::Duration;
     use liaison_domain::case::access::can_see;
     use liaison_domain::case::deadline::{is_overdue, lapsed as domain_lapsed};
@@ -107,13 +107,13 @@ mod tests {
     use super::*;
     use crate::db::testing::scratch_databases;
 
-    fn at() -> DateTime<Utc> {
+    pub(in crate::store::cases) fn at() -> DateTime<Utc> {
         "2026-12-01T08:00:00Z".parse().unwrap()
     }
 
     /// A table of cases over every status, two counties, three stations, two residents, two
     /// departments or none, assigned or not, and deadlines before, at and after `at()`.
-    fn table() -> Vec<cases::Model> {
+    pub(in crate::store::cases) fn table() -> Vec<cases::Model> {
         let offsets = [-48, -1, 0, 1, 48].map(Duration::hours);
         let mut rows = Vec::new();
         let mut id = 0;
@@ -158,7 +158,7 @@ mod tests {
         rows
     }
 
-    fn actors() -> Vec<Actor> {
+    pub(in crate::store::cases) fn actors() -> Vec<Actor> {
         let actor =
             |user_id, role, county_id, station_ids: &[i64], department_id, deputy_id| Actor {
                 user_id,
@@ -195,10 +195,9 @@ mod tests {
             .unwrap()
     }
 
-    #[tokio::test]
-    async fn the_sql_rules_say_what_the_domain_says() {
-        let (_dir, databases) = scratch_databases().await;
-        let table = table();
+    /// Scratch databases of every backend, each holding `table()`.
+    pub(in crate::store::cases) async fn loaded() -> (tempfile::TempDir, Vec<crate::db::Db>) {
+        let (dir, databases) = scratch_databases().await;
         for db in &databases {
             let backend = db.get_database_backend();
             let schema = Schema::new(backend);
@@ -219,7 +218,7 @@ mod tests {
             }
             let create = schema.create_table_from_entity(cases::Entity);
             db.execute(backend.build(&create)).await.unwrap();
-            let rows = table.iter().cloned().map(|case| {
+            let rows = table().into_iter().map(|case| {
                 let mut row: cases::ActiveModel = case.into();
                 row.id = Set(row.id.unwrap());
                 row
@@ -228,7 +227,15 @@ mod tests {
                 .exec_without_returning(db)
                 .await
                 .unwrap();
+        }
+        (dir, databases)
+    }
 
+    #[tokio::test]
+    async fn the_sql_rules_say_what_the_domain_says() {
+        let (_dir, databases) = loaded().await;
+        let table = table();
+        for db in &databases {
             for actor in actors() {
                 let expected: Vec<i64> = table
                     .iter()

@@ -1,0 +1,13 @@
+//! The staff's web console at `/console`: pages rendered on the server from templates compiled
+//! into the binary, over the same use-cases as the API, in a cookie session whose forms carry
+//! CSRF tokens. HTML for people: none of it is in the OpenAPI document.
+
+mod assets;
+mod csrf;
+mod error;
+pub mod messages;
+mod pages;
+mod routes;
+mod session;
+
+pub use routes::configure;

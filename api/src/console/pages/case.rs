@@ -1,0 +1,538 @@
+//! `/console/cases/{id}`: a case as the actor may see it (the API's view decides what, the
+//! masked phone included), its timeline, and a form for each step the domain allows the actor
+//! on it now. A step posts to `/console/cases/{id}/{step}`; a refusal shows the page again with
+//! the message beside the field and what was typed kept.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use chrono::{DateTime, NaiveDate, Utc};
+use liaison_domain::case::Command;
+use liaison_domain::FieldError;
+use serde::Deserialize;
+
+use crate::app_error::{AppError, Conflict};
+use crate::attachments::service as attachments;
+use crate::cases::dto::CaseDetail;
+use crate::cases::view::{self, names};
+use crate::cases::{access, actions};
+use crate::console::error::{ConsoleError, ConsoleResult};
+use crate::console::messages::Messages;
+use crate::console::pages::{choices, error_on, html, local, Choice, Layout};
+use crate::console::session::Staff;
+use crate::departments::service::{self as departments, DepartmentFilter};
+use crate::deputies::service as deputies;
+use crate::pagination::{Page, MAX_LIMIT};
+use crate::state::AppState;
+
+/// What a step's form sends; every field a string, kept as typed for the page again.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct StepForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    content: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    department_id: String,
+    #[serde(default)]
+    resolve_by: String,
+    #[serde(default)]
+    deputy_id: String,
+}
+
+impl StepForm {
+    fn value(&self, field: &str) -> &str {
+        match field {
+            "reason" => &self.reason,
+            "content" => &self.content,
+            "note" => &self.note,
+            "summary" => &self.summary,
+            "department_id" => &self.department_id,
+            "resolve_by" => &self.resolve_by,
+            "deputy_id" => &self.deputy_id,
+            _ => "",
+        }
+    }
+}
+
+/// One field of a step's form.
+pub struct Field {
+    pub name: &'static str,
+    pub label: &'static str,
+    /// `textarea`, `select` or `date`.
+    pub kind: &'static str,
+    pub value: String,
+    pub required: bool,
+    pub hint: Option<&'static str>,
+    pub error: Option<&'static str>,
+    pub options: Vec<Choice>,
+}
+
+/// A step the actor may take, as a form.
+pub struct Step {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub fields: Vec<Field>,
+    /// Errors on no field of this form: said above its button, never dropped.
+    pub errors: Vec<&'static str>,
+}
+
+/// Where the case lies: what the choices of its forms depend on.
+#[derive(Clone, Copy)]
+struct Place {
+    county_id: i64,
+    station_id: i64,
+}
+
+pub struct EventRow {
+    pub kind: String,
+    pub label: &'static str,
+    pub actor: String,
+    pub role: &'static str,
+    pub text: Option<String>,
+    pub internal: bool,
+    pub at: String,
+}
+
+#[derive(Template)]
+#[template(path = "console/case.html")]
+struct CasePage {
+    m: &'static Messages,
+    layout: Layout,
+    id: i64,
+    number: String,
+    title: String,
+    status: String,
+    status_label: &'static str,
+    station: String,
+    category: String,
+    created: String,
+    respond_by: String,
+    resolve_by: String,
+    overdue: bool,
+    flagged: bool,
+    escalated: bool,
+    content: String,
+    location: Option<String>,
+    resident: Option<String>,
+    anonymous: bool,
+    contact_phone: Option<String>,
+    rating: Option<&'static str>,
+    rating_comment: Option<String>,
+    photos: Vec<i64>,
+    events: Vec<EventRow>,
+    steps: Vec<Step>,
+    /// A line above the page: a step saved, or why it was not.
+    notice: Option<&'static str>,
+    notice_kind: &'static str,
+}
+
+fn case_id(raw: &str) -> ConsoleResult<i64> {
+    raw.parse()
+        .map_err(|_| ConsoleError::App(AppError::NotFound("case")))
+}
+
+/// What one step posted last, to show again: its name, its values, the errors on them.
+struct Posted<'a> {
+    step: &'a str,
+    form: &'a StepForm,
+    errors: &'a [FieldError],
+}
+
+/// The fields of each step: the names the domain checks them by, so its errors find them.
+fn fields_of(step: &str) -> &'static [(&'static str, bool)] {
+    match step {
+        "decline" => &[("reason", true)],
+        "reply" | "note" | "handle" => &[("content", true)],
+        "urge" => &[("note", true)],
+        "resolve" => &[("summary", true)],
+        "assign" => &[
+            ("department_id", true),
+            ("resolve_by", false),
+            ("note", false),
+        ],
+        "reassign" => &[("deputy_id", true)],
+        _ => &[],
+    }
+}
+
+/// Renders the case for `staff`, with the last posted step's values and errors if any.
+async fn render(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    posted: Option<Posted<'_>>,
+    notice: Option<(&'static str, &'static str)>,
+    status: StatusCode,
+) -> ConsoleResult<HttpResponse> {
+    let m = Messages::current();
+    let cases = state.cases();
+    let (case, resident) = access::find_visible_with_resident(&state.db, &staff.actor, id).await?;
+    let allowed = view::steps(&cases, &staff.actor, &case).await?;
+    let place = Place {
+        county_id: case.county_id,
+        station_id: case.station_id,
+    };
+    let detail = view::detail(&cases, &staff.actor, case, resident).await?;
+    let names = names(&cases, &[&detail.summary]).await?;
+    let mut steps = Vec::new();
+    for name in allowed {
+        let posted = posted.as_ref().filter(|p| p.step == name);
+        let mut fields = Vec::new();
+        for (field, required) in fields_of(name) {
+            let (value, error) = match posted {
+                Some(p) => (p.form.value(field).to_owned(), error_on(p.errors, field, m)),
+                None => (String::new(), None),
+            };
+            let field = field_view(state, m, (field, *required), value, error, place).await?;
+            fields.push(field);
+        }
+        let errors = posted.map_or_else(Vec::new, |p| {
+            p.errors
+                .iter()
+                .filter(|e| !fields_of(name).iter().any(|(f, _)| *f == e.field))
+                .map(|e| m.field_error(e.code))
+                .collect()
+        });
+        steps.push(Step {
+            name,
+            label: m.step(name),
+            fields,
+            errors,
+        });
+    }
+    let page = page_of(
+        m,
+        Layout::of(staff, m, "queue"),
+        detail,
+        &names,
+        steps,
+        notice,
+    );
+    Ok(html(status, &page))
+}
+
+async fn field_view(
+    state: &AppState,
+    m: &'static Messages,
+    (name, required): (&'static str, bool),
+    value: String,
+    error: Option<&'static str>,
+    place: Place,
+) -> ConsoleResult<Field> {
+    let (label, kind, hint, options) = match name {
+        "reason" => (m.field_reason, "textarea", None, Vec::new()),
+        "content" => (m.field_content, "textarea", None, Vec::new()),
+        "note" => (m.field_note, "textarea", None, Vec::new()),
+        "summary" => (m.field_summary, "textarea", None, Vec::new()),
+        "resolve_by" => (
+            m.field_resolve_by,
+            "date",
+            Some(m.field_resolve_by_hint),
+            Vec::new(),
+        ),
+        "department_id" => {
+            let filter = DepartmentFilter {
+                county_id: Some(place.county_id),
+            };
+            let listed = departments::list(
+                &state.db,
+                &filter,
+                Page {
+                    limit: MAX_LIMIT,
+                    after: None,
+                },
+            )
+            .await?;
+            let options = listed.items.into_iter().map(|d| (d.id.to_string(), d.name));
+            (
+                m.field_department,
+                "select",
+                None,
+                choices(options, &value, m.choose),
+            )
+        }
+        "deputy_id" => {
+            let sitting = deputies::at(&state.db, place.station_id).await?;
+            let options = sitting.into_iter().map(|d| (d.id.to_string(), d.name));
+            (
+                m.field_deputy,
+                "select",
+                None,
+                choices(options, &value, m.choose),
+            )
+        }
+        _ => (m.field_content, "textarea", None, Vec::new()),
+    };
+    Ok(Field {
+        name,
+        label,
+        kind,
+        value,
+        required,
+        hint,
+        error,
+        options,
+    })
+}
+
+fn page_of(
+    m: &'static Messages,
+    layout: Layout,
+    detail: CaseDetail,
+    names: &view::Names,
+    steps: Vec<Step>,
+    notice: Option<(&'static str, &'static str)>,
+) -> CasePage {
+    let summary = detail.summary;
+    CasePage {
+        m,
+        layout,
+        id: summary.id,
+        number: summary.number,
+        title: summary.title,
+        status_label: m.status(&summary.status),
+        status: summary.status,
+        station: names.station(summary.station_id).to_owned(),
+        category: names.category(summary.category_id).to_owned(),
+        created: local(summary.created_at),
+        respond_by: local(summary.respond_by),
+        resolve_by: local(summary.resolve_by),
+        overdue: summary.overdue,
+        flagged: summary.flagged,
+        escalated: summary.escalated,
+        content: detail.content,
+        location: summary.location,
+        resident: detail.resident.map(|p| p.name),
+        anonymous: summary.anonymous,
+        contact_phone: detail.contact_phone,
+        rating: summary.rating.as_deref().map(|r| m.rating(r)),
+        rating_comment: detail.rating_comment,
+        photos: detail.attachments.iter().map(|a| a.id).collect(),
+        events: detail
+            .events
+            .into_iter()
+            .map(|e| EventRow {
+                label: m.event(&e.kind),
+                role: m.role(&e.actor_role),
+                kind: e.kind,
+                actor: e.actor_name,
+                text: e.text,
+                internal: e.internal,
+                at: local(e.created_at),
+            })
+            .collect(),
+        steps,
+        notice: notice.map(|(text, _)| text),
+        notice_kind: notice.map_or("", |(_, kind)| kind),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CaseQuery {
+    #[serde(default)]
+    done: String,
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<String>,
+    query: web::Query<CaseQuery>,
+) -> ConsoleResult<HttpResponse> {
+    let id = case_id(&id)?;
+    let m = Messages::current();
+    let notice = (!query.done.is_empty()).then_some((m.case_done, "ok"));
+    render(&state, &staff, id, None, notice, StatusCode::OK).await
+}
+
+/// The end of day `date` in Beijing, the deadline a date picked in the county means.
+fn end_of_day(date: &str) -> Result<DateTime<Utc>, FieldError> {
+    NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+        .ok()
+        .and_then(|day| day.and_hms_opt(23, 59, 59))
+        .map(|at| at - chrono::Duration::hours(8))
+        .map(|at| at.and_utc())
+        .ok_or_else(|| FieldError::new("resolve_by", "invalid_date", "resolve_by must be a date"))
+}
+
+fn id_field(field: &'static str, value: &str) -> Result<i64, FieldError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(FieldError::new(
+            field,
+            "required",
+            format!("{field} is required"),
+        ));
+    }
+    value
+        .parse()
+        .map_err(|_| FieldError::new(field, "unknown", format!("{field} is not an id")))
+}
+
+fn optional(value: &str) -> Option<String> {
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_owned())
+}
+
+/// The command a step's form asks for, or the fields that cannot make one.
+fn command_of(step: &str, form: &StepForm) -> ConsoleResult<Result<Command, Vec<FieldError>>> {
+    let command = match step {
+        "accept" => Command::Accept,
+        "decline" => Command::Decline {
+            reason: form.reason.clone(),
+        },
+        "reply" => Command::Reply {
+            content: form.content.clone(),
+        },
+        "note" => Command::Note {
+            content: form.content.clone(),
+        },
+        "handle" => Command::Handle {
+            content: form.content.clone(),
+        },
+        "urge" => Command::Urge {
+            note: form.note.clone(),
+        },
+        "resolve" => Command::Resolve {
+            summary: form.summary.clone(),
+        },
+        "assign" => {
+            let department = id_field("department_id", &form.department_id);
+            let resolve_by = optional(&form.resolve_by)
+                .map(|d| end_of_day(&d))
+                .transpose();
+            match (department, resolve_by) {
+                (Ok(department_id), Ok(resolve_by)) => Command::Assign {
+                    department_id,
+                    resolve_by,
+                    note: optional(&form.note),
+                },
+                (department, resolve_by) => {
+                    return Ok(Err(department
+                        .err()
+                        .into_iter()
+                        .chain(resolve_by.err())
+                        .collect()));
+                }
+            }
+        }
+        "reassign" => match id_field("deputy_id", &form.deputy_id) {
+            Ok(deputy_id) => Command::Reassign { deputy_id },
+            Err(error) => return Ok(Err(vec![error])),
+        },
+        _ => return Err(ConsoleError::App(AppError::NotFound("step"))),
+    };
+    Ok(Ok(command))
+}
+
+/// A step's form refused: the page again, with what was typed and why not.
+struct Again<'a> {
+    state: &'a AppState,
+    staff: &'a Staff,
+    id: i64,
+    step: &'a str,
+    form: &'a StepForm,
+    errors: Vec<FieldError>,
+}
+
+impl Again<'_> {
+    async fn show(self) -> ConsoleResult<HttpResponse> {
+        let posted = Posted {
+            step: self.step,
+            form: self.form,
+            errors: &self.errors,
+        };
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        render(self.state, self.staff, self.id, Some(posted), None, status).await
+    }
+}
+
+pub async fn act(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<(String, String)>,
+    form: web::Form<StepForm>,
+) -> ConsoleResult<HttpResponse> {
+    let (id, step) = path.into_inner();
+    let id = case_id(&id)?;
+    let form = form.into_inner();
+    staff.check_csrf(&state, &form.csrf)?;
+    let m = Messages::current();
+    let again = |errors: Vec<FieldError>| Again {
+        state: &state,
+        staff: &staff,
+        id,
+        step: &step,
+        form: &form,
+        errors,
+    };
+    let command = match command_of(&step, &form)? {
+        Ok(command) => command,
+        Err(errors) => return again(errors).show().await,
+    };
+    let cases = state.cases();
+    match actions::act(&cases, &staff.actor, &staff.name, id, command).await {
+        Ok(_) => Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, format!("/console/cases/{id}?done=1")))
+            .finish()),
+        Err(AppError::Invalid(invalid)) => again(invalid.0).show().await,
+        Err(AppError::ContentRejected) => {
+            let field = fields_of(&step).first().map_or("content", |(f, _)| *f);
+            again(vec![FieldError::new(field, "content_rejected", "rejected")])
+                .show()
+                .await
+        }
+        // Someone acted first: the page as it is now, saying so; nothing was done twice.
+        Err(AppError::Conflict(Conflict::CaseChanged)) => {
+            render(
+                &state,
+                &staff,
+                id,
+                None,
+                Some((m.case_changed, "warn")),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(AppError::Refused { .. }) => {
+            render(
+                &state,
+                &staff,
+                id,
+                None,
+                Some((m.case_refused, "warn")),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// A photo of a case, for whoever may see the case: the API's own rule, through the session.
+pub async fn photo(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<String>,
+) -> ConsoleResult<HttpResponse> {
+    let id = id
+        .parse()
+        .map_err(|_| ConsoleError::App(AppError::NotFound("attachment")))?;
+    let (bytes, content_type) =
+        attachments::download(&state.attachments(), &staff.actor, id).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((header::CACHE_CONTROL, "private, max-age=3600"))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; sandbox",
+        ))
+        .body(bytes))
+}

@@ -1,0 +1,100 @@
+//! The console's pages: each gathers what its use-cases answer into a template's struct.
+
+pub mod case;
+pub mod home;
+pub mod login;
+pub mod queue;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::HttpResponse;
+use askama::Template;
+use chrono::{DateTime, FixedOffset, Utc};
+
+use super::messages::Messages;
+use super::session::Staff;
+
+/// What the frame around every signed-in page shows: who is in, the logout form, where we are.
+pub struct Layout {
+    pub name: String,
+    pub role: &'static str,
+    pub csrf: String,
+    /// The navigation entry of this page: `home` or `queue`.
+    pub nav: &'static str,
+}
+
+impl Layout {
+    pub fn of(staff: &Staff, m: &Messages, nav: &'static str) -> Self {
+        Self {
+            name: staff.name.clone(),
+            role: m.role(staff.actor.role.as_str()),
+            csrf: staff.csrf.clone(),
+            nav,
+        }
+    }
+}
+
+/// A page rendered with `status`, never cached: every console page holds what only its reader
+/// may see.
+pub fn html(status: StatusCode, page: &impl Template) -> HttpResponse {
+    match page.render() {
+        Ok(body) => HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .body(body),
+        Err(error) => {
+            tracing::error!(%error, "a console page did not render");
+            HttpResponse::InternalServerError()
+                .content_type("text/plain; charset=utf-8")
+                .body("internal error")
+        }
+    }
+}
+
+pub fn ok(page: &impl Template) -> HttpResponse {
+    html(StatusCode::OK, page)
+}
+
+/// A time as people at the county read it: Beijing time (UTC+8, no daylight saving).
+pub fn local(at: DateTime<Utc>) -> String {
+    let beijing =
+        FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| unreachable!("UTC+8 is a valid offset"));
+    at.with_timezone(&beijing)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// The message of the first error on `field`, in the reader's language.
+pub fn error_on(
+    errors: &[liaison_domain::FieldError],
+    field: &str,
+    m: &Messages,
+) -> Option<&'static str> {
+    errors
+        .iter()
+        .find(|e| e.field == field)
+        .map(|e| m.field_error(e.code))
+}
+
+/// A choice of a `<select>`.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// The choices of a `<select>`: first an empty one labelled `none` (no filter, or nothing
+/// chosen yet), then `values`, with `chosen` selected.
+pub fn choices(
+    values: impl IntoIterator<Item = (String, String)>,
+    chosen: &str,
+    none: &str,
+) -> Vec<Choice> {
+    std::iter::once((String::new(), none.to_owned()))
+        .chain(values)
+        .map(|(value, label)| Choice {
+            selected: value == chosen,
+            value,
+            label,
+        })
+        .collect()
+}

@@ -1,0 +1,32 @@
+//! The console's routes, registered on plain actix (not utoipa): pages are not API.
+
+use actix_web::middleware::from_fn;
+use actix_web::{web, HttpResponse};
+
+use super::error::{ConsoleError, ConsoleResult};
+use super::pages::{case, home, login, queue};
+use super::{assets, session};
+use crate::app_error::AppError;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope(session::PATH)
+            .wrap(from_fn(session::carry))
+            .route("", web::get().to(home::show))
+            .route("/", web::get().to(home::show))
+            .route("/assets/console.css", web::get().to(assets::stylesheet))
+            .route("/login", web::get().to(login::show))
+            .route("/login", web::post().to(login::submit))
+            .route("/logout", web::post().to(login::leave))
+            .route("/cases", web::get().to(queue::show))
+            .route("/cases/{id}", web::get().to(case::show))
+            .route("/cases/{id}/{step}", web::post().to(case::act))
+            .route("/attachments/{id}", web::get().to(case::photo))
+            .default_service(web::to(not_found)),
+    );
+}
+
+/// Any other console path: the console's own 404 page.
+async fn not_found() -> ConsoleResult<HttpResponse> {
+    Err(ConsoleError::App(AppError::NotFound("page")))
+}

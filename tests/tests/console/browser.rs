@@ -1,0 +1,287 @@
+//! The console in headless Chromium, as its users work: log in, find the case, take the
+//! steps, see the timeline; and what each role may not see or do. Every page visited is
+//! photographed at 1280 and 390 px into `target/console-shots/`.
+
+use liaison_infra::entities::users;
+use liaison_tests::browser::Browser;
+use liaison_tests::{on_every_backend, spawn_app, Backend, TestApp, DEMO_PASSWORD};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+on_every_backend!(
+    a_station_admin_accepts_and_answers_a_case_a_resident_just_raised,
+    a_wrong_password_shows_the_form_again_with_the_message,
+    each_role_sees_and_may_do_only_its_part,
+);
+
+/// Gives the resident `openid` (logged in once) a phone and the demo password, as no real
+/// resident has: the only way to test that the console still turns them away.
+pub async fn resident_with_password(app: &TestApp, openid: &str) -> String {
+    let token = app.resident(openid).await;
+    let id = app.me(&token).await["id"].as_i64().unwrap();
+    let phone = "13912345678".to_owned();
+    let hash = liaison_infra::password::hash(DEMO_PASSWORD).unwrap();
+    users::Entity::update_many()
+        .col_expr(users::Column::Phone, Expr::value(phone.clone()))
+        .col_expr(users::Column::PasswordHash, Expr::value(hash))
+        .filter(users::Column::Id.eq(id))
+        .exec(app.db().writer())
+        .await
+        .unwrap();
+    phone
+}
+
+/// Logs in through the form as `phone`, landing on `next`.
+async fn log_in(browser: &Browser, app: &TestApp, phone: &str, next: &str) {
+    browser.goto(&app.url(next)).await;
+    assert!(
+        browser.path().await.starts_with("/console/login"),
+        "{}",
+        browser.path().await
+    );
+    browser.fill("#phone", phone).await;
+    browser.fill("#password", DEMO_PASSWORD).await;
+    browser.click("#login-submit").await;
+}
+
+async fn a_station_admin_accepts_and_answers_a_case_a_resident_just_raised(backend: Backend) {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = spawn_app(backend.clone()).await;
+    let demo = app.seed_demo().await;
+    let resident = app.resident("console-story").await;
+    let case_id = app.raise(&resident).await;
+    let number = app
+        .get(&format!("/api/v1/cases/{case_id}"), Some(&resident))
+        .await
+        .expect(200)
+        .body["number"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    browser.goto(&app.url("/console/login")).await;
+    browser.shoot(&format!("login-{}", name(&backend))).await;
+    log_in(&browser, &app, &demo.station_admin, "/console").await;
+    assert_eq!(browser.path().await, "/console");
+    assert!(
+        browser
+            .text("#figure-open .count")
+            .await
+            .parse::<u64>()
+            .unwrap()
+            >= 1
+    );
+    browser.shoot(&format!("home-{}", name(&backend))).await;
+
+    browser.click("nav.side a[href='/console/cases']").await;
+    let row = format!("tr[data-case-id='{case_id}']");
+    assert!(browser.has(&row).await, "the new case is in the queue");
+    assert!(browser.text(&row).await.contains(&number));
+    assert!(browser.text(&row).await.contains("待受理"));
+    browser.shoot(&format!("queue-{}", name(&backend))).await;
+
+    // Every filter of the API's queue is there, and a search narrows to the case.
+    for field in ["scope", "station_id", "status", "overdue", "sort", "q"] {
+        assert!(
+            browser.has(&format!("#filters [name='{field}']")).await,
+            "{field}"
+        );
+    }
+    browser.fill("#f-q", &number).await;
+    browser.click("#filters button[type='submit']").await;
+    assert!(browser.path().await.contains("q="));
+    assert!(browser.has(&row).await);
+
+    browser.click(&format!("{row} a")).await;
+    assert_eq!(browser.path().await, format!("/console/cases/{case_id}"));
+    assert!(browser.text("#case-status").await.contains("待受理"));
+    browser.shoot(&format!("case-{}", name(&backend))).await;
+
+    browser.click("#step-accept button[type='submit']").await;
+    assert!(browser.text("#case-notice").await.contains("已保存"));
+    assert!(browser.text("#case-status").await.contains("已受理"));
+    assert!(
+        !browser.has("#step-accept").await,
+        "accepted once, offered no more"
+    );
+
+    // An empty reply comes back with the message beside the field.
+    browser.click("#step-reply button[type='submit']").await;
+    assert!(browser.has("#reply-content-error").await);
+    browser
+        .shoot(&format!("case-error-{}", name(&backend)))
+        .await;
+
+    let answer = "已收到，明天到现场查看。";
+    browser.fill("#reply-content", answer).await;
+    browser.click("#step-reply button[type='submit']").await;
+    let timeline = browser.text("#timeline").await;
+    assert!(
+        timeline.contains("受理") && timeline.contains(answer),
+        "{timeline}"
+    );
+
+    // An internal note is marked as such on the timeline.
+    browser.fill("#note-content", "电话联系了社区").await;
+    browser.click("#step-note button[type='submit']").await;
+    assert!(
+        browser
+            .has("#timeline .event.internal[data-kind='noted']")
+            .await
+    );
+    browser
+        .shoot(&format!("case-worked-{}", name(&backend)))
+        .await;
+
+    // The resident sees each public step through the API, and no internal note.
+    let seen = app
+        .get(&format!("/api/v1/cases/{case_id}"), Some(&resident))
+        .await
+        .expect(200);
+    let kinds: Vec<&str> = seen.body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"accepted") && kinds.contains(&"replied"),
+        "{kinds:?}"
+    );
+    assert!(!kinds.contains(&"noted"), "{kinds:?}");
+
+    // Logged out, the browser's pages lead to the login again.
+    browser.click("form.logout button").await;
+    assert!(browser.path().await.starts_with("/console/login"));
+    browser
+        .goto(&app.url(&format!("/console/cases/{case_id}")))
+        .await;
+    assert!(browser.path().await.starts_with("/console/login"));
+    browser.close().await;
+}
+
+async fn a_wrong_password_shows_the_form_again_with_the_message(backend: Backend) {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = spawn_app(backend.clone()).await;
+    let demo = app.seed_demo().await;
+    browser.goto(&app.url("/console")).await;
+    browser.fill("#phone", &demo.station_admin).await;
+    browser.fill("#password", "wrong-password").await;
+    browser.click("#login-submit").await;
+    assert!(browser.path().await.starts_with("/console/login"));
+    assert!(browser
+        .text("#login-notice")
+        .await
+        .contains("手机号或密码错误"));
+    assert_eq!(
+        browser.value("#phone").await,
+        demo.station_admin,
+        "the phone is kept"
+    );
+    browser
+        .shoot(&format!("login-wrong-{}", name(&backend)))
+        .await;
+
+    browser.fill("#phone", "123").await;
+    browser.click("#login-submit").await;
+    assert!(browser.text("#phone-error").await.contains("11位手机号"));
+
+    let phone = resident_with_password(&app, "console-resident").await;
+    browser.fill("#phone", &phone).await;
+    browser.fill("#password", DEMO_PASSWORD).await;
+    browser.click("#login-submit").await;
+    assert!(browser.text("#login-notice").await.contains("微信小程序"));
+    browser.goto(&app.url("/console")).await;
+    assert!(
+        browser.path().await.starts_with("/console/login"),
+        "a resident has no session"
+    );
+    browser.close().await;
+}
+
+async fn each_role_sees_and_may_do_only_its_part(backend: Backend) {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = spawn_app(backend.clone()).await;
+    let demo = app.seed_demo().await;
+    let resident = app.resident("console-roles").await;
+    let here = app.raise_at(&resident, 1).await;
+    let elsewhere = app.raise_at(&resident, 2).await;
+
+    // Station 1's admin: no case of station 2 in the queue, and its URL is not found.
+    log_in(&browser, &app, &demo.station_admin, "/console/cases").await;
+    assert!(browser.has(&format!("tr[data-case-id='{here}']")).await);
+    assert!(
+        !browser
+            .has(&format!("tr[data-case-id='{elsewhere}']"))
+            .await
+    );
+    browser
+        .goto(&app.url(&format!("/console/cases/{elsewhere}")))
+        .await;
+    assert!(browser.text("#error-message").await.contains("没有找到"));
+    browser
+        .shoot(&format!("not-found-{}", name(&backend)))
+        .await;
+    // The admin sees the resident's full contact; station 1's case offers the admin's steps.
+    browser
+        .goto(&app.url(&format!("/console/cases/{here}")))
+        .await;
+    for step in ["accept", "decline", "note", "urge", "assign"] {
+        assert!(browser.has(&format!("#step-{step}")).await, "{step}");
+    }
+    assert!(
+        !browser.has("#step-handle").await,
+        "only handlers report back"
+    );
+    browser.click("form.logout button").await;
+
+    // Hand the case to the handler's department through the API.
+    let admin = app.login(&demo.station_admin).await;
+    let handler = app.login(&demo.handler).await;
+    let department = app.me(&handler).await["scopes"]["department_id"].clone();
+    app.post(
+        &format!("/api/v1/cases/{here}/assign"),
+        Some(&admin),
+        serde_json::json!({"department_id": department, "note": "请尽快处理"}),
+    )
+    .await
+    .expect(200);
+
+    // The handler may report back and reply, never accept, decline or resolve.
+    log_in(
+        &browser,
+        &app,
+        &demo.handler,
+        &format!("/console/cases/{here}"),
+    )
+    .await;
+    assert_eq!(browser.path().await, format!("/console/cases/{here}"));
+    assert!(browser.has("#step-handle").await);
+    for step in ["accept", "decline", "resolve", "urge", "assign"] {
+        assert!(!browser.has(&format!("#step-{step}")).await, "{step}");
+    }
+    browser
+        .shoot(&format!("case-handler-{}", name(&backend)))
+        .await;
+    browser
+        .goto(&app.url(&format!("/console/cases/{elsewhere}")))
+        .await;
+    assert!(
+        browser.has("#error-message").await,
+        "not the handler's case"
+    );
+    browser.close().await;
+}
+
+fn name(backend: &Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres { .. } => "postgres",
+    }
+}
