@@ -83,8 +83,8 @@ impl Db {
                 Ok(Self::new(writer, reader, Backend::Sqlite))
             }
             Some(Backend::Postgres) => {
-                let options =
-                    PgConnectOptions::from_str(url).map_err(|e| ConnectError::InvalidUrl {
+                let options = PgConnectOptions::from_str(url)
+                    .map_err(|e| ConnectError::InvalidUrl {
                         url: shown.clone(),
                         reason: e.to_string(),
                     })?
