@@ -16,31 +16,23 @@ const DECOY_HASH: &str =
 pub struct HashError(String);
 
 /// Hashes at once: one per core, as hashing only ever waits for the processor. A burst of
-/// logins queues here instead of holding 19 MiB each.
+/// logins queues here instead of holding 19 MiB of argon2 memory each.
 static HASHING: LazyLock<Semaphore> = LazyLock::new(|| {
     Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZero::get))
 });
 
-/// Runs `work`, a hash or a check (tens of milliseconds and 19 MiB of argon2 memory), on a
-/// thread of its own that ends with it. On a pooled blocking thread the allocator would keep
-/// that memory for as long as the thread lived, and each login would leave a node 19 MB
-/// larger for a while; a thread that ends hands its memory back. Keeps the async workers free
-/// as `spawn_blocking` would.
-pub async fn off_thread<T: Send + 'static>(
+/// Runs `work`, a hash or a check (tens of milliseconds and 19 MiB each), on the blocking
+/// pool, off the async workers, and no more of them at once than there are cores.
+pub async fn off_workers<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, HashError> {
     let _turn = HASHING
         .acquire()
         .await
         .map_err(|_| HashError("hashing has stopped".to_owned()))?;
-    let (done, result) = tokio::sync::oneshot::channel();
-    std::thread::Builder::new()
-        .name("password".to_owned())
-        .spawn(move || drop(done.send(work())))
-        .map_err(|e| HashError(format!("cannot start a thread: {e}")))?;
-    result
+    tokio::task::spawn_blocking(work)
         .await
-        .map_err(|_| HashError("the hashing thread stopped".to_owned()))
+        .map_err(|e| HashError(format!("the hashing task failed: {e}")))
 }
 
 pub fn hash(password: &str) -> Result<String, HashError> {
@@ -91,10 +83,13 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn off_thread_answers_what_the_work_returns() {
-        let stored = off_thread(|| hash("correct horse")).await.unwrap().unwrap();
+    async fn off_workers_answers_what_the_work_returns() {
+        let stored = off_workers(|| hash("correct horse"))
+            .await
+            .unwrap()
+            .unwrap();
         let given = stored.clone();
-        assert!(off_thread(move || verify("correct horse", Some(&given)))
+        assert!(off_workers(move || verify("correct horse", Some(&given)))
             .await
             .unwrap());
     }

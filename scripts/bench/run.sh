@@ -87,7 +87,7 @@ for backend in $backends; do
     BENCH_STATION=$(get_json /api/v1/me "$admin" | jq -er '.scopes.station_ids[0]')
     BENCH_CATEGORY=$(get_json "/api/v1/categories?limit=1" | jq -er '.items[0].id')
     # Idle means settled: a blocking thread that hashed a login's password (19 MiB of argon2
-    # memory) hands that memory back when it exits, after 10 s without work.
+    # memory) hands it back when it retires, after 10 s without work.
     sleep 12
     idle=$(rss_mb "$SERVER_PID")
     LOAD_RSS=$idle

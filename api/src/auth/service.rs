@@ -144,7 +144,7 @@ pub async fn password_login(
     let user = accounts::find_by_phone(db, phone.as_str()).await?;
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
     let given = given.to_owned();
-    let matches = password::off_thread(move || password::verify(&given, stored.as_deref()))
+    let matches = password::off_workers(move || password::verify(&given, stored.as_deref()))
         .await
         .map_err(AppError::internal)?;
     let user = match user {

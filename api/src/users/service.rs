@@ -194,7 +194,7 @@ where
         return Err(AppError::Forbidden("you may not create this account"));
     }
     // Hashing is slow on purpose: it runs before the transaction, which it would hold open.
-    let hash = password::off_thread(move || password::hash(&password))
+    let hash = password::off_workers(move || password::hash(&password))
         .await
         .map_err(AppError::internal)?
         .map_err(AppError::internal)?;
