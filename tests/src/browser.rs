@@ -160,9 +160,16 @@ impl Browser {
             .unwrap_or_default()
     }
 
-    /// Clicks `css` and waits for the page it leads to.
+    /// Clicks `css`, a link or a form's button, and waits (up to 10 s) for the page it leads
+    /// to. The page clicked on is gone once its document is stale: its `body` alone would be
+    /// found at once, before the next page came, and the test would read the old one.
     pub async fn click(&self, css: &str) {
         let path = self.path().await;
+        let page = self
+            .client
+            .find(Locator::Css("html"))
+            .await
+            .unwrap_or_else(|e| panic!("no page at {path}: {e}"));
         self.client
             .find(Locator::Css(css))
             .await
@@ -170,6 +177,17 @@ impl Browser {
             .click()
             .await
             .unwrap_or_else(|e| panic!("{e}"));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            match page.tag_name().await {
+                Err(e) if e.is_stale_element_reference() => break,
+                Err(e) => panic!("{e}"),
+                Ok(_) if Instant::now() > deadline => {
+                    panic!("clicking {css} on {path} led to no page within 10 s")
+                }
+                Ok(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            }
+        }
         self.client
             .wait()
             .for_element(Locator::Css("body"))
