@@ -11,7 +11,7 @@ use sea_orm::{
     QuerySelect,
 };
 
-use super::rules::{overdue, visible};
+use super::rules::{overdue, visible, visible_reading, Stations};
 use super::search::{search_cases, searched_id};
 use crate::db::Backend;
 use crate::entities::{cases, Word};
@@ -48,7 +48,14 @@ pub async fn page(
     listing: &Listing,
     now: DateTime<Utc>,
 ) -> Result<Vec<cases::Model>, DbErr> {
-    let mut condition = visible(actor);
+    // Several stations in deadline order: SQLite reads them from the county's deadline index
+    // only when kept off the stations' (see `visible_reading`); PostgreSQL chooses well alone.
+    let several_stations = actor.station_ids.len() > 1 && listing.station_id.is_none();
+    let reading = match (Backend::of_connection(db), listing.order) {
+        (Backend::Sqlite, Order::Deadline { .. }) if several_stations => Stations::ByCounty,
+        _ => Stations::ByIndex,
+    };
+    let mut condition = visible_reading(actor, reading);
     if listing.own {
         condition = condition.add(cases::Column::AssigneeId.eq(actor.deputy_id));
     }

@@ -24,20 +24,46 @@ pub fn scope_of(case: &cases::Model) -> Scope {
     }
 }
 
+/// How a query filtering by [`visible_reading`] finds the cases of a deputy's or a station
+/// admin's stations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stations {
+    /// From the stations' own indexes.
+    ByIndex,
+    /// Row by row, while the query reads the county's index.
+    ByCounty,
+}
+
 /// `can_see` as SQL: every case the actor may see, and nothing else.
 pub fn visible(actor: &Actor) -> Condition {
+    visible_reading(actor, Stations::ByIndex)
+}
+
+/// `visible`, with the stations of a deputy or station admin tested as `reading` says. SQLite
+/// 3.46 reads a deadline page of several stations from the station index and sorts every case
+/// of them (245 ms for two stations at a million cases), where the county's deadline index
+/// gives the page in order; a unary `+` is SQLite's way to keep a column's index out of a plan
+/// without changing which rows match.
+pub fn visible_reading(actor: &Actor, reading: Stations) -> Condition {
     match actor.role {
         Role::Resident => Condition::all().add(cases::Column::ResidentId.eq(actor.user_id)),
         // The county adds nothing to what the stations select (every station of an actor lies
         // in the actor's county); it lets the deadline order of several stations be read from
         // the county's deadline index, as no per-station index can merge them in order.
-        Role::Deputy | Role::StationAdmin => Condition::all()
-            .add(cases::Column::StationId.is_in(actor.station_ids.clone()))
-            .add_option(
+        Role::Deputy | Role::StationAdmin => {
+            let stations = actor.station_ids.clone();
+            let at_stations = match reading {
+                Stations::ByIndex => cases::Column::StationId.is_in(stations),
+                Stations::ByCounty => {
+                    Expr::expr(Expr::cust(r#"+"cases"."station_id""#)).is_in(stations)
+                }
+            };
+            Condition::all().add(at_stations).add_option(
                 actor
                     .county_id
                     .map(|county| cases::Column::CountyId.eq(county)),
-            ),
+            )
+        }
         Role::Handler => match actor.department_id {
             Some(department) => Condition::all().add(cases::Column::DepartmentId.eq(department)),
             None => Condition::all().add(Expr::value(false)),
@@ -243,6 +269,8 @@ pub(super) mod tests {
                     .map(|case| case.id)
                     .collect();
                 assert_eq!(ids(db, visible(&actor)).await, expected, "{actor:?}");
+                let by_county = visible_reading(&actor, Stations::ByCounty);
+                assert_eq!(ids(db, by_county).await, expected, "{actor:?} by county");
             }
             for now in [
                 at() - Duration::minutes(30),
