@@ -18,7 +18,7 @@ use crate::cases::view::{self, names};
 use crate::cases::{access, actions};
 use crate::console::error::{ConsoleError, ConsoleResult};
 use crate::console::messages::Messages;
-use crate::console::pages::{choices, error_on, html, local, Choice, Layout};
+use crate::console::pages::{choices, error_on, html, id_of, local, Choice, Layout};
 use crate::console::session::Staff;
 use crate::departments::service::{self as departments, DepartmentFilter};
 use crate::deputies::service as deputies;
@@ -131,11 +131,6 @@ struct CasePage {
     /// A line above the page: a step saved, or why it was not.
     notice: Option<&'static str>,
     notice_kind: &'static str,
-}
-
-fn case_id(raw: &str) -> ConsoleResult<i64> {
-    raw.parse()
-        .map_err(|_| ConsoleError::App(AppError::NotFound("case")))
 }
 
 /// What one step posted last, to show again: its name, its values, the errors on them.
@@ -346,7 +341,7 @@ pub async fn show(
     id: web::Path<String>,
     query: web::Query<CaseQuery>,
 ) -> ConsoleResult<HttpResponse> {
-    let id = case_id(&id)?;
+    let id = id_of(&id, "case")?;
     let m = Messages::current();
     let notice = (!query.done.is_empty()).then_some((m.case_done, "ok"));
     render(&state, &staff, id, None, notice, StatusCode::OK).await
@@ -461,7 +456,7 @@ pub async fn act(
     form: web::Form<StepForm>,
 ) -> ConsoleResult<HttpResponse> {
     let (id, step) = path.into_inner();
-    let id = case_id(&id)?;
+    let id = id_of(&id, "case")?;
     let form = form.into_inner();
     staff.check_csrf(&state, &form.csrf)?;
     let m = Messages::current();
@@ -522,9 +517,7 @@ pub async fn photo(
     staff: Staff,
     id: web::Path<String>,
 ) -> ConsoleResult<HttpResponse> {
-    let id = id
-        .parse()
-        .map_err(|_| ConsoleError::App(AppError::NotFound("attachment")))?;
+    let id = id_of(&id, "attachment")?;
     let (bytes, content_type) =
         attachments::download(&state.attachments(), &staff.actor, id).await?;
     Ok(HttpResponse::Ok()

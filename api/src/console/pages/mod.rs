@@ -2,6 +2,7 @@
 
 pub mod case;
 pub mod home;
+pub mod live;
 pub mod login;
 pub mod queue;
 
@@ -10,6 +11,7 @@ use actix_web::HttpResponse;
 use askama::Template;
 use chrono::{DateTime, FixedOffset, Utc};
 
+use super::error::{ConsoleError, ConsoleResult};
 use super::messages::Messages;
 use super::session::Staff;
 
@@ -48,6 +50,12 @@ pub fn html(status: StatusCode, page: &impl Template) -> HttpResponse {
                 .body("internal error")
         }
     }
+}
+
+/// The id in a page's path, where anything but a number is a `what` that does not exist.
+pub fn id_of(raw: &str, what: &'static str) -> ConsoleResult<i64> {
+    raw.parse()
+        .map_err(|_| ConsoleError::App(crate::app_error::AppError::NotFound(what)))
 }
 
 pub fn ok(page: &impl Template) -> HttpResponse {
