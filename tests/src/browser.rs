@@ -149,6 +149,47 @@ impl Browser {
             .unwrap_or_else(|e| panic!("{e}"));
     }
 
+    /// Waits (up to 10 s) until `css` selects something on the page as it stands: for what
+    /// a page's script brings without a reload.
+    pub async fn wait_for(&self, css: &str) {
+        let path = self.path().await;
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css} on {path} within 10 s: {e}"));
+    }
+
+    /// Chooses the option of value `value` in the `<select>` `css` selects.
+    pub async fn select(&self, css: &str, value: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css}: {e}"))
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("no option {value} in {css}: {e}"));
+    }
+
+    /// Sets the value of the field `css` selects as a picker would: typing into a date field
+    /// depends on the browser's locale, the value does not.
+    pub async fn set_value(&self, css: &str, value: &str) {
+        self.run(
+            "document.querySelector(arguments[0]).value = arguments[1];",
+            vec![json!(css), json!(value)],
+        )
+        .await;
+    }
+
+    /// Runs `script` in the page with `args` (its `arguments`), as a test's own hand.
+    pub async fn run(&self, script: &str, args: Vec<serde_json::Value>) {
+        self.client
+            .execute(script, args)
+            .await
+            .unwrap_or_else(|e| panic!("cannot run {script}: {e}"));
+    }
+
     pub async fn value(&self, css: &str) -> String {
         self.client
             .find(Locator::Css(css))

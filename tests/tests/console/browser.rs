@@ -12,6 +12,7 @@ on_every_backend!(
     a_station_admin_accepts_and_answers_a_case_a_resident_just_raised,
     a_wrong_password_shows_the_form_again_with_the_message,
     each_role_sees_and_may_do_only_its_part,
+    a_case_raised_appears_live_and_goes_from_station_to_department_and_back_to_resolved,
 );
 
 /// Gives the resident `openid` (logged in once) a phone and the demo password, as no real
@@ -277,6 +278,146 @@ async fn each_role_sees_and_may_do_only_its_part(backend: Backend) {
         "not the handler's case"
     );
     browser.close().await;
+}
+
+async fn a_case_raised_appears_live_and_goes_from_station_to_department_and_back_to_resolved(
+    backend: Backend,
+) {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = spawn_app(backend.clone()).await;
+    let demo = app.seed_demo().await;
+    let resident = app.resident("console-workflow").await;
+    let handler = app.login(&demo.handler).await;
+    let department = app.me(&handler).await["scopes"]["department_id"]
+        .as_i64()
+        .unwrap();
+
+    // The queue is open, and listening, before the resident raises the case.
+    log_in(&browser, &app, &demo.station_admin, "/console/cases").await;
+    assert_eq!(browser.path().await, "/console/cases");
+    browser.wait_for("#live-queue[data-listening]").await;
+    let case_id = app.raise(&resident).await;
+    let row = format!("tr.new[data-case-id='{case_id}']");
+    browser.wait_for(&row).await;
+    assert!(browser.text(&row).await.contains("待受理"));
+    browser
+        .shoot(&format!("queue-live-{}", name(&backend)))
+        .await;
+
+    // A change made elsewhere (here, an internal note through the API) brings the row again,
+    // in place: the mark this test takes off comes back with the fresh row.
+    browser
+        .run(
+            "document.querySelector(arguments[0]).classList.remove('new');",
+            vec![serde_json::json!(row)],
+        )
+        .await;
+    assert!(!browser.has(&row).await);
+    let admin = app.login(&demo.station_admin).await;
+    app.post(
+        &format!("/api/v1/cases/{case_id}/note"),
+        Some(&admin),
+        serde_json::json!({"content": "先电话了解情况"}),
+    )
+    .await
+    .expect(200);
+    browser.wait_for(&row).await;
+    assert_eq!(
+        browser
+            .client
+            .find_all(fantoccini::Locator::Css(&format!(
+                "tr[data-case-id='{case_id}']"
+            )))
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "updated, not added twice"
+    );
+
+    browser.click(&format!("{row} a")).await;
+    assert_eq!(browser.path().await, format!("/console/cases/{case_id}"));
+    browser.click("#step-accept button[type='submit']").await;
+    assert!(browser.text("#case-status").await.contains("已受理"));
+
+    // Assigned to the handler's department, to be resolved by a day picked on the form.
+    let due = (chrono::Utc::now() + chrono::Duration::days(5)).date_naive();
+    browser
+        .select("#assign-department_id", &department.to_string())
+        .await;
+    browser
+        .set_value("#assign-resolve_by", &due.format("%Y-%m-%d").to_string())
+        .await;
+    browser.fill("#assign-note", "请五日内处理").await;
+    browser.click("#step-assign button[type='submit']").await;
+    assert!(browser.text("#case-notice").await.contains("已保存"));
+    assert!(browser.text("#case-status").await.contains("已交办"));
+    browser
+        .shoot(&format!("case-assigned-{}", name(&backend)))
+        .await;
+    browser.click("form.logout button").await;
+
+    // The handler, in the same browser after the admin's logout, reports back.
+    log_in(
+        &browser,
+        &app,
+        &demo.handler,
+        &format!("/console/cases/{case_id}"),
+    )
+    .await;
+    assert_eq!(browser.path().await, format!("/console/cases/{case_id}"));
+    let report = "已派人清理，路灯已修复。";
+    browser.fill("#handle-content", report).await;
+    browser.click("#step-handle button[type='submit']").await;
+    assert!(browser.text("#case-status").await.contains("已承办"));
+    assert!(browser.text("#timeline").await.contains(report));
+    browser
+        .shoot(&format!("case-handled-{}", name(&backend)))
+        .await;
+    browser.click("form.logout button").await;
+
+    // The station admin resolves.
+    log_in(
+        &browser,
+        &app,
+        &demo.station_admin,
+        &format!("/console/cases/{case_id}"),
+    )
+    .await;
+    browser
+        .fill("#resolve-summary", "路灯已修复，经回访确认。")
+        .await;
+    browser.click("#step-resolve button[type='submit']").await;
+    assert!(browser.text("#case-status").await.contains("已办结"));
+    browser
+        .shoot(&format!("case-resolved-{}", name(&backend)))
+        .await;
+    browser.close().await;
+
+    // The resident's timeline has every public step, in order, and no internal note; the
+    // deadline is the end of the day picked, in Beijing.
+    let seen = app
+        .get(&format!("/api/v1/cases/{case_id}"), Some(&resident))
+        .await
+        .expect(200);
+    let kinds: Vec<&str> = seen.body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["submitted", "accepted", "assigned", "handled", "resolved"],
+        "{kinds:?}"
+    );
+    assert_eq!(seen.body["status"], "resolved");
+    let resolve_by = seen.body["resolve_by"].as_str().unwrap();
+    let resolve_by = chrono::DateTime::parse_from_rfc3339(resolve_by).unwrap();
+    let beijing = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+    assert_eq!(resolve_by.with_timezone(&beijing).date_naive(), due);
 }
 
 fn name(backend: &Backend) -> &'static str {
