@@ -190,6 +190,18 @@ impl Browser {
             .unwrap_or_else(|e| panic!("cannot run {script}: {e}"));
     }
 
+    /// The attribute `name` of the first element `css` selects.
+    pub async fn attr(&self, css: &str, name: &str) -> String {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css}: {e}"))
+            .attr(name)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("{css} has no {name}"))
+    }
+
     pub async fn value(&self, css: &str) -> String {
         self.client
             .find(Locator::Css(css))

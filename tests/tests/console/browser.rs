@@ -13,6 +13,7 @@ on_every_backend!(
     a_wrong_password_shows_the_form_again_with_the_message,
     each_role_sees_and_may_do_only_its_part,
     a_case_raised_appears_live_and_goes_from_station_to_department_and_back_to_resolved,
+    the_roster_grid_takes_shifts_and_refuses_an_overlap_on_the_shift,
 );
 
 /// Gives the resident `openid` (logged in once) a phone and the demo password, as no real
@@ -418,6 +419,126 @@ async fn a_case_raised_appears_live_and_goes_from_station_to_department_and_back
     let resolve_by = chrono::DateTime::parse_from_rfc3339(resolve_by).unwrap();
     let beijing = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
     assert_eq!(resolve_by.with_timezone(&beijing).date_naive(), due);
+}
+
+async fn the_roster_grid_takes_shifts_and_refuses_an_overlap_on_the_shift(backend: Backend) {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = spawn_app(backend.clone()).await;
+    let demo = app.seed_demo().await;
+    let deputy = app.login(&demo.deputy).await;
+    let deputy_id = app.me(&deputy).await["scopes"]["deputy_id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+
+    // The station list holds station 1, the admin's, and not station 2.
+    log_in(&browser, &app, &demo.station_admin, "/console/stations").await;
+    assert_eq!(browser.path().await, "/console/stations");
+    assert!(browser.has("tr[data-station-id='1']").await);
+    assert!(!browser.has("tr[data-station-id='2']").await);
+    browser.shoot(&format!("stations-{}", name(&backend))).await;
+    browser
+        .click("tr[data-station-id='1'] a[href='/console/stations/1/roster']")
+        .await;
+    assert_eq!(browser.path().await, "/console/stations/1/roster");
+    // Five weeks on, past the two weeks of shifts the demo plans ahead.
+    let later = (chrono::Utc::now() + chrono::Duration::weeks(5)).format("%Y-%m-%d");
+    browser
+        .goto(&app.url(&format!("/console/stations/1/roster?week={later}")))
+        .await;
+
+    // A shift added on the week's Wednesday lands in that day's column.
+    let monday =
+        chrono::NaiveDate::parse_from_str(&browser.attr("#roster", "data-week").await, "%Y-%m-%d")
+            .unwrap();
+    let wednesday = (monday + chrono::Duration::days(2))
+        .format("%Y-%m-%d")
+        .to_string();
+    let add = format!("#shift-new-{wednesday}");
+    let add_shift = |starts: &'static str, ends: &'static str| {
+        let (browser, add, deputy_id) = (&browser, add.clone(), deputy_id.clone());
+        async move {
+            browser.select(&format!("{add}-deputy"), &deputy_id).await;
+            browser.set_value(&format!("{add}-starts"), starts).await;
+            browser.set_value(&format!("{add}-ends"), ends).await;
+            browser.click(&format!("{add} button[value='save']")).await;
+        }
+    };
+    add_shift("09:00", "12:00").await;
+    assert!(browser.text("#roster-notice").await.contains("已保存"));
+    let stored = format!("#day-{wednesday} form.shift.stored");
+    assert!(browser.has(&stored).await);
+    assert_eq!(
+        browser
+            .value(&format!("{stored} input[name='starts']"))
+            .await,
+        "09:00"
+    );
+
+    // The same deputy again at 11:00 overlaps: said on the shift, with what was typed kept.
+    add_shift("11:00", "13:00").await;
+    let error = browser.text(&format!("{add}-starts-error")).await;
+    assert!(error.contains("已有班次"), "{error}");
+    assert_eq!(browser.value(&format!("{add}-starts")).await, "11:00");
+    assert_eq!(browser.value(&format!("{add}-ends")).await, "13:00");
+    assert_eq!(browser.value(&format!("{add}-deputy")).await, deputy_id);
+    browser
+        .shoot(&format!("roster-overlap-{}", name(&backend)))
+        .await;
+
+    // Moved to the afternoon, the stored shift no longer clashes with the one asked for.
+    let stored_id = browser.attr(&stored, "id").await;
+    browser
+        .set_value(&format!("#{stored_id}-starts"), "14:00")
+        .await;
+    browser
+        .set_value(&format!("#{stored_id}-ends"), "17:00")
+        .await;
+    browser
+        .click(&format!("#{stored_id} button[value='save']"))
+        .await;
+    assert!(browser.text("#roster-notice").await.contains("已保存"));
+    add_shift("11:00", "13:00").await;
+    let mut times = Vec::new();
+    for field in browser
+        .client
+        .find_all(fantoccini::Locator::Css(&format!(
+            "#day-{wednesday} form.shift.stored input[name='starts']"
+        )))
+        .await
+        .unwrap()
+    {
+        times.push(field.prop("value").await.unwrap().unwrap_or_default());
+    }
+    assert_eq!(times, ["11:00", "14:00"]);
+    browser.shoot(&format!("roster-{}", name(&backend))).await;
+
+    // Removed, a shift is gone from the grid.
+    let first = browser.attr(&stored, "id").await;
+    browser
+        .click(&format!("#{first} button[value='remove']"))
+        .await;
+    assert_eq!(
+        browser
+            .client
+            .find_all(fantoccini::Locator::Css(&stored))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // Station 2's roster is not this admin's, by URL either.
+    browser.goto(&app.url("/console/stations/2/roster")).await;
+    assert!(browser.text("#error-message").await.contains("不能"));
+    browser
+        .shoot(&format!("roster-forbidden-{}", name(&backend)))
+        .await;
+    browser.goto(&app.url("/console/stations/999/roster")).await;
+    assert!(browser.text("#error-message").await.contains("没有找到"));
+    browser.close().await;
 }
 
 fn name(backend: &Backend) -> &'static str {

@@ -19,6 +19,7 @@ on_every_backend!(
     the_queue_pages_by_links_and_keeps_its_filter,
     photos_and_the_phone_show_as_each_role_may_see_them,
     the_live_queue_streams_the_cases_in_scope_over_the_session,
+    another_stations_roster_is_refused_by_page_and_by_form,
 );
 
 async fn the_session_cookie_is_http_only_lax_and_for_the_console_only(backend: Backend) {
@@ -500,4 +501,73 @@ async fn the_live_queue_streams_the_cases_in_scope_over_the_session(backend: Bac
     assert!(row.html.contains("待受理"));
     let hidden = visitor.get(&format!("/console/cases/{there}/row")).await;
     assert_eq!(hidden.status, 404, "another station's case has no row here");
+}
+
+async fn another_stations_roster_is_refused_by_page_and_by_form(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let demo = app.seed_demo().await;
+    let deputy = app.login(&demo.deputy).await;
+    let deputy_id = app.me(&deputy).await["scopes"]["deputy_id"].to_string();
+    let mut visitor = Visitor::new(&app);
+    visitor.log_in(&demo.other_station_admin).await;
+    let list = visitor.get("/console/stations").await;
+    assert!(
+        !list.html.contains("data-station-id=\"1\""),
+        "{}",
+        list.html
+    );
+    assert!(list.html.contains("data-station-id=\"2\""));
+    assert_eq!(visitor.get("/console/stations/1/roster").await.status, 403);
+    assert_eq!(visitor.get("/console/stations/x/roster").await.status, 404);
+
+    let own = visitor.get("/console/stations/2/roster").await;
+    assert_eq!(own.status, 200, "{}", own.html);
+    let csrf = own.csrf();
+    let day = (chrono::Utc::now() + chrono::Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("week", day.as_str()),
+        ("day", day.as_str()),
+        ("deputy_id", deputy_id.as_str()),
+        ("starts", "09:00"),
+        ("ends", "12:00"),
+    ];
+    let admin = app.login(&demo.station_admin).await;
+    let shifts_of = |station: u8| {
+        let (app, admin) = (&app, admin.clone());
+        async move {
+            app.get(&format!("/api/v1/stations/{station}/roster"), Some(&admin))
+                .await
+                .expect(200)
+                .body["shifts"]
+                .clone()
+        }
+    };
+    let before = (shifts_of(1).await, shifts_of(2).await);
+    let refused = visitor
+        .post("/console/stations/1/roster/shifts", &form)
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.html);
+    let mut no_token = form;
+    no_token[0].1 = "";
+    let own_without_token = visitor
+        .post("/console/stations/2/roster/shifts", &no_token)
+        .await;
+    assert_eq!(own_without_token.status, 403);
+    let after = (shifts_of(1).await, shifts_of(2).await);
+    assert_eq!(before, after, "nothing was written");
+
+    // A time that is not one comes back by its field, as typed.
+    let mut bad = form;
+    bad[4].1 = "9点";
+    let again = visitor
+        .post("/console/stations/2/roster/shifts", &bad)
+        .await;
+    assert_eq!(again.status, 422);
+    assert!(again
+        .html
+        .contains(&format!("id=\"shift-new-{day}-starts-error\"")));
+    assert!(again.html.contains("value=\"9点\""));
 }

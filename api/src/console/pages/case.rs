@@ -6,7 +6,7 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 use askama::Template;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use liaison_domain::case::Command;
 use liaison_domain::FieldError;
 use serde::Deserialize;
@@ -18,7 +18,7 @@ use crate::cases::view::{self, names};
 use crate::cases::{access, actions};
 use crate::console::error::{ConsoleError, ConsoleResult};
 use crate::console::messages::Messages;
-use crate::console::pages::{choices, error_on, html, id_of, local, Choice, Layout};
+use crate::console::pages::{choices, error_on, from_local, html, id_of, local, Choice, Layout};
 use crate::console::session::Staff;
 use crate::departments::service::{self as departments, DepartmentFilter};
 use crate::deputies::service as deputies;
@@ -349,11 +349,11 @@ pub async fn show(
 
 /// The end of day `date` in Beijing, the deadline a date picked in the county means.
 fn end_of_day(date: &str) -> Result<DateTime<Utc>, FieldError> {
+    let last_second = NaiveTime::from_hms_opt(23, 59, 59);
     NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
         .ok()
-        .and_then(|day| day.and_hms_opt(23, 59, 59))
-        .map(|at| at - chrono::Duration::hours(8))
-        .map(|at| at.and_utc())
+        .zip(last_second)
+        .map(|(day, time)| from_local(day, time))
         .ok_or_else(|| FieldError::new("resolve_by", "invalid_date", "resolve_by must be a date"))
 }
 
