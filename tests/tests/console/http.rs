@@ -20,6 +20,7 @@ on_every_backend!(
     photos_and_the_phone_show_as_each_role_may_see_them,
     the_live_queue_streams_the_cases_in_scope_over_the_session,
     another_stations_roster_is_refused_by_page_and_by_form,
+    the_home_counts_the_flagged_cases_in_scope,
 );
 
 async fn the_session_cookie_is_http_only_lax_and_for_the_console_only(backend: Backend) {
@@ -570,4 +571,39 @@ async fn another_stations_roster_is_refused_by_page_and_by_form(backend: Backend
         .html
         .contains(&format!("id=\"shift-new-{day}-starts-error\"")));
     assert!(again.html.contains("value=\"9点\""));
+}
+
+async fn the_home_counts_the_flagged_cases_in_scope(backend: Backend) {
+    use liaison_infra::entities::cases;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let app = spawn_app(backend).await;
+    let demo = app.seed_demo().await;
+    let resident = app.resident("console-flags").await;
+    let here = app.raise_at(&resident, 1).await;
+    let there = app.raise_at(&resident, 2).await;
+    app.raise_at(&resident, 1).await;
+    // As moderation would have marked them.
+    cases::Entity::update_many()
+        .col_expr(cases::Column::Flagged, Expr::value(true))
+        .filter(cases::Column::Id.is_in([here, there]))
+        .exec(app.db().writer())
+        .await
+        .unwrap();
+    let mut visitor = Visitor::new(&app);
+    visitor.log_in(&demo.station_admin).await;
+    let home = visitor.get("/console").await;
+    assert!(
+        home.html
+            .contains("<div class=\"figure\" id=\"figure-flagged\"><span class=\"count\">1</span>"),
+        "station 2's flagged case is not counted at station 1: {}",
+        home.html
+    );
+    let mut county = Visitor::new(&app);
+    county.log_in(&demo.county_admin).await;
+    let home = county.get("/console").await;
+    assert!(home
+        .html
+        .contains("id=\"figure-flagged\"><span class=\"count\">2</span>"));
 }
