@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
@@ -135,13 +136,17 @@ impl Browser {
             .is_empty()
     }
 
-    /// Types `value` into the field `css` selects, replacing what it held.
-    pub async fn fill(&self, css: &str, value: &str) {
-        let field = self
-            .client
+    /// The first element `css` selects.
+    async fn element(&self, css: &str) -> Element {
+        self.client
             .find(Locator::Css(css))
             .await
-            .unwrap_or_else(|e| panic!("no {css}: {e}"));
+            .unwrap_or_else(|e| panic!("no {css}: {e}"))
+    }
+
+    /// Types `value` into the field `css` selects, replacing what it held.
+    pub async fn fill(&self, css: &str, value: &str) {
+        let field = self.element(css).await;
         field.clear().await.unwrap_or_else(|e| panic!("{e}"));
         field
             .send_keys(value)
@@ -163,10 +168,8 @@ impl Browser {
 
     /// Chooses the option of value `value` in the `<select>` `css` selects.
     pub async fn select(&self, css: &str, value: &str) {
-        self.client
-            .find(Locator::Css(css))
+        self.element(css)
             .await
-            .unwrap_or_else(|e| panic!("no {css}: {e}"))
             .select_by_value(value)
             .await
             .unwrap_or_else(|e| panic!("no option {value} in {css}: {e}"));
@@ -192,10 +195,8 @@ impl Browser {
 
     /// The attribute `name` of the first element `css` selects.
     pub async fn attr(&self, css: &str, name: &str) -> String {
-        self.client
-            .find(Locator::Css(css))
+        self.element(css)
             .await
-            .unwrap_or_else(|e| panic!("no {css}: {e}"))
             .attr(name)
             .await
             .unwrap_or_else(|e| panic!("{e}"))
@@ -203,10 +204,8 @@ impl Browser {
     }
 
     pub async fn value(&self, css: &str) -> String {
-        self.client
-            .find(Locator::Css(css))
+        self.element(css)
             .await
-            .unwrap_or_else(|e| panic!("no {css}: {e}"))
             .prop("value")
             .await
             .unwrap_or_else(|e| panic!("{e}"))

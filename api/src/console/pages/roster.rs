@@ -376,49 +376,24 @@ async fn write(
     staff.check_csrf(state, &form.csrf)?;
     let monday = monday_of(&form.week);
     let week = monday.format(DAY).to_string();
-    let refused = |errors| Posted {
-        key: key.clone(),
-        form,
-        errors,
-    };
-    let edit = match edit {
-        Ok(edit) => edit,
-        Err(errors) => {
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return render(
-                state,
-                staff,
-                station_id,
-                &week,
-                Some(refused(errors)),
-                None,
-                status,
-            )
-            .await;
+    let errors = match edit {
+        Err(errors) => errors,
+        Ok(edit) => {
+            let period = week_period(monday)?;
+            match roster::edit(&state.db, &staff.actor, station_id, period, edit).await {
+                Ok(_) => {
+                    state.reference.changed(Kind::Rosters).await;
+                    let to = format!("/console/stations/{station_id}/roster?week={week}&done=1");
+                    return Ok(HttpResponse::SeeOther()
+                        .insert_header((header::LOCATION, to))
+                        .finish());
+                }
+                Err(AppError::Invalid(invalid)) => invalid.0,
+                Err(other) => return Err(other.into()),
+            }
         }
     };
-    let period = week_period(monday)?;
-    match roster::edit(&state.db, &staff.actor, station_id, period, edit).await {
-        Ok(_) => {
-            state.reference.changed(Kind::Rosters).await;
-            let to = format!("/console/stations/{station_id}/roster?week={week}&done=1");
-            Ok(HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, to))
-                .finish())
-        }
-        Err(AppError::Invalid(invalid)) => {
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            render(
-                state,
-                staff,
-                station_id,
-                &week,
-                Some(refused(invalid.0)),
-                None,
-                status,
-            )
-            .await
-        }
-        Err(other) => Err(other.into()),
-    }
+    let posted = Posted { key, form, errors };
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    render(state, staff, station_id, &week, Some(posted), None, status).await
 }
