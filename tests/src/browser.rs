@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
@@ -135,13 +136,17 @@ impl Browser {
             .is_empty()
     }
 
-    /// Types `value` into the field `css` selects, replacing what it held.
-    pub async fn fill(&self, css: &str, value: &str) {
-        let field = self
-            .client
+    /// The first element `css` selects.
+    async fn element(&self, css: &str) -> Element {
+        self.client
             .find(Locator::Css(css))
             .await
-            .unwrap_or_else(|e| panic!("no {css}: {e}"));
+            .unwrap_or_else(|e| panic!("no {css}: {e}"))
+    }
+
+    /// Types `value` into the field `css` selects, replacing what it held.
+    pub async fn fill(&self, css: &str, value: &str) {
+        let field = self.element(css).await;
         field.clear().await.unwrap_or_else(|e| panic!("{e}"));
         field
             .send_keys(value)
@@ -149,11 +154,58 @@ impl Browser {
             .unwrap_or_else(|e| panic!("{e}"));
     }
 
-    pub async fn value(&self, css: &str) -> String {
+    /// Waits (up to 10 s) until `css` selects something on the page as it stands: for what
+    /// a page's script brings without a reload.
+    pub async fn wait_for(&self, css: &str) {
+        let path = self.path().await;
         self.client
-            .find(Locator::Css(css))
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
             .await
-            .unwrap_or_else(|e| panic!("no {css}: {e}"))
+            .unwrap_or_else(|e| panic!("no {css} on {path} within 10 s: {e}"));
+    }
+
+    /// Chooses the option of value `value` in the `<select>` `css` selects.
+    pub async fn select(&self, css: &str, value: &str) {
+        self.element(css)
+            .await
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("no option {value} in {css}: {e}"));
+    }
+
+    /// Sets the value of the field `css` selects as a picker would: typing into a date field
+    /// depends on the browser's locale, the value does not.
+    pub async fn set_value(&self, css: &str, value: &str) {
+        self.run(
+            "document.querySelector(arguments[0]).value = arguments[1];",
+            vec![json!(css), json!(value)],
+        )
+        .await;
+    }
+
+    /// Runs `script` in the page with `args` (its `arguments`), as a test's own hand.
+    pub async fn run(&self, script: &str, args: Vec<serde_json::Value>) {
+        self.client
+            .execute(script, args)
+            .await
+            .unwrap_or_else(|e| panic!("cannot run {script}: {e}"));
+    }
+
+    /// The attribute `name` of the first element `css` selects.
+    pub async fn attr(&self, css: &str, name: &str) -> String {
+        self.element(css)
+            .await
+            .attr(name)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("{css} has no {name}"))
+    }
+
+    pub async fn value(&self, css: &str) -> String {
+        self.element(css)
+            .await
             .prop("value")
             .await
             .unwrap_or_else(|e| panic!("{e}"))

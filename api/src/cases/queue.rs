@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use liaison_domain::actor::{Actor, Role};
+use liaison_domain::case::access::sees_flags;
 use liaison_domain::case::CaseStatus;
 use liaison_domain::search;
 use liaison_infra::entities::cases;
@@ -103,8 +104,9 @@ pub async fn list(
     })
 }
 
-/// How the cases the actor works on stand now: open, overdue, and due within a day. A deputy
-/// counts their own cases (`scope=mine`), everyone else all they see.
+/// How the cases the actor works on stand now: open, overdue, due within a day, and flagged
+/// for review (for those the domain shows flags to). A deputy counts their own cases
+/// (`scope=mine`), everyone else all they see.
 pub async fn standing(db: &impl ConnectionTrait, actor: &Actor) -> AppResult<Standing> {
     let mine = CaseFilter {
         scope: Some("mine".to_owned()),
@@ -115,7 +117,8 @@ pub async fn standing(db: &impl ConnectionTrait, actor: &Actor) -> AppResult<Sta
         sort: None,
     };
     let own = own_only(actor, &mine)?;
-    Ok(store::standing(db, actor, own, Utc::now(), Duration::hours(24)).await?)
+    let flags = sees_flags(actor);
+    Ok(store::standing(db, actor, own, Utc::now(), Duration::hours(24), flags).await?)
 }
 
 fn cursor_of(sort: Sort, case: &cases::Model) -> String {

@@ -4,7 +4,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{web, HttpResponse};
 
 use super::error::{ConsoleError, ConsoleResult};
-use super::pages::{case, home, login, queue};
+use super::pages::{case, home, live, login, queue, roster, stations};
 use super::{assets, session};
 use crate::app_error::AppError;
 
@@ -15,12 +15,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("", web::get().to(home::show))
             .route("/", web::get().to(home::show))
             .route("/assets/console.css", web::get().to(assets::stylesheet))
+            .route("/assets/queue.js", web::get().to(assets::queue_script))
+            .route("/live", web::get().to(live::stream))
             .route("/login", web::get().to(login::show))
             .route("/login", web::post().to(login::submit))
             .route("/logout", web::post().to(login::leave))
             .route("/cases", web::get().to(queue::show))
             .route("/cases/{id}", web::get().to(case::show))
+            .route("/cases/{id}/row", web::get().to(live::row))
             .route("/cases/{id}/{step}", web::post().to(case::act))
+            .route("/stations", web::get().to(stations::show))
+            .route("/stations/{id}/roster", web::get().to(roster::show))
+            .route("/stations/{id}/roster/shifts", web::post().to(roster::add))
+            .route(
+                "/stations/{id}/roster/shifts/{shift}",
+                web::post().to(roster::change),
+            )
             .route("/attachments/{id}", web::get().to(case::photo))
             .default_service(web::to(not_found)),
     );

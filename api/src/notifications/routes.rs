@@ -5,7 +5,7 @@ use std::convert::Infallible;
 use actix_web::http::header;
 use actix_web::web::Bytes;
 use actix_web::{get, post, web, HttpResponse};
-use futures_util::StreamExt;
+use futures_util::{Stream, StreamExt};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -97,12 +97,17 @@ async fn read_all(state: web::Data<AppState>, caller: Caller) -> ApiResult<web::
 #[get("/stream")]
 async fn stream(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
     let frames = follow(&state.following(), &caller.actor)?;
-    Ok(HttpResponse::Ok()
+    Ok(event_stream(frames))
+}
+
+/// Server-sent-event `frames` as a response, for this stream and the console's.
+pub fn event_stream(frames: impl Stream<Item = String> + 'static) -> HttpResponse {
+    HttpResponse::Ok()
         .content_type("text/event-stream")
         .insert_header((header::CACHE_CONTROL, "no-cache"))
         // Tells nginx not to buffer the stream, which would hold events back; and the
         // compression middleware not to encode it, which would hold them back too.
         .insert_header(("x-accel-buffering", "no"))
         .insert_header(header::ContentEncoding::Identity)
-        .streaming(frames.map(|frame| Ok::<_, Infallible>(Bytes::from(frame)))))
+        .streaming(frames.map(|frame| Ok::<_, Infallible>(Bytes::from(frame))))
 }

@@ -3,13 +3,14 @@
 use chrono::{Duration, Utc};
 use liaison_domain::actor::Actor;
 use liaison_domain::roster::{self, Period, Shift};
+use liaison_domain::Invalid;
 use liaison_infra::entities::duty_shifts;
 use liaison_infra::store::organisation::{deputies, rosters};
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait};
 
 use super::dto::{Roster, RosterQuery, RosterWrite, ShiftOut};
 use super::service::{find, find_administered};
-use crate::app_error::AppResult;
+use crate::app_error::{AppError, AppResult};
 
 /// The default window when a reader names none.
 const DEFAULT_DAYS: i64 = 7;
@@ -70,14 +71,135 @@ pub async fn replace(
         .collect();
     let txn = db.begin().await?;
     find_administered(&txn, actor, station_id).await?;
-    // Read in the transaction, not from the cache: the check must see what it writes over.
-    let members = deputies::members(&txn, station_id).await?;
-    // The same deputies' shifts that outlive this write: those at other stations, and this
-    // station's shifts that started before the period and so are kept.
-    let kept = rosters::kept(&txn, station_id, period, shifts.iter().map(|s| s.deputy_id)).await?;
-    roster::check(period, &shifts, |id| members.contains(&id), &kept)?;
-    let stored = rosters::replace(&txn, station_id, period, &shifts).await?;
-    let roster = shifts_view(&txn, station_id, period, stored).await?;
+    let roster = write_checked(&txn, station_id, period, &shifts).await?;
     txn.commit().await?;
     Ok(roster)
+}
+
+/// Checks `shifts` as the station's roster over `period` and writes them, in the caller's
+/// transaction.
+async fn write_checked(
+    txn: &DatabaseTransaction,
+    station_id: i64,
+    period: Period,
+    shifts: &[Shift],
+) -> AppResult<Roster> {
+    // Read in the transaction, not from the cache: the check must see what it writes over.
+    let members = deputies::members(txn, station_id).await?;
+    // The same deputies' shifts that outlive this write: those at other stations, and this
+    // station's shifts that started before the period and so are kept.
+    let kept = rosters::kept(txn, station_id, period, shifts.iter().map(|s| s.deputy_id)).await?;
+    roster::check(period, shifts, |id| members.contains(&id), &kept)?;
+    let stored = rosters::replace(txn, station_id, period, shifts).await?;
+    shifts_view(txn, station_id, period, stored).await
+}
+
+/// One change to a station's roster, as a grid edited one shift at a time makes it.
+#[derive(Debug, Clone, Copy)]
+pub enum Edit {
+    Add(Shift),
+    /// The stored shift of this id becomes this one.
+    Change(i64, Shift),
+    Remove(i64),
+}
+
+/// Applies `edit` to the station's shifts starting in `period` and writes them back, checked
+/// again as a whole, in one transaction: two people editing the same week cannot undo each
+/// other's shifts. An error names the shift it is on by id, as `shifts[{id}].{field}`, or
+/// `shifts[new].{field}` for the shift being added; a shift id not in the period is not found.
+pub async fn edit(
+    db: &impl TransactionTrait,
+    actor: &Actor,
+    station_id: i64,
+    period: Period,
+    edit: Edit,
+) -> AppResult<Roster> {
+    let txn = db.begin().await?;
+    find_administered(&txn, actor, station_id).await?;
+    let stored = rosters::overlapping(&txn, station_id, period.from(), period.to()).await?;
+    // Shifts that began before the period are kept by the write, not rewritten by it.
+    let mut ids: Vec<Option<i64>> = Vec::new();
+    let mut shifts: Vec<Shift> = Vec::new();
+    for row in stored.iter().filter(|s| s.starts_at >= period.from()) {
+        ids.push(Some(row.id));
+        shifts.push(Shift {
+            deputy_id: row.deputy_id,
+            starts_at: row.starts_at,
+            ends_at: row.ends_at,
+        });
+    }
+    let at = |id: i64| {
+        ids.iter()
+            .position(|known| *known == Some(id))
+            .ok_or(AppError::NotFound("shift"))
+    };
+    match edit {
+        Edit::Add(shift) => {
+            ids.push(None);
+            shifts.push(shift);
+        }
+        Edit::Change(id, shift) => shifts[at(id)?] = shift,
+        Edit::Remove(id) => {
+            let index = at(id)?;
+            ids.remove(index);
+            shifts.remove(index);
+        }
+    }
+    let roster = match write_checked(&txn, station_id, period, &shifts).await {
+        Err(AppError::Invalid(invalid)) => return Err(AppError::Invalid(by_id(invalid, &ids))),
+        other => other?,
+    };
+    txn.commit().await?;
+    Ok(roster)
+}
+
+/// The domain's errors, which name a shift by its place in the list checked, renamed by the
+/// shift's id (`new` for the one added).
+fn by_id(invalid: Invalid, ids: &[Option<i64>]) -> Invalid {
+    let renamed = invalid
+        .0
+        .into_iter()
+        .map(|mut error| {
+            let place = error
+                .field
+                .strip_prefix("shifts[")
+                .and_then(|rest| rest.split_once(']'))
+                .and_then(|(index, field)| Some((index.parse::<usize>().ok()?, field)));
+            if let Some((index, field)) = place {
+                let id = ids
+                    .get(index)
+                    .copied()
+                    .flatten()
+                    .map_or_else(|| "new".to_owned(), |id| id.to_string());
+                error.field = format!("shifts[{id}]{field}");
+            }
+            error
+        })
+        .collect();
+    Invalid(renamed)
+}
+
+#[cfg(test)]
+mod tests {
+    use liaison_domain::FieldError;
+
+    use super::*;
+
+    #[test]
+    fn errors_name_the_shift_they_are_on_by_id_and_the_added_one_as_new() {
+        let invalid = Invalid(vec![
+            FieldError::new("shifts[0].starts_at", "overlapping_shift", ""),
+            FieldError::new("shifts[1].ends_at", "before_start", ""),
+            FieldError::new("shifts", "too_many", ""),
+        ]);
+        let fields: Vec<String> = by_id(invalid, &[Some(41), None])
+            .0
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            ["shifts[41].starts_at", "shifts[new].ends_at", "shifts"]
+        );
+    }
 }

@@ -30,6 +30,20 @@ pub async fn list(
     Ok(Paged::finish(page, rows, |r| r.id, Station::from))
 }
 
+/// Every station the actor administers, by id: a county admin's whole county, a station
+/// admin's own stations, nobody else's.
+pub async fn administered(db: &impl ConnectionTrait, actor: &Actor) -> AppResult<Vec<Station>> {
+    let Some(county_id) = actor.county_id else {
+        return Ok(Vec::new());
+    };
+    let rows = store::of_county(db, county_id).await?;
+    Ok(rows
+        .into_iter()
+        .filter(|s| policy::may_administer_station(actor, s.county_id, s.id))
+        .map(Station::from)
+        .collect())
+}
+
 pub async fn find(db: &impl ConnectionTrait, id: i64) -> AppResult<stations::Model> {
     store::find(db, id)
         .await?

@@ -18,6 +18,9 @@ on_every_backend!(
     a_wrong_password_or_a_resident_gets_the_form_again,
     the_queue_pages_by_links_and_keeps_its_filter,
     photos_and_the_phone_show_as_each_role_may_see_them,
+    the_live_queue_streams_the_cases_in_scope_over_the_session,
+    another_stations_roster_is_refused_by_page_and_by_form,
+    the_home_counts_the_flagged_cases_in_scope,
 );
 
 async fn the_session_cookie_is_http_only_lax_and_for_the_console_only(backend: Backend) {
@@ -250,7 +253,12 @@ async fn console_pages_carry_a_strict_policy_and_are_never_cached(backend: Backe
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
         assert_eq!(page.headers["cache-control"], "no-store", "{path}");
         assert_eq!(page.headers["x-frame-options"], "DENY", "{path}");
-        assert!(!page.html.contains("<script"), "{path}: no script at all");
+        assert!(
+            page.html
+                .match_indices("<script")
+                .all(|(at, _)| page.html[at..].starts_with("<script src=\"/console/assets/")),
+            "{path}: no inline script, only the console's own files"
+        );
         assert!(!page.html.contains("style="), "{path}: no inline style");
     }
     let css = visitor.get("/console/assets/console.css").await;
@@ -398,4 +406,204 @@ async fn photos_and_the_phone_show_as_each_role_may_see_them(backend: Backend) {
     stranger.log_in(&demo.other_station_admin).await;
     assert_eq!(stranger.get(&path).await.status, 404);
     assert_eq!(stranger.get(&photo_path).await.status, 404);
+}
+
+/// Reads the stream `response` until a `case` event, and answers its data.
+async fn next_case_event(response: &mut reqwest::Response) -> serde_json::Value {
+    let mut buffer = String::new();
+    tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            while let Some(end) = buffer.find("\n\n") {
+                let frame: String = buffer.drain(..end + 2).collect();
+                if let Some(data) = frame.strip_prefix("event: case\ndata: ") {
+                    return serde_json::from_str(data.trim_end()).unwrap();
+                }
+            }
+            let chunk = response.chunk().await.unwrap().expect("the stream ended");
+            buffer.push_str(std::str::from_utf8(&chunk).unwrap());
+        }
+    })
+    .await
+    .expect("no case event in time")
+}
+
+async fn the_live_queue_streams_the_cases_in_scope_over_the_session(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let demo = app.seed_demo().await;
+    let mut visitor = Visitor::new(&app);
+    assert_eq!(
+        visitor.get("/console/live").await.status,
+        303,
+        "no session, no stream"
+    );
+    visitor.log_in(&demo.station_admin).await;
+
+    // The unfiltered first page takes new cases in; a filtered one only updates its rows.
+    let queue = visitor.get("/console/cases").await;
+    assert!(queue
+        .html
+        .contains("<script src=\"/console/assets/queue.js\" defer>"));
+    assert!(queue
+        .html
+        .contains("data-live=\"/console/live\" data-inserts"));
+    let filtered = visitor.get("/console/cases?status=submitted").await;
+    assert!(!filtered.html.contains("data-inserts"));
+    let script = visitor.get("/console/assets/queue.js").await;
+    assert_eq!(script.status, 200);
+    assert!(script.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
+    assert!(script.html.contains("EventSource"));
+
+    let mut stream = app
+        .client
+        .get(app.url("/console/live"))
+        .header(reqwest::header::COOKIE, visitor.cookie_header())
+        .header(reqwest::header::ACCEPT_ENCODING, "gzip, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    let header = |name: &str| {
+        stream
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    assert_eq!(header("content-type").as_deref(), Some("text/event-stream"));
+    assert!(
+        matches!(
+            header("content-encoding").as_deref(),
+            None | Some("identity")
+        ),
+        "an event stream is never compressed: {:?}",
+        header("content-encoding")
+    );
+
+    let resident = app.resident("console-live").await;
+    let there = app.raise_at(&resident, 2).await;
+    let here = app.raise_at(&resident, 1).await;
+    let change = next_case_event(&mut stream).await;
+    assert_eq!(
+        change["case_id"], here,
+        "station 2's case is not heard at station 1"
+    );
+    assert_eq!(change["events"], json!(["submitted"]));
+
+    let row = visitor.get(&format!("/console/cases/{here}/row")).await;
+    assert_eq!(row.status, 200, "{}", row.html);
+    assert!(
+        row.html
+            .starts_with(&format!("<tr data-case-id=\"{here}\">")),
+        "{}",
+        row.html
+    );
+    assert!(row.html.contains("待受理"));
+    let hidden = visitor.get(&format!("/console/cases/{there}/row")).await;
+    assert_eq!(hidden.status, 404, "another station's case has no row here");
+}
+
+async fn another_stations_roster_is_refused_by_page_and_by_form(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let demo = app.seed_demo().await;
+    let deputy = app.login(&demo.deputy).await;
+    let deputy_id = app.me(&deputy).await["scopes"]["deputy_id"].to_string();
+    let mut visitor = Visitor::new(&app);
+    visitor.log_in(&demo.other_station_admin).await;
+    let list = visitor.get("/console/stations").await;
+    assert!(
+        !list.html.contains("data-station-id=\"1\""),
+        "{}",
+        list.html
+    );
+    assert!(list.html.contains("data-station-id=\"2\""));
+    assert_eq!(visitor.get("/console/stations/1/roster").await.status, 403);
+    assert_eq!(visitor.get("/console/stations/x/roster").await.status, 404);
+
+    let own = visitor.get("/console/stations/2/roster").await;
+    assert_eq!(own.status, 200, "{}", own.html);
+    let csrf = own.csrf();
+    let day = (chrono::Utc::now() + chrono::Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("week", day.as_str()),
+        ("day", day.as_str()),
+        ("deputy_id", deputy_id.as_str()),
+        ("starts", "09:00"),
+        ("ends", "12:00"),
+    ];
+    let admin = app.login(&demo.station_admin).await;
+    let shifts_of = |station: u8| {
+        let (app, admin) = (&app, admin.clone());
+        async move {
+            app.get(&format!("/api/v1/stations/{station}/roster"), Some(&admin))
+                .await
+                .expect(200)
+                .body["shifts"]
+                .clone()
+        }
+    };
+    let before = (shifts_of(1).await, shifts_of(2).await);
+    let refused = visitor
+        .post("/console/stations/1/roster/shifts", &form)
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.html);
+    let mut no_token = form;
+    no_token[0].1 = "";
+    let own_without_token = visitor
+        .post("/console/stations/2/roster/shifts", &no_token)
+        .await;
+    assert_eq!(own_without_token.status, 403);
+    let after = (shifts_of(1).await, shifts_of(2).await);
+    assert_eq!(before, after, "nothing was written");
+
+    // A time that is not one comes back by its field, as typed.
+    let mut bad = form;
+    bad[4].1 = "9点";
+    let again = visitor
+        .post("/console/stations/2/roster/shifts", &bad)
+        .await;
+    assert_eq!(again.status, 422);
+    assert!(again
+        .html
+        .contains(&format!("id=\"shift-new-{day}-starts-error\"")));
+    assert!(again.html.contains("value=\"9点\""));
+}
+
+async fn the_home_counts_the_flagged_cases_in_scope(backend: Backend) {
+    use liaison_infra::entities::cases;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let app = spawn_app(backend).await;
+    let demo = app.seed_demo().await;
+    let resident = app.resident("console-flags").await;
+    let here = app.raise_at(&resident, 1).await;
+    let there = app.raise_at(&resident, 2).await;
+    app.raise_at(&resident, 1).await;
+    // As moderation would have marked them.
+    cases::Entity::update_many()
+        .col_expr(cases::Column::Flagged, Expr::value(true))
+        .filter(cases::Column::Id.is_in([here, there]))
+        .exec(app.db().writer())
+        .await
+        .unwrap();
+    let mut visitor = Visitor::new(&app);
+    visitor.log_in(&demo.station_admin).await;
+    let home = visitor.get("/console").await;
+    assert!(
+        home.html
+            .contains("<div class=\"figure\" id=\"figure-flagged\"><span class=\"count\">1</span>"),
+        "station 2's flagged case is not counted at station 1: {}",
+        home.html
+    );
+    let mut county = Visitor::new(&app);
+    county.log_in(&demo.county_admin).await;
+    let home = county.get("/console").await;
+    assert!(home
+        .html
+        .contains("id=\"figure-flagged\"><span class=\"count\">2</span>"));
 }

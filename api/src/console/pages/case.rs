@@ -6,7 +6,7 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 use askama::Template;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use liaison_domain::case::Command;
 use liaison_domain::FieldError;
 use serde::Deserialize;
@@ -18,7 +18,7 @@ use crate::cases::view::{self, names};
 use crate::cases::{access, actions};
 use crate::console::error::{ConsoleError, ConsoleResult};
 use crate::console::messages::Messages;
-use crate::console::pages::{choices, error_on, html, local, Choice, Layout};
+use crate::console::pages::{choices, error_on, from_local, html, id_of, local, Choice, Layout};
 use crate::console::session::Staff;
 use crate::departments::service::{self as departments, DepartmentFilter};
 use crate::deputies::service as deputies;
@@ -131,11 +131,6 @@ struct CasePage {
     /// A line above the page: a step saved, or why it was not.
     notice: Option<&'static str>,
     notice_kind: &'static str,
-}
-
-fn case_id(raw: &str) -> ConsoleResult<i64> {
-    raw.parse()
-        .map_err(|_| ConsoleError::App(AppError::NotFound("case")))
 }
 
 /// What one step posted last, to show again: its name, its values, the errors on them.
@@ -346,7 +341,7 @@ pub async fn show(
     id: web::Path<String>,
     query: web::Query<CaseQuery>,
 ) -> ConsoleResult<HttpResponse> {
-    let id = case_id(&id)?;
+    let id = id_of(&id, "case")?;
     let m = Messages::current();
     let notice = (!query.done.is_empty()).then_some((m.case_done, "ok"));
     render(&state, &staff, id, None, notice, StatusCode::OK).await
@@ -354,11 +349,11 @@ pub async fn show(
 
 /// The end of day `date` in Beijing, the deadline a date picked in the county means.
 fn end_of_day(date: &str) -> Result<DateTime<Utc>, FieldError> {
+    let last_second = NaiveTime::from_hms_opt(23, 59, 59);
     NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
         .ok()
-        .and_then(|day| day.and_hms_opt(23, 59, 59))
-        .map(|at| at - chrono::Duration::hours(8))
-        .map(|at| at.and_utc())
+        .zip(last_second)
+        .map(|(day, time)| from_local(day, time))
         .ok_or_else(|| FieldError::new("resolve_by", "invalid_date", "resolve_by must be a date"))
 }
 
@@ -461,7 +456,7 @@ pub async fn act(
     form: web::Form<StepForm>,
 ) -> ConsoleResult<HttpResponse> {
     let (id, step) = path.into_inner();
-    let id = case_id(&id)?;
+    let id = id_of(&id, "case")?;
     let form = form.into_inner();
     staff.check_csrf(&state, &form.csrf)?;
     let m = Messages::current();
@@ -522,9 +517,7 @@ pub async fn photo(
     staff: Staff,
     id: web::Path<String>,
 ) -> ConsoleResult<HttpResponse> {
-    let id = id
-        .parse()
-        .map_err(|_| ConsoleError::App(AppError::NotFound("attachment")))?;
+    let id = id_of(&id, "attachment")?;
     let (bytes, content_type) =
         attachments::download(&state.attachments(), &staff.actor, id).await?;
     Ok(HttpResponse::Ok()

@@ -1,5 +1,5 @@
-//! `/console`: how my cases stand (open, overdue, due within a day), my unread notifications,
-//! and the overdue cases to act on first.
+//! `/console`: how my cases stand (open, overdue, due within a day, flagged for review), my
+//! unread notifications, and the overdue cases to act on first.
 
 use actix_web::{web, HttpResponse};
 use askama::Template;
@@ -26,6 +26,8 @@ struct HomePage {
     open: u64,
     overdue: u64,
     due_soon: u64,
+    /// `None` for those who do not see flags.
+    flagged: Option<u64>,
     unread: u64,
     rows: Vec<Row>,
 }
@@ -51,6 +53,7 @@ pub async fn show(state: web::Data<AppState>, staff: Staff) -> ConsoleResult<Htt
         open: standing.open,
         overdue: standing.overdue,
         due_soon: standing.due_soon,
+        flagged: standing.flagged,
         unread,
         rows: listed.items.iter().map(|c| Row::of(c, &names, m)).collect(),
     };

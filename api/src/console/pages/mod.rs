@@ -2,14 +2,18 @@
 
 pub mod case;
 pub mod home;
+pub mod live;
 pub mod login;
 pub mod queue;
+pub mod roster;
+pub mod stations;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::HttpResponse;
 use askama::Template;
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
 
+use super::error::{ConsoleError, ConsoleResult};
 use super::messages::Messages;
 use super::session::Staff;
 
@@ -50,17 +54,31 @@ pub fn html(status: StatusCode, page: &impl Template) -> HttpResponse {
     }
 }
 
+/// The id in a page's path, where anything but a number is a `what` that does not exist.
+pub fn id_of(raw: &str, what: &'static str) -> ConsoleResult<i64> {
+    raw.parse()
+        .map_err(|_| ConsoleError::App(crate::app_error::AppError::NotFound(what)))
+}
+
 pub fn ok(page: &impl Template) -> HttpResponse {
     html(StatusCode::OK, page)
 }
 
-/// A time as people at the county read it: Beijing time (UTC+8, no daylight saving).
+/// The county's clock: Beijing time (UTC+8, no daylight saving).
+pub fn beijing() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| unreachable!("UTC+8 is a valid offset"))
+}
+
+/// A time as people at the county read it.
 pub fn local(at: DateTime<Utc>) -> String {
-    let beijing =
-        FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| unreachable!("UTC+8 is a valid offset"));
-    at.with_timezone(&beijing)
+    at.with_timezone(&beijing())
         .format("%Y-%m-%d %H:%M")
         .to_string()
+}
+
+/// The instant a day and time on the county's clock mean.
+pub fn from_local(day: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
+    (day.and_time(time) - chrono::Duration::hours(8)).and_utc()
 }
 
 /// The message of the first error on `field`, in the reader's language.

@@ -81,6 +81,23 @@ pub struct QueueQuery {
     limit: String,
 }
 
+impl QueueQuery {
+    /// Whether this is the first page with no filter: every case the actor sees, so that a
+    /// case raised since belongs on it too.
+    fn lists_all(&self) -> bool {
+        [
+            &self.scope,
+            &self.station_id,
+            &self.status,
+            &self.overdue,
+            &self.q,
+            &self.cursor,
+        ]
+        .iter()
+        .all(|value| value.trim().is_empty())
+    }
+}
+
 #[derive(Template)]
 #[template(path = "console/queue.html")]
 struct QueuePage {
@@ -95,6 +112,8 @@ struct QueuePage {
     rows: Vec<Row>,
     next: Option<String>,
     paged: bool,
+    /// Whether a case raised while the page is open belongs on it (see `QueueQuery::lists_all`).
+    inserts: bool,
     errors: Vec<(&'static str, &'static str)>,
 }
 
@@ -283,6 +302,7 @@ pub async fn show(
         rows,
         next,
         paged: !query.cursor.is_empty(),
+        inserts: query.lists_all() && errors.is_empty(),
         errors: errors.clone(),
     };
     let status = if errors.is_empty() {

@@ -103,24 +103,27 @@ pub async fn page(
     query.limit(listing.limit + 1).all(db).await
 }
 
-/// How the cases an actor sees stand: in progress, overdue, and falling overdue within a
-/// while unless someone acts.
+/// How the cases an actor sees stand: in progress, overdue, falling overdue within a while
+/// unless someone acts, and flagged for review.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Standing {
     pub open: u64,
     pub overdue: u64,
     pub due_soon: u64,
+    /// Flagged for review by moderation; counted only when asked (for those who see flags).
+    pub flagged: Option<u64>,
 }
 
 /// The standing at `now` of the cases `actor` sees (only those assigned to the actor, a deputy,
 /// when `own`), with `soon` as the while: due soon is what `overdue` holds at `now + soon` and
-/// not yet at `now`.
+/// not yet at `now`; and, when `flags`, how many are flagged.
 pub async fn standing(
     db: &impl ConnectionTrait,
     actor: &Actor,
     own: bool,
     now: DateTime<Utc>,
     soon: Duration,
+    flags: bool,
 ) -> Result<Standing, DbErr> {
     let mut seen = visible(actor);
     if own {
@@ -138,6 +141,11 @@ pub async fn standing(
         .await?,
         overdue: count(overdue(now)).await?,
         due_soon: count(overdue(now + soon).add(overdue(now).not())).await?,
+        flagged: if flags {
+            Some(count(Condition::all().add(cases::Column::Flagged.eq(true))).await?)
+        } else {
+            None
+        },
     })
 }
 
@@ -183,17 +191,24 @@ mod tests {
                             .iter()
                             .filter(|c| lapsed_at(c, now + soon) && !lapsed_at(c, now))
                             .count() as u64,
+                        flagged: Some(seen.iter().filter(|c| c.flagged).count() as u64),
                     };
-                    let standing = standing(db, &actor, own, now, soon).await.unwrap();
+                    let standing = standing(db, &actor, own, now, soon, true).await.unwrap();
                     assert_eq!(standing, expected, "{actor:?}, own: {own}");
                 }
             }
             let admin = &actors()[4];
-            let standing = standing(db, admin, false, now, soon).await.unwrap();
+            let standing = standing(db, admin, false, now, soon, true).await.unwrap();
             assert!(
-                standing.open > standing.overdue && standing.due_soon > 0,
+                standing.open > standing.overdue
+                    && standing.due_soon > 0
+                    && standing.flagged > Some(0),
                 "{standing:?}"
             );
+            let unasked = super::standing(db, admin, false, now, soon, false)
+                .await
+                .unwrap();
+            assert_eq!(unasked.flagged, None, "not counted unless asked");
         }
     }
 }

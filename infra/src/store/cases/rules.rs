@@ -164,7 +164,8 @@ pub(super) mod tests {
                         anonymous: false,
                         contact_phone: None,
                         status: Word(*status),
-                        flagged: false,
+                        // Some flagged, so that what counts flags has something to count.
+                        flagged: id % 5 == 0,
                         reopen_count: 0,
                         escalated: false,
                         respond_by: at() + *respond,
