@@ -38,6 +38,10 @@ pub struct TokenPair {
     /// Seconds until the access token expires.
     pub expires_in: i64,
     pub user: Me,
+    /// The session (refresh-token family) the pair belongs to, for an edge that keeps the
+    /// session itself (the console's cookie). Never sent: the access token names it.
+    #[serde(skip)]
+    pub session: String,
 }
 
 /// The caller as the server sees them now.

@@ -231,6 +231,7 @@ async fn pair(
         token_type: "Bearer",
         expires_in: sessions.tokens.access_ttl().num_seconds(),
         user: me(&actor, &user.name),
+        session: family.to_owned(),
     })
 }
 

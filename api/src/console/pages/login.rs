@@ -164,14 +164,15 @@ pub async fn submit(
         }
         Err(other) => return Err(other.into()),
     };
-    let claims = state.tokens.verify(&pair.access_token)?;
+    // The session is read from the pair, not from its token, which a short lifetime may have
+    // run out by now.
     if pair.user.role == Role::Resident {
         // Right credentials, wrong door: the session just opened is ended at once.
-        logout(&state.sessions(), &claims.sid).await?;
+        logout(&state.sessions(), &pair.session).await?;
         let page = again(Some(m.login_resident), None);
         return render(&state, &req, StatusCode::FORBIDDEN, page);
     }
-    let cookie = session::opened(&state, &claims.sid, pair.user.id, pair.access_token)?;
+    let cookie = session::opened(&state, &pair.session, pair.user.id, pair.access_token)?;
     let mut response = HttpResponse::SeeOther()
         .insert_header((header::LOCATION, next))
         .finish();
