@@ -213,8 +213,8 @@ impl Browser {
     }
 
     /// Clicks `css`, a link or a form's button, and waits (up to 10 s) for the page it leads
-    /// to. The page clicked on is gone once its document is stale: its `body` alone would be
-    /// found at once, before the next page came, and the test would read the old one.
+    /// to. The page clicked on is gone once its document no longer answers: its `body` alone
+    /// would be found at once, before the next page came, and the test would read the old one.
     pub async fn click(&self, css: &str) {
         let path = self.path().await;
         let page = self
@@ -232,8 +232,9 @@ impl Browser {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             match page.tag_name().await {
-                Err(e) if e.is_stale_element_reference() => break,
-                Err(e) => panic!("{e}"),
+                // Stale, or, while the next page is still loading, chromedriver's "node does not
+                // belong to the document": either way the page clicked on is gone.
+                Err(_) => break,
                 Ok(_) if Instant::now() > deadline => {
                     panic!("clicking {css} on {path} led to no page within 10 s")
                 }
