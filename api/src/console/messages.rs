@@ -2,6 +2,10 @@
 //! text from a `Messages`; adding a language is adding one more value of it.
 
 use actix_web::http::StatusCode;
+use liaison_domain::deputy::DeputyLevel;
+use liaison_domain::region::RegionLevel;
+use liaison_domain::station::StationKind;
+use liaison_domain::vocabulary::Vocabulary;
 
 /// The console's text in one language.
 pub struct Messages {
@@ -124,7 +128,161 @@ pub struct Messages {
     pub error_unavailable: &'static str,
     pub error_internal: &'static str,
     pub error_bad_request: &'static str,
+
+    pub org: &'static Organisation,
 }
+
+/// The words of the organisation's pages: regions, stations, deputies, departments and
+/// categories, accounts.
+pub struct Organisation {
+    pub nav_regions: &'static str,
+    pub nav_deputies: &'static str,
+    pub nav_departments: &'static str,
+    pub nav_accounts: &'static str,
+    pub save: &'static str,
+    pub create: &'static str,
+    pub edit: &'static str,
+    pub saved: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+
+    pub regions_title: &'static str,
+    pub regions_add: &'static str,
+    pub region_name: &'static str,
+    pub region_level_label: &'static str,
+    pub region_parent: &'static str,
+    pub region_code: &'static str,
+    pub region_code_hint: &'static str,
+
+    pub station_new: &'static str,
+    pub station_edit: &'static str,
+    pub station_name: &'static str,
+    pub station_kind: &'static str,
+    pub station_region: &'static str,
+    pub station_address: &'static str,
+    pub station_opening_hours: &'static str,
+    pub station_opening_hours_hint: &'static str,
+    pub stations_back: &'static str,
+    pub col_kind: &'static str,
+    pub col_actions: &'static str,
+
+    pub deputies_title: &'static str,
+    pub deputies_empty: &'static str,
+    pub deputies_back: &'static str,
+    pub deputy_new: &'static str,
+    pub deputy_edit: &'static str,
+    pub deputy_name: &'static str,
+    pub deputy_level: &'static str,
+    pub deputy_stations: &'static str,
+    pub deputy_office_hours: &'static str,
+    pub deputy_public_contact: &'static str,
+    pub deputy_public_contact_hint: &'static str,
+    pub deputy_photo_url: &'static str,
+
+    pub departments_title: &'static str,
+    pub departments_back: &'static str,
+    pub departments_empty: &'static str,
+    pub department_add: &'static str,
+    pub department_name: &'static str,
+    pub categories_title: &'static str,
+    pub categories_empty: &'static str,
+    pub category_add: &'static str,
+    pub category_name: &'static str,
+    pub category_department: &'static str,
+    pub category_respond: &'static str,
+    pub category_respond_hint: &'static str,
+    pub category_resolve: &'static str,
+    pub category_resolve_hint: &'static str,
+    pub category_active: &'static str,
+
+    pub account_new: &'static str,
+    pub account_intro: &'static str,
+    pub account_role: &'static str,
+    pub account_name: &'static str,
+    pub account_phone: &'static str,
+    pub account_password: &'static str,
+    pub account_password_hint: &'static str,
+    pub account_stations: &'static str,
+    pub account_stations_hint: &'static str,
+    pub account_department: &'static str,
+    pub account_deputy: &'static str,
+    pub account_created: &'static str,
+}
+
+static ORGANISATION_ZH: Organisation = Organisation {
+    nav_regions: "行政区划",
+    nav_deputies: "代表名录",
+    nav_departments: "承办单位与分类",
+    nav_accounts: "新建账号",
+    save: "保存",
+    create: "创建",
+    edit: "编辑",
+    saved: "已保存。",
+    yes: "是",
+    no: "否",
+
+    regions_title: "行政区划",
+    regions_add: "添加乡镇（街道）或村（社区）",
+    region_name: "名称",
+    region_level_label: "级别",
+    region_parent: "上级地区",
+    region_code: "编号缩写",
+    region_code_hint: "2–8位字母或数字，以字母开头；用于受理编号，可不填。",
+
+    station_new: "新建联络站",
+    station_edit: "编辑联络站",
+    station_name: "名称",
+    station_kind: "类型",
+    station_region: "所在地区",
+    station_address: "地址",
+    station_opening_hours: "开放时间",
+    station_opening_hours_hint: "如：周一至周五 9:00-17:00；可不填。",
+    stations_back: "返回联络站列表",
+    col_kind: "类型",
+    col_actions: "操作",
+
+    deputies_title: "代表名录",
+    deputies_empty: "还没有代表。",
+    deputies_back: "返回代表名录",
+    deputy_new: "添加代表",
+    deputy_edit: "编辑代表",
+    deputy_name: "姓名",
+    deputy_level: "代表级别",
+    deputy_stations: "进驻的联络站",
+    deputy_office_hours: "接待时间",
+    deputy_public_contact: "公开联系方式",
+    deputy_public_contact_hint: "群众可以看到，只填代表同意公开的方式。",
+    deputy_photo_url: "照片链接",
+
+    departments_title: "承办单位与诉求分类",
+    departments_back: "返回承办单位与分类",
+    departments_empty: "还没有承办单位。",
+    department_add: "添加承办单位",
+    department_name: "单位名称",
+    categories_title: "诉求分类",
+    categories_empty: "还没有诉求分类。",
+    category_add: "添加诉求分类",
+    category_name: "分类名称",
+    category_department: "默认承办单位",
+    category_respond: "响应时限（小时）",
+    category_respond_hint: "1–720小时，且不超过办结时限。",
+    category_resolve: "办结时限（天）",
+    category_resolve_hint: "1–365天。",
+    category_active: "启用",
+
+    account_new: "新建账号",
+    account_intro: "为工作人员开设登录工作台的账号。密码请当面告知本人。",
+    account_role: "角色",
+    account_name: "姓名",
+    account_phone: "手机号（登录名）",
+    account_password: "初始密码",
+    account_password_hint: "8–128个字符。",
+    account_stations: "管理的联络站",
+    account_stations_hint: "站长账号须选择至少一个联络站。",
+    account_department: "所属承办单位",
+    account_deputy: "对应的代表",
+    account_created: "账号已创建，可用手机号和初始密码登录：",
+};
 
 /// Simplified Chinese, the console's language.
 pub static ZH_CN: Messages = Messages {
@@ -246,6 +404,8 @@ pub static ZH_CN: Messages = Messages {
     error_unavailable: "服务暂时不可用，请稍后再试。",
     error_internal: "系统出了点问题，我们已记录，请稍后再试。",
     error_bad_request: "请求无效。",
+
+    org: &ORGANISATION_ZH,
 };
 
 impl Messages {
@@ -342,12 +502,22 @@ impl Messages {
             "invalid_characters" => "含有不允许的字符。",
             "invalid_phone" => "请输入11位手机号。",
             "unknown" | "unknown_value" => "请从列表中选择。",
+            "not_a_number" => "请输入数字。",
+            code if code == "taken" || code.ends_with("_taken") => "已被占用，请换一个。",
+            "user.deputy_has_account" => "这位代表已有账号。",
+            "invalid_url" => "请填写以 https:// 开头的网址。",
+            "other_county" => "须在本县之内。",
+            "mixed_counties" => "所选联络站须在同一个县。",
+            "not_staff" => "群众从小程序登录，无需开设账号。",
+            "wrong_level" | "must_be_absent" => "上级地区与级别不符。",
+            "invalid_code" => "须为2–8位字母或数字，以字母开头。",
+            "exceeds_resolve_limit" => "响应时限不能超过办结时限。",
             "not_at_station" => "这位代表不在本联络站。",
             "unchanged" => "诉求已在这位代表处。",
             "in_past" => "时限须晚于现在。",
             "invalid_date" => "请按 2026-12-31 的格式填写日期。",
             "invalid_cursor" => "分页已失效，请回到第一页。",
-            "out_of_range" => "每页条数须在1到100之间。",
+            "out_of_range" => "超出允许的范围。",
             "content_rejected" => "内容未通过审核，请修改后再提交。",
             "overlapping_shift" => "这位代表在这个时段已有班次。",
             "before_start" => "结束时间须晚于开始时间。",
@@ -369,5 +539,45 @@ impl Messages {
             s if s.is_server_error() => self.error_internal,
             _ => self.error_bad_request,
         }
+    }
+}
+
+impl Organisation {
+    pub fn station_kind(&self, kind: StationKind) -> &'static str {
+        match kind {
+            StationKind::Station => "联络站",
+            StationKind::Point => "联络点",
+            StationKind::Home => "代表之家",
+            StationKind::Studio => "代表工作室",
+        }
+    }
+
+    pub fn region_level(&self, level: RegionLevel) -> &'static str {
+        match level {
+            RegionLevel::County => "县（区）",
+            RegionLevel::Township => "乡镇（街道）",
+            RegionLevel::Village => "村（社区）",
+        }
+    }
+
+    pub fn deputy_level(&self, level: DeputyLevel) -> &'static str {
+        match level {
+            DeputyLevel::National => "全国人大代表",
+            DeputyLevel::Provincial => "省人大代表",
+            DeputyLevel::City => "市人大代表",
+            DeputyLevel::County => "县人大代表",
+            DeputyLevel::Township => "乡镇人大代表",
+        }
+    }
+
+    /// The words of vocabulary `V` with their labels, as a select's choices take them.
+    pub fn labelled<V: Vocabulary>(
+        &self,
+        label: impl Fn(V) -> &'static str,
+    ) -> Vec<(String, String)> {
+        V::ALL
+            .iter()
+            .map(|v| (v.as_str().to_owned(), label(*v).to_owned()))
+            .collect()
     }
 }

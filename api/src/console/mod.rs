@@ -5,6 +5,7 @@
 mod assets;
 mod csrf;
 mod error;
+mod form;
 pub mod messages;
 mod pages;
 mod routes;

@@ -4,7 +4,9 @@ use actix_web::middleware::from_fn;
 use actix_web::{web, HttpResponse};
 
 use super::error::{ConsoleError, ConsoleResult};
-use super::pages::{case, home, live, login, queue, roster, stations};
+use super::pages::{
+    accounts, case, departments, deputies, home, live, login, queue, regions, roster, stations,
+};
 use super::{assets, session};
 use crate::app_error::AppError;
 
@@ -25,6 +27,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/cases/{id}/row", web::get().to(live::row))
             .route("/cases/{id}/{step}", web::post().to(case::act))
             .route("/stations", web::get().to(stations::show))
+            .route("/stations/new", web::get().to(stations::new))
+            .route("/stations/new", web::post().to(stations::create))
+            .route("/stations/{id}/edit", web::get().to(stations::edit))
+            .route("/stations/{id}/edit", web::post().to(stations::update))
             .route("/stations/{id}/roster", web::get().to(roster::show))
             .route("/stations/{id}/roster/shifts", web::post().to(roster::add))
             .route(
@@ -32,6 +38,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 web::post().to(roster::change),
             )
             .route("/attachments/{id}", web::get().to(case::photo))
+            .route("/regions", web::get().to(regions::show))
+            .route("/regions", web::post().to(regions::create))
+            .route("/deputies", web::get().to(deputies::show))
+            .route("/deputies/new", web::get().to(deputies::new))
+            .route("/deputies/new", web::post().to(deputies::create))
+            .route("/deputies/{id}", web::get().to(deputies::edit))
+            .route("/deputies/{id}", web::post().to(deputies::update))
+            .route("/departments", web::get().to(departments::show))
+            .route(
+                "/departments",
+                web::post().to(departments::create_department),
+            )
+            .route("/categories", web::post().to(departments::create_category))
+            .route("/accounts/new", web::get().to(accounts::new))
+            .route("/accounts/new", web::post().to(accounts::create))
             .default_service(web::to(not_found)),
     );
 }

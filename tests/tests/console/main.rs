@@ -6,6 +6,7 @@
 
 mod browser;
 mod http;
+mod organisation;
 
 use std::collections::BTreeMap;
 

@@ -17,8 +17,9 @@ use crate::cases::dto::CaseDetail;
 use crate::cases::view::{self, names};
 use crate::cases::{access, actions};
 use crate::console::error::{ConsoleError, ConsoleResult};
+use crate::console::form::{id_field, optional, Field, Input};
 use crate::console::messages::Messages;
-use crate::console::pages::{choices, error_on, from_local, html, id_of, local, Choice, Layout};
+use crate::console::pages::{choices, error_on, from_local, html, id_of, local, Layout};
 use crate::console::session::Staff;
 use crate::departments::service::{self as departments, DepartmentFilter};
 use crate::deputies::service as deputies;
@@ -59,19 +60,6 @@ impl StepForm {
             _ => "",
         }
     }
-}
-
-/// One field of a step's form.
-pub struct Field {
-    pub name: &'static str,
-    pub label: &'static str,
-    /// `textarea`, `select` or `date`.
-    pub kind: &'static str,
-    pub value: String,
-    pub required: bool,
-    pub hint: Option<&'static str>,
-    pub error: Option<&'static str>,
-    pub options: Vec<Choice>,
 }
 
 /// A step the actor may take, as a form.
@@ -185,7 +173,7 @@ async fn render(
                 Some(p) => (p.form.value(field).to_owned(), error_on(p.errors, field, m)),
                 None => (String::new(), None),
             };
-            let field = field_view(state, m, (field, *required), value, error, place).await?;
+            let field = field_view(state, m, name, (field, *required), value, error, place).await?;
             fields.push(field);
         }
         let errors = posted.map_or_else(Vec::new, |p| {
@@ -216,19 +204,20 @@ async fn render(
 async fn field_view(
     state: &AppState,
     m: &'static Messages,
+    step: &str,
     (name, required): (&'static str, bool),
     value: String,
     error: Option<&'static str>,
     place: Place,
 ) -> ConsoleResult<Field> {
-    let (label, kind, hint, options) = match name {
-        "reason" => (m.field_reason, "textarea", None, Vec::new()),
-        "content" => (m.field_content, "textarea", None, Vec::new()),
-        "note" => (m.field_note, "textarea", None, Vec::new()),
-        "summary" => (m.field_summary, "textarea", None, Vec::new()),
+    let (label, input, hint, options) = match name {
+        "reason" => (m.field_reason, Input::Textarea, None, Vec::new()),
+        "content" => (m.field_content, Input::Textarea, None, Vec::new()),
+        "note" => (m.field_note, Input::Textarea, None, Vec::new()),
+        "summary" => (m.field_summary, Input::Textarea, None, Vec::new()),
         "resolve_by" => (
             m.field_resolve_by,
-            "date",
+            Input::Date,
             Some(m.field_resolve_by_hint),
             Vec::new(),
         ),
@@ -248,7 +237,7 @@ async fn field_view(
             let options = listed.items.into_iter().map(|d| (d.id.to_string(), d.name));
             (
                 m.field_department,
-                "select",
+                Input::Select,
                 None,
                 choices(options, &value, m.choose),
             )
@@ -258,23 +247,20 @@ async fn field_view(
             let options = sitting.into_iter().map(|d| (d.id.to_string(), d.name));
             (
                 m.field_deputy,
-                "select",
+                Input::Select,
                 None,
                 choices(options, &value, m.choose),
             )
         }
-        _ => (m.field_content, "textarea", None, Vec::new()),
+        _ => (m.field_content, Input::Textarea, None, Vec::new()),
     };
-    Ok(Field {
-        name,
-        label,
-        kind,
-        value,
-        required,
-        hint,
-        error,
-        options,
-    })
+    let mut field = Field::new(step, name, label, input)
+        .value(value)
+        .options(options);
+    field.required = required;
+    field.hint = hint;
+    field.error = error;
+    Ok(field)
 }
 
 fn page_of(
@@ -355,25 +341,6 @@ fn end_of_day(date: &str) -> Result<DateTime<Utc>, FieldError> {
         .zip(last_second)
         .map(|(day, time)| from_local(day, time))
         .ok_or_else(|| FieldError::new("resolve_by", "invalid_date", "resolve_by must be a date"))
-}
-
-fn id_field(field: &'static str, value: &str) -> Result<i64, FieldError> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(FieldError::new(
-            field,
-            "required",
-            format!("{field} is required"),
-        ));
-    }
-    value
-        .parse()
-        .map_err(|_| FieldError::new(field, "unknown", format!("{field} is not an id")))
-}
-
-fn optional(value: &str) -> Option<String> {
-    let value = value.trim();
-    (!value.is_empty()).then(|| value.to_owned())
 }
 
 /// The command a step's form asks for, or the fields that cannot make one.

@@ -1,10 +1,14 @@
 //! The console's pages: each gathers what its use-cases answer into a template's struct.
 
+pub mod accounts;
 pub mod case;
+pub mod departments;
+pub mod deputies;
 pub mod home;
 pub mod live;
 pub mod login;
 pub mod queue;
+pub mod regions;
 pub mod roster;
 pub mod stations;
 
@@ -16,14 +20,18 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
 use super::error::{ConsoleError, ConsoleResult};
 use super::messages::Messages;
 use super::session::Staff;
+use crate::app_error::AppResult;
+use crate::pagination::{Page, PageQuery, Paged, MAX_LIMIT};
 
 /// What the frame around every signed-in page shows: who is in, the logout form, where we are.
 pub struct Layout {
     pub name: String,
     pub role: &'static str,
     pub csrf: String,
-    /// The navigation entry of this page: `home` or `queue`.
+    /// The navigation entry of this page: `home`, `queue`, `stations`...
     pub nav: &'static str,
+    /// Whether the navigation offers the organisation's pages that only admins work on.
+    pub admin: bool,
 }
 
 impl Layout {
@@ -33,6 +41,7 @@ impl Layout {
             role: m.role(staff.actor.role.as_str()),
             csrf: staff.csrf.clone(),
             nav,
+            admin: staff.actor.role.is_admin(),
         }
     }
 }
@@ -107,12 +116,65 @@ pub fn choices(
     chosen: &str,
     none: &str,
 ) -> Vec<Choice> {
-    std::iter::once((String::new(), none.to_owned()))
-        .chain(values)
+    listed(
+        std::iter::once((String::new(), none.to_owned())).chain(values),
+        &[chosen],
+    )
+}
+
+/// The choices of a row of checkboxes: `values`, those in `chosen` ticked.
+pub fn listed(values: impl IntoIterator<Item = (String, String)>, chosen: &[&str]) -> Vec<Choice> {
+    values
+        .into_iter()
         .map(|(value, label)| Choice {
-            selected: value == chosen,
+            selected: chosen.contains(&value.as_str()),
             value,
             label,
         })
         .collect()
+}
+
+/// The query of a page a form sends back to once it worked (`?done=1`).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Done {
+    #[serde(default)]
+    done: String,
+}
+
+impl Done {
+    /// The notice that what was sent is saved, when the page comes after a form.
+    pub fn saved(&self) -> Option<&'static str> {
+        (!self.done.is_empty()).then_some(Messages::current().org.saved)
+    }
+}
+
+/// After a form did its work: to `to`, by GET, so that a reload does not post it again.
+pub fn see_other(to: impl Into<String>) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to.into()))
+        .finish()
+}
+
+/// Every item of a list use-case, page after page: for the choices of a form, which must
+/// offer all of them.
+pub async fn every<T, Fut>(mut fetch: impl FnMut(Page) -> Fut) -> AppResult<Vec<T>>
+where
+    T: utoipa::ToSchema,
+    Fut: std::future::Future<Output = AppResult<Paged<T>>>,
+{
+    let mut all = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = PageQuery {
+            limit: Some(MAX_LIMIT),
+            cursor,
+        }
+        .page()?;
+        let paged = fetch(page).await?;
+        all.extend(paged.items);
+        match paged.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return Ok(all),
+        }
+    }
 }

@@ -1,0 +1,321 @@
+//! `/console/deputies`: the county's deputies (their public fields, the stations they sit at),
+//! filtered by station; admins add deputies and edit those in their scope, whose stations
+//! they choose among the county's.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use liaison_domain::actor::Actor;
+use liaison_domain::deputy::DeputyLevel;
+use liaison_domain::{policy, FieldError};
+use liaison_infra::store::reference::Kind;
+use serde::Deserialize;
+
+use crate::app_error::{AppError, AppResult};
+use crate::console::error::ConsoleResult;
+use crate::console::form::{refused, Form, FormPage, Input, Posted};
+use crate::console::messages::Messages;
+use crate::console::pages::{choices, every, html, id_of, listed, ok, see_other, Choice, Layout};
+use crate::console::session::Staff;
+use crate::deputies::dto::{Deputy, DeputyFilter, DeputyPatch, NewDeputy};
+use crate::deputies::service as deputies;
+use crate::pagination::PageQuery;
+use crate::state::AppState;
+use crate::stations::dto::StationFilter;
+use crate::stations::service as stations;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DirectoryQuery {
+    #[serde(default)]
+    station: String,
+    cursor: Option<String>,
+    #[serde(default)]
+    done: String,
+}
+
+/// A deputy as a row of the directory.
+pub struct Row {
+    pub deputy: Deputy,
+    pub level: &'static str,
+    pub stations: String,
+    /// Whether the reader may edit this deputy (without moving them to other stations).
+    pub editable: bool,
+}
+
+#[derive(Template)]
+#[template(path = "console/deputies.html")]
+struct DirectoryPage {
+    m: &'static Messages,
+    layout: Layout,
+    rows: Vec<Row>,
+    stations: Vec<Choice>,
+    next: Option<String>,
+    creates: bool,
+    notice: Option<&'static str>,
+}
+
+fn county_of(actor: &Actor) -> AppResult<i64> {
+    actor.county_id.ok_or(AppError::Forbidden("no county"))
+}
+
+/// The county's stations by id, named.
+async fn station_names(state: &AppState, county_id: i64) -> AppResult<BTreeMap<i64, String>> {
+    let filter = StationFilter {
+        county_id: Some(county_id),
+        region_id: None,
+        kind: None,
+    };
+    let all = every(|page| stations::list(&state.db, &filter, page)).await?;
+    Ok(all.into_iter().map(|s| (s.id, s.name)).collect())
+}
+
+fn level_label(level: &str) -> &'static str {
+    let m = Messages::current();
+    DeputyLevel::parse(level).map_or(m.none, |level| m.org.deputy_level(level))
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    staff: Staff,
+    query: web::Query<DirectoryQuery>,
+) -> ConsoleResult<HttpResponse> {
+    let m = Messages::current();
+    let county_id = county_of(&staff.actor)?;
+    let names = station_names(&state, county_id).await?;
+    let station_id = query.station.trim().parse::<i64>().ok();
+    let filter = DeputyFilter {
+        county_id: Some(county_id),
+        station_id,
+        level: None,
+    };
+    let page = PageQuery {
+        limit: Some(50),
+        cursor: query.cursor.clone(),
+    }
+    .page()
+    .map_err(AppError::from)?;
+    let listed_page = deputies::list(&state.db, &filter, page).await?;
+    let next = listed_page.next_cursor.map(|cursor| {
+        let mut link = url::form_urlencoded::Serializer::new(String::new());
+        link.append_pair("station", &query.station);
+        link.append_pair("cursor", &cursor);
+        format!("/console/deputies?{}", link.finish())
+    });
+    let rows = listed_page
+        .items
+        .into_iter()
+        .map(|deputy| Row {
+            level: level_label(&deputy.level),
+            stations: deputy
+                .station_ids
+                .iter()
+                .filter_map(|id| names.get(id).cloned())
+                .collect::<Vec<_>>()
+                .join("、"),
+            editable: policy::may_edit_deputy(
+                &staff.actor,
+                deputy.county_id,
+                &deputy.station_ids,
+                &deputy.station_ids,
+            ),
+            deputy,
+        })
+        .collect();
+    let options = names.into_iter().map(|(id, name)| (id.to_string(), name));
+    let page = DirectoryPage {
+        m,
+        layout: Layout::of(&staff, m, "deputies"),
+        rows,
+        stations: choices(options, &query.station, m.filter_any),
+        next,
+        creates: policy::may_write(staff.actor.role, policy::Writes::Deputy),
+        notice: (!query.done.is_empty()).then_some(m.org.saved),
+    };
+    Ok(ok(&page))
+}
+
+/// A deputy's form, empty or holding `deputy`'s fields; stations are the county's.
+async fn deputy_form(
+    state: &AppState,
+    actor: &Actor,
+    deputy: Option<&Deputy>,
+) -> ConsoleResult<Form> {
+    let m = Messages::current();
+    let o = m.org;
+    let county_id = match deputy {
+        Some(d) => d.county_id,
+        None => county_of(actor)?,
+    };
+    let names = station_names(state, county_id).await?;
+    let value = |pick: fn(&Deputy) -> Option<String>| deputy.and_then(pick).unwrap_or_default();
+    let level = value(|d| Some(d.level.clone()));
+    let seats: Vec<String> = deputy
+        .map(|d| d.station_ids.iter().map(i64::to_string).collect())
+        .unwrap_or_default();
+    let seats: Vec<&str> = seats.iter().map(String::as_str).collect();
+    let (action, submit) = match deputy {
+        Some(d) => (format!("/console/deputies/{}", d.id), o.save),
+        None => ("/console/deputies/new".to_owned(), o.create),
+    };
+    Ok(Form::new("deputy", action, submit)
+        .field("name", o.deputy_name, Input::Text, |f| {
+            f.required().value(value(|d| Some(d.name.clone())))
+        })
+        .field("level", o.deputy_level, Input::Select, |f| {
+            let levels = o.labelled(|l: DeputyLevel| o.deputy_level(l));
+            f.required().options(choices(levels, &level, m.choose))
+        })
+        .field("station_ids", o.deputy_stations, Input::Checks, |f| {
+            let all = names.into_iter().map(|(id, name)| (id.to_string(), name));
+            f.options(listed(all, &seats))
+        })
+        .field("office_hours", o.deputy_office_hours, Input::Text, |f| {
+            f.value(value(|d| d.office_hours.clone()))
+        })
+        .field(
+            "public_contact",
+            o.deputy_public_contact,
+            Input::Text,
+            |f| {
+                f.value(value(|d| d.public_contact.clone()))
+                    .hint(o.deputy_public_contact_hint)
+            },
+        )
+        .field("photo_url", o.deputy_photo_url, Input::Text, |f| {
+            f.value(value(|d| d.photo_url.clone()))
+        }))
+}
+
+fn form_page(staff: &Staff, title: &'static str, form: Form) -> FormPage {
+    let m = Messages::current();
+    FormPage {
+        m,
+        layout: Layout::of(staff, m, "deputies"),
+        title,
+        intro: None,
+        back: ("/console/deputies", m.org.deputies_back),
+        form,
+    }
+}
+
+async fn again(
+    state: &AppState,
+    staff: &Staff,
+    deputy: Option<&Deputy>,
+    sent: &Posted,
+    errors: Vec<FieldError>,
+) -> ConsoleResult<HttpResponse> {
+    let m = Messages::current();
+    let title = if deputy.is_some() {
+        m.org.deputy_edit
+    } else {
+        m.org.deputy_new
+    };
+    let form = deputy_form(state, &staff.actor, deputy)
+        .await?
+        .again(sent, &errors, m);
+    Ok(html(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &form_page(staff, title, form),
+    ))
+}
+
+pub async fn new(state: web::Data<AppState>, staff: Staff) -> ConsoleResult<HttpResponse> {
+    if !policy::may_write(staff.actor.role, policy::Writes::Deputy) {
+        return Err(AppError::Forbidden("only admins enter deputies").into());
+    }
+    let form = deputy_form(&state, &staff.actor, None).await?;
+    Ok(ok(&form_page(
+        &staff,
+        Messages::current().org.deputy_new,
+        form,
+    )))
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    staff: Staff,
+    form: web::Form<Vec<(String, String)>>,
+) -> ConsoleResult<HttpResponse> {
+    let sent = Posted(form.into_inner());
+    staff.check_csrf(&state, sent.one("csrf"))?;
+    let errors = match sent.ids("station_ids") {
+        Err(error) => vec![error],
+        Ok(station_ids) => {
+            let new = NewDeputy {
+                name: sent.one("name").to_owned(),
+                level: sent.one("level").to_owned(),
+                station_ids,
+                photo_url: sent.optional("photo_url"),
+                office_hours: sent.optional("office_hours"),
+                public_contact: sent.optional("public_contact"),
+            };
+            match deputies::create(&state.db, &staff.actor, new).await {
+                Ok(_) => {
+                    state.reference.changed(Kind::Organisation).await;
+                    return Ok(see_other("/console/deputies?done=1"));
+                }
+                Err(error) => refused(error)?,
+            }
+        }
+    };
+    again(&state, &staff, None, &sent, errors).await
+}
+
+/// The deputy `raw` names, if the actor may edit them.
+async fn editable(state: &AppState, staff: &Staff, raw: &str) -> ConsoleResult<Deputy> {
+    let deputy = deputies::get(&state.db, id_of(raw, "deputy")?).await?;
+    let seats = &deputy.station_ids;
+    if policy::may_edit_deputy(&staff.actor, deputy.county_id, seats, seats) {
+        Ok(deputy)
+    } else {
+        Err(AppError::Forbidden("this deputy is outside your scope").into())
+    }
+}
+
+pub async fn edit(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<String>,
+) -> ConsoleResult<HttpResponse> {
+    let deputy = editable(&state, &staff, &id).await?;
+    let form = deputy_form(&state, &staff.actor, Some(&deputy)).await?;
+    let page = form_page(&staff, Messages::current().org.deputy_edit, form);
+    Ok(ok(&page))
+}
+
+pub async fn update(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<String>,
+    form: web::Form<Vec<(String, String)>>,
+) -> ConsoleResult<HttpResponse> {
+    let sent = Posted(form.into_inner());
+    staff.check_csrf(&state, sent.one("csrf"))?;
+    let deputy = editable(&state, &staff, &id).await?;
+    let errors = match sent.ids("station_ids") {
+        Err(error) => vec![error],
+        Ok(station_ids) => {
+            // Every field is on the form: one left empty is cleared.
+            let patch = DeputyPatch {
+                name: Some(sent.one("name").to_owned()),
+                level: Some(sent.one("level").to_owned()),
+                station_ids: Some(station_ids),
+                photo_url: Some(sent.optional("photo_url")),
+                office_hours: Some(sent.optional("office_hours")),
+                public_contact: Some(sent.optional("public_contact")),
+            };
+            let actor = &staff.actor;
+            match deputies::update(&state.db, &state.revocations, actor, deputy.id, patch).await {
+                Ok(_) => {
+                    state.reference.changed(Kind::Organisation).await;
+                    return Ok(see_other("/console/deputies?done=1"));
+                }
+                Err(error) => refused(error)?,
+            }
+        }
+    };
+    again(&state, &staff, Some(&deputy), &sent, errors).await
+}

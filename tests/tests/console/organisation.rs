@@ -1,0 +1,407 @@
+//! The organisation's pages over HTTP: regions, stations, deputies, departments and
+//! categories, accounts. Each form answers a bad value with the form again (the value kept,
+//! the message by the field), and each role reaches only what the domain lets it.
+
+use liaison_tests::{on_every_backend, spawn_app, Backend};
+use serde_json::Value;
+
+use crate::Visitor;
+
+on_every_backend!(
+    a_county_admin_builds_the_organisation_from_the_console,
+    a_station_admin_reaches_only_its_own_stations_deputies_and_accounts,
+    deputies_and_handlers_get_no_organisation_form,
+    an_organisation_form_without_its_token_changes_nothing,
+);
+
+/// The id of the item of `list` named `name`.
+fn id_named(list: &Value, name: &str) -> i64 {
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["name"] == name)
+        .unwrap_or_else(|| panic!("no {name} in {list}"))["id"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn a_county_admin_builds_the_organisation_from_the_console(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let demo = app.seed_demo().await;
+    let admin = app.login(&demo.county_admin).await;
+    let mut visitor = Visitor::new(&app);
+    visitor.log_in(&demo.county_admin).await;
+
+    // Regions: the tree, and a village added under a township; a bad code comes back by it.
+    let regions = visitor.get("/console/regions").await;
+    assert_eq!(regions.status, 200, "{}", regions.html);
+    for name in ["西平县", "出山镇", "棠溪村"] {
+        assert!(regions.html.contains(name), "{name}: {}", regions.html);
+    }
+    let csrf = regions.csrf();
+    let county = app.me(&admin).await["scopes"]["county_id"].clone();
+    let listed = app
+        .get(
+            &format!("/api/v1/regions?county_id={county}&limit=100"),
+            None,
+        )
+        .await
+        .expect(200)
+        .body;
+    let township = id_named(&listed, "出山镇").to_string();
+    let mut form = vec![
+        ("csrf", csrf.as_str()),
+        ("name", "新村"),
+        ("level", "village"),
+        ("parent_id", township.as_str()),
+        ("code", "9X"),
+    ];
+    let again = visitor.post("/console/regions", &form).await;
+    assert_eq!(again.status, 422, "{}", again.html);
+    assert!(
+        again.html.contains("id=\"region-code-error\""),
+        "{}",
+        again.html
+    );
+    assert!(again.html.contains("value=\"新村\""), "typed name kept");
+    form[4].1 = "";
+    let done = visitor.post("/console/regions", &form).await;
+    assert_eq!(done.status, 303, "{}", done.html);
+    let tree = visitor.get(done.location()).await;
+    assert!(tree.html.contains("新村") && tree.html.contains("已保存"));
+
+    // Stations: a new one (an empty name is by its field), then its hours changed.
+    let new_station = visitor.get("/console/stations/new").await;
+    assert_eq!(new_station.status, 200, "{}", new_station.html);
+    let mut form = vec![
+        ("csrf", csrf.as_str()),
+        ("name", ""),
+        ("kind", "point"),
+        ("region_id", township.as_str()),
+        ("address", "出山镇新街1号"),
+        ("opening_hours", "每周三上午"),
+    ];
+    let again = visitor.post("/console/stations/new", &form).await;
+    assert_eq!(again.status, 422, "{}", again.html);
+    assert!(again.html.contains("id=\"station-name-error\""));
+    assert!(again.html.contains("value=\"出山镇新街1号\""));
+    form[1].1 = "出山镇新街联络点";
+    let done = visitor.post("/console/stations/new", &form).await;
+    assert_eq!(done.status, 303, "{}", done.html);
+    let stations = app
+        .get(
+            &format!("/api/v1/stations?county_id={county}&limit=100"),
+            None,
+        )
+        .await
+        .expect(200)
+        .body;
+    let station = id_named(&stations, "出山镇新街联络点");
+    let path = format!("/console/stations/{station}/edit");
+    let edit = visitor.get(&path).await;
+    assert!(edit.html.contains("value=\"每周三上午\""), "{}", edit.html);
+    form[5].1 = "";
+    let done = visitor.post(&path, &form).await;
+    assert_eq!(done.status, 303, "{}", done.html);
+    let stored = app
+        .get(&format!("/api/v1/stations/{station}"), None)
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(
+        stored["opening_hours"],
+        Value::Null,
+        "emptied, it is removed"
+    );
+    assert_eq!(stored["kind"], "point");
+
+    // Departments and categories, with the domain's limits by their fields.
+    let departments = visitor.get("/console/departments").await;
+    assert_eq!(departments.status, 200, "{}", departments.html);
+    let form = [("csrf", csrf.as_str()), ("name", "县档案局")];
+    assert_eq!(
+        visitor.post("/console/departments", &form).await.status,
+        303
+    );
+    let again = visitor.post("/console/departments", &form).await;
+    assert_eq!(again.status, 422, "a second of that name: {}", again.html);
+    assert!(again.html.contains("id=\"department-name-error\""));
+    let listed = app
+        .get(
+            &format!("/api/v1/departments?county_id={county}&limit=100"),
+            None,
+        )
+        .await
+        .expect(200)
+        .body;
+    let water = id_named(&listed, "县档案局").to_string();
+    let mut form = vec![
+        ("csrf", csrf.as_str()),
+        ("name", "档案查询"),
+        ("department_id", water.as_str()),
+        ("respond_within_hours", "72"),
+        ("resolve_within_days", "2"),
+    ];
+    let again = visitor.post("/console/categories", &form).await;
+    assert_eq!(again.status, 422, "{}", again.html);
+    assert!(
+        again.html.contains("响应时限不能超过办结时限"),
+        "{}",
+        again.html
+    );
+    assert!(again.html.contains("value=\"72\""));
+    form[4].1 = "10";
+    assert_eq!(visitor.post("/console/categories", &form).await.status, 303);
+    let page = visitor.get("/console/departments").await;
+    assert!(page.html.contains("档案查询") && page.html.contains("县档案局"));
+
+    // A deputy at the new station, then moved; then an account for them.
+    let station = station.to_string();
+    let mut form = vec![
+        ("csrf", csrf.as_str()),
+        ("name", "钱文华"),
+        ("level", "township"),
+        ("station_ids", station.as_str()),
+        ("office_hours", ""),
+        ("public_contact", ""),
+        ("photo_url", "ftp://photo"),
+    ];
+    let again = visitor.post("/console/deputies/new", &form).await;
+    assert_eq!(again.status, 422, "{}", again.html);
+    assert!(again.html.contains("id=\"deputy-photo_url-error\""));
+    assert!(
+        again.html.contains(&format!("value=\"{station}\" checked")),
+        "the station stays ticked: {}",
+        again.html
+    );
+    form[6].1 = "";
+    assert_eq!(
+        visitor.post("/console/deputies/new", &form).await.status,
+        303
+    );
+    let listed = app
+        .get(&format!("/api/v1/deputies?station_id={station}"), None)
+        .await
+        .expect(200)
+        .body;
+    let deputy = id_named(&listed, "钱文华");
+    let directory = visitor
+        .get(&format!("/console/deputies?station={station}"))
+        .await;
+    assert!(directory.html.contains("钱文华"), "{}", directory.html);
+    assert!(!directory.html.contains("王秀英"), "filtered by station");
+    let path = format!("/console/deputies/{deputy}");
+    form[1].1 = "钱文华";
+    form[3].1 = "1";
+    form[4].1 = "每周五下午";
+    assert_eq!(visitor.post(&path, &form).await.status, 303);
+    let stored = app
+        .get(&format!("/api/v1/deputies/{deputy}"), None)
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(stored["station_ids"], serde_json::json!([1]));
+    assert_eq!(stored["office_hours"], "每周五下午");
+
+    let form_page = visitor.get("/console/accounts/new").await;
+    assert_eq!(form_page.status, 200, "{}", form_page.html);
+    let deputy = deputy.to_string();
+    let mut form = vec![
+        ("csrf", csrf.as_str()),
+        ("role", "deputy"),
+        ("name", "钱文华"),
+        ("phone", "1390000"),
+        ("password", "long enough 1"),
+        ("deputy_id", deputy.as_str()),
+    ];
+    let again = visitor.post("/console/accounts/new", &form).await;
+    assert_eq!(again.status, 422, "{}", again.html);
+    assert!(again.html.contains("id=\"account-phone-error\""));
+    assert!(
+        !again.html.contains("long enough 1"),
+        "no password sent back"
+    );
+    form[3].1 = "13900009999";
+    let done = visitor.post("/console/accounts/new", &form).await;
+    assert_eq!(done.status, 303, "{}", done.html);
+    assert!(visitor
+        .get(done.location())
+        .await
+        .html
+        .contains("账号已创建"));
+    let mut newcomer = Visitor::new(&app);
+    let login = newcomer
+        .log_in_with("13900009999", "long enough 1", "/console")
+        .await;
+    assert_eq!(login.status, 303, "the new account logs in: {}", login.html);
+    let home = newcomer.get("/console").await;
+    assert!(home.html.contains("钱文华") && home.html.contains("人大代表"));
+    // A second account with that phone is by the phone field.
+    form[5].1 = "";
+    form[1].1 = "county_admin";
+    let again = visitor.post("/console/accounts/new", &form).await;
+    assert_eq!(again.status, 422, "{}", again.html);
+    assert!(
+        again.html.contains("id=\"account-phone-error\""),
+        "{}",
+        again.html
+    );
+}
+
+async fn a_station_admin_reaches_only_its_own_stations_deputies_and_accounts(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let demo = app.seed_demo().await;
+    let mut visitor = Visitor::new(&app);
+    // The second demo station admin runs station 2 only.
+    visitor.log_in(&demo.other_station_admin).await;
+    let home = visitor.get("/console").await;
+    let csrf = home.csrf();
+
+    assert_eq!(visitor.get("/console/stations/new").await.status, 403);
+    assert_eq!(visitor.get("/console/stations/1/edit").await.status, 403);
+    assert_eq!(visitor.get("/console/stations/2/edit").await.status, 200);
+    assert_eq!(visitor.get("/console/stations/999/edit").await.status, 404);
+    let before = app.get("/api/v1/stations/1", None).await.expect(200).body;
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("name", "改名"),
+        ("kind", "station"),
+        ("region_id", "1"),
+        ("address", "别处"),
+        ("opening_hours", ""),
+    ];
+    assert_eq!(
+        visitor.post("/console/stations/1/edit", &form).await.status,
+        403
+    );
+    assert_eq!(
+        visitor.post("/console/stations/new", &form).await.status,
+        403
+    );
+    let after = app.get("/api/v1/stations/1", None).await.expect(200).body;
+    assert_eq!(before, after);
+
+    // Deputies: the directory is the county's, but only those of station 2 are editable.
+    let directory = visitor.get("/console/deputies").await;
+    assert!(directory.html.contains("王秀英"), "deputies are public");
+    let station_one_only = id_named(
+        &app.get("/api/v1/deputies?station_id=1&limit=100", None)
+            .await
+            .expect(200)
+            .body,
+        "王秀英",
+    );
+    assert!(!directory
+        .html
+        .contains(&format!("href=\"/console/deputies/{station_one_only}\"")));
+    let path = format!("/console/deputies/{station_one_only}");
+    assert_eq!(visitor.get(&path).await.status, 403);
+
+    // Accounts: only its own station is offered, and another station is refused.
+    let accounts = visitor.get("/console/accounts/new").await;
+    assert_eq!(accounts.status, 200, "{}", accounts.html);
+    assert!(accounts.html.contains("name=\"station_ids\" value=\"2\""));
+    assert!(!accounts.html.contains("name=\"station_ids\" value=\"1\""));
+    assert!(
+        !accounts.html.contains("value=\"handler\""),
+        "no handler role offered"
+    );
+    assert!(!accounts.html.contains("value=\"county_admin\""));
+    assert!(
+        !accounts.html.contains("王秀英"),
+        "a deputy of station 1 only"
+    );
+    let forged = [
+        ("csrf", csrf.as_str()),
+        ("role", "station_admin"),
+        ("name", "越权"),
+        ("phone", "13900008888"),
+        ("password", "long enough 1"),
+        ("station_ids", "1"),
+    ];
+    let refused = visitor.post("/console/accounts/new", &forged).await;
+    assert_eq!(refused.status, 403, "{}", refused.html);
+    let login = app
+        .post(
+            "/api/v1/auth/password",
+            None,
+            serde_json::json!({"phone": "13900008888", "password": "long enough 1"}),
+        )
+        .await;
+    assert_eq!(login.status, 401, "no account was opened");
+
+    // Regions and departments: read, no forms, and a forged post refused.
+    let regions = visitor.get("/console/regions").await;
+    assert_eq!(regions.status, 200);
+    assert!(!regions.html.contains("action=\"/console/regions\""));
+    let departments = visitor.get("/console/departments").await;
+    assert!(!departments.html.contains("action=\"/console/departments\""));
+    let form = [("csrf", csrf.as_str()), ("name", "越权局")];
+    assert_eq!(
+        visitor.post("/console/departments", &form).await.status,
+        403
+    );
+}
+
+async fn deputies_and_handlers_get_no_organisation_form(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let demo = app.seed_demo().await;
+    for phone in [&demo.deputy, &demo.handler] {
+        let mut visitor = Visitor::new(&app);
+        visitor.log_in(phone).await;
+        let home = visitor.get("/console").await;
+        assert!(home.html.contains("href=\"/console/deputies\""));
+        for link in [
+            "/console/regions",
+            "/console/departments",
+            "/console/accounts/new",
+        ] {
+            assert!(!home.html.contains(&format!("href=\"{link}\"")), "{link}");
+        }
+        for page in [
+            "/console/accounts/new",
+            "/console/deputies/new",
+            "/console/stations/new",
+            "/console/stations/1/edit",
+        ] {
+            assert_eq!(visitor.get(page).await.status, 403, "{page}");
+        }
+        let directory = visitor.get("/console/deputies").await;
+        assert_eq!(directory.status, 200);
+        assert!(!directory.html.contains("href=\"/console/deputies/new\""));
+        let csrf = home.csrf();
+        let form = [("csrf", csrf.as_str()), ("name", "越权局")];
+        assert_eq!(
+            visitor.post("/console/departments", &form).await.status,
+            403
+        );
+    }
+}
+
+async fn an_organisation_form_without_its_token_changes_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let demo = app.seed_demo().await;
+    let mut visitor = Visitor::new(&app);
+    visitor.log_in(&demo.county_admin).await;
+    let form = [
+        ("name", "无令牌联络站"),
+        ("kind", "station"),
+        ("region_id", "1"),
+        ("address", "某处"),
+    ];
+    for path in [
+        "/console/stations/new",
+        "/console/departments",
+        "/console/regions",
+    ] {
+        let refused = visitor.post(path, &form).await;
+        assert_eq!(refused.status, 403, "{path}: {}", refused.html);
+    }
+    let stations = app
+        .get("/api/v1/stations?limit=100", None)
+        .await
+        .expect(200)
+        .body;
+    assert!(!stations.to_string().contains("无令牌联络站"));
+}
