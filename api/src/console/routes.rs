@@ -5,6 +5,7 @@ use actix_web::{web, HttpResponse};
 
 use super::error::{ConsoleError, ConsoleResult};
 use super::pages::{case, home, live, login, queue, roster, stations};
+use super::pages::{deliveries, webhooks};
 use super::{assets, session};
 use crate::app_error::AppError;
 
@@ -32,6 +33,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 web::post().to(roster::change),
             )
             .route("/attachments/{id}", web::get().to(case::photo))
+            // County admin: webhooks, dead letters, outbox
+            .route("/webhooks", web::get().to(webhooks::list))
+            .route("/webhooks", web::post().to(webhooks::create))
+            .route("/webhooks/{id}", web::get().to(webhooks::edit))
+            .route("/webhooks/{id}", web::post().to(webhooks::update))
+            .route(
+                "/webhooks/{id}/delete",
+                web::get().to(webhooks::confirm_delete),
+            )
+            .route("/webhooks/{id}/delete", web::post().to(webhooks::delete))
+            .route("/deliveries", web::get().to(deliveries::show))
+            .route("/deliveries/{id}/retry", web::post().to(deliveries::retry))
             .default_service(web::to(not_found)),
     );
 }

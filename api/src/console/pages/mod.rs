@@ -7,6 +7,10 @@ pub mod login;
 pub mod queue;
 pub mod roster;
 pub mod stations;
+// County admin: webhooks, dead letters, outbox
+pub mod deliveries;
+pub mod webhook_secret;
+pub mod webhooks;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::HttpResponse;
@@ -16,6 +20,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
 use super::error::{ConsoleError, ConsoleResult};
 use super::messages::Messages;
 use super::session::Staff;
+use crate::departments::service::administered_county;
 
 /// What the frame around every signed-in page shows: who is in, the logout form, where we are.
 pub struct Layout {
@@ -24,6 +29,9 @@ pub struct Layout {
     pub csrf: String,
     /// The navigation entry of this page: `home` or `queue`.
     pub nav: &'static str,
+    /// Whether the county admin's entries are in the navigation: by the rule their pages'
+    /// use-cases apply, so a link is offered exactly where the page would answer.
+    pub county_admin: bool,
 }
 
 impl Layout {
@@ -33,6 +41,7 @@ impl Layout {
             role: m.role(staff.actor.role.as_str()),
             csrf: staff.csrf.clone(),
             nav,
+            county_admin: administered_county(&staff.actor).is_ok(),
         }
     }
 }
@@ -62,6 +71,21 @@ pub fn id_of(raw: &str, what: &'static str) -> ConsoleResult<i64> {
 
 pub fn ok(page: &impl Template) -> HttpResponse {
     html(StatusCode::OK, page)
+}
+
+/// After a form did what it asked: to `to`, by GET, so that a reload does not post again.
+pub fn see_other(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to))
+        .finish()
+}
+
+/// The link to the next page of a list at `path`: the cursor the list gave, as a query.
+pub fn next_page(path: &str, cursor: &str) -> String {
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("cursor", cursor)
+        .finish();
+    format!("{path}?{query}")
 }
 
 /// The county's clock: Beijing time (UTC+8, no daylight saving).
