@@ -119,6 +119,52 @@ pub struct Messages {
     /// Monday first, as the grid's columns.
     pub weekdays: [&'static str; 7],
 
+    // County admin: webhooks, dead letters, outbox
+    pub nav_webhooks: &'static str,
+    pub nav_deliveries: &'static str,
+    pub webhooks_title: &'static str,
+    pub webhooks_intro: &'static str,
+    pub webhooks_empty: &'static str,
+    pub webhook_new: &'static str,
+    pub webhook_edit: &'static str,
+    pub webhook_url: &'static str,
+    pub webhook_url_hint: &'static str,
+    pub webhook_events: &'static str,
+    pub webhook_active: &'static str,
+    pub webhook_on: &'static str,
+    pub webhook_off: &'static str,
+    pub webhook_create: &'static str,
+    pub webhook_save: &'static str,
+    pub webhook_change: &'static str,
+    pub webhook_delete: &'static str,
+    pub webhook_delete_confirm: &'static str,
+    pub webhook_delete_submit: &'static str,
+    pub webhook_cancel: &'static str,
+    pub webhook_created: &'static str,
+    pub webhook_secret: &'static str,
+    pub webhook_secret_once: &'static str,
+    pub webhook_saved: &'static str,
+    pub webhook_deleted: &'static str,
+    pub deliveries_title: &'static str,
+    pub backlog_title: &'static str,
+    pub backlog_pending: &'static str,
+    pub backlog_dead: &'static str,
+    pub backlog_oldest: &'static str,
+    pub backlog_oldest_since: &'static str,
+    pub dead_title: &'static str,
+    pub dead_intro: &'static str,
+    pub dead_empty: &'static str,
+    pub col_channel: &'static str,
+    pub col_event: &'static str,
+    pub col_case: &'static str,
+    pub col_webhook: &'static str,
+    pub col_attempts: &'static str,
+    pub col_last_error: &'static str,
+    pub col_finished: &'static str,
+    pub delivery_retry: &'static str,
+    pub delivery_retried: &'static str,
+    pub delivery_already_retried: &'static str,
+
     pub error_back: &'static str,
     pub error_csrf: &'static str,
     pub error_not_found: &'static str,
@@ -395,6 +441,52 @@ pub static ZH_CN: Messages = Messages {
     roster_no_deputies: "本联络站还没有代表，先为联络站添加代表后再排班。",
     weekdays: ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
 
+    // County admin: webhooks, dead letters, outbox
+    nav_webhooks: "推送接口",
+    nav_deliveries: "消息投递",
+    webhooks_title: "推送接口",
+    webhooks_intro: "本县诉求的办理事件以签名的 POST 请求推送到这些地址（如12345热线、信访系统）。",
+    webhooks_empty: "还没有推送接口。",
+    webhook_new: "新建推送接口",
+    webhook_edit: "修改推送接口",
+    webhook_url: "接收地址",
+    webhook_url_hint: "http 或 https 开头的完整地址",
+    webhook_events: "推送的事件",
+    webhook_active: "启用",
+    webhook_on: "启用中",
+    webhook_off: "已停用",
+    webhook_create: "创建",
+    webhook_save: "保存",
+    webhook_change: "修改",
+    webhook_delete: "删除",
+    webhook_delete_confirm: "确定删除这个推送接口吗？它的投递记录（已发出的和等待发出的）将一并删除，且不能恢复。",
+    webhook_delete_submit: "确认删除",
+    webhook_cancel: "取消",
+    webhook_created: "推送接口已创建。",
+    webhook_secret: "签名密钥",
+    webhook_secret_once: "请现在复制并妥善保存：密钥只显示这一次，刷新或离开本页后无法再查看。如需更换，请删除后重新创建。",
+    webhook_saved: "已保存。",
+    webhook_deleted: "推送接口已删除。",
+    deliveries_title: "消息投递",
+    backlog_title: "待投递积压",
+    backlog_pending: "等待投递",
+    backlog_dead: "投递失败",
+    backlog_oldest: "最久等待（分钟）",
+    backlog_oldest_since: "最早一条写入于",
+    dead_title: "投递失败的消息",
+    dead_intro: "这些消息多次尝试后仍未送达。排除原因（如对方系统故障）后，可重新投递。",
+    dead_empty: "没有投递失败的消息。",
+    col_channel: "渠道",
+    col_event: "事件",
+    col_case: "诉求",
+    col_webhook: "推送接口",
+    col_attempts: "尝试次数",
+    col_last_error: "最后一次错误",
+    col_finished: "失败时间",
+    delivery_retry: "重新投递",
+    delivery_retried: "已重新排队，稍后投递。",
+    delivery_already_retried: "这条消息已经重新投递过了，不会再投递一次。",
+
     error_back: "返回首页",
     error_csrf: "页面已失效（安全校验未通过），请返回刷新后再提交。您填写的内容未被保存。",
     error_not_found: "没有找到这个页面，或您无权查看。",
@@ -579,5 +671,28 @@ impl Organisation {
             .iter()
             .map(|v| (v.as_str().to_owned(), label(*v).to_owned()))
             .collect()
+    }
+}
+
+// County admin: webhooks, dead letters, outbox
+impl Messages {
+    /// The channel a delivery goes by.
+    pub fn channel(&self, channel: &str) -> &'static str {
+        match channel {
+            "wechat" => "微信订阅消息",
+            "webhook" => "推送接口",
+            _ => "未知",
+        }
+    }
+
+    /// What a webhook form's error of `code` on `field` means; the common ones as elsewhere.
+    pub fn webhook_error(&self, field: &str, code: &str) -> &'static str {
+        match (field, code) {
+            ("events", "required") => "请至少选择一个事件。",
+            (_, "invalid_url") => "请填写完整的地址，如 https://12345.example.gov.cn/hook。",
+            (_, "unsupported_scheme") => "只能推送到 http 或 https 地址。",
+            (_, "private_target") => "不能推送到内网或本机地址。",
+            _ => self.field_error(code),
+        }
     }
 }

@@ -5,7 +5,8 @@ use actix_web::{web, HttpResponse};
 
 use super::error::{ConsoleError, ConsoleResult};
 use super::pages::{
-    accounts, case, departments, deputies, home, live, login, queue, regions, roster, stations,
+    accounts, case, deliveries, departments, deputies, home, live, login, queue, regions, roster,
+    stations, webhooks,
 };
 use super::{assets, session};
 use crate::app_error::AppError;
@@ -53,6 +54,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/categories", web::post().to(departments::create_category))
             .route("/accounts/new", web::get().to(accounts::new))
             .route("/accounts/new", web::post().to(accounts::create))
+            // County admin: webhooks, dead letters, outbox
+            .route("/webhooks", web::get().to(webhooks::list))
+            .route("/webhooks", web::post().to(webhooks::create))
+            .route("/webhooks/{id}", web::get().to(webhooks::edit))
+            .route("/webhooks/{id}", web::post().to(webhooks::update))
+            .route(
+                "/webhooks/{id}/delete",
+                web::get().to(webhooks::confirm_delete),
+            )
+            .route("/webhooks/{id}/delete", web::post().to(webhooks::delete))
+            .route("/deliveries", web::get().to(deliveries::show))
+            .route("/deliveries/{id}/retry", web::post().to(deliveries::retry))
             .default_service(web::to(not_found)),
     );
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use liaison_domain::actor::Actor;
 use liaison_domain::delivery::DeliveryStatus;
 use liaison_infra::entities::deliveries;
-use liaison_infra::store::outbox;
+use liaison_infra::store::outbox::{self, CountyBacklog};
 use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -83,6 +83,13 @@ pub async fn list(
 /// Messages in `status` across every county: the outbox backlog, for metrics.
 pub async fn count(db: &impl ConnectionTrait, status: DeliveryStatus) -> AppResult<u64> {
     Ok(outbox::backlog(db, status).await?)
+}
+
+/// The outbox backlog of the actor's county: what waits, what died, since when the oldest
+/// has waited. Only its own: the figures of every county (`count`) are for operators.
+pub async fn backlog(db: &impl ConnectionTrait, actor: &Actor) -> AppResult<CountyBacklog> {
+    let county = administered_county(actor)?;
+    Ok(outbox::county_backlog(db, county).await?)
 }
 
 /// Puts a dead message back in line for a fresh round of attempts.

@@ -30,6 +30,15 @@ pub async fn list(
     Ok(Paged::finish(page, rows, |r| r.id, Webhook::from))
 }
 
+/// One webhook of the actor's county, as the list shows it: for a form that changes it.
+pub async fn find(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> AppResult<Webhook> {
+    let county_id = administered_county(actor)?;
+    store::find(db, county_id, id)
+        .await?
+        .map(Webhook::from)
+        .ok_or(AppError::NotFound("webhook"))
+}
+
 /// Creates the webhook with a new secret, sealed by `sealer` for storage; `sender` vets the
 /// URL as it will when delivering.
 pub async fn create(

@@ -192,6 +192,40 @@ pub async fn backlog(db: &impl ConnectionTrait, status: DeliveryStatus) -> Resul
         .await
 }
 
+/// What one county's outbox holds and has not delivered: for its admins' console.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountyBacklog {
+    pub pending: u64,
+    pub dead: u64,
+    /// When the oldest message still pending was written; `None` when none is.
+    pub oldest_pending_at: Option<DateTime<Utc>>,
+}
+
+/// The backlog of `county_id`: three reads of the county's (county, status, id) index.
+pub async fn county_backlog(
+    db: &impl ConnectionTrait,
+    county_id: i64,
+) -> Result<CountyBacklog, DbErr> {
+    use deliveries::Column as C;
+    let in_status = |status: DeliveryStatus| {
+        deliveries::Entity::find()
+            .filter(C::CountyId.eq(county_id))
+            .filter(C::Status.eq(Word(status)))
+    };
+    let pending = in_status(DeliveryStatus::Pending).count(db).await?;
+    let dead = in_status(DeliveryStatus::Dead).count(db).await?;
+    // Ids grow with time, so the lowest pending id is the oldest pending message.
+    let oldest = in_status(DeliveryStatus::Pending)
+        .order_by_asc(C::Id)
+        .one(db)
+        .await?;
+    Ok(CountyBacklog {
+        pending,
+        dead,
+        oldest_pending_at: oldest.map(|d| d.created_at),
+    })
+}
+
 /// Message `id` if it is of `county_id`.
 pub async fn find_in_county(
     db: &impl ConnectionTrait,

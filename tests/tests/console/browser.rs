@@ -34,7 +34,7 @@ pub async fn resident_with_password(app: &TestApp, openid: &str) -> String {
 }
 
 /// Logs in through the form as `phone`, landing on `next`.
-async fn log_in(browser: &Browser, app: &TestApp, phone: &str, next: &str) {
+pub(crate) async fn log_in(browser: &Browser, app: &TestApp, phone: &str, next: &str) {
     browser.goto(&app.url(next)).await;
     assert!(
         browser.path().await.starts_with("/console/login"),
@@ -537,7 +537,7 @@ async fn the_roster_grid_takes_shifts_and_refuses_an_overlap_on_the_shift(backen
     browser.close().await;
 }
 
-fn name(backend: &Backend) -> &'static str {
+pub(crate) fn name(backend: &Backend) -> &'static str {
     match backend {
         Backend::Sqlite => "sqlite",
         Backend::Postgres { .. } => "postgres",

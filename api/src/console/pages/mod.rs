@@ -11,6 +11,10 @@ pub mod queue;
 pub mod regions;
 pub mod roster;
 pub mod stations;
+// County admin: webhooks, dead letters, outbox
+pub mod deliveries;
+pub mod webhook_secret;
+pub mod webhooks;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::HttpResponse;
@@ -21,6 +25,7 @@ use super::error::{ConsoleError, ConsoleResult};
 use super::messages::Messages;
 use super::session::Staff;
 use crate::app_error::AppResult;
+use crate::departments::service::administered_county;
 use crate::pagination::{Page, PageQuery, Paged, MAX_LIMIT};
 
 /// What the frame around every signed-in page shows: who is in, the logout form, where we are.
@@ -32,6 +37,9 @@ pub struct Layout {
     pub nav: &'static str,
     /// Whether the navigation offers the organisation's pages that only admins work on.
     pub admin: bool,
+    /// Whether the county admin's entries are in the navigation: by the rule their pages'
+    /// use-cases apply, so a link is offered exactly where the page would answer.
+    pub county_admin: bool,
 }
 
 impl Layout {
@@ -42,6 +50,7 @@ impl Layout {
             csrf: staff.csrf.clone(),
             nav,
             admin: staff.actor.role.is_admin(),
+            county_admin: administered_county(&staff.actor).is_ok(),
         }
     }
 }
@@ -71,6 +80,14 @@ pub fn id_of(raw: &str, what: &'static str) -> ConsoleResult<i64> {
 
 pub fn ok(page: &impl Template) -> HttpResponse {
     html(StatusCode::OK, page)
+}
+
+/// The link to the next page of a list at `path`: the cursor the list gave, as a query.
+pub fn next_page(path: &str, cursor: &str) -> String {
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("cursor", cursor)
+        .finish();
+    format!("{path}?{query}")
 }
 
 /// The county's clock: Beijing time (UTC+8, no daylight saving).
