@@ -212,6 +212,15 @@ impl Browser {
             .unwrap_or_default()
     }
 
+    /// Ticks or unticks the checkbox `css` selects: a click that leads to no other page.
+    pub async fn tick(&self, css: &str) {
+        self.element(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("cannot tick {css}: {e}"));
+    }
+
     /// Clicks `css`, a link or a form's button, and waits (up to 10 s) for the page it leads
     /// to. The page clicked on is gone once its document no longer answers: its `body` alone
     /// would be found at once, before the next page came, and the test would read the old one.

@@ -2,9 +2,11 @@
 //! categories, accounts. Each form answers a bad value with the form again (the value kept,
 //! the message by the field), and each role reaches only what the domain lets it.
 
+use liaison_tests::browser::Browser;
 use liaison_tests::{on_every_backend, spawn_app, Backend};
 use serde_json::Value;
 
+use crate::browser::{log_in, name};
 use crate::Visitor;
 
 on_every_backend!(
@@ -12,6 +14,7 @@ on_every_backend!(
     a_station_admin_reaches_only_its_own_stations_deputies_and_accounts,
     deputies_and_handlers_get_no_organisation_form,
     an_organisation_form_without_its_token_changes_nothing,
+    in_the_browser_admins_run_the_organisation_and_see_nothing_of_another_station,
 );
 
 /// The id of the item of `list` named `name`.
@@ -404,4 +407,125 @@ async fn an_organisation_form_without_its_token_changes_nothing(backend: Backend
         .expect(200)
         .body;
     assert!(!stations.to_string().contains("无令牌联络站"));
+}
+
+async fn in_the_browser_admins_run_the_organisation_and_see_nothing_of_another_station(
+    backend: Backend,
+) {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = spawn_app(backend.clone()).await;
+    let demo = app.seed_demo().await;
+    let shoot = |page: &str| format!("{page}-{}", name(&backend));
+
+    log_in(&browser, &app, &demo.county_admin, "/console/regions").await;
+    assert!(browser.text("#regions").await.contains("出山镇"));
+    browser.fill("#region-name", "试点村").await;
+    browser.select("#region-level", "village").await;
+    let township = browser
+        .attr("#region-parent_id option:nth-child(3)", "value")
+        .await;
+    browser.select("#region-parent_id", &township).await;
+    browser.fill("#region-code", "1").await;
+    browser.click("#region button[type='submit']").await;
+    assert!(browser.has("#region-code-error").await);
+    assert_eq!(
+        browser.value("#region-name").await,
+        "试点村",
+        "kept as typed"
+    );
+    browser.shoot(&shoot("regions-error")).await;
+    browser.fill("#region-code", "").await;
+    browser.click("#region button[type='submit']").await;
+    assert!(browser.text("#regions").await.contains("试点村"));
+    browser.shoot(&shoot("regions")).await;
+
+    browser.click("nav.side a[href='/console/stations']").await;
+    browser.click("#station-new").await;
+    browser.fill("#station-name", "试点联络点").await;
+    browser.select("#station-kind", "point").await;
+    browser.select("#station-region_id", &township).await;
+    browser.shoot(&shoot("station-new")).await;
+    browser.click("#station button[type='submit']").await;
+    assert!(
+        browser.has("#station-address-error").await,
+        "the address is required"
+    );
+    browser.fill("#station-address", "试点村村委会").await;
+    browser.click("#station button[type='submit']").await;
+    assert!(browser.text("#stations").await.contains("试点联络点"));
+    browser.shoot(&shoot("stations-admin")).await;
+    browser
+        .click("#stations tr:last-child a[href$='/edit']")
+        .await;
+    assert_eq!(browser.value("#station-name").await, "试点联络点");
+    browser.shoot(&shoot("station-edit")).await;
+
+    browser.click("nav.side a[href='/console/deputies']").await;
+    assert!(browser.has("#deputies").await);
+    browser.shoot(&shoot("deputies")).await;
+    browser.click("#deputy-new").await;
+    browser.fill("#deputy-name", "试点代表").await;
+    browser.select("#deputy-level", "township").await;
+    browser.tick("input[name='station_ids'][value='1']").await;
+    browser.click("#deputy button[type='submit']").await;
+    assert!(browser.text("#deputies").await.contains("试点代表"));
+    browser.click("#deputies tr:last-child a").await;
+    assert!(browser.path().await.starts_with("/console/deputies/"));
+    browser.shoot(&shoot("deputy-edit")).await;
+
+    browser
+        .click("nav.side a[href='/console/departments']")
+        .await;
+    assert!(browser.has("#categories").await);
+    browser.shoot(&shoot("departments")).await;
+
+    browser
+        .click("nav.side a[href='/console/accounts/new']")
+        .await;
+    browser.select("#account-role", "station_admin").await;
+    browser.fill("#account-name", "试点站长").await;
+    browser.fill("#account-phone", "1390000").await;
+    browser.fill("#account-password", "long enough 1").await;
+    browser.tick("input[name='station_ids'][value='2']").await;
+    browser.click("#account button[type='submit']").await;
+    assert!(browser.has("#account-phone-error").await);
+    assert_eq!(
+        browser.value("#account-password").await,
+        "",
+        "never sent back"
+    );
+    browser.shoot(&shoot("account-error")).await;
+    browser.fill("#account-phone", "13900007777").await;
+    browser.fill("#account-password", "long enough 1").await;
+    browser.click("#account button[type='submit']").await;
+    assert!(browser.text("main").await.contains("账号已创建"));
+    browser.shoot(&shoot("account-new")).await;
+    browser.click("form.logout button").await;
+
+    // Station 2's admin: no station, roster or account choice of station 1, by page or URL.
+    log_in(
+        &browser,
+        &app,
+        &demo.other_station_admin,
+        "/console/stations",
+    )
+    .await;
+    assert!(!browser.has("#stations tr[data-station-id='1']").await);
+    assert!(browser.has("#stations tr[data-station-id='2']").await);
+    assert!(!browser.has("nav.side a[href='/console/webhooks']").await);
+    for path in ["/console/stations/1/roster", "/console/stations/1/edit"] {
+        browser.goto(&app.url(path)).await;
+        assert!(browser.has("#error-message").await, "{path}");
+    }
+    browser.goto(&app.url("/console/accounts/new")).await;
+    assert!(browser.has("input[name='station_ids'][value='2']").await);
+    assert!(!browser.has("input[name='station_ids'][value='1']").await);
+    assert!(
+        !browser
+            .has("#account-role option[value='county_admin']")
+            .await
+    );
+    browser.close().await;
 }
