@@ -71,6 +71,16 @@ pub fn may_administer_station(actor: &Actor, county_id: i64, station_id: i64) ->
         || (actor.role == Role::StationAdmin && actor.covers_station(station_id))
 }
 
+/// A station's roster as a week to read: those who administer the station, and the deputies
+/// who sit at it and take its shifts. Another station's admin is not among them: what a
+/// station does is its own and its county's.
+pub fn may_read_roster(actor: &Actor, county_id: i64, station_id: i64) -> bool {
+    may_administer_station(actor, county_id, station_id)
+        || (actor.role == Role::Deputy
+            && actor.in_county(county_id)
+            && actor.covers_station(station_id))
+}
+
 /// Whether every station in `station_ids` is within the actor's administration (and there is
 /// at least one: an empty set would let a station admin act on nothing in particular).
 fn administers_all(actor: &Actor, county_id: i64, station_ids: &[i64]) -> bool {
@@ -179,6 +189,25 @@ mod tests {
             assert_eq!(may_raise_case(&someone), resident, "{role}");
             assert_eq!(may_grant_subscriptions(&someone), resident, "{role}");
             assert_eq!(may_follow_live(&someone), !resident, "{role}");
+        }
+    }
+
+    #[test]
+    fn a_roster_is_read_by_its_admins_and_the_deputies_who_sit_there() {
+        assert!(may_read_roster(&county_admin(), COUNTY, 11));
+        assert!(!may_read_roster(&county_admin(), OTHER_COUNTY, 11));
+        assert!(may_read_roster(&station_admin_of(&[10]), COUNTY, 10));
+        assert!(!may_read_roster(&station_admin_of(&[10]), COUNTY, 11));
+        let deputy = actor(Role::Deputy, Some(COUNTY), &[10]);
+        assert!(may_read_roster(&deputy, COUNTY, 10));
+        assert!(!may_read_roster(&deputy, COUNTY, 11));
+        assert!(!may_read_roster(&deputy, OTHER_COUNTY, 10));
+        for role in [Role::Handler, Role::Resident] {
+            assert!(!may_read_roster(
+                &actor(role, Some(COUNTY), &[10]),
+                COUNTY,
+                10
+            ));
         }
     }
 

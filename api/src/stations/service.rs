@@ -33,15 +33,64 @@ pub async fn list(
 /// Every station the actor administers, by id: a county admin's whole county, a station
 /// admin's own stations, nobody else's.
 pub async fn administered(db: &impl ConnectionTrait, actor: &Actor) -> AppResult<Vec<Station>> {
+    of_county_where(db, actor, policy::may_administer_station).await
+}
+
+/// The stations of the actor's county that `rule` lets the actor at.
+async fn of_county_where(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    rule: fn(&Actor, i64, i64) -> bool,
+) -> AppResult<Vec<Station>> {
     let Some(county_id) = actor.county_id else {
         return Ok(Vec::new());
     };
     let rows = store::of_county(db, county_id).await?;
     Ok(rows
         .into_iter()
-        .filter(|s| policy::may_administer_station(actor, s.county_id, s.id))
+        .filter(|s| rule(actor, s.county_id, s.id))
         .map(Station::from)
         .collect())
+}
+
+/// The stations whose roster the actor reads: those it administers, or for a deputy those
+/// it sits at.
+pub async fn with_rosters(db: &impl ConnectionTrait, actor: &Actor) -> AppResult<Vec<Station>> {
+    of_county_where(db, actor, policy::may_read_roster).await
+}
+
+/// The station, if the actor may read its roster: 404 when it does not exist, 403 when the
+/// actor may not.
+pub async fn find_with_roster(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+) -> AppResult<stations::Model> {
+    found_where(
+        db,
+        actor,
+        id,
+        policy::may_read_roster,
+        "this roster is not yours to read",
+    )
+    .await
+}
+
+/// The station `id` if `rule` lets the actor at it: 404 when it does not exist, 403 when it
+/// does but the rule says no (stations are public, so there is nothing to hide).
+async fn found_where(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+    rule: fn(&Actor, i64, i64) -> bool,
+    why: &'static str,
+) -> AppResult<stations::Model> {
+    let station = find(db, id).await?;
+    if rule(actor, station.county_id, station.id) {
+        Ok(station)
+    } else {
+        Err(AppError::Forbidden(why))
+    }
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: i64) -> AppResult<stations::Model> {
@@ -57,12 +106,8 @@ pub async fn find_administered(
     actor: &Actor,
     id: i64,
 ) -> AppResult<stations::Model> {
-    let station = find(db, id).await?;
-    if policy::may_administer_station(actor, station.county_id, station.id) {
-        Ok(station)
-    } else {
-        Err(AppError::Forbidden("you do not run this station"))
-    }
+    let why = "you do not run this station";
+    found_where(db, actor, id, policy::may_administer_station, why).await
 }
 
 /// The region a station is to lie in; an unknown one is the field's fault.

@@ -15,6 +15,7 @@ on_every_backend!(
     deputies_and_handlers_get_no_organisation_form,
     an_organisation_form_without_its_token_changes_nothing,
     in_the_browser_admins_run_the_organisation_and_see_nothing_of_another_station,
+    a_deputy_reads_the_rosters_of_their_own_stations_and_changes_none,
 );
 
 /// The id of the item of `list` named `name`.
@@ -407,6 +408,60 @@ async fn an_organisation_form_without_its_token_changes_nothing(backend: Backend
         .expect(200)
         .body;
     assert!(!stations.to_string().contains("无令牌联络站"));
+}
+
+async fn a_deputy_reads_the_rosters_of_their_own_stations_and_changes_none(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let demo = app.seed_demo().await;
+    let deputy = app.login(&demo.deputy).await;
+    let seats: Vec<i64> = app.me(&deputy).await["scopes"]["station_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|id| id.as_i64().unwrap())
+        .collect();
+    let own = seats[0];
+    let other = (1..=4).find(|id| !seats.contains(id)).unwrap();
+    let mut visitor = Visitor::new(&app);
+    visitor.log_in(&demo.deputy).await;
+    let list = visitor.get("/console/stations").await;
+    assert!(
+        list.html.contains(&format!("data-station-id=\"{own}\"")),
+        "{}",
+        list.html
+    );
+    assert!(!list.html.contains(&format!("data-station-id=\"{other}\"")));
+    assert!(!list.html.contains("/edit\""), "a deputy edits no station");
+    let roster = visitor
+        .get(&format!("/console/stations/{own}/roster"))
+        .await;
+    assert_eq!(roster.status, 200, "{}", roster.html);
+    assert!(roster.html.contains("id=\"roster\""));
+    assert!(
+        !roster.html.contains("/roster/shifts"),
+        "no form: {}",
+        roster.html
+    );
+    let path = format!("/console/stations/{other}/roster");
+    assert_eq!(visitor.get(&path).await.status, 403);
+    let csrf = list.csrf();
+    let day = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let deputy_id = app.me(&deputy).await["scopes"]["deputy_id"].to_string();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("week", day.as_str()),
+        ("day", day.as_str()),
+        ("deputy_id", deputy_id.as_str()),
+        ("starts", "20:00"),
+        ("ends", "21:00"),
+    ];
+    let path = format!("/console/stations/{own}/roster/shifts");
+    assert_eq!(visitor.post(&path, &form).await.status, 403);
+
+    let mut handler = Visitor::new(&app);
+    handler.log_in(&demo.handler).await;
+    let path = format!("/console/stations/{own}/roster");
+    assert_eq!(handler.get(&path).await.status, 403);
 }
 
 async fn in_the_browser_admins_run_the_organisation_and_see_nothing_of_another_station(

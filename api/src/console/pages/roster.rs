@@ -2,13 +2,14 @@
 //! each shift a small form (change it, remove it) and each day a form to add one. Every form
 //! asks the roster's use-case to rewrite the week with that one change, so the domain checks
 //! the week as a whole; what it refuses comes back on the shift it is about, as typed.
+//! A deputy who sits at the station reads the same grid without its forms.
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use liaison_domain::roster::{Period, Shift};
-use liaison_domain::FieldError;
+use liaison_domain::{policy, FieldError};
 use liaison_infra::store::reference::Kind;
 use serde::Deserialize;
 
@@ -90,6 +91,8 @@ struct RosterPage {
     next: String,
     days: Vec<Day>,
     has_deputies: bool,
+    /// Whether the reader runs the station: otherwise the grid is to read, without forms.
+    editable: bool,
     notice: Option<&'static str>,
 }
 
@@ -233,7 +236,9 @@ async fn render(
     status: StatusCode,
 ) -> ConsoleResult<HttpResponse> {
     let m = Messages::current();
-    let station = stations::find_administered(&state.db, &staff.actor, station_id).await?;
+    let station = stations::find_with_roster(&state.db, &staff.actor, station_id).await?;
+    // Deputies read their stations' rosters; only the station's admins change them.
+    let editable = policy::may_administer_station(&staff.actor, station.county_id, station.id);
     let monday = monday_of(week);
     let period = week_period(monday)?;
     let query = RosterQuery {
@@ -269,7 +274,7 @@ async fn render(
                 })
                 .collect();
             let blank = (String::new(), String::new(), String::new());
-            let add = (!deputies.is_empty()).then(|| {
+            let add = (editable && !deputies.is_empty()).then(|| {
                 row(
                     m,
                     station_id,
@@ -297,6 +302,7 @@ async fn render(
         prev: (monday - Duration::days(7)).format(DAY).to_string(),
         next: (monday + Duration::days(7)).format(DAY).to_string(),
         has_deputies: !deputies.is_empty(),
+        editable,
         days,
         notice,
     };

@@ -1,12 +1,13 @@
-//! `/console/stations`: the stations the actor administers, each with its roster and a form
-//! to edit it; county admins create stations here too.
+//! `/console/stations`: the stations the actor administers (each with its roster and a form
+//! to edit it), or for a deputy those they sit at (each with its roster to read); county
+//! admins create stations here too.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use liaison_domain::actor::Actor;
 use liaison_domain::station::StationKind;
-use liaison_domain::FieldError;
+use liaison_domain::{policy, FieldError};
 use liaison_infra::store::reference::Kind;
 
 use super::regions::{indented, tree};
@@ -26,7 +27,8 @@ use crate::stations::service as stations;
 struct StationsPage {
     m: &'static Messages,
     layout: Layout,
-    stations: Vec<Station>,
+    /// Each station the actor reads the roster of, and whether the actor runs it (edits it).
+    stations: Vec<(Station, bool)>,
     /// Whether the actor may create stations (a county admin).
     creates: bool,
     notice: Option<&'static str>,
@@ -38,7 +40,14 @@ pub async fn show(
     query: web::Query<Done>,
 ) -> ConsoleResult<HttpResponse> {
     let m = Messages::current();
-    let stations = stations::administered(&state.db, &staff.actor).await?;
+    let stations = stations::with_rosters(&state.db, &staff.actor)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let runs = policy::may_administer_station(&staff.actor, s.county_id, s.id);
+            (s, runs)
+        })
+        .collect();
     let page = StationsPage {
         m,
         layout: Layout::of(&staff, m, "stations"),
