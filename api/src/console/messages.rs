@@ -124,6 +124,19 @@ pub struct Messages {
     pub error_unavailable: &'static str,
     pub error_internal: &'static str,
     pub error_bad_request: &'static str,
+
+    // Public station page
+    pub public_app_name: &'static str,
+    pub public_address: &'static str,
+    pub public_opening_hours: &'static str,
+    pub public_on_duty: &'static str,
+    pub public_nobody_on_duty: &'static str,
+    pub public_deputies: &'static str,
+    pub public_no_deputies: &'static str,
+    pub public_office_hours: &'static str,
+    pub public_open: &'static str,
+    pub public_open_hint: &'static str,
+    pub public_scan_hint: &'static str,
 }
 
 /// Simplified Chinese, the console's language.
@@ -246,6 +259,19 @@ pub static ZH_CN: Messages = Messages {
     error_unavailable: "服务暂时不可用，请稍后再试。",
     error_internal: "系统出了点问题，我们已记录，请稍后再试。",
     error_bad_request: "请求无效。",
+
+    // Public station page
+    public_app_name: "码上说事",
+    public_address: "地址",
+    public_opening_hours: "开放时间",
+    public_on_duty: "现在在岗的代表",
+    public_nobody_on_duty: "现在没有代表在岗，您反映的问题由联络站转交代表办理。",
+    public_deputies: "进站代表",
+    public_no_deputies: "本站暂无进站代表。",
+    public_office_hours: "接待时间",
+    public_open: "打开“码上说事”小程序",
+    public_open_hint: "在小程序里向本站代表反映问题，随时查看办理进度。",
+    public_scan_hint: "请用微信“扫一扫”扫描联络站张贴的二维码，在“码上说事”小程序里向本站代表反映问题，随时查看办理进度。",
 };
 
 impl Messages {
@@ -331,6 +357,18 @@ impl Messages {
             "note" => "内部备注",
             "resolve" => "办结",
             _ => "办理",
+        }
+    }
+
+    /// A deputy's level (五级代表) as residents say it.
+    pub fn deputy_level(&self, level: &str) -> &'static str {
+        match level {
+            "national" => "全国人大代表",
+            "provincial" => "省人大代表",
+            "city" => "市人大代表",
+            "county" => "县人大代表",
+            "township" => "乡镇人大代表",
+            _ => "人大代表",
         }
     }
 

@@ -537,7 +537,7 @@ async fn the_roster_grid_takes_shifts_and_refuses_an_overlap_on_the_shift(backen
     browser.close().await;
 }
 
-fn name(backend: &Backend) -> &'static str {
+pub fn name(backend: &Backend) -> &'static str {
     match backend {
         Backend::Sqlite => "sqlite",
         Backend::Postgres { .. } => "postgres",

@@ -6,6 +6,7 @@
 
 mod browser;
 mod http;
+mod public;
 
 use std::collections::BTreeMap;
 
