@@ -98,6 +98,7 @@ pub struct Messages {
     pub col_address: &'static str,
     pub col_opening_hours: &'static str,
     pub stations_roster: &'static str,
+    pub stations_poster: &'static str,
 
     pub roster_title: &'static str,
     pub roster_week: &'static str,
@@ -124,6 +125,17 @@ pub struct Messages {
     pub error_unavailable: &'static str,
     pub error_internal: &'static str,
     pub error_bad_request: &'static str,
+
+    // Station poster
+    pub poster_title: &'static str,
+    pub poster_print: &'static str,
+    pub poster_png: &'static str,
+    pub poster_heading: &'static str,
+    pub poster_caption: &'static str,
+    pub poster_deputies: &'static str,
+    pub poster_print_hint: &'static str,
+    pub poster_back: &'static str,
+    pub poster_font_missing: &'static str,
 
     // Public station page
     pub public_app_name: &'static str,
@@ -234,6 +246,7 @@ pub static ZH_CN: Messages = Messages {
     col_address: "地址",
     col_opening_hours: "开放时间",
     stations_roster: "值班表",
+    stations_poster: "海报",
 
     roster_title: "值班表",
     roster_week: "周",
@@ -259,6 +272,17 @@ pub static ZH_CN: Messages = Messages {
     error_unavailable: "服务暂时不可用，请稍后再试。",
     error_internal: "系统出了点问题，我们已记录，请稍后再试。",
     error_bad_request: "请求无效。",
+
+    // Station poster
+    poster_title: "联络站海报",
+    poster_print: "打印页",
+    poster_png: "PNG图片",
+    poster_heading: "码上说事",
+    poster_caption: "微信扫一扫，向人大代表反映问题",
+    poster_deputies: "进站代表",
+    poster_print_hint: "用浏览器的“打印”（Ctrl+P）打印本页，纸张选A4、纵向。",
+    poster_back: "返回联络站",
+    poster_font_missing: "海报字体未安装，暂时无法生成PNG图片（打印页仍可使用）。请系统管理员安装字体或修改设置：",
 
     // Public station page
     public_app_name: "码上说事",

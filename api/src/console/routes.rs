@@ -4,7 +4,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{web, HttpResponse};
 
 use super::error::{ConsoleError, ConsoleResult};
-use super::pages::{case, home, live, login, queue, roster, stations};
+use super::pages::{case, home, live, login, poster, queue, roster, stations};
 use super::{assets, session};
 use crate::app_error::AppError;
 
@@ -31,6 +31,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 "/stations/{id}/roster/shifts/{shift}",
                 web::post().to(roster::change),
             )
+            // A station's poster: the print page and the PNG.
+            .route("/stations/{id}/poster", web::get().to(poster::show))
+            .route("/stations/{id}/poster.png", web::get().to(poster::png))
             .route("/attachments/{id}", web::get().to(case::photo))
             .default_service(web::to(not_found)),
     );

@@ -34,7 +34,7 @@ pub async fn resident_with_password(app: &TestApp, openid: &str) -> String {
 }
 
 /// Logs in through the form as `phone`, landing on `next`.
-async fn log_in(browser: &Browser, app: &TestApp, phone: &str, next: &str) {
+pub async fn log_in(browser: &Browser, app: &TestApp, phone: &str, next: &str) {
     browser.goto(&app.url(next)).await;
     assert!(
         browser.path().await.starts_with("/console/login"),

@@ -4,6 +4,7 @@ pub mod case;
 pub mod home;
 pub mod live;
 pub mod login;
+pub mod poster;
 pub mod queue;
 pub mod roster;
 pub mod stations;

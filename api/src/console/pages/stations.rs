@@ -1,4 +1,5 @@
-//! `/console/stations`: the stations the actor administers, each with a link to its roster.
+//! `/console/stations`: the stations the actor administers, each with links to its roster and
+//! its poster.
 
 use actix_web::{web, HttpResponse};
 use askama::Template;
