@@ -1,21 +1,66 @@
-//! `/s/{scene}`: the page a plain station QR code opens in a phone's browser (used when WeChat
-//! is not configured). It shows the station card and who is on duty, and points to the
-//! mini-program for raising a case.
+//! `/s/{scene}`: the public page of a station, for a phone's browser (a plain station QR
+//! code opens it when WeChat is not configured, and anyone may be sent its link). It shows the
+//! station's card, who is on duty now and the deputies who sit there, and a button into the
+//! mini-program at that station, or, without one, how to get there by scanning.
 
 use actix_web::{get, web, HttpResponse};
+use askama::Template;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::app_error::AppError;
+use crate::console::assets::asset;
+use crate::console::messages::Messages;
+use crate::deputies::dto::Deputy;
 use crate::error::responses::{BadRequest, NotFound};
 use crate::error::ApiResult;
 use crate::state::AppState;
 use crate::stations::code::scan;
-use crate::stations::dto::ScanCard;
+use crate::stations::dto::Station;
+use crate::stations::link::mini_program_link;
+
+/// Outside `/s/`, whose every other path is a scene, and outside `/console`, which a
+/// deployment may keep off the public network.
+const STYLESHEET_PATH: &str = "/assets/station.css";
+const STYLESHEET: &str = include_str!("../assets/public/station.css");
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(landing);
+    cfg.service(landing)
+        // A plain route: an asset, not API, so not in the document.
+        .route(STYLESHEET_PATH, web::get().to(stylesheet));
 }
 
-/// The station's page for people who scanned a plain QR code.
+/// A deputy as this page shows them: anyone who has the link may read it, so nothing that
+/// reaches a person directly, not even the contact a deputy publishes (often a phone number),
+/// which the mini-program shows to residents who come through it.
+struct PublicDeputy {
+    name: String,
+    level: &'static str,
+    office_hours: Option<String>,
+}
+
+impl PublicDeputy {
+    fn of(deputy: Deputy, m: &Messages) -> Self {
+        Self {
+            level: m.deputy_level(&deputy.level),
+            name: deputy.name,
+            office_hours: deputy.office_hours,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "public/station.html")]
+struct StationPage {
+    m: &'static Messages,
+    stylesheet: &'static str,
+    station: Station,
+    on_duty: Vec<PublicDeputy>,
+    deputies: Vec<PublicDeputy>,
+    /// WeChat's URL link into the mini-program, when there is one.
+    link: Option<String>,
+}
+
+/// The station's public page: card, who is on duty, deputies, and the way into the mini-program.
 #[utoipa::path(
     tag = "stations",
     responses(
@@ -25,65 +70,32 @@ pub fn configure(cfg: &mut ServiceConfig) {
 )]
 #[get("/s/{scene}")]
 async fn landing(state: web::Data<AppState>, scene: web::Path<String>) -> ApiResult<HttpResponse> {
-    let card = scan(&state.station_codes(), &scene).await?;
+    let m = Messages::current();
+    let codes = state.station_codes();
+    let card = scan(&codes, &scene).await?;
+    let link = mini_program_link(&codes, card.station.id, &scene).await;
+    let page = StationPage {
+        m,
+        stylesheet: STYLESHEET_PATH,
+        on_duty: card
+            .on_duty
+            .into_iter()
+            .map(|d| PublicDeputy::of(d, m))
+            .collect(),
+        deputies: card
+            .deputies
+            .into_iter()
+            .map(|d| PublicDeputy::of(d, m))
+            .collect(),
+        station: card.station,
+        link,
+    };
+    let body = page.render().map_err(AppError::internal)?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(render(&card)))
+        .body(body))
 }
 
-fn render(card: &ScanCard) -> String {
-    let station = &card.station;
-    let on_duty = if card.on_duty.is_empty() {
-        "<li>暂无代表在岗，留言将由联络站转交</li>".to_owned()
-    } else {
-        card.on_duty
-            .iter()
-            .map(|d| format!("<li>{}</li>", escape(&d.name)))
-            .collect()
-    };
-    let deputies: String = card
-        .deputies
-        .iter()
-        .map(|d| format!("<li>{}</li>", escape(&d.name)))
-        .collect();
-    format!(
-        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{name}</title></head><body>\
-         <h1>{name}</h1><p>{address}</p><p>开放时间：{hours}</p>\
-         <h2>今日在岗代表</h2><ul>{on_duty}</ul>\
-         <h2>进站代表</h2><ul>{deputies}</ul>\
-         <p>请用微信扫描此码，在“码上说事”小程序中反映问题。</p>\
-         </body></html>",
-        name = escape(&station.name),
-        address = escape(&station.address),
-        hours = escape(station.opening_hours.as_deref().unwrap_or("—")),
-    )
-}
-
-/// Station and deputy names are typed by admins: never trust them in markup.
-fn escape(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '&' => "&amp;".to_owned(),
-            '<' => "&lt;".to_owned(),
-            '>' => "&gt;".to_owned(),
-            '"' => "&quot;".to_owned(),
-            '\'' => "&#39;".to_owned(),
-            c => c.to_string(),
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn markup_is_escaped() {
-        assert_eq!(
-            escape("<b>\"x\" & 'y'</b>"),
-            "&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/b&gt;"
-        );
-    }
+async fn stylesheet() -> HttpResponse {
+    asset("text/css; charset=utf-8", STYLESHEET)
 }

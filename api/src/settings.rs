@@ -45,7 +45,8 @@ pub struct Settings {
     pub console: ConsoleSettings,
 }
 
-/// The staff's web console at `/console`: how long its cookie session lasts.
+/// The staff's web console at `/console`: how long its cookie session lasts, and the font its
+/// station posters are drawn in.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
 pub struct ConsoleSettings {
@@ -53,6 +54,11 @@ pub struct ConsoleSettings {
     pub idle_minutes: i64,
     /// Hours after login after which the session ends, however busy.
     pub absolute_hours: i64,
+    /// A font with Chinese glyphs (TrueType, OpenType or a collection of them) for the poster
+    /// PNG. Not shipped: without the file only the PNG is refused, the print page still works.
+    pub poster_font: PathBuf,
+    /// Which face of a collection: 2 is Simplified Chinese in Noto Sans CJK's.
+    pub poster_font_index: u32,
 }
 
 impl Default for ConsoleSettings {
@@ -60,6 +66,9 @@ impl Default for ConsoleSettings {
         Self {
             idle_minutes: 30,
             absolute_hours: 12,
+            // Debian's fonts-noto-cjk.
+            poster_font: PathBuf::from("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+            poster_font_index: 2,
         }
     }
 }

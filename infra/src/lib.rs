@@ -7,6 +7,7 @@ pub mod files;
 pub mod lease;
 pub mod live;
 pub mod password;
+pub mod poster;
 pub mod qr;
 pub mod rate_limit;
 pub mod revocation;

@@ -7,7 +7,7 @@ use actix_web::HttpResponse;
 const STYLESHEET: &str = include_str!("../../assets/console/console.css");
 const QUEUE_SCRIPT: &str = include_str!("../../assets/console/queue.js");
 
-fn asset(content_type: &'static str, body: &'static str) -> HttpResponse {
+pub(crate) fn asset(content_type: &'static str, body: &'static str) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(content_type)
         // It changes only with the binary; an hour spares every page a request.

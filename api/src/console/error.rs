@@ -22,6 +22,10 @@ pub enum ConsoleError {
     /// A form came without the token of this session: nothing was done.
     #[error("CSRF check failed")]
     Csrf,
+    /// The font the poster PNG is drawn in is not there: an operator must install it or name
+    /// another in `setting` (which the page shows, with its value).
+    #[error("the poster font is not installed: {setting}")]
+    PosterFont { setting: String },
     #[error(transparent)]
     App(#[from] AppError),
 }
@@ -50,6 +54,8 @@ struct ErrorPage {
     m: &'static Messages,
     status: u16,
     message: &'static str,
+    /// What an operator needs to put it right, when the reader can do nothing about it.
+    detail: Option<String>,
 }
 
 impl ResponseError for ConsoleError {
@@ -57,6 +63,7 @@ impl ResponseError for ConsoleError {
         match self {
             ConsoleError::LoginRequired { .. } => StatusCode::SEE_OTHER,
             ConsoleError::Csrf => StatusCode::FORBIDDEN,
+            ConsoleError::PosterFont { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ConsoleError::App(error) => app_status(error),
         }
     }
@@ -64,6 +71,7 @@ impl ResponseError for ConsoleError {
     fn error_response(&self) -> HttpResponse {
         let m = Messages::current();
         let status = self.status_code();
+        let mut detail = None;
         let message = match self {
             ConsoleError::LoginRequired { next, reason } => {
                 return HttpResponse::SeeOther()
@@ -74,6 +82,10 @@ impl ResponseError for ConsoleError {
             ConsoleError::Csrf => {
                 tracing::warn!("console form refused: CSRF token missing or wrong");
                 m.error_csrf
+            }
+            ConsoleError::PosterFont { setting } => {
+                detail = Some(setting.clone());
+                m.poster_font_missing
             }
             ConsoleError::App(error) => {
                 if status.is_server_error() {
@@ -87,6 +99,7 @@ impl ResponseError for ConsoleError {
             m,
             status: status.as_u16(),
             message,
+            detail,
         };
         let mut response = html(status, &page);
         let retry_after = match self {

@@ -102,6 +102,7 @@ pub struct Messages {
     pub col_address: &'static str,
     pub col_opening_hours: &'static str,
     pub stations_roster: &'static str,
+    pub stations_poster: &'static str,
 
     pub roster_title: &'static str,
     pub roster_week: &'static str,
@@ -176,6 +177,30 @@ pub struct Messages {
     pub error_bad_request: &'static str,
 
     pub org: &'static Organisation,
+
+    // Station poster
+    pub poster_title: &'static str,
+    pub poster_print: &'static str,
+    pub poster_png: &'static str,
+    pub poster_heading: &'static str,
+    pub poster_caption: &'static str,
+    pub poster_deputies: &'static str,
+    pub poster_print_hint: &'static str,
+    pub poster_back: &'static str,
+    pub poster_font_missing: &'static str,
+
+    // Public station page
+    pub public_app_name: &'static str,
+    pub public_address: &'static str,
+    pub public_opening_hours: &'static str,
+    pub public_on_duty: &'static str,
+    pub public_nobody_on_duty: &'static str,
+    pub public_deputies: &'static str,
+    pub public_no_deputies: &'static str,
+    pub public_office_hours: &'static str,
+    pub public_open: &'static str,
+    pub public_open_hint: &'static str,
+    pub public_scan_hint: &'static str,
 }
 
 /// The words of the organisation's pages: regions, stations, deputies, departments and
@@ -425,6 +450,7 @@ pub static ZH_CN: Messages = Messages {
     col_address: "地址",
     col_opening_hours: "开放时间",
     stations_roster: "值班表",
+    stations_poster: "海报",
 
     roster_title: "值班表",
     roster_week: "周",
@@ -498,6 +524,30 @@ pub static ZH_CN: Messages = Messages {
     error_bad_request: "请求无效。",
 
     org: &ORGANISATION_ZH,
+
+    // Station poster
+    poster_title: "联络站海报",
+    poster_print: "打印页",
+    poster_png: "PNG图片",
+    poster_heading: "码上说事",
+    poster_caption: "微信扫一扫，向人大代表反映问题",
+    poster_deputies: "进站代表",
+    poster_print_hint: "用浏览器的“打印”（Ctrl+P）打印本页，纸张选A4、纵向。",
+    poster_back: "返回联络站",
+    poster_font_missing: "海报字体未安装，暂时无法生成PNG图片（打印页仍可使用）。请系统管理员安装字体或修改设置：",
+
+    // Public station page
+    public_app_name: "码上说事",
+    public_address: "地址",
+    public_opening_hours: "开放时间",
+    public_on_duty: "现在在岗的代表",
+    public_nobody_on_duty: "现在没有代表在岗，您反映的问题由联络站转交代表办理。",
+    public_deputies: "进站代表",
+    public_no_deputies: "本站暂无进站代表。",
+    public_office_hours: "接待时间",
+    public_open: "打开“码上说事”小程序",
+    public_open_hint: "在小程序里向本站代表反映问题，随时查看办理进度。",
+    public_scan_hint: "请用微信“扫一扫”扫描联络站张贴的二维码，在“码上说事”小程序里向本站代表反映问题，随时查看办理进度。",
 };
 
 impl Messages {
@@ -584,6 +634,11 @@ impl Messages {
             "resolve" => "办结",
             _ => "办理",
         }
+    }
+
+    /// A deputy's level (五级代表) as stored, as residents say it.
+    pub fn deputy_level(&self, level: &str) -> &'static str {
+        DeputyLevel::parse(level).map_or("人大代表", |level| self.org.deputy_level(level))
     }
 
     /// What a field error of `code` means, said to the person who typed it.

@@ -2,7 +2,7 @@
 //! into the binary, over the same use-cases as the API, in a cookie session whose forms carry
 //! CSRF tokens. HTML for people: none of it is in the OpenAPI document.
 
-mod assets;
+pub(crate) mod assets;
 mod csrf;
 mod error;
 mod form;

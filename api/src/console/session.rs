@@ -238,6 +238,7 @@ mod tests {
         let limits = ConsoleSettings {
             idle_minutes: 30,
             absolute_hours: 12,
+            ..ConsoleSettings::default()
         };
         let at = |started: i64, seen: i64| Envelope {
             sid: "s".to_owned(),

@@ -56,13 +56,18 @@ pub async fn describe(
     station_id: i64,
 ) -> AppResult<StationCode> {
     let station = find_administered(codes.db, actor, station_id).await?;
-    let scene = scene::sign(station.id, codes.scene_key);
+    Ok(code_of(codes, station.id))
+}
+
+/// The code of a station whose administration was already checked.
+pub fn code_of(codes: &StationCodes<'_>, station_id: i64) -> StationCode {
+    let scene = scene::sign(station_id, codes.scene_key);
     let base = codes.base_url;
-    Ok(StationCode {
-        image_url: format!("{base}/api/v1/stations/{}/code.png", station.id),
+    StationCode {
+        image_url: format!("{base}/api/v1/stations/{station_id}/code.png"),
         url: format!("{base}/s/{scene}"),
         scene,
-    })
+    }
 }
 
 /// The printable image: WeChat's mini-program code when WeChat is configured, otherwise a
@@ -73,6 +78,14 @@ pub async fn image(
     station_id: i64,
 ) -> AppResult<(Vec<u8>, &'static str)> {
     let code = describe(codes, actor, station_id).await?;
+    picture(codes, &code).await
+}
+
+/// The image of `code`, as [`image`] answers it.
+pub async fn picture(
+    codes: &StationCodes<'_>,
+    code: &StationCode,
+) -> AppResult<(Vec<u8>, &'static str)> {
     match codes.wechat {
         Some(wechat) => {
             let settings = codes.wechat_settings;

@@ -1,5 +1,5 @@
 //! Client for the WeChat server APIs the mini-program backend needs: login, access token,
-//! station codes, content checks, subscribe messages.
+//! station codes, URL links, content checks, subscribe messages.
 //!
 //! Every call goes through [`WechatClient::exchange`], which strips URLs from transport errors
 //! (query strings carry the secret or the access token) and logs each failure once.
@@ -9,6 +9,7 @@ mod error;
 mod login;
 mod subscribe;
 mod token;
+mod urllink;
 mod wxacode;
 
 use std::fmt;
@@ -27,6 +28,7 @@ pub use content::{ContentCheck, Suggest};
 pub use error::WechatError;
 pub use login::Session;
 pub use subscribe::SubscribeMessage;
+pub use urllink::LinkTarget;
 
 #[derive(Debug)]
 pub struct WechatConfig {

@@ -8,6 +8,7 @@ mod admin;
 mod browser;
 mod http;
 mod organisation;
+mod public;
 
 use std::collections::BTreeMap;
 

@@ -71,11 +71,6 @@ async fn station_names(state: &AppState, county_id: i64) -> AppResult<BTreeMap<i
     Ok(all.into_iter().map(|s| (s.id, s.name)).collect())
 }
 
-fn level_label(level: &str) -> &'static str {
-    let m = Messages::current();
-    DeputyLevel::parse(level).map_or(m.none, |level| m.org.deputy_level(level))
-}
-
 pub async fn show(
     state: web::Data<AppState>,
     staff: Staff,
@@ -107,7 +102,7 @@ pub async fn show(
         .items
         .into_iter()
         .map(|deputy| Row {
-            level: level_label(&deputy.level),
+            level: m.deputy_level(&deputy.level),
             stations: deputy
                 .station_ids
                 .iter()

@@ -7,6 +7,7 @@ pub mod deputies;
 pub mod home;
 pub mod live;
 pub mod login;
+pub mod poster;
 pub mod queue;
 pub mod regions;
 pub mod roster;

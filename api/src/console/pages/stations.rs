@@ -1,6 +1,6 @@
-//! `/console/stations`: the stations the actor administers (each with its roster and a form
-//! to edit it), or for a deputy those they sit at (each with its roster to read); county
-//! admins create stations here too.
+//! `/console/stations`: the stations the actor administers (each with its roster, its poster
+//! and a form to edit it), or for a deputy those they sit at (each with its roster to read);
+//! county admins create stations here too.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
