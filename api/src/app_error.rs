@@ -93,6 +93,8 @@ pub enum Dependency {
     Wechat,
     /// WeChat answers, but refuses this server's credentials.
     WechatConfiguration,
+    /// The state the nodes share (Redis when configured).
+    SharedState,
 }
 
 impl AppError {
@@ -145,6 +147,15 @@ impl From<CaseError> for AppError {
             CaseError::Forbidden => Self::Forbidden("your role may not do this on this case"),
             CaseError::InvalidTransition { status, command } => Self::Refused { status, command },
             CaseError::Invalid(invalid) => invalid.into(),
+        }
+    }
+}
+
+impl From<liaison_infra::shared::SharedStateError> for AppError {
+    fn from(error: liaison_infra::shared::SharedStateError) -> Self {
+        Self::Unavailable {
+            dependency: Dependency::SharedState,
+            cause: error.into(),
         }
     }
 }

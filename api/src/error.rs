@@ -185,6 +185,10 @@ impl From<AppError> for ApiError {
                         "wechat.misconfigured",
                         "WeChat is misconfigured on this server; the operators have been told",
                     ),
+                    Dependency::SharedState => (
+                        "shared_state_unavailable",
+                        "the state the servers share is unavailable",
+                    ),
                 };
                 Self::unavailable(code, detail, cause)
             }

@@ -175,6 +175,8 @@ pub struct Form {
     pub submit: &'static str,
     pub fields: Vec<Field>,
     pub errors: Vec<&'static str>,
+    /// For a form that creates: the value that makes a second post of it do nothing.
+    pub once: Option<String>,
 }
 
 impl Form {
@@ -185,7 +187,14 @@ impl Form {
             submit,
             fields: Vec::new(),
             errors: Vec::new(),
+            once: None,
         }
+    }
+
+    /// A form that creates something, done once however often it is posted.
+    pub fn creating(mut self) -> Self {
+        self.once = Some(super::once::fresh());
+        self
     }
 
     /// Adds a field, named in this form's namespace.

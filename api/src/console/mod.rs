@@ -7,6 +7,7 @@ mod csrf;
 mod error;
 mod form;
 pub mod messages;
+mod once;
 mod pages;
 mod routes;
 mod session;

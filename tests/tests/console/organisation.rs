@@ -16,7 +16,19 @@ on_every_backend!(
     an_organisation_form_without_its_token_changes_nothing,
     in_the_browser_admins_run_the_organisation_and_see_nothing_of_another_station,
     a_deputy_reads_the_rosters_of_their_own_stations_and_changes_none,
+    a_form_that_creates_does_so_once_however_often_it_is_posted,
 );
+
+/// The value that makes a creating form's second post do nothing.
+fn once_of(html: &str) -> String {
+    let marker = "name=\"once\" value=\"";
+    let start = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("no once in {html}"))
+        + marker.len();
+    let end = html[start..].find('"').unwrap() + start;
+    html[start..end].to_owned()
+}
 
 /// The id of the item of `list` named `name`.
 fn id_named(list: &Value, name: &str) -> i64 {
@@ -408,6 +420,68 @@ async fn an_organisation_form_without_its_token_changes_nothing(backend: Backend
         .expect(200)
         .body;
     assert!(!stations.to_string().contains("无令牌联络站"));
+}
+
+async fn a_form_that_creates_does_so_once_however_often_it_is_posted(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let demo = app.seed_demo().await;
+    let mut visitor = Visitor::new(&app);
+    visitor.log_in(&demo.county_admin).await;
+    let page = visitor.get("/console/stations/new").await;
+    let (csrf, once) = (page.csrf(), once_of(&page.html));
+    let mut form = vec![
+        ("csrf", csrf.as_str()),
+        ("once", once.as_str()),
+        ("name", ""),
+        ("kind", "station"),
+        ("region_id", "1"),
+        ("address", "县城大街1号"),
+    ];
+    // Refused, the claim is let go: the same form, corrected, is done.
+    assert_eq!(
+        visitor.post("/console/stations/new", &form).await.status,
+        422
+    );
+    form[2].1 = "只建一次联络站";
+    for _ in 0..3 {
+        let answer = visitor.post("/console/stations/new", &form).await;
+        assert_eq!(answer.status, 303, "{}", answer.html);
+        assert_eq!(answer.location(), "/console/stations?done=1");
+    }
+    let stations = app
+        .get("/api/v1/stations?limit=100", None)
+        .await
+        .expect(200)
+        .body
+        .to_string();
+    assert_eq!(stations.matches("只建一次联络站").count(), 1, "{stations}");
+
+    // A department posted twice: the second is not "that name is taken", it is done.
+    let page = visitor.get("/console/departments").await;
+    let once = once_of(&page.html);
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("once", once.as_str()),
+        ("name", "县统计局"),
+    ];
+    for _ in 0..2 {
+        let answer = visitor.post("/console/departments", &form).await;
+        assert_eq!(answer.status, 303, "{}", answer.html);
+    }
+    // Another session's post of the same value is its own.
+    let mut other = Visitor::new(&app);
+    other.log_in(&demo.county_admin).await;
+    let other_csrf = other.get("/console").await.csrf();
+    let form = [
+        ("csrf", other_csrf.as_str()),
+        ("once", once.as_str()),
+        ("name", "县统计局"),
+    ];
+    let answer = other.post("/console/departments", &form).await;
+    assert_eq!(
+        answer.status, 422,
+        "done by the first session, taken for this one"
+    );
 }
 
 async fn a_deputy_reads_the_rosters_of_their_own_stations_and_changes_none(backend: Backend) {

@@ -6,13 +6,13 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use liaison_domain::actor::{Actor, Role};
 use liaison_domain::policy::{self, AccountScope};
-use liaison_domain::FieldError;
 use liaison_infra::store::reference::Kind;
 
 use crate::app_error::{AppError, AppResult};
 use crate::console::error::ConsoleResult;
-use crate::console::form::{id_field, optional, refused, Field, Form, FormPage, Input, Posted};
+use crate::console::form::{id_field, optional, Field, Form, FormPage, Input, Posted};
 use crate::console::messages::Messages;
+use crate::console::once::{once, outcome, Outcome};
 use crate::console::pages::{choices, every, html, listed, ok, see_other, Done, Layout};
 use crate::console::session::Staff;
 use crate::departments::service::{self as departments, DepartmentFilter};
@@ -67,6 +67,7 @@ async fn account_form(state: &AppState, actor: &Actor) -> ConsoleResult<Form> {
         .iter()
         .map(|r| (r.as_str().to_owned(), m.role(r.as_str()).to_owned()));
     let mut form = Form::new("account", "/console/accounts/new", o.create)
+        .creating()
         .field("role", o.account_role, Input::Select, |f| {
             f.required().options(choices(roles, "", m.choose))
         })
@@ -153,36 +154,42 @@ pub async fn create(
 ) -> ConsoleResult<HttpResponse> {
     let sent = Posted(form.into_inner());
     staff.check_csrf(&state, sent.one("csrf"))?;
-    let ids = |name| {
-        optional(sent.one(name))
-            .map(|v| id_field(name, &v))
-            .transpose()
-    };
-    let fields = (
-        sent.ids("station_ids"),
-        ids("department_id"),
-        ids("deputy_id"),
-    );
-    let errors: Vec<FieldError> = match fields {
-        (Ok(station_ids), Ok(department_id), Ok(deputy_id)) => {
-            let new = NewUser {
-                role: sent.one("role").to_owned(),
-                name: sent.one("name").to_owned(),
-                phone: sent.one("phone").trim().to_owned(),
-                password: sent.one("password").to_owned(),
-                station_ids,
-                department_id,
-                deputy_id,
-            };
-            match users::create(&state.db, &state.reference, &staff.actor, new).await {
-                Ok(_) => {
-                    state.reference.changed(Kind::Accounts).await;
-                    return Ok(see_other("/console/accounts/new?done=1"));
-                }
-                Err(error) => refused(error)?,
+    let work = async {
+        let ids = |name| {
+            optional(sent.one(name))
+                .map(|v| id_field(name, &v))
+                .transpose()
+        };
+        let fields = (
+            sent.ids("station_ids"),
+            ids("department_id"),
+            ids("deputy_id"),
+        );
+        let (station_ids, department_id, deputy_id) = match fields {
+            (Ok(s), Ok(d), Ok(p)) => (s, d, p),
+            (s, d, p) => {
+                let errors = [s.err(), d.err(), p.err()].into_iter().flatten().collect();
+                return Ok(Outcome::Refused(errors));
             }
+        };
+        let new = NewUser {
+            role: sent.one("role").to_owned(),
+            name: sent.one("name").to_owned(),
+            phone: sent.one("phone").trim().to_owned(),
+            password: sent.one("password").to_owned(),
+            station_ids,
+            department_id,
+            deputy_id,
+        };
+        let created = users::create(&state.db, &state.reference, &staff.actor, new).await;
+        if created.is_ok() {
+            state.reference.changed(Kind::Accounts).await;
         }
-        (s, d, p) => [s.err(), d.err(), p.err()].into_iter().flatten().collect(),
+        outcome(created)
+    };
+    let errors = match once(&state, &staff, &sent, work).await? {
+        Outcome::Done => return Ok(see_other("/console/accounts/new?done=1")),
+        Outcome::Refused(errors) => errors,
     };
     let m = Messages::current();
     let form = account_form(&state, &staff.actor)

@@ -12,8 +12,9 @@ use liaison_infra::store::reference::Kind;
 use crate::app_error::{AppError, AppResult};
 use crate::categories::service::{self as categories, Category, CategoryFilter, NewCategory};
 use crate::console::error::ConsoleResult;
-use crate::console::form::{refused, Field, Form, Input, Posted};
+use crate::console::form::{Field, Form, Input, Posted};
 use crate::console::messages::Messages;
+use crate::console::once::{once, outcome, Outcome};
 use crate::console::pages::{choices, every, html, see_other, Done, Layout};
 use crate::console::session::Staff;
 use crate::departments::service::{
@@ -69,15 +70,13 @@ async fn render(
         .collect::<Vec<_>>();
     let adds = administered_county(&staff.actor).is_ok();
     let mut department_form = adds.then(|| {
-        Form::new("department", "/console/departments", o.department_add).field(
-            "name",
-            o.department_name,
-            Input::Text,
-            Field::required,
-        )
+        Form::new("department", "/console/departments", o.department_add)
+            .creating()
+            .field("name", o.department_name, Input::Text, Field::required)
     });
     let mut category_form = adds.then(|| {
         Form::new("category", "/console/categories", o.category_add)
+            .creating()
             .field("name", o.category_name, Input::Text, Field::required)
             .field("department_id", o.category_department, Input::Select, |f| {
                 f.required().options(choices(offered, "", m.choose))
@@ -162,20 +161,17 @@ pub async fn create_department(
 ) -> ConsoleResult<HttpResponse> {
     let sent = Posted(form.into_inner());
     staff.check_csrf(&state, sent.one("csrf"))?;
-    let new = NewDepartment {
-        name: sent.one("name").to_owned(),
+    let work = async {
+        let new = NewDepartment {
+            name: sent.one("name").to_owned(),
+        };
+        outcome(departments::create(&state.db, &staff.actor, new).await)
     };
-    match departments::create(&state.db, &staff.actor, new).await {
-        Ok(_) => Ok(see_other("/console/departments?done=1")),
-        Err(error) => {
-            let errors = refused(error)?;
-            render(
-                &state,
-                &staff,
-                Some(Posting::Department(&sent, errors)),
-                None,
-            )
-            .await
+    match once(&state, &staff, &sent, work).await? {
+        Outcome::Done => Ok(see_other("/console/departments?done=1")),
+        Outcome::Refused(errors) => {
+            let posting = Posting::Department(&sent, errors);
+            render(&state, &staff, Some(posting), None).await
         }
     }
 }
@@ -187,28 +183,36 @@ pub async fn create_category(
 ) -> ConsoleResult<HttpResponse> {
     let sent = Posted(form.into_inner());
     staff.check_csrf(&state, sent.one("csrf"))?;
-    let fields = (
-        sent.id("department_id"),
-        sent.number("respond_within_hours"),
-        sent.number("resolve_within_days"),
-    );
-    let errors = match fields {
-        (Ok(department_id), Ok(respond_within_hours), Ok(resolve_within_days)) => {
-            let new = NewCategory {
-                name: sent.one("name").to_owned(),
-                department_id,
-                respond_within_hours,
-                resolve_within_days,
-            };
-            match categories::create(&state.db, &staff.actor, new).await {
-                Ok(_) => {
-                    state.reference.changed(Kind::Organisation).await;
-                    return Ok(see_other("/console/departments?done=1"));
-                }
-                Err(error) => refused(error)?,
+    let work = async {
+        let fields = (
+            sent.id("department_id"),
+            sent.number("respond_within_hours"),
+            sent.number("resolve_within_days"),
+        );
+        let (department_id, respond_within_hours, resolve_within_days) = match fields {
+            (Ok(d), Ok(r), Ok(s)) => (d, r, s),
+            (d, r, s) => {
+                let errors = [d.err(), r.err(), s.err()].into_iter().flatten().collect();
+                return Ok(Outcome::Refused(errors));
             }
+        };
+        let new = NewCategory {
+            name: sent.one("name").to_owned(),
+            department_id,
+            respond_within_hours,
+            resolve_within_days,
+        };
+        let created = categories::create(&state.db, &staff.actor, new).await;
+        if created.is_ok() {
+            state.reference.changed(Kind::Organisation).await;
         }
-        (d, r, s) => [d.err(), r.err(), s.err()].into_iter().flatten().collect(),
+        outcome(created)
     };
-    render(&state, &staff, Some(Posting::Category(&sent, errors)), None).await
+    match once(&state, &staff, &sent, work).await? {
+        Outcome::Done => Ok(see_other("/console/departments?done=1")),
+        Outcome::Refused(errors) => {
+            let posting = Posting::Category(&sent, errors);
+            render(&state, &staff, Some(posting), None).await
+        }
+    }
 }

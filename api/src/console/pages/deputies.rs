@@ -17,6 +17,7 @@ use crate::app_error::{AppError, AppResult};
 use crate::console::error::ConsoleResult;
 use crate::console::form::{refused, Form, FormPage, Input, Posted};
 use crate::console::messages::Messages;
+use crate::console::once::{once, outcome, Outcome};
 use crate::console::pages::{choices, every, html, id_of, listed, ok, see_other, Choice, Layout};
 use crate::console::session::Staff;
 use crate::deputies::dto::{Deputy, DeputyFilter, DeputyPatch, NewDeputy};
@@ -154,7 +155,13 @@ async fn deputy_form(
         Some(d) => (format!("/console/deputies/{}", d.id), o.save),
         None => ("/console/deputies/new".to_owned(), o.create),
     };
-    Ok(Form::new("deputy", action, submit)
+    let form = Form::new("deputy", action, submit);
+    let form = if deputy.is_none() {
+        form.creating()
+    } else {
+        form
+    };
+    Ok(form
         .field("name", o.deputy_name, Input::Text, |f| {
             f.required().value(value(|d| Some(d.name.clone())))
         })
@@ -236,27 +243,29 @@ pub async fn create(
 ) -> ConsoleResult<HttpResponse> {
     let sent = Posted(form.into_inner());
     staff.check_csrf(&state, sent.one("csrf"))?;
-    let errors = match sent.ids("station_ids") {
-        Err(error) => vec![error],
-        Ok(station_ids) => {
-            let new = NewDeputy {
-                name: sent.one("name").to_owned(),
-                level: sent.one("level").to_owned(),
-                station_ids,
-                photo_url: sent.optional("photo_url"),
-                office_hours: sent.optional("office_hours"),
-                public_contact: sent.optional("public_contact"),
-            };
-            match deputies::create(&state.db, &staff.actor, new).await {
-                Ok(_) => {
-                    state.reference.changed(Kind::Organisation).await;
-                    return Ok(see_other("/console/deputies?done=1"));
-                }
-                Err(error) => refused(error)?,
-            }
+    let work = async {
+        let station_ids = match sent.ids("station_ids") {
+            Ok(ids) => ids,
+            Err(error) => return Ok(Outcome::Refused(vec![error])),
+        };
+        let new = NewDeputy {
+            name: sent.one("name").to_owned(),
+            level: sent.one("level").to_owned(),
+            station_ids,
+            photo_url: sent.optional("photo_url"),
+            office_hours: sent.optional("office_hours"),
+            public_contact: sent.optional("public_contact"),
+        };
+        let created = deputies::create(&state.db, &staff.actor, new).await;
+        if created.is_ok() {
+            state.reference.changed(Kind::Organisation).await;
         }
+        outcome(created)
     };
-    again(&state, &staff, None, &sent, errors).await
+    match once(&state, &staff, &sent, work).await? {
+        Outcome::Done => Ok(see_other("/console/deputies?done=1")),
+        Outcome::Refused(errors) => again(&state, &staff, None, &sent, errors).await,
+    }
 }
 
 /// The deputy `raw` names, if the actor may edit them.

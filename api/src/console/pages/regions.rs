@@ -13,8 +13,9 @@ use sea_orm::ConnectionTrait;
 
 use crate::app_error::AppResult;
 use crate::console::error::ConsoleResult;
-use crate::console::form::{refused, Field, Form, Input, Posted};
+use crate::console::form::{Field, Form, Input, Posted};
 use crate::console::messages::Messages;
+use crate::console::once::{once, outcome, Outcome};
 use crate::console::pages::{choices, every, html, see_other, Done, Layout};
 use crate::console::session::Staff;
 use crate::departments::service::administered_county;
@@ -86,6 +87,7 @@ fn add_form(m: &'static Messages, nodes: &[Node]) -> Form {
         .filter(|n| n.region.level != RegionLevel::Village.as_str())
         .map(|n| (n.region.id.to_string(), indented(n)));
     Form::new("region", "/console/regions", o.create)
+        .creating()
         .field("name", o.region_name, Input::Text, Field::required)
         .field("level", o.region_level_label, Input::Select, |f| {
             f.required().options(choices(levels, "", m.choose))
@@ -151,24 +153,25 @@ pub async fn create(
 ) -> ConsoleResult<HttpResponse> {
     let sent = Posted(form.into_inner());
     staff.check_csrf(&state, sent.one("csrf"))?;
-    let parent = sent.id("parent_id");
-    let errors = match parent {
-        Err(error) => vec![error],
-        Ok(parent_id) => {
-            let new = NewRegion {
-                name: sent.one("name").to_owned(),
-                level: sent.one("level").to_owned(),
-                parent_id: Some(parent_id),
-                code: sent.optional("code"),
-            };
-            match regions::create(&state.db, &staff.actor, new).await {
-                Ok(_) => {
-                    state.reference.changed(Kind::Organisation).await;
-                    return Ok(see_other("/console/regions?done=1"));
-                }
-                Err(error) => refused(error)?,
-            }
+    let work = async {
+        let parent_id = match sent.id("parent_id") {
+            Ok(id) => id,
+            Err(error) => return Ok(Outcome::Refused(vec![error])),
+        };
+        let new = NewRegion {
+            name: sent.one("name").to_owned(),
+            level: sent.one("level").to_owned(),
+            parent_id: Some(parent_id),
+            code: sent.optional("code"),
+        };
+        let created = regions::create(&state.db, &staff.actor, new).await;
+        if created.is_ok() {
+            state.reference.changed(Kind::Organisation).await;
         }
+        outcome(created)
     };
-    render(&state, &staff, Some((&sent, errors)), None).await
+    match once(&state, &staff, &sent, work).await? {
+        Outcome::Done => Ok(see_other("/console/regions?done=1")),
+        Outcome::Refused(errors) => render(&state, &staff, Some((&sent, errors)), None).await,
+    }
 }

@@ -15,6 +15,7 @@ use crate::app_error::AppError;
 use crate::console::error::ConsoleResult;
 use crate::console::form::{refused, Form, FormPage, Input, Posted};
 use crate::console::messages::Messages;
+use crate::console::once::{once, outcome, Outcome};
 use crate::console::pages::{choices, html, id_of, ok, see_other, Done, Layout};
 use crate::console::session::Staff;
 use crate::departments::service::administered_county;
@@ -78,7 +79,13 @@ async fn station_form(
         Some(s) => (format!("/console/stations/{}/edit", s.id), o.save),
         None => ("/console/stations/new".to_owned(), o.create),
     };
-    Ok(Form::new("station", action, submit)
+    let form = Form::new("station", action, submit);
+    let form = if station.is_none() {
+        form.creating()
+    } else {
+        form
+    };
+    Ok(form
         .field("name", o.station_name, Input::Text, |f| {
             f.required().value(value(|s| s.name.clone()))
         })
@@ -151,27 +158,29 @@ pub async fn create(
 ) -> ConsoleResult<HttpResponse> {
     let sent = Posted(form.into_inner());
     staff.check_csrf(&state, sent.one("csrf"))?;
-    let errors = match sent.id("region_id") {
-        Err(error) => vec![error],
-        Ok(region_id) => {
-            let new = NewStation {
-                name: sent.one("name").to_owned(),
-                kind: sent.one("kind").to_owned(),
-                region_id,
-                address: sent.one("address").to_owned(),
-                opening_hours: sent.optional("opening_hours"),
-                location: None,
-            };
-            match stations::create(&state.db, &staff.actor, new).await {
-                Ok(_) => {
-                    state.reference.changed(Kind::Organisation).await;
-                    return Ok(see_other("/console/stations?done=1"));
-                }
-                Err(error) => refused(error)?,
-            }
+    let work = async {
+        let region_id = match sent.id("region_id") {
+            Ok(id) => id,
+            Err(error) => return Ok(Outcome::Refused(vec![error])),
+        };
+        let new = NewStation {
+            name: sent.one("name").to_owned(),
+            kind: sent.one("kind").to_owned(),
+            region_id,
+            address: sent.one("address").to_owned(),
+            opening_hours: sent.optional("opening_hours"),
+            location: None,
+        };
+        let created = stations::create(&state.db, &staff.actor, new).await;
+        if created.is_ok() {
+            state.reference.changed(Kind::Organisation).await;
         }
+        outcome(created)
     };
-    again(&state, &staff, None, &sent, errors).await
+    match once(&state, &staff, &sent, work).await? {
+        Outcome::Done => Ok(see_other("/console/stations?done=1")),
+        Outcome::Refused(errors) => again(&state, &staff, None, &sent, errors).await,
+    }
 }
 
 /// The station `raw` names, if the actor administers it.
