@@ -10,13 +10,17 @@
   }
   var table = queue.querySelector(".table-wrap");
   var body = queue.querySelector("tbody");
-  // A filtered or later page cannot tell whether a new case belongs on it: only rows already
-  // shown are updated there, and a reload lists the rest.
+  // A first page (filtered or not) takes a case it does not show when the server says the case
+  // now belongs on it, by the page's own filter and order; a later page only updates its rows,
+  // and a reload lists the rest.
   var inserts = queue.hasAttribute("data-inserts");
 
   function place(caseId) {
-    fetch("/console/cases/" + caseId + "/row", { credentials: "same-origin" })
+    var belongs = false;
+    var url = "/console/cases/" + caseId + "/row" + window.location.search;
+    fetch(url, { credentials: "same-origin" })
       .then(function (response) {
+        belongs = response.headers.get("X-Queue-Belongs") === "1";
         // A case the actor may no longer see answers 404: it simply stays as it was.
         return response.ok ? response.text() : "";
       })
@@ -31,7 +35,7 @@
         var shown = body.querySelector("tr[data-case-id='" + caseId + "']");
         if (shown) {
           body.replaceChild(row, shown);
-        } else if (inserts) {
+        } else if (inserts && belongs) {
           body.insertBefore(row, body.firstElementChild);
           table.hidden = false;
           var empty = document.getElementById("queue-empty");

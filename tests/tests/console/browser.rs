@@ -313,9 +313,11 @@ async fn a_case_raised_appears_live_and_goes_from_station_to_department_and_back
         .as_i64()
         .unwrap();
 
-    // The queue is open, and listening, before the resident raises the case.
-    log_in(&browser, &app, &demo.station_admin, "/console/cases").await;
-    assert_eq!(browser.path().await, "/console/cases");
+    // The queue of cases to accept is open, and listening, before the resident raises one:
+    // the new case belongs on this filtered page, and comes in.
+    let open = "/console/cases?status=submitted";
+    log_in(&browser, &app, &demo.station_admin, open).await;
+    assert_eq!(browser.path().await, open);
     browser.wait_for("#live-queue[data-listening]").await;
     let case_id = app.raise(&resident).await;
     let row = format!("tr.new[data-case-id='{case_id}']");

@@ -438,7 +438,7 @@ async fn the_live_queue_streams_the_cases_in_scope_over_the_session(backend: Bac
     );
     visitor.log_in(&demo.station_admin).await;
 
-    // The unfiltered first page takes new cases in; a filtered one only updates its rows.
+    // A first page, filtered or not, takes new cases in; a later one only updates its rows.
     let queue = visitor.get("/console/cases").await;
     assert!(queue
         .html
@@ -447,7 +447,26 @@ async fn the_live_queue_streams_the_cases_in_scope_over_the_session(backend: Bac
         .html
         .contains("data-live=\"/console/live\" data-inserts"));
     let filtered = visitor.get("/console/cases?status=submitted").await;
-    assert!(!filtered.html.contains("data-inserts"));
+    assert!(filtered.html.contains("data-inserts"));
+    let later = visitor.get("/console/cases?cursor=abc").await;
+    assert!(!later.html.contains("data-inserts"));
+
+    // Whether a case belongs on a first page is the page's filter, asked of the queue.
+    let resident = app.resident("console-belongs").await;
+    let case_id = app.raise(&resident).await;
+    let row = |query: &'static str| format!("/console/cases/{case_id}/row{query}");
+    for (query, belongs) in [
+        ("", "1"),
+        ("?status=submitted", "1"),
+        ("?status=accepted", "0"),
+        ("?q=%E6%B2%A1%E6%9C%89%E8%BF%99%E4%B8%AA%E8%AF%8D", "0"),
+        ("?status=nonsense", "0"),
+    ] {
+        let answer = visitor.get(&row(query)).await;
+        assert_eq!(answer.status, 200, "{query}: {}", answer.html);
+        assert_eq!(answer.headers["x-queue-belongs"], belongs, "{query}");
+        assert!(answer.html.contains(&format!("data-case-id=\"{case_id}\"")));
+    }
     let script = visitor.get("/console/assets/queue.js").await;
     assert_eq!(script.status, 200);
     assert!(script.headers["content-type"]

@@ -1,7 +1,9 @@
 //! The live queue: `/console/live` streams the changes of the cases the signed-in actor may
 //! see, from the same feed (and the same visibility rule) as the API's `/stream`; and
-//! `/console/cases/{id}/row` renders one case as its queue row, for the script to put in place.
+//! `/console/cases/{id}/row` renders one case as its queue row, for the script to put in place,
+//! saying whether it belongs on the first page of the queue the script shows.
 
+use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::Utc;
@@ -10,7 +12,7 @@ use crate::cases::access::find_visible;
 use crate::cases::view::{names, summary};
 use crate::console::error::ConsoleResult;
 use crate::console::messages::Messages;
-use crate::console::pages::queue::Row;
+use crate::console::pages::queue::{self, QueueQuery, Row};
 use crate::console::pages::{id_of, ok};
 use crate::console::session::Staff;
 use crate::notifications::routes::event_stream;
@@ -29,15 +31,26 @@ struct RowFragment {
     row: Row,
 }
 
+/// Says whether the row belongs on the first page of the queue query it was asked with.
+pub const BELONGS: &str = "x-queue-belongs";
+
 pub async fn row(
     state: web::Data<AppState>,
     staff: Staff,
     id: web::Path<String>,
+    query: web::Query<QueueQuery>,
 ) -> ConsoleResult<HttpResponse> {
     let m = Messages::current();
     let case = find_visible(&state.db, &staff.actor, id_of(&id, "case")?).await?;
+    let belongs = queue::belongs(&state, &staff, &query, case.id).await?;
     let summary = summary(&case, &staff.actor, Utc::now());
     let names = names(&state.cases(), &[&summary]).await?;
     let row = Row::of(&summary, &names, m);
-    Ok(ok(&RowFragment { m, row }))
+    let mut answer = ok(&RowFragment { m, row });
+    let flag = if belongs { "1" } else { "0" };
+    answer.headers_mut().insert(
+        HeaderName::from_static(BELONGS),
+        HeaderValue::from_static(flag),
+    );
+    Ok(answer)
 }

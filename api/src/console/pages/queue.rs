@@ -82,19 +82,27 @@ pub struct QueueQuery {
 }
 
 impl QueueQuery {
-    /// Whether this is the first page with no filter: every case the actor sees, so that a
-    /// case raised since belongs on it too.
-    fn lists_all(&self) -> bool {
-        [
-            &self.scope,
-            &self.station_id,
-            &self.status,
-            &self.overdue,
-            &self.q,
-            &self.cursor,
-        ]
-        .iter()
-        .all(|value| value.trim().is_empty())
+    /// Whether this is a first page: one that a case raised or changed since may join.
+    fn first_page(&self) -> bool {
+        self.cursor.trim().is_empty()
+    }
+}
+
+/// Whether case `case_id` is now on the first page `query` lists: for the live queue, which
+/// shows a case it has not shown only where it belongs, filter and order as the page's.
+pub async fn belongs(
+    state: &AppState,
+    staff: &Staff,
+    query: &QueueQuery,
+    case_id: i64,
+) -> ConsoleResult<bool> {
+    let Ok((filter, limit)) = filter_of(query) else {
+        return Ok(false);
+    };
+    match queue::list(&state.db, &staff.actor, &filter, limit, None).await {
+        Ok(page) => Ok(page.items.iter().any(|case| case.id == case_id)),
+        Err(AppError::Invalid(_)) => Ok(false),
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -302,7 +310,7 @@ pub async fn show(
         rows,
         next,
         paged: !query.cursor.is_empty(),
-        inserts: query.lists_all() && errors.is_empty(),
+        inserts: query.first_page() && errors.is_empty(),
         errors: errors.clone(),
     };
     let status = if errors.is_empty() {
