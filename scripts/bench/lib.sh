@@ -95,9 +95,22 @@ two_station_deputy_token() {
 # time_ms ROUNDS TOKEN PATH: median and worst of ROUNDS sequential GETs, in ms (curl's total
 # time on loopback: the server's time plus well under a millisecond).
 time_ms() {
-    local rounds="$1" token="$2" path="$3"
+    local rounds="$1" who="$2" path="$3"
+    # `who` is an API access token, or a console session's cookie jar (a file).
+    local auth=(-H "authorization: Bearer $who")
+    [ -f "$who" ] && auth=(-b "$who")
     for _ in $(seq 1 "$rounds"); do
-        curl -s -o /dev/null -m 30 -w '%{time_total}\n' -H "authorization: Bearer $token" \
-            "$BENCH_URL$path"
+        curl -s -o /dev/null -m 30 -w '%{time_total}\n' "${auth[@]}" "$BENCH_URL$path"
     done | sort -n | awk '{ t[NR] = $1 * 1000 } END { printf "%7.1f %7.1f", t[int((NR + 1) / 2)], t[NR] }'
+}
+
+# Logs `phone` in to the console through its form; the session's cookies go to file `jar`.
+console_session() {
+    local phone="$1" jar="$2" csrf
+    csrf=$(curl -s -c "$jar" "$BENCH_URL/console/login" |
+        grep -o 'name="csrf" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//')
+    curl -s -o /dev/null -b "$jar" -c "$jar" --data-urlencode "csrf=$csrf" \
+        --data-urlencode "phone=$phone" --data-urlencode "password=$DEMO_PASSWORD" \
+        --data-urlencode "next=/console" "$BENCH_URL/console/login"
+    grep -q liaison_console "$jar" || { echo "console login of $phone failed" >&2; return 1; }
 }

@@ -6,9 +6,12 @@
 use askama::Template;
 use liaison_domain::FieldError;
 
+use super::error::ConsoleResult;
 use super::messages::Messages;
 use super::pages::{Choice, Layout};
+use super::session::Staff;
 use crate::app_error::{AppError, Conflict};
+use crate::state::AppState;
 
 /// What a form posted: its pairs in order, every value as typed.
 #[derive(Debug, Default)]
@@ -256,6 +259,17 @@ pub fn refused(error: AppError) -> Result<Vec<FieldError>, AppError> {
     }
 }
 
+/// What a form posted, once its CSRF token proved it came from this session's page.
+pub fn checked(
+    state: &AppState,
+    staff: &Staff,
+    form: actix_web::web::Form<Vec<(String, String)>>,
+) -> ConsoleResult<Posted> {
+    let sent = Posted(form.into_inner());
+    staff.check_csrf(state, sent.one("csrf"))?;
+    Ok(sent)
+}
+
 /// A page that is one form: a new station, a deputy's details, an account.
 #[derive(Template)]
 #[template(path = "console/form_page.html")]
@@ -267,6 +281,27 @@ pub struct FormPage {
     /// The link back: where, and what it says.
     pub back: (&'static str, &'static str),
     pub form: Form,
+}
+
+impl FormPage {
+    /// The page of `form`, titled `title`, under navigation entry `nav`, with a link `back`.
+    pub fn of(
+        staff: &Staff,
+        nav: &'static str,
+        title: &'static str,
+        back: (&'static str, &'static str),
+        form: Form,
+    ) -> Self {
+        let m = Messages::current();
+        Self {
+            m,
+            layout: Layout::of(staff, m, nav),
+            title,
+            intro: None,
+            back,
+            form,
+        }
+    }
 }
 
 #[cfg(test)]

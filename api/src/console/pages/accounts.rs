@@ -10,10 +10,10 @@ use liaison_infra::store::reference::Kind;
 
 use crate::app_error::{AppError, AppResult};
 use crate::console::error::ConsoleResult;
-use crate::console::form::{id_field, optional, Field, Form, FormPage, Input, Posted};
+use crate::console::form::{checked, id_field, optional, Field, Form, FormPage, Input};
 use crate::console::messages::Messages;
 use crate::console::once::{once, outcome, Outcome};
-use crate::console::pages::{choices, every, html, listed, ok, see_other, Done, Layout};
+use crate::console::pages::{choices, every, html, listed, ok, see_other, Done};
 use crate::console::session::Staff;
 use crate::departments::service::{self as departments, DepartmentFilter};
 use crate::deputies::dto::DeputyFilter;
@@ -124,13 +124,16 @@ async fn deputies_in_reach(
 
 fn form_page(staff: &Staff, form: Form) -> FormPage {
     let m = Messages::current();
-    FormPage {
-        m,
-        layout: Layout::of(staff, m, "accounts"),
-        title: m.org.account_new,
-        intro: Some(m.org.account_intro),
-        back: ("/console", m.error_back),
+    let page = FormPage::of(
+        staff,
+        "accounts",
+        m.org.account_new,
+        ("/console", m.error_back),
         form,
+    );
+    FormPage {
+        intro: Some(m.org.account_intro),
+        ..page
     }
 }
 
@@ -152,8 +155,7 @@ pub async fn create(
     staff: Staff,
     form: web::Form<Vec<(String, String)>>,
 ) -> ConsoleResult<HttpResponse> {
-    let sent = Posted(form.into_inner());
-    staff.check_csrf(&state, sent.one("csrf"))?;
+    let sent = checked(&state, &staff, form)?;
     let work = async {
         let ids = |name| {
             optional(sent.one(name))

@@ -137,7 +137,7 @@ pub async fn retry(
     match dead_letters::retry(&state.db, &staff.actor, id, Utc::now()).await {
         Ok(_) => {
             state.outbox_wake.notify_one();
-            Ok(see_other(&format!("{PATH}?done=retried")))
+            Ok(see_other(format!("{PATH}?done=retried")))
         }
         Err(AppError::Conflict(Conflict::DeliveryNotDead)) => {
             let notice = Some(("warn", Messages::current().delivery_already_retried));

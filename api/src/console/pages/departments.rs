@@ -12,7 +12,7 @@ use liaison_infra::store::reference::Kind;
 use crate::app_error::{AppError, AppResult};
 use crate::categories::service::{self as categories, Category, CategoryFilter, NewCategory};
 use crate::console::error::ConsoleResult;
-use crate::console::form::{Field, Form, Input, Posted};
+use crate::console::form::{checked, Field, Form, Input, Posted};
 use crate::console::messages::Messages;
 use crate::console::once::{once, outcome, Outcome};
 use crate::console::pages::{choices, every, html, see_other, Done, Layout};
@@ -159,8 +159,7 @@ pub async fn create_department(
     staff: Staff,
     form: web::Form<Vec<(String, String)>>,
 ) -> ConsoleResult<HttpResponse> {
-    let sent = Posted(form.into_inner());
-    staff.check_csrf(&state, sent.one("csrf"))?;
+    let sent = checked(&state, &staff, form)?;
     let work = async {
         let new = NewDepartment {
             name: sent.one("name").to_owned(),
@@ -181,8 +180,7 @@ pub async fn create_category(
     staff: Staff,
     form: web::Form<Vec<(String, String)>>,
 ) -> ConsoleResult<HttpResponse> {
-    let sent = Posted(form.into_inner());
-    staff.check_csrf(&state, sent.one("csrf"))?;
+    let sent = checked(&state, &staff, form)?;
     let work = async {
         let fields = (
             sent.id("department_id"),

@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use crate::app_error::{AppError, AppResult};
 use crate::console::error::ConsoleResult;
-use crate::console::form::{refused, Form, FormPage, Input, Posted};
+use crate::console::form::{checked, refused, Form, FormPage, Input, Posted};
 use crate::console::messages::Messages;
 use crate::console::once::{once, outcome, Outcome};
 use crate::console::pages::{choices, every, html, id_of, listed, ok, see_other, Choice, Layout};
@@ -191,15 +191,8 @@ async fn deputy_form(
 }
 
 fn form_page(staff: &Staff, title: &'static str, form: Form) -> FormPage {
-    let m = Messages::current();
-    FormPage {
-        m,
-        layout: Layout::of(staff, m, "deputies"),
-        title,
-        intro: None,
-        back: ("/console/deputies", m.org.deputies_back),
-        form,
-    }
+    let back = ("/console/deputies", Messages::current().org.deputies_back);
+    FormPage::of(staff, "deputies", title, back, form)
 }
 
 async fn again(
@@ -241,8 +234,7 @@ pub async fn create(
     staff: Staff,
     form: web::Form<Vec<(String, String)>>,
 ) -> ConsoleResult<HttpResponse> {
-    let sent = Posted(form.into_inner());
-    staff.check_csrf(&state, sent.one("csrf"))?;
+    let sent = checked(&state, &staff, form)?;
     let work = async {
         let station_ids = match sent.ids("station_ids") {
             Ok(ids) => ids,
@@ -296,8 +288,7 @@ pub async fn update(
     id: web::Path<String>,
     form: web::Form<Vec<(String, String)>>,
 ) -> ConsoleResult<HttpResponse> {
-    let sent = Posted(form.into_inner());
-    staff.check_csrf(&state, sent.one("csrf"))?;
+    let sent = checked(&state, &staff, form)?;
     let deputy = editable(&state, &staff, &id).await?;
     let errors = match sent.ids("station_ids") {
         Err(error) => vec![error],

@@ -13,7 +13,7 @@ use sea_orm::ConnectionTrait;
 
 use crate::app_error::AppResult;
 use crate::console::error::ConsoleResult;
-use crate::console::form::{Field, Form, Input, Posted};
+use crate::console::form::{checked, Field, Form, Input, Posted};
 use crate::console::messages::Messages;
 use crate::console::once::{once, outcome, Outcome};
 use crate::console::pages::{choices, every, html, see_other, Done, Layout};
@@ -151,8 +151,7 @@ pub async fn create(
     staff: Staff,
     form: web::Form<Vec<(String, String)>>,
 ) -> ConsoleResult<HttpResponse> {
-    let sent = Posted(form.into_inner());
-    staff.check_csrf(&state, sent.one("csrf"))?;
+    let sent = checked(&state, &staff, form)?;
     let work = async {
         let parent_id = match sent.id("parent_id") {
             Ok(id) => id,

@@ -13,7 +13,7 @@ use liaison_infra::store::reference::Kind;
 use super::regions::{indented, tree};
 use crate::app_error::AppError;
 use crate::console::error::ConsoleResult;
-use crate::console::form::{refused, Form, FormPage, Input, Posted};
+use crate::console::form::{checked, refused, Form, FormPage, Input, Posted};
 use crate::console::messages::Messages;
 use crate::console::once::{once, outcome, Outcome};
 use crate::console::pages::{choices, html, id_of, ok, see_other, Done, Layout};
@@ -109,15 +109,8 @@ async fn station_form(
 }
 
 fn form_page(staff: &Staff, title: &'static str, form: Form) -> FormPage {
-    let m = Messages::current();
-    FormPage {
-        m,
-        layout: Layout::of(staff, m, "stations"),
-        title,
-        intro: None,
-        back: ("/console/stations", m.org.stations_back),
-        form,
-    }
+    let back = ("/console/stations", Messages::current().org.stations_back);
+    FormPage::of(staff, "stations", title, back, form)
 }
 
 /// The form again with what was sent and why it was refused.
@@ -156,8 +149,7 @@ pub async fn create(
     staff: Staff,
     form: web::Form<Vec<(String, String)>>,
 ) -> ConsoleResult<HttpResponse> {
-    let sent = Posted(form.into_inner());
-    staff.check_csrf(&state, sent.one("csrf"))?;
+    let sent = checked(&state, &staff, form)?;
     let work = async {
         let region_id = match sent.id("region_id") {
             Ok(id) => id,
@@ -208,8 +200,7 @@ pub async fn update(
     id: web::Path<String>,
     form: web::Form<Vec<(String, String)>>,
 ) -> ConsoleResult<HttpResponse> {
-    let sent = Posted(form.into_inner());
-    staff.check_csrf(&state, sent.one("csrf"))?;
+    let sent = checked(&state, &staff, form)?;
     let station = administered(&state, &staff, &id).await?;
     let errors = match sent.id("region_id") {
         Err(error) => vec![error],

@@ -316,7 +316,7 @@ pub async fn update(
     match service::update(&state.db, &state.webhooks, &staff.actor, id, patch).await {
         Ok(_) => {
             state.reference.changed(Kind::Webhooks).await;
-            Ok(see_other(&format!("{PATH}?done=saved")))
+            Ok(see_other(format!("{PATH}?done=saved")))
         }
         Err(AppError::Invalid(invalid)) => {
             let m = Messages::current();
@@ -367,5 +367,5 @@ pub async fn delete(
     staff.check_csrf(&state, &form.csrf)?;
     service::delete(&state.db, &staff.actor, id).await?;
     state.reference.changed(Kind::Webhooks).await;
-    Ok(see_other(&format!("{PATH}?done=deleted")))
+    Ok(see_other(format!("{PATH}?done=deleted")))
 }
