@@ -16,6 +16,7 @@ mod m20261201_000001_case_search;
 mod m20261201_000010_track_account_changes;
 mod m20261201_000011_check_closed_sets;
 mod m20261201_000012_deadline_order_by_county;
+mod m20261201_000013_index_standing;
 
 pub struct Migrator;
 
@@ -36,11 +37,22 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_track_account_changes::Migration),
             Box::new(m20261201_000011_check_closed_sets::Migration),
             Box::new(m20261201_000012_deadline_order_by_county::Migration),
+            Box::new(m20261201_000013_index_standing::Migration),
         ]
     }
 }
 
 /// Column helpers every table shares, so ids and timestamps are spelled one way.
+/// Runs `statements` in order: for the migrations written as plain SQL both backends read.
+pub(crate) async fn run(manager: &SchemaManager<'_>, statements: &[&str]) -> Result<(), DbErr> {
+    use sea_orm_migration::sea_orm::ConnectionTrait;
+    let db = manager.get_connection();
+    for statement in statements {
+        db.execute_unprepared(statement).await?;
+    }
+    Ok(())
+}
+
 pub(crate) mod columns {
     use sea_orm_migration::prelude::*;
 

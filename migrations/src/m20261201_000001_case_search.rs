@@ -16,6 +16,8 @@
 //! deadlines and would otherwise be found after reading every case since the first.
 
 use sea_orm_migration::prelude::*;
+
+use crate::run;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 
 use crate::columns::index;
@@ -150,14 +152,6 @@ impl MigrationTrait for Migration {
             )
             .await
     }
-}
-
-async fn run(manager: &SchemaManager<'_>, statements: &[&str]) -> Result<(), DbErr> {
-    let db = manager.get_connection();
-    for statement in statements {
-        db.execute_unprepared(statement).await?;
-    }
-    Ok(())
 }
 
 /// Gives every case already there its terms, by the same function new cases use.

@@ -11,7 +11,7 @@ use sea_orm::{
     QuerySelect,
 };
 
-use super::rules::{overdue, visible, visible_reading, Stations};
+use super::rules::{in_progress, overdue, visible, visible_reading, Stations};
 use super::search::{search_cases, searched_id};
 use crate::db::Backend;
 use crate::entities::{cases, Word};
@@ -135,10 +135,7 @@ pub async fn standing(
             .count(db)
     };
     Ok(Standing {
-        open: count(
-            Condition::all().add(cases::Column::Status.is_in(CaseStatus::in_progress().map(Word))),
-        )
-        .await?,
+        open: count(in_progress()).await?,
         overdue: count(overdue(now)).await?,
         due_soon: count(overdue(now + soon).add(overdue(now).not())).await?,
         flagged: if flags {

@@ -75,6 +75,16 @@ pub fn visible_reading(actor: &Actor, reading: Stations) -> Condition {
     }
 }
 
+/// `CaseStatus::is_in_progress` as SQL, its statuses in literals as the partial indexes over
+/// the cases in progress name them (see `overdue`).
+pub fn in_progress() -> Condition {
+    let statuses = CaseStatus::in_progress()
+        .map(|status| format!("'{}'", status.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Condition::all().add(Expr::cust(format!(r#""cases"."status" IN ({statuses})"#)))
+}
+
 /// `is_overdue` as SQL, so the database filters and pages.
 ///
 /// Its first term names the statuses in progress in literals, exactly as the partial index
@@ -83,21 +93,13 @@ pub fn visible_reading(actor: &Actor, reading: Stations) -> Condition {
 /// see through bound parameters. With it, `overdue=true&sort=deadline` reads the few cases in
 /// progress in deadline order instead of every case since the first.
 pub fn overdue(now: DateTime<Utc>) -> Condition {
-    let in_progress = CaseStatus::in_progress()
-        .map(|status| format!("'{}'", status.as_str()))
-        .collect::<Vec<_>>()
-        .join(", ");
-    Condition::all()
-        .add(Expr::cust(format!(
-            r#""cases"."status" IN ({in_progress})"#
-        )))
-        .add(
-            Deadline::ALL
-                .iter()
-                .fold(Condition::any(), |any, deadline| {
-                    any.add(lapsed(*deadline, now))
-                }),
-        )
+    in_progress().add(
+        Deadline::ALL
+            .iter()
+            .fold(Condition::any(), |any, deadline| {
+                any.add(lapsed(*deadline, now))
+            }),
+    )
 }
 
 /// `lapsed` for one deadline as SQL: the case is in progress, past the deadline, and for
