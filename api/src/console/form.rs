@@ -35,6 +35,11 @@ impl Posted {
             .collect()
     }
 
+    /// The value that makes a creating form's second post do nothing (`once::once`).
+    pub fn once(&self) -> &str {
+        self.one(super::once::FIELD)
+    }
+
     /// The value of `name`, trimmed, or `None` when it was left empty.
     pub fn optional(&self, name: &str) -> Option<String> {
         optional(self.one(name))

@@ -14,7 +14,6 @@ use liaison_domain::FieldError;
 use rand::RngCore;
 
 use super::error::ConsoleResult;
-use super::form::Posted;
 use super::session::Staff;
 use crate::app_error::AppError;
 use crate::state::AppState;
@@ -45,16 +44,15 @@ pub fn fresh() -> String {
 pub async fn once(
     state: &AppState,
     staff: &Staff,
-    sent: &Posted,
+    value: &str,
     work: impl Future<Output = ConsoleResult<Outcome>>,
 ) -> ConsoleResult<Outcome> {
-    let value = sent.one(FIELD);
     if value.is_empty() {
         // The CSRF token already proved the form is ours; one without a value (a page
         // rendered before forms had one) is done as it always was.
         return work.await;
     }
-    let key = format!("console:once:{}:{value}", staff.session);
+    let key = key(staff, value);
     let first = state
         .shared
         .set_if_absent(&key, CLAIMED, KEPT)
@@ -72,6 +70,45 @@ pub async fn once(
         }
     }
     outcome
+}
+
+fn key(staff: &Staff, value: &str) -> String {
+    format!("console:once:{}:{value}", staff.session)
+}
+
+/// Keeps `answer` (sealed, if secret) as what form `value` came to, for a later post of the
+/// same form to answer as the first did: a new webhook's secret, shown once.
+pub async fn remember(
+    state: &AppState,
+    staff: &Staff,
+    value: &str,
+    answer: &str,
+) -> ConsoleResult<()> {
+    if value.is_empty() {
+        return Ok(());
+    }
+    let key = key(staff, value);
+    state
+        .shared
+        .set_with_ttl(&key, answer, KEPT)
+        .await
+        .map_err(AppError::from)?;
+    Ok(())
+}
+
+/// What `remember` kept for form `value`, once its work is done.
+pub async fn remembered(
+    state: &AppState,
+    staff: &Staff,
+    value: &str,
+) -> ConsoleResult<Option<String>> {
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let kept = state.shared.get(&key(staff, value)).await;
+    Ok(kept
+        .map_err(AppError::from)?
+        .filter(|answer| answer != CLAIMED))
 }
 
 /// What a use-case's answer comes to for a form: done, or refused by its fields (any other

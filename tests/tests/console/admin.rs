@@ -15,6 +15,7 @@ use crate::{Page, Visitor};
 
 on_every_backend!(
     a_new_webhooks_secret_is_shown_once_and_never_again,
+    a_create_form_posted_twice_makes_one_webhook_and_shows_its_secret,
     a_webhook_is_changed_and_a_bad_value_comes_back_by_its_field,
     a_webhook_is_deleted_after_its_confirmation,
     forms_without_their_token_are_refused_and_change_nothing,
@@ -175,6 +176,42 @@ async fn a_new_webhooks_secret_is_shown_once_and_never_again(backend: Backend) {
     let elsewhere = other.get(HOOKS).await;
     assert_eq!(elsewhere.status, 200);
     assert!(!elsewhere.html.contains(&secret));
+}
+
+async fn a_create_form_posted_twice_makes_one_webhook_and_shows_its_secret(backend: Backend) {
+    let (app, demo, token) = app(backend).await;
+    let mut admin = Visitor::new(&app);
+    admin.log_in(&demo.county_admin).await;
+    let list = admin.get(HOOKS).await;
+    let once = element(&list, "webhook-form")
+        .map(|_| {
+            let marker = "name=\"once\" value=\"";
+            let start = list.html.find(marker).unwrap() + marker.len();
+            let end = list.html[start..].find('"').unwrap() + start;
+            list.html[start..end].to_owned()
+        })
+        .unwrap();
+    let form = [
+        ("csrf", list.csrf()),
+        ("once", once),
+        ("url", "https://12345.xiping.invalid/twice".to_owned()),
+        ("events", "submitted".to_owned()),
+    ];
+    let form: Vec<(&str, &str)> = form.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let mut secrets = Vec::new();
+    for _ in 0..2 {
+        let answer = admin.post(HOOKS, &form).await;
+        assert_eq!(answer.status, 303, "{}", answer.html);
+        assert!(answer.set_cookie("liaison_console_secret").is_some());
+        let shown = admin.get(HOOKS).await;
+        let secret = element(&shown, "webhook-secret-value").unwrap();
+        secrets.push(secret.rsplit('>').next().unwrap().to_owned());
+    }
+    assert_eq!(
+        secrets[0], secrets[1],
+        "the second answer shows the first's secret"
+    );
+    assert_eq!(listed(&app, &token).await.len(), 1, "one webhook");
 }
 
 async fn a_webhook_is_changed_and_a_bad_value_comes_back_by_its_field(backend: Backend) {

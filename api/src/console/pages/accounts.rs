@@ -189,7 +189,7 @@ pub async fn create(
         }
         outcome(created)
     };
-    let errors = match once(&state, &staff, &sent, work).await? {
+    let errors = match once(&state, &staff, sent.once(), work).await? {
         Outcome::Done => return Ok(see_other("/console/accounts/new?done=1")),
         Outcome::Refused(errors) => errors,
     };

@@ -166,7 +166,7 @@ pub async fn create_department(
         };
         outcome(departments::create(&state.db, &staff.actor, new).await)
     };
-    match once(&state, &staff, &sent, work).await? {
+    match once(&state, &staff, sent.once(), work).await? {
         Outcome::Done => Ok(see_other("/console/departments?done=1")),
         Outcome::Refused(errors) => {
             let posting = Posting::Department(&sent, errors);
@@ -206,7 +206,7 @@ pub async fn create_category(
         }
         outcome(created)
     };
-    match once(&state, &staff, &sent, work).await? {
+    match once(&state, &staff, sent.once(), work).await? {
         Outcome::Done => Ok(see_other("/console/departments?done=1")),
         Outcome::Refused(errors) => {
             let posting = Posting::Category(&sent, errors);

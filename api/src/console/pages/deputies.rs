@@ -254,7 +254,7 @@ pub async fn create(
         }
         outcome(created)
     };
-    match once(&state, &staff, &sent, work).await? {
+    match once(&state, &staff, sent.once(), work).await? {
         Outcome::Done => Ok(see_other("/console/deputies?done=1")),
         Outcome::Refused(errors) => again(&state, &staff, None, &sent, errors).await,
     }

@@ -169,7 +169,7 @@ pub async fn create(
         }
         outcome(created)
     };
-    match once(&state, &staff, &sent, work).await? {
+    match once(&state, &staff, sent.once(), work).await? {
         Outcome::Done => Ok(see_other("/console/stations?done=1")),
         Outcome::Refused(errors) => again(&state, &staff, None, &sent, errors).await,
     }

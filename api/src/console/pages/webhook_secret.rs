@@ -40,12 +40,9 @@ pub struct Shown {
     pub secret: String,
 }
 
-/// The cookie that carries `created`'s secret to the next page of `staff`'s session.
-pub fn carry(
-    state: &AppState,
-    staff: &Staff,
-    created: &CreatedWebhook,
-) -> ConsoleResult<Cookie<'static>> {
+/// The sealed value of the cookie that carries `created`'s secret to the next page of
+/// `staff`'s session.
+pub fn seal(state: &AppState, staff: &Staff, created: &CreatedWebhook) -> ConsoleResult<String> {
     let carried = Carried {
         sid: staff.session.clone(),
         id: created.webhook.id,
@@ -54,12 +51,16 @@ pub fn carry(
         until: Utc::now().timestamp() + LIFETIME_SECONDS,
     };
     let json = serde_json::to_string(&carried).map_err(AppError::internal)?;
-    let sealed = state.sealer.seal(&json).map_err(AppError::internal)?;
+    Ok(state.sealer.seal(&json).map_err(AppError::internal)?)
+}
+
+/// The cookie that carries the secret `sealed` holds (`seal`).
+pub fn carry(state: &AppState, sealed: String) -> Cookie<'static> {
     let mut cookie = session::build(state, COOKIE, sealed);
     // Sent to the list the create form leads back to, and to no other page.
     cookie.set_path(PATH);
     cookie.set_max_age(time::Duration::seconds(LIFETIME_SECONDS));
-    Ok(cookie)
+    cookie
 }
 
 /// Whether the request carries the cookie at all, good or not: the page then removes it.

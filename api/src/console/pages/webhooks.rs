@@ -15,6 +15,7 @@ use super::webhook_secret::{self, Shown};
 use crate::app_error::AppError;
 use crate::console::error::ConsoleResult;
 use crate::console::messages::Messages;
+use crate::console::once::{self, Outcome};
 use crate::console::pages::{html, id_of, next_page, ok, see_other, Layout};
 use crate::console::session::Staff;
 use crate::pagination::{PageQuery, MAX_LIMIT};
@@ -38,6 +39,7 @@ pub struct ListQuery {
 #[derive(Debug, Default)]
 struct WebhookForm {
     csrf: String,
+    once: String,
     url: String,
     events: Vec<String>,
     active: bool,
@@ -49,6 +51,7 @@ impl WebhookForm {
         for (name, value) in pairs {
             match name.as_str() {
                 "csrf" => form.csrf = value,
+                "once" => form.once = value,
                 "url" => form.url = value,
                 "events" => form.events.push(value),
                 "active" => form.active = true,
@@ -78,6 +81,8 @@ pub struct WebhookFields {
     pub events_error: Option<&'static str>,
     /// Errors on no field of the form: said above its button, never dropped.
     pub errors: Vec<&'static str>,
+    /// For the create form: the value that makes a second post of it do nothing.
+    pub once: Option<String>,
 }
 
 /// The events of an error's field: the use-case names a wrong kind by its place, `events[2]`.
@@ -93,6 +98,8 @@ fn fields(
     errors: &[FieldError],
 ) -> WebhookFields {
     WebhookFields {
+        // The create form posts to the list; an edit form to its webhook.
+        once: (action == PATH).then(once::fresh),
         action,
         submit,
         url,
@@ -243,29 +250,48 @@ pub async fn create(
 ) -> ConsoleResult<HttpResponse> {
     let form = WebhookForm::read(form.into_inner());
     staff.check_csrf(&state, &form.csrf)?;
-    let new = NewWebhook {
-        url: form.url.clone(),
-        events: form.events.clone(),
-        active: Some(form.active),
+    let mut sealed = None;
+    let work = async {
+        let new = NewWebhook {
+            url: form.url.clone(),
+            events: form.events.clone(),
+            active: Some(form.active),
+        };
+        let created =
+            service::create(&state.db, &state.webhooks, &state.sealer, &staff.actor, new).await;
+        match created {
+            Ok(created) => {
+                state.reference.changed(Kind::Webhooks).await;
+                let secret = webhook_secret::seal(&state, &staff, &created)?;
+                // Posted again, the form shows this secret, not a second webhook's.
+                once::remember(&state, &staff, &form.once, &secret).await?;
+                sealed = Some(secret);
+                Ok(Outcome::Done)
+            }
+            Err(AppError::Invalid(invalid)) => Ok(Outcome::Refused(invalid.0)),
+            Err(other) => Err(other.into()),
+        }
     };
-    let created =
-        service::create(&state.db, &state.webhooks, &state.sealer, &staff.actor, new).await;
-    match created {
-        Ok(created) => {
-            state.reference.changed(Kind::Webhooks).await;
-            let cookie = webhook_secret::carry(&state, &staff, &created)?;
+    match once::once(&state, &staff, &form.once, work).await? {
+        Outcome::Done => {
+            let sealed = match sealed {
+                Some(sealed) => Some(sealed),
+                None => once::remembered(&state, &staff, &form.once).await?,
+            };
             let mut response = see_other(PATH);
-            response.add_cookie(&cookie).map_err(AppError::internal)?;
+            if let Some(sealed) = sealed {
+                let cookie = webhook_secret::carry(&state, sealed);
+                response.add_cookie(&cookie).map_err(AppError::internal)?;
+            }
             Ok(response)
         }
-        Err(AppError::Invalid(invalid)) => {
+        Outcome::Refused(errors) => {
             let m = Messages::current();
             let values = (form.url, form.events.as_slice(), form.active);
-            let form = fields(m, create_target(m), values, &invalid.0);
+            let form = fields(m, create_target(m), values, &errors);
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             render_list(&state, &staff, None, form, None, None, status).await
         }
-        Err(other) => Err(other.into()),
     }
 }
 
