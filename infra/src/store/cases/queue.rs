@@ -11,7 +11,7 @@ use sea_orm::{
     QuerySelect,
 };
 
-use super::rules::{in_progress, overdue, visible, visible_reading, Stations};
+use super::rules::{flagged, in_progress, overdue, visible, visible_reading, Stations};
 use super::search::{search_cases, searched_id};
 use crate::db::Backend;
 use crate::entities::{cases, Word};
@@ -139,7 +139,7 @@ pub async fn standing(
         overdue: count(overdue(now)).await?,
         due_soon: count(overdue(now + soon).add(overdue(now).not())).await?,
         flagged: if flags {
-            Some(count(Condition::all().add(cases::Column::Flagged.eq(true))).await?)
+            Some(count(flagged()).await?)
         } else {
             None
         },

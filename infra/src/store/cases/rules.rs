@@ -85,6 +85,11 @@ pub fn in_progress() -> Condition {
     Condition::all().add(Expr::cust(format!(r#""cases"."status" IN ({statuses})"#)))
 }
 
+/// The cases flagged for review, written as the partial indexes over them name the flag.
+pub fn flagged() -> Condition {
+    Condition::all().add(Expr::cust(r#""cases"."flagged""#))
+}
+
 /// `is_overdue` as SQL, so the database filters and pages.
 ///
 /// Its first term names the statuses in progress in literals, exactly as the partial index
