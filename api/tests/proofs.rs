@@ -597,6 +597,9 @@ async fn without_redis_the_api_answers_and_the_workers_go_on(backend: Backend) {
     world.wait_delivered(50, Duration::from_secs(60)).await;
     assert_eq!(sink.tally(), (50, 0), "the workers went on");
 
+    // Down a while longer, as a real outage is: the node's reconnection attempts back off
+    // meanwhile, and must still pick Redis up soon after it returns.
+    tokio::time::sleep(Duration::from_secs(5)).await;
     let _redis = redis_server(redis_port);
     let back = Instant::now();
     while status_of(&client, &ready).await != Some(200) {

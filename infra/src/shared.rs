@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use redis::aio::ConnectionManager;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::AsyncCommands;
 use tokio::sync::Mutex;
 
@@ -60,7 +60,16 @@ impl SharedState {
     /// Connects to Redis at `url`; fails when Redis cannot be reached at start.
     pub async fn redis(url: &str, prefix: impl Into<String>) -> Result<Self, SharedStateError> {
         let client = redis::Client::open(url)?;
-        let connection = bounded(ConnectionManager::new(client)).await?;
+        // redis' default backs off by a factor of 100 between attempts (1 s, then its
+        // 60 s cap): a Redis back after a few seconds went unused for up to a minute, and
+        // every command of that minute timed out (seen in the outage proof under load). Try
+        // every one to two seconds instead; when a round of attempts fails, the next command
+        // starts another.
+        let config = ConnectionManagerConfig::new()
+            .set_factor(2)
+            .set_max_delay(2_000)
+            .set_connection_timeout(REDIS_TIMEOUT);
+        let connection = bounded(ConnectionManager::new_with_config(client, config)).await?;
         Ok(Self::Redis {
             connection,
             prefix: prefix.into(),
