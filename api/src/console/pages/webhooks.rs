@@ -14,6 +14,7 @@ use serde::Deserialize;
 use super::webhook_secret::{self, Shown};
 use crate::app_error::AppError;
 use crate::console::error::ConsoleResult;
+use crate::console::form::{checked, Posted};
 use crate::console::messages::Messages;
 use crate::console::once::{self, Outcome};
 use crate::console::pages::{html, id_of, next_page, ok, see_other, Layout};
@@ -34,31 +35,21 @@ pub struct ListQuery {
     done: String,
 }
 
-/// What a webhook's form sends, as typed. Read from the posted pairs, because a ticked box
-/// sends its name once per box and an unticked one sends nothing.
-#[derive(Debug, Default)]
+/// What a webhook's form sends, as typed: a ticked box sends its name once per box, and an
+/// unticked one sends nothing.
 struct WebhookForm {
-    csrf: String,
-    once: String,
     url: String,
     events: Vec<String>,
     active: bool,
 }
 
 impl WebhookForm {
-    fn read(pairs: Vec<(String, String)>) -> Self {
-        let mut form = Self::default();
-        for (name, value) in pairs {
-            match name.as_str() {
-                "csrf" => form.csrf = value,
-                "once" => form.once = value,
-                "url" => form.url = value,
-                "events" => form.events.push(value),
-                "active" => form.active = true,
-                _ => {}
-            }
+    fn of(sent: &Posted) -> Self {
+        Self {
+            url: sent.one("url").to_owned(),
+            events: sent.all("events").into_iter().map(str::to_owned).collect(),
+            active: !sent.one("active").is_empty(),
         }
-        form
     }
 }
 
@@ -248,8 +239,8 @@ pub async fn create(
     staff: Staff,
     form: web::Form<Vec<(String, String)>>,
 ) -> ConsoleResult<HttpResponse> {
-    let form = WebhookForm::read(form.into_inner());
-    staff.check_csrf(&state, &form.csrf)?;
+    let sent = checked(&state, &staff, form)?;
+    let form = WebhookForm::of(&sent);
     let mut sealed = None;
     let work = async {
         let new = NewWebhook {
@@ -264,7 +255,7 @@ pub async fn create(
                 state.reference.changed(Kind::Webhooks).await;
                 let secret = webhook_secret::seal(&state, &staff, &created)?;
                 // Posted again, the form shows this secret, not a second webhook's.
-                once::remember(&state, &staff, &form.once, &secret).await?;
+                once::remember(&state, &staff, sent.once(), &secret).await?;
                 sealed = Some(secret);
                 Ok(Outcome::Done)
             }
@@ -272,11 +263,11 @@ pub async fn create(
             Err(other) => Err(other.into()),
         }
     };
-    match once::once(&state, &staff, &form.once, work).await? {
+    match once::once(&state, &staff, sent.once(), work).await? {
         Outcome::Done => {
             let sealed = match sealed {
                 Some(sealed) => Some(sealed),
-                None => once::remembered(&state, &staff, &form.once).await?,
+                None => once::remembered(&state, &staff, sent.once()).await?,
             };
             let mut response = see_other(PATH);
             if let Some(sealed) = sealed {
@@ -332,8 +323,8 @@ pub async fn update(
     form: web::Form<Vec<(String, String)>>,
 ) -> ConsoleResult<HttpResponse> {
     let id = id_of(&id, "webhook")?;
-    let form = WebhookForm::read(form.into_inner());
-    staff.check_csrf(&state, &form.csrf)?;
+    let sent = checked(&state, &staff, form)?;
+    let form = WebhookForm::of(&sent);
     let patch = WebhookPatch {
         url: Some(form.url.clone()),
         events: Some(form.events.clone()),
