@@ -527,8 +527,8 @@ pub static ZH_CN: Messages = Messages {
 
     // Station poster
     poster_title: "联络站海报",
-    poster_print: "打印页",
-    poster_png: "PNG图片",
+    poster_print: "打印海报",
+    poster_png: "海报图片",
     poster_heading: "码上说事",
     poster_caption: "微信扫一扫，向人大代表反映问题",
     poster_deputies: "进站代表",
