@@ -102,18 +102,10 @@ impl WechatClient {
             "scene": SCENE,
             "content": content,
         });
-        let url = self.url("/wxa/msg_sec_check");
-        self.with_access_token(|token| {
-            let request = self
-                .http
-                .post(&url)
-                .query(&[("access_token", token.as_str())])
-                .json(&body);
-            self.exchange(API, request, |answer| {
-                answer
-                    .json::<Checked>()
-                    .map(|checked| ContentCheck::from(checked.result))
-            })
+        self.post_with_token(API, "/wxa/msg_sec_check", &body, |answer| {
+            answer
+                .json::<Checked>()
+                .map(|checked| ContentCheck::from(checked.result))
         })
         .await
     }

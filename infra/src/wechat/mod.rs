@@ -145,6 +145,28 @@ impl WechatClient {
         result
     }
 
+    /// Posts `body` as JSON to `path` with the shared access token, and reads the answer with
+    /// `read`: the shape of every WeChat server API this client calls.
+    async fn post_with_token<T>(
+        &self,
+        api: &'static str,
+        path: &str,
+        body: &(impl serde::Serialize + ?Sized),
+        read: impl Fn(Answer) -> Result<T, WechatError>,
+    ) -> Result<T, WechatError> {
+        let url = self.url(path);
+        let read = &read;
+        self.with_access_token(|token| {
+            let request = self
+                .http
+                .post(&url)
+                .query(&[("access_token", token.as_str())])
+                .json(body);
+            self.exchange(api, request, read)
+        })
+        .await
+    }
+
     /// Runs `call` with the shared access token. When WeChat refuses that token, drops it
     /// from the cache (unless another node already replaced it) and retries once with a
     /// fresh one.

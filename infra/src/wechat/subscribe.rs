@@ -51,14 +51,9 @@ impl WechatClient {
         &self,
         message: &SubscribeMessage,
     ) -> Result<(), WechatError> {
-        let url = self.url("/cgi-bin/message/subscribe/send");
-        self.with_access_token(|token| {
-            let request = self
-                .http
-                .post(&url)
-                .query(&[("access_token", token.as_str())])
-                .json(message);
-            self.exchange(API, request, |answer| answer.json::<Status>().map(drop))
+        let path = "/cgi-bin/message/subscribe/send";
+        self.post_with_token(API, path, message, |answer| {
+            answer.json::<Status>().map(drop)
         })
         .await
     }

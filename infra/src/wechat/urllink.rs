@@ -82,18 +82,10 @@ impl WechatClient {
             "expire_type": 1,
             "expire_interval": LINK_DAYS,
         });
-        let url = self.url("/wxa/generate_urllink");
-        self.with_access_token(|token| {
-            let request = self
-                .http
-                .post(&url)
-                .query(&[("access_token", token.as_str())])
-                .json(&body);
-            self.exchange(API, request, |answer| {
-                answer
-                    .json::<Generated>()
-                    .map(|generated| generated.url_link)
-            })
+        self.post_with_token(API, "/wxa/generate_urllink", &body, |answer| {
+            answer
+                .json::<Generated>()
+                .map(|generated| generated.url_link)
         })
         .await
     }

@@ -25,26 +25,18 @@ impl WechatClient {
             "env_version": env_version,
             "width": WIDTH,
         });
-        let url = self.url("/wxa/getwxacodeunlimit");
-        self.with_access_token(|token| {
-            let request = self
-                .http
-                .post(&url)
-                .query(&[("access_token", token.as_str())])
-                .json(&body);
-            self.exchange(API, request, |answer| {
-                // Success is the image itself; only failures come as JSON.
-                if answer.is_image() {
-                    return Ok(answer.body);
-                }
-                let status: Status = parse(&answer.body)?;
-                if status.errcode == 0 {
-                    return Err(WechatError::Transport(
-                        "answer is neither an image nor an error".to_owned(),
-                    ));
-                }
-                Err(WechatError::from_code(status.errcode, status.errmsg))
-            })
+        self.post_with_token(API, "/wxa/getwxacodeunlimit", &body, |answer| {
+            // Success is the image itself; only failures come as JSON.
+            if answer.is_image() {
+                return Ok(answer.body);
+            }
+            let status: Status = parse(&answer.body)?;
+            if status.errcode == 0 {
+                return Err(WechatError::Transport(
+                    "answer is neither an image nor an error".to_owned(),
+                ));
+            }
+            Err(WechatError::from_code(status.errcode, status.errmsg))
         })
         .await
     }
