@@ -3,6 +3,8 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod closed_sets;
+
 mod m20261123_000001_create_organisation;
 mod m20261123_000002_create_users;
 mod m20261123_000003_create_duty_shifts;
