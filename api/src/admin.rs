@@ -100,6 +100,7 @@ pub async fn create_county_admin(
             county_id,
             department_id: None,
             deputy_id: None,
+            township_id: None,
             station_ids: &[],
         },
         now,

@@ -9,6 +9,7 @@ vocabulary!(
         Deputy => "deputy",
         StationAdmin => "station_admin",
         Handler => "handler",
+        TownshipAdmin => "township_admin",
         CountyAdmin => "county_admin",
     }
 );
@@ -19,9 +20,19 @@ impl Role {
         self != Role::Resident
     }
 
-    /// Admins run the organisation: county admins their county, station admins their stations.
+    /// Admins run the organisation: county admins their county, township admins the stations
+    /// of their township, station admins their stations.
     pub fn is_admin(self) -> bool {
-        matches!(self, Role::CountyAdmin | Role::StationAdmin)
+        matches!(
+            self,
+            Role::CountyAdmin | Role::TownshipAdmin | Role::StationAdmin
+        )
+    }
+
+    /// Admins whose reach is a list of stations (their own, or every station of a township),
+    /// not a whole county.
+    pub fn runs_stations(self) -> bool {
+        matches!(self, Role::TownshipAdmin | Role::StationAdmin)
     }
 }
 
@@ -33,8 +44,11 @@ pub struct Actor {
     pub role: Role,
     /// The county every staff member works in; residents have none.
     pub county_id: Option<i64>,
-    /// Stations a station admin runs, or stations a deputy sits at.
+    /// Stations a station admin runs, every station of a township admin's township, or the
+    /// stations a deputy sits at.
     pub station_ids: Vec<i64>,
+    /// The township region a township admin runs.
+    pub township_id: Option<i64>,
     /// The department of a handler.
     pub department_id: Option<i64>,
     /// The deputy record a deputy account is tied to.
@@ -49,6 +63,11 @@ impl Actor {
     pub fn in_county(&self, county_id: i64) -> bool {
         self.county_id == Some(county_id)
     }
+
+    /// Whether this is the admin of township `township_id`.
+    pub fn runs_township(&self, township_id: i64) -> bool {
+        self.role == Role::TownshipAdmin && self.township_id == Some(township_id)
+    }
 }
 
 #[cfg(test)]
@@ -56,9 +75,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_county_and_station_admins_are_admins() {
+    fn county_township_and_station_admins_are_admins() {
         let admins: Vec<Role> = Role::ALL.iter().copied().filter(|r| r.is_admin()).collect();
-        assert_eq!(admins, [Role::StationAdmin, Role::CountyAdmin]);
+        assert_eq!(
+            admins,
+            [Role::StationAdmin, Role::TownshipAdmin, Role::CountyAdmin]
+        );
+        let by_stations: Vec<Role> = Role::ALL
+            .iter()
+            .copied()
+            .filter(|r| r.runs_stations())
+            .collect();
+        assert_eq!(by_stations, [Role::StationAdmin, Role::TownshipAdmin]);
     }
 
     #[test]

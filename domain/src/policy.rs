@@ -65,10 +65,36 @@ pub fn may_administer_county(actor: &Actor, county_id: i64) -> bool {
     actor.role == Role::CountyAdmin && actor.in_county(county_id)
 }
 
-/// A station's card, roster and printed code: its county's admins and its own station admins.
+/// A station's card, roster and printed code: its county's admins, the admin of its township
+/// and its own station admins.
 pub fn may_administer_station(actor: &Actor, county_id: i64, station_id: i64) -> bool {
     may_administer_county(actor, county_id)
-        || (actor.role == Role::StationAdmin && actor.covers_station(station_id))
+        || (actor.role.runs_stations()
+            && actor.in_county(county_id)
+            && actor.covers_station(station_id))
+}
+
+/// Places (new stations, moved stations) in a region: the county's admins anywhere in the
+/// county, a township admin within their own township. `township_id` is the township the
+/// region lies in (itself, or a village's parent), none for the county itself.
+pub fn may_administer_region(actor: &Actor, county_id: i64, township_id: Option<i64>) -> bool {
+    may_administer_county(actor, county_id)
+        || (actor.in_county(county_id) && township_id.is_some_and(|t| actor.runs_township(t)))
+}
+
+/// Moving a station the actor administers from a region of township `from` to one of township
+/// `to`: within a township it stays where it was, in everyone's reach as before; into another
+/// township only someone who places stations there moves it.
+pub fn may_move_station(actor: &Actor, county_id: i64, from: Option<i64>, to: Option<i64>) -> bool {
+    from == to || may_administer_region(actor, county_id, to)
+}
+
+/// Whether the actor places stations anywhere at all (asked before a form is offered): county
+/// admins in their county, township admins in their township; which region is asked of
+/// `may_administer_region`.
+pub fn may_place_stations(actor: &Actor) -> bool {
+    actor.role == Role::CountyAdmin
+        || (actor.role == Role::TownshipAdmin && actor.township_id.is_some())
 }
 
 /// A station's roster as a week to read: those who administer the station, and the deputies
@@ -87,7 +113,8 @@ fn administers_all(actor: &Actor, county_id: i64, station_ids: &[i64]) -> bool {
     if may_administer_county(actor, county_id) {
         return true;
     }
-    actor.role == Role::StationAdmin
+    actor.role.runs_stations()
+        && actor.in_county(county_id)
         && !station_ids.is_empty()
         && station_ids.iter().all(|id| actor.covers_station(*id))
 }
@@ -97,8 +124,9 @@ pub fn may_create_deputy(actor: &Actor, county_id: i64, station_ids: &[i64]) -> 
     administers_all(actor, county_id, station_ids)
 }
 
-/// Changing a deputy who sits at `current` stations and will sit at `proposed`: a station admin
-/// may edit deputies of its stations and move them in or out of its own stations only.
+/// Changing a deputy who sits at `current` stations and will sit at `proposed`: a station or
+/// township admin may edit deputies of its stations and move them in or out of its own
+/// stations only.
 pub fn may_edit_deputy(actor: &Actor, county_id: i64, current: &[i64], proposed: &[i64]) -> bool {
     if may_administer_county(actor, county_id) {
         return true;
@@ -107,7 +135,8 @@ pub fn may_edit_deputy(actor: &Actor, county_id: i64, current: &[i64], proposed:
     let before: BTreeSet<i64> = current.iter().copied().collect();
     let after: BTreeSet<i64> = proposed.iter().copied().collect();
     let changed: Vec<i64> = before.symmetric_difference(&after).copied().collect();
-    actor.role == Role::StationAdmin
+    actor.role.runs_stations()
+        && actor.in_county(county_id)
         && sits_at_ours
         && changed.iter().all(|id| actor.covers_station(*id))
 }
@@ -122,6 +151,8 @@ pub enum AccountScope<'a> {
     StationAdmin {
         station_ids: &'a [i64],
     },
+    /// A township admin account, for this township of the county.
+    TownshipAdmin,
     Handler,
     CountyAdmin,
 }
@@ -133,16 +164,13 @@ pub fn may_create_accounts(actor: &Actor) -> bool {
 }
 
 /// Creating a staff account in `county_id`. County admins create any staff account of their
-/// county. A station admin creates deputy accounts and station admin accounts (how a station
-/// brings in a second clerk) only when everything the account will reach lies within its own
-/// stations: a deputy who also sits at another station would carry that station's cases to
-/// an account its admin never vouched for.
+/// county, township admins among them. A station or township admin creates deputy accounts
+/// and station admin accounts (how a station brings in a second clerk) only when everything
+/// the account will reach lies within its own stations: a deputy who also sits at another
+/// station would carry that station's cases to an account its admin never vouched for.
 pub fn may_create_account(actor: &Actor, county_id: i64, scope: &AccountScope<'_>) -> bool {
     if may_administer_county(actor, county_id) {
         return true;
-    }
-    if actor.role != Role::StationAdmin || !actor.in_county(county_id) {
-        return false;
     }
     match scope {
         AccountScope::Deputy {
@@ -151,7 +179,7 @@ pub fn may_create_account(actor: &Actor, county_id: i64, scope: &AccountScope<'_
         | AccountScope::StationAdmin { station_ids } => {
             administers_all(actor, county_id, station_ids)
         }
-        AccountScope::Handler | AccountScope::CountyAdmin => false,
+        AccountScope::TownshipAdmin | AccountScope::Handler | AccountScope::CountyAdmin => false,
     }
 }
 
@@ -168,8 +196,20 @@ mod tests {
             role,
             county_id,
             station_ids: station_ids.to_vec(),
+            township_id: None,
             department_id: None,
             deputy_id: None,
+        }
+    }
+
+    const TOWNSHIP: i64 = 5;
+    const OTHER_TOWNSHIP: i64 = 6;
+
+    /// The admin of township 5, whose stations are 10 and 11.
+    fn township_admin() -> Actor {
+        Actor {
+            township_id: Some(TOWNSHIP),
+            ..actor(Role::TownshipAdmin, Some(COUNTY), &[10, 11])
         }
     }
 
@@ -219,7 +259,7 @@ mod tests {
                     Writes::Region | Writes::Department | Writes::Category | Writes::Webhook => {
                         *role == Role::CountyAdmin
                     }
-                    _ => matches!(role, Role::CountyAdmin | Role::StationAdmin),
+                    _ => role.is_admin(),
                 };
                 assert_eq!(may_write(*role, writes), expected, "{role} {writes:?}");
             }
@@ -238,6 +278,7 @@ mod tests {
             Role::Resident,
             Role::Deputy,
             Role::StationAdmin,
+            Role::TownshipAdmin,
             Role::Handler,
         ] {
             assert!(
@@ -346,6 +387,142 @@ mod tests {
             &resident,
             COUNTY,
             &AccountScope::Handler
+        ));
+    }
+
+    #[test]
+    fn a_township_admin_runs_every_station_of_its_township_and_no_other() {
+        let admin = township_admin();
+        for station in [10, 11] {
+            assert!(may_administer_station(&admin, COUNTY, station));
+            assert!(may_read_roster(&admin, COUNTY, station));
+        }
+        assert!(!may_administer_station(&admin, COUNTY, 12));
+        assert!(!may_administer_station(&admin, OTHER_COUNTY, 10));
+        assert!(!may_administer_county(&admin, COUNTY));
+        assert!(may_create_deputy(&admin, COUNTY, &[10, 11]));
+        assert!(!may_create_deputy(&admin, COUNTY, &[10, 12]));
+        assert!(may_edit_deputy(&admin, COUNTY, &[10], &[10, 11]));
+        assert!(!may_edit_deputy(&admin, COUNTY, &[10], &[10, 12]));
+    }
+
+    #[test]
+    fn regions_are_placed_in_by_the_county_or_their_own_township() {
+        let admin = township_admin();
+        for role in Role::ALL {
+            let someone = actor(*role, Some(COUNTY), &[10]);
+            assert_eq!(
+                may_place_stations(&someone),
+                *role == Role::CountyAdmin,
+                "{role}"
+            );
+        }
+        assert!(may_place_stations(&admin));
+        assert!(may_administer_region(&admin, COUNTY, Some(TOWNSHIP)));
+        assert!(!may_administer_region(&admin, COUNTY, Some(OTHER_TOWNSHIP)));
+        assert!(!may_administer_region(&admin, COUNTY, None));
+        assert!(!may_administer_region(&admin, OTHER_COUNTY, Some(TOWNSHIP)));
+        assert!(may_administer_region(
+            &county_admin(),
+            COUNTY,
+            Some(TOWNSHIP)
+        ));
+        assert!(may_administer_region(&county_admin(), COUNTY, None));
+        // A station admin whose stations lie in the township still places nothing there.
+        assert!(!may_administer_region(
+            &station_admin_of(&[10, 11]),
+            COUNTY,
+            Some(TOWNSHIP)
+        ));
+    }
+
+    #[test]
+    fn a_station_moves_within_its_township_or_where_the_mover_places_stations() {
+        let station_admin = station_admin_of(&[10]);
+        assert!(may_move_station(
+            &station_admin,
+            COUNTY,
+            Some(TOWNSHIP),
+            Some(TOWNSHIP)
+        ));
+        assert!(!may_move_station(
+            &station_admin,
+            COUNTY,
+            Some(TOWNSHIP),
+            Some(OTHER_TOWNSHIP)
+        ));
+        assert!(!may_move_station(
+            &station_admin,
+            COUNTY,
+            Some(TOWNSHIP),
+            None
+        ));
+        let township = township_admin();
+        assert!(!may_move_station(
+            &township,
+            COUNTY,
+            Some(TOWNSHIP),
+            Some(OTHER_TOWNSHIP)
+        ));
+        assert!(may_move_station(
+            &township,
+            COUNTY,
+            Some(OTHER_TOWNSHIP),
+            Some(TOWNSHIP)
+        ));
+        assert!(may_move_station(
+            &county_admin(),
+            COUNTY,
+            Some(TOWNSHIP),
+            Some(OTHER_TOWNSHIP)
+        ));
+    }
+
+    #[test]
+    fn township_admins_are_made_by_county_admins_and_make_station_accounts() {
+        let admin = township_admin();
+        assert!(may_create_account(
+            &county_admin(),
+            COUNTY,
+            &AccountScope::TownshipAdmin
+        ));
+        for scope in [
+            AccountScope::TownshipAdmin,
+            AccountScope::Handler,
+            AccountScope::CountyAdmin,
+        ] {
+            assert!(!may_create_account(&admin, COUNTY, &scope));
+            assert!(!may_create_account(
+                &station_admin_of(&[10]),
+                COUNTY,
+                &scope
+            ));
+        }
+        assert!(may_create_account(
+            &admin,
+            COUNTY,
+            &AccountScope::StationAdmin {
+                station_ids: &[10, 11]
+            }
+        ));
+        assert!(may_create_account(
+            &admin,
+            COUNTY,
+            &AccountScope::Deputy {
+                deputy_station_ids: &[11]
+            }
+        ));
+        assert!(!may_create_account(
+            &admin,
+            COUNTY,
+            &AccountScope::Deputy {
+                deputy_station_ids: &[11, 12]
+            }
+        ));
+        assert!(!may_create_account(
+            &admin,
+            OTHER_COUNTY,
+            &AccountScope::StationAdmin { station_ids: &[10] }
         ));
     }
 }

@@ -23,6 +23,16 @@ impl RegionLevel {
     }
 }
 
+/// The township a region of `level` lies in: a township itself, a village's parent; a county
+/// lies in none. What a township admin runs is what lies in their township.
+pub fn township_of(level: RegionLevel, id: i64, parent_id: Option<i64>) -> Option<i64> {
+    match level {
+        RegionLevel::County => None,
+        RegionLevel::Township => Some(id),
+        RegionLevel::Village => parent_id,
+    }
+}
+
 /// Checks that a region of `level` may hang under a parent of `parent` level (`None`: no parent).
 pub fn check_parent(level: RegionLevel, parent: Option<RegionLevel>) -> Result<(), Invalid> {
     match (level.parent_level(), parent) {
@@ -83,6 +93,13 @@ impl RegionCode {
 mod tests {
     use super::*;
     use RegionLevel::*;
+
+    #[test]
+    fn a_township_holds_itself_and_its_villages() {
+        assert_eq!(township_of(Township, 5, Some(1)), Some(5));
+        assert_eq!(township_of(Village, 9, Some(5)), Some(5));
+        assert_eq!(township_of(County, 1, None), None);
+    }
 
     #[test]
     fn the_tree_is_county_township_village() {

@@ -315,6 +315,7 @@ impl TestApp {
             station_admin: phone("station_admin"),
             deputy: phone("deputy"),
             handler: phone("handler"),
+            township_admin: phone("township_admin"),
             other_station_admin: seed
                 .accounts
                 .iter()
@@ -498,4 +499,6 @@ pub struct Demo {
     pub other_station_admin: String,
     pub deputy: String,
     pub handler: String,
+    /// Runs 出山镇, where the demo's second station lies.
+    pub township_admin: String,
 }

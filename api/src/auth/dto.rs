@@ -54,12 +54,14 @@ pub struct Me {
     pub scopes: Scopes,
 }
 
-/// What the caller covers: the county of staff, a station admin's or deputy's stations,
-/// a handler's department, the deputy record of a deputy account.
+/// What the caller covers: the county of staff, a station admin's or deputy's stations (a
+/// township admin's: every station of its township), a township admin's township, a
+/// handler's department, the deputy record of a deputy account.
 #[derive(Serialize, ToSchema)]
 pub struct Scopes {
     pub county_id: Option<i64>,
     pub station_ids: Vec<i64>,
+    pub region_id: Option<i64>,
     pub department_id: Option<i64>,
     pub deputy_id: Option<i64>,
 }

@@ -331,6 +331,7 @@ pub fn me(actor: &Actor, name: &str) -> Me {
         scopes: Scopes {
             county_id: actor.county_id,
             station_ids: actor.station_ids.clone(),
+            region_id: actor.township_id,
             department_id: actor.department_id,
             deputy_id: actor.deputy_id,
         },

@@ -36,6 +36,8 @@ pub struct Claims {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub station_ids: Vec<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub township_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department_id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deputy_id: Option<i64>,
@@ -53,6 +55,7 @@ impl Claims {
             role: self.role,
             county_id: self.county_id,
             station_ids: self.station_ids.clone(),
+            township_id: self.township_id,
             department_id: self.department_id,
             deputy_id: self.deputy_id,
         })
@@ -109,6 +112,7 @@ impl TokenKeys {
             name: name.to_owned(),
             county_id: actor.county_id,
             station_ids: actor.station_ids.clone(),
+            township_id: actor.township_id,
             department_id: actor.department_id,
             deputy_id: actor.deputy_id,
         };
@@ -180,6 +184,7 @@ mod tests {
             role,
             county_id: Some(3),
             station_ids: vec![10, 11],
+            township_id: None,
             department_id: None,
             deputy_id: Some(5),
         }

@@ -276,6 +276,7 @@ pub struct Organisation {
     pub account_stations: &'static str,
     pub account_stations_hint: &'static str,
     pub account_department: &'static str,
+    pub account_township: &'static str,
     pub account_deputy: &'static str,
     pub account_created: &'static str,
 }
@@ -351,6 +352,7 @@ static ORGANISATION_ZH: Organisation = Organisation {
     account_stations: "管理的联络站",
     account_stations_hint: "站长账号须选择至少一个联络站。",
     account_department: "所属承办单位",
+    account_township: "所辖乡镇（乡镇人大）",
     account_deputy: "对应的代表",
     account_created: "账号已创建，可用手机号和初始密码登录：",
 };
@@ -574,6 +576,7 @@ impl Messages {
             "resident" => "群众",
             "deputy" => "人大代表",
             "station_admin" => "站长",
+            "township_admin" => "乡镇人大",
             "handler" => "承办单位",
             "county_admin" => "县人大常委会",
             "system" => "系统",

@@ -232,6 +232,8 @@ enum Post {
     CountyAdmin,
     /// Runs the station at this index of `STATIONS`.
     StationAdmin(usize),
+    /// Runs the township of this name.
+    TownshipAdmin(&'static str),
     /// Is the deputy at this index of `DEPUTIES`.
     Deputy(usize),
     /// Works in the department of this name.
@@ -243,6 +245,7 @@ impl Post {
         match self {
             Post::CountyAdmin => Role::CountyAdmin,
             Post::StationAdmin(_) => Role::StationAdmin,
+            Post::TownshipAdmin(_) => Role::TownshipAdmin,
             Post::Deputy(_) => Role::Deputy,
             Post::Handler(_) => Role::Handler,
         }
@@ -252,7 +255,7 @@ impl Post {
 /// The deputy with a demo account: one who sits at the first station.
 const DEPUTY_ACCOUNT: usize = 4;
 
-const STAFF: [(&str, &str, Post); 5] = [
+const STAFF: [(&str, &str, Post); 6] = [
     ("魏晓东", "13800000001", Post::CountyAdmin),
     ("郭明", "13800000002", Post::StationAdmin(0)),
     ("何静", "13800000003", Post::StationAdmin(1)),
@@ -262,6 +265,7 @@ const STAFF: [(&str, &str, Post); 5] = [
         Post::Deputy(DEPUTY_ACCOUNT),
     ),
     ("宋立新", "13800000005", Post::Handler("县住建局")),
+    ("陈永红", "13800000006", Post::TownshipAdmin("出山镇")),
 ];
 
 /// Days of duty shifts the demo plans ahead, weekends included, so that whenever the demo is
@@ -404,6 +408,15 @@ async fn insert_all(db: &impl ConnectionTrait, now: DateTime<Utc>) -> anyhow::Re
             },
             deputy_id: match post {
                 Post::Deputy(index) => Some(deputy_ids[*index]),
+                _ => None,
+            },
+            township_id: match post {
+                Post::TownshipAdmin(name) => Some(
+                    region_ids
+                        .get(name)
+                        .copied()
+                        .ok_or_else(|| anyhow!("the demo names no township {name}"))?,
+                ),
                 _ => None,
             },
             station_ids: &station_ids,

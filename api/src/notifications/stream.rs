@@ -197,6 +197,7 @@ mod tests {
             role: Role::Deputy,
             county_id: Some(1),
             station_ids: vec![station_id],
+            township_id: None,
             department_id: None,
             deputy_id: Some(3),
         }

@@ -368,6 +368,7 @@ async fn staff(
         role,
         county_id: Some(county_id),
         station_ids: Vec::new(),
+        township_id: None,
         department_id: user.department_id,
         deputy_id: None,
     })
@@ -409,6 +410,7 @@ async fn residents(
                     role: Role::Resident,
                     county_id: None,
                     station_ids: Vec::new(),
+                    township_id: None,
                     department_id: None,
                     deputy_id: None,
                 },

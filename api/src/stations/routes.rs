@@ -72,7 +72,8 @@ async fn create(
     body: Deferred<NewStation>,
 ) -> ApiResult<HttpResponse> {
     caller.gate(Writes::Station)?;
-    let station = service::create(&state.db, &caller.actor, body.open()?).await?;
+    let station =
+        service::create(&state.db, &state.revocations, &caller.actor, body.open()?).await?;
     state.reference.changed(Kind::Organisation).await;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/stations/{}", station.id)))
@@ -111,7 +112,14 @@ async fn update(
     body: Deferred<StationPatch>,
 ) -> ApiResult<web::Json<Station>> {
     caller.gate(Writes::Station)?;
-    let answer = service::update(&state.db, &caller.actor, id.into_inner(), body.open()?).await?;
+    let answer = service::update(
+        &state.db,
+        &state.revocations,
+        &caller.actor,
+        id.into_inner(),
+        body.open()?,
+    )
+    .await?;
     state.reference.changed(Kind::Organisation).await;
     Ok(web::Json(answer))
 }

@@ -1,15 +1,19 @@
-//! Reading and changing stations. County admins create them; a station's own admins edit it.
+//! Reading and changing stations. County admins create them anywhere in the county, township
+//! admins in their township; a station's own admins edit it.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use liaison_domain::actor::Actor;
 use liaison_domain::policy;
+use liaison_domain::region::township_of;
 use liaison_domain::station::{Location as Place, StationKind};
 use liaison_domain::text::{bounded, Address, Name, ShortText};
 use liaison_domain::Invalid;
 use liaison_infra::entities::{regions, stations};
+use liaison_infra::revocation::{Revocation, Revocations};
+use liaison_infra::store::accounts;
 use liaison_infra::store::organisation::regions as region_store;
 use liaison_infra::store::organisation::stations::{self as store, StationChange};
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, TransactionTrait};
 
 use super::dto::{Location, NewStation, Station, StationFilter, StationPatch};
 use crate::app_error::{AppError, AppResult};
@@ -130,12 +134,15 @@ fn place(location: Option<Location>) -> Result<Option<Place>, Invalid> {
 }
 
 pub async fn create(
-    db: &impl ConnectionTrait,
+    db: &impl TransactionTrait,
+    revocations: &Revocations,
     actor: &Actor,
     new: NewStation,
 ) -> AppResult<Station> {
     if !policy::may_write(actor.role, policy::Writes::Station) {
-        return Err(AppError::Forbidden("only county admins create stations"));
+        return Err(AppError::Forbidden(
+            "only county and township admins create stations",
+        ));
     }
     let fields = (
         Name::parse(&new.name),
@@ -150,11 +157,13 @@ pub async fn create(
             return Err(Invalid::merge([n.err(), k.err(), a.err(), h.err(), l.err()]).into())
         }
     };
-    let region = region_named(db, new.region_id).await?;
+    let txn = db.begin().await?;
+    let region = region_named(&txn, new.region_id).await?;
     let county_id = county_of(&region);
-    if !policy::may_administer_county(actor, county_id) {
+    let township = township_of_region(&region);
+    if !policy::may_administer_region(actor, county_id, township) {
         return Err(AppError::Forbidden(
-            "only county admins of that county create stations",
+            "stations are placed by the county's admins, or a township's in their township",
         ));
     }
     let new = store::NewStation {
@@ -166,11 +175,43 @@ pub async fn create(
         opening_hours: hours,
         location,
     };
-    Ok(store::insert(db, new, Utc::now()).await?.into())
+    let now = Utc::now();
+    let station = store::insert(&txn, new, now).await?;
+    let moved = townships_changed(&txn, township.into_iter(), now).await?;
+    txn.commit().await?;
+    revoke(revocations, moved, now).await;
+    Ok(station.into())
+}
+
+fn township_of_region(region: &regions::Model) -> Option<i64> {
+    township_of(*region.level, region.id, region.parent_id)
+}
+
+/// Marks the township admins of `townships` as covering other stations now; answers them.
+async fn townships_changed(
+    db: &impl ConnectionTrait,
+    townships: impl Iterator<Item = i64>,
+    at: DateTime<Utc>,
+) -> AppResult<Vec<i64>> {
+    let mut admins = Vec::new();
+    for township in townships {
+        admins.extend(accounts::township_changed(db, township, at).await?);
+    }
+    Ok(admins)
+}
+
+/// Tokens signed before `at` for these accounts say other stations than they cover now.
+async fn revoke(revocations: &Revocations, user_ids: Vec<i64>, at: DateTime<Utc>) {
+    for user_id in user_ids {
+        revocations
+            .revoke(Revocation::Account { user_id, at })
+            .await;
+    }
 }
 
 pub async fn update(
-    db: &impl ConnectionTrait,
+    db: &impl TransactionTrait,
+    revocations: &Revocations,
     actor: &Actor,
     id: i64,
     patch: StationPatch,
@@ -194,10 +235,13 @@ pub async fn update(
             return Err(Invalid::merge([n.err(), k.err(), a.err(), h.err(), l.err()]).into())
         }
     };
-    let station = find_administered(db, actor, id).await?;
+    let txn = db.begin().await?;
+    let station = find_administered(&txn, actor, id).await?;
+    // A station moved to another township leaves one township admin's reach for another's.
+    let mut townships = Vec::new();
     let region_id = match patch.region_id {
-        Some(region_id) => {
-            let region = region_named(db, region_id).await?;
+        Some(region_id) if region_id != station.region_id => {
+            let region = region_named(&txn, region_id).await?;
             if county_of(&region) != station.county_id {
                 return Err(AppError::invalid_field(
                     "region_id",
@@ -205,9 +249,20 @@ pub async fn update(
                     "a station stays in its county",
                 ));
             }
+            let to = township_of_region(&region);
+            let from = township_of_region(&region_named(&txn, station.region_id).await?);
+            if !policy::may_move_station(actor, station.county_id, from, to) {
+                return Err(AppError::Forbidden(
+                    "you may not place a station in that region",
+                ));
+            }
+            if from != to {
+                townships.extend(from);
+                townships.extend(to);
+            }
             Some(region.id)
         }
-        None => None,
+        _ => None,
     };
     let change = StationChange {
         region_id,
@@ -217,5 +272,10 @@ pub async fn update(
         opening_hours: hours,
         location,
     };
-    Ok(store::update(db, station, change, Utc::now()).await?.into())
+    let now = Utc::now();
+    let updated = store::update(&txn, station, change, now).await?;
+    let moved = townships_changed(&txn, townships.into_iter(), now).await?;
+    txn.commit().await?;
+    revoke(revocations, moved, now).await;
+    Ok(updated.into())
 }

@@ -1,5 +1,6 @@
 //! Creating staff accounts, each tied to what it covers: a deputy account to its deputy, a
-//! station admin to its stations, a handler to its department.
+//! station admin to its stations, a township admin to its township, a handler to its
+//! department.
 
 use std::collections::BTreeSet;
 
@@ -7,11 +8,12 @@ use chrono::Utc;
 use liaison_domain::actor::{Actor, Role};
 use liaison_domain::phone::Phone;
 use liaison_domain::policy::{self, AccountScope};
+use liaison_domain::region::RegionLevel;
 use liaison_domain::text::{bounded, Name};
 use liaison_domain::Invalid;
 use liaison_infra::password;
 use liaison_infra::store::accounts::{self, NewStaff};
-use liaison_infra::store::organisation::{departments, deputies};
+use liaison_infra::store::organisation::{departments, deputies, regions, stations};
 use liaison_infra::store::reference::Reference;
 use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde::{Deserialize, Serialize};
@@ -21,7 +23,7 @@ use crate::app_error::{AppError, AppResult};
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewUser {
-    /// `deputy`, `station_admin`, `handler` or `county_admin`.
+    /// `deputy`, `station_admin`, `township_admin`, `handler` or `county_admin`.
     #[schema(schema_with = crate::words::role)]
     pub role: String,
     pub name: String,
@@ -36,6 +38,8 @@ pub struct NewUser {
     pub department_id: Option<i64>,
     /// For a `deputy`: its deputy record (one account per deputy).
     pub deputy_id: Option<i64>,
+    /// For a `township_admin`: the township region it runs.
+    pub region_id: Option<i64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -51,11 +55,14 @@ pub struct User {
     pub station_ids: Vec<i64>,
     pub department_id: Option<i64>,
     pub deputy_id: Option<i64>,
+    /// The township a `township_admin` runs.
+    pub region_id: Option<i64>,
 }
 
 /// What the new account will be tied to, after checking that it exists.
 struct Tie {
     county_id: i64,
+    township_id: Option<i64>,
     station_ids: Vec<i64>,
     department_id: Option<i64>,
     deputy_id: Option<i64>,
@@ -75,6 +82,7 @@ async fn tie(
         .ok_or(AppError::Forbidden("only admins create accounts"))?;
     let mut tie = Tie {
         county_id: own_county,
+        township_id: None,
         station_ids: Vec::new(),
         department_id: None,
         deputy_id: None,
@@ -89,6 +97,23 @@ async fn tie(
             ));
         }
         Role::CountyAdmin => {}
+        Role::TownshipAdmin => {
+            let id = new.region_id.ok_or_else(|| {
+                AppError::invalid_field("region_id", "required", "a township admin runs a township")
+            })?;
+            let township = regions::find(db, id)
+                .await?
+                .filter(|r| r.county_id == Some(own_county) && *r.level == RegionLevel::Township);
+            if township.is_none() {
+                return Err(AppError::invalid_field(
+                    "region_id",
+                    "unknown",
+                    "no township of your county has this id",
+                ));
+            }
+            tie.township_id = Some(id);
+            tie.station_ids = stations::of_township(db, own_county, id).await?;
+        }
         Role::StationAdmin => {
             let ids: BTreeSet<i64> = new.station_ids.iter().copied().collect();
             if ids.is_empty() {
@@ -187,6 +212,7 @@ where
         Role::StationAdmin => AccountScope::StationAdmin {
             station_ids: &tie.station_ids,
         },
+        Role::TownshipAdmin => AccountScope::TownshipAdmin,
         Role::Handler => AccountScope::Handler,
         Role::CountyAdmin | Role::Resident => AccountScope::CountyAdmin,
     };
@@ -207,7 +233,13 @@ where
         county_id: tie.county_id,
         department_id: tie.department_id,
         deputy_id: tie.deputy_id,
-        station_ids: &tie.station_ids,
+        township_id: tie.township_id,
+        // A township admin's stations follow its township; they are not its own to list.
+        station_ids: if role == Role::StationAdmin {
+            &tie.station_ids
+        } else {
+            &[]
+        },
     };
     let user_id = accounts::insert_staff(&txn, staff, Utc::now())
         .await
@@ -236,5 +268,6 @@ where
         },
         department_id: tie.department_id,
         deputy_id: tie.deputy_id,
+        region_id: tie.township_id,
     })
 }

@@ -6,9 +6,10 @@
 //! | deputy | of stations they sit at | yes | no | when the case is assigned to them |
 //! | handler | handed to their department | yes | no | no (masked) |
 //! | station_admin | of stations they run | yes | yes | yes |
+//! | township_admin | of every station in their township | yes | yes | yes |
 //! | county_admin | of their county | yes | yes | yes |
 //!
-//! Station and county admins answer for the case and may need to call back or deal with abuse;
+//! Station, township and county admins answer for the case and may need to call back or deal with abuse;
 //! deputies and departments work on the matter, which an anonymous case's author asked to keep
 //! apart from their name.
 
@@ -28,7 +29,9 @@ pub struct Scope {
 pub fn can_see(actor: &Actor, case: &Scope) -> bool {
     match actor.role {
         Role::Resident => case.resident_id == actor.user_id,
-        Role::Deputy | Role::StationAdmin => actor.covers_station(case.station_id),
+        Role::Deputy | Role::StationAdmin | Role::TownshipAdmin => {
+            actor.covers_station(case.station_id)
+        }
         Role::Handler => case.department_id.is_some() && case.department_id == actor.department_id,
         Role::CountyAdmin => actor.in_county(case.county_id),
     }
@@ -49,7 +52,7 @@ pub fn sees_identity(actor: &Actor, case: &Scope, anonymous: bool) -> bool {
 
 pub fn sees_contact(actor: &Actor, case: &Scope) -> bool {
     match actor.role {
-        Role::StationAdmin | Role::CountyAdmin => can_see(actor, case),
+        Role::StationAdmin | Role::TownshipAdmin | Role::CountyAdmin => can_see(actor, case),
         Role::Deputy => case.assignee_id.is_some() && case.assignee_id == actor.deputy_id,
         Role::Resident | Role::Handler => false,
     }
@@ -79,6 +82,7 @@ mod tests {
             role,
             county_id: (role != Role::Resident).then_some(1),
             station_ids: stations.to_vec(),
+            township_id: (role == Role::TownshipAdmin).then_some(5),
             department_id: department,
             deputy_id: deputy,
         }
@@ -130,6 +134,14 @@ mod tests {
             &actor(Role::CountyAdmin, 5, &[], None, None),
             &SCOPE
         ));
+        assert!(can_see(
+            &actor(Role::TownshipAdmin, 5, &[9, 10], None, None),
+            &SCOPE
+        ));
+        assert!(!can_see(
+            &actor(Role::TownshipAdmin, 5, &[11], None, None),
+            &SCOPE
+        ));
         let mut other_county = actor(Role::CountyAdmin, 5, &[], None, None);
         other_county.county_id = Some(2);
         assert!(!can_see(&other_county, &SCOPE));
@@ -168,6 +180,14 @@ mod tests {
         ));
         assert!(sees_contact(
             &actor(Role::CountyAdmin, 5, &[], None, None),
+            &SCOPE
+        ));
+        assert!(sees_contact(
+            &actor(Role::TownshipAdmin, 5, &[10], None, None),
+            &SCOPE
+        ));
+        assert!(!sees_contact(
+            &actor(Role::TownshipAdmin, 5, &[11], None, None),
             &SCOPE
         ));
         assert!(!sees_contact(

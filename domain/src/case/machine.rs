@@ -147,9 +147,10 @@ fn role_may(role: Role, command: &Command) -> bool {
             matches!(role, Role::Deputy | Role::StationAdmin)
         }
         Command::Reply { .. } => matches!(role, Role::Deputy | Role::StationAdmin | Role::Handler),
-        Command::Assign { .. } => {
-            matches!(role, Role::Deputy | Role::StationAdmin | Role::CountyAdmin)
-        }
+        Command::Assign { .. } => matches!(
+            role,
+            Role::Deputy | Role::StationAdmin | Role::TownshipAdmin | Role::CountyAdmin
+        ),
         Command::Handle { .. } => role == Role::Handler,
         Command::Urge { .. } | Command::Reassign { .. } => role.is_admin(),
         Command::Note { .. } => role.is_staff(),
@@ -500,11 +501,12 @@ fn probe_actor(role: Role) -> Actor {
         user_id: if role == Role::Resident { 100 } else { 200 },
         role,
         county_id: (role != Role::Resident).then_some(1),
-        station_ids: if matches!(role, Role::Deputy | Role::StationAdmin) {
+        station_ids: if role == Role::Deputy || role.runs_stations() {
             vec![10]
         } else {
             vec![]
         },
+        township_id: (role == Role::TownshipAdmin).then_some(5),
         department_id: (role == Role::Handler).then_some(3),
         deputy_id: (role == Role::Deputy).then_some(7),
     }

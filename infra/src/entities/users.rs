@@ -18,6 +18,8 @@ pub struct Model {
     pub county_id: Option<i64>,
     pub department_id: Option<i64>,
     pub deputy_id: Option<i64>,
+    /// The township region a township admin runs.
+    pub region_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub last_login_at: Option<DateTimeUtc>,
     /// When what the account covers last changed: access tokens signed before are read afresh.

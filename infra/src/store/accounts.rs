@@ -12,7 +12,7 @@ use sea_orm::{
 };
 
 use crate::entities::{user_stations, users, Word};
-use crate::store::organisation::deputies;
+use crate::store::organisation::{deputies, stations};
 use crate::store::sessions;
 
 /// A staff account as it is stored: the password already hashed (slowly, before any
@@ -25,6 +25,8 @@ pub struct NewStaff<'a> {
     pub county_id: i64,
     pub department_id: Option<i64>,
     pub deputy_id: Option<i64>,
+    /// The township a township admin runs.
+    pub township_id: Option<i64>,
     /// The stations a station admin runs.
     pub station_ids: &'a [i64],
 }
@@ -44,6 +46,7 @@ pub async fn insert_staff(
         county_id: Set(Some(staff.county_id)),
         department_id: Set(staff.department_id),
         deputy_id: Set(staff.deputy_id),
+        region_id: Set(staff.township_id),
         created_at: Set(now),
         ..Default::default()
     })
@@ -164,8 +167,30 @@ pub async fn logged_in(
     Ok(())
 }
 
-/// An account and what it covers now: a station admin's stations, a deputy's stations. This
-/// is what an access token says of its holder, read afresh.
+/// Records that what the township admins of `township_id` cover changed at `at` (a station
+/// came into or left the township); answers their ids, for the revocations to name.
+pub async fn township_changed(
+    db: &impl ConnectionTrait,
+    township_id: i64,
+    at: DateTime<Utc>,
+) -> Result<Vec<i64>, DbErr> {
+    let admins: Vec<i64> = users::Entity::find()
+        .select_only()
+        .column(users::Column::Id)
+        .filter(users::Column::Role.eq(Word(Role::TownshipAdmin)))
+        .filter(users::Column::RegionId.eq(township_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for user_id in &admins {
+        sessions::account_changed(db, *user_id, at).await?;
+    }
+    Ok(admins)
+}
+
+/// An account and what it covers now: a station admin's stations, every station of a
+/// township admin's township, a deputy's stations. This is what an access token says of its
+/// holder, read afresh.
 pub async fn actor(
     db: &impl ConnectionTrait,
     user_id: i64,
@@ -188,6 +213,12 @@ pub async fn actor(
             .await?
             .remove(&deputy_id)
             .unwrap_or_default(),
+        (Role::TownshipAdmin, _) => match (user.county_id, user.region_id) {
+            (Some(county_id), Some(township_id)) => {
+                stations::of_township(db, county_id, township_id).await?
+            }
+            _ => Vec::new(),
+        },
         _ => Vec::new(),
     };
     let actor = Actor {
@@ -195,6 +226,9 @@ pub async fn actor(
         role,
         county_id: user.county_id,
         station_ids,
+        township_id: (role == Role::TownshipAdmin)
+            .then_some(user.region_id)
+            .flatten(),
         department_id: user.department_id,
         deputy_id: user.deputy_id,
     };

@@ -24,6 +24,7 @@ mod sessions;
 mod stations;
 mod stream;
 mod subscriptions;
+mod townships;
 mod users;
 mod webhooks;
 mod wechat;

@@ -142,7 +142,7 @@ async fn a_county_admin_creates_every_kind_of_staff_account(backend: Backend) {
         assert_eq!(me["scopes"]["department_id"], department_id);
         assert_eq!(me["scopes"]["deputy_id"], deputy_id);
     }
-    assert_eq!(accounts(&app, None).await, 5 + 4);
+    assert_eq!(accounts(&app, None).await, 6 + 4);
 }
 
 async fn a_taken_phone_is_a_conflict_and_adds_no_account(backend: Backend) {

@@ -6,6 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use liaison_domain::actor::{Actor, Role};
 use liaison_domain::policy::{self, AccountScope};
+use liaison_domain::region::RegionLevel;
 use liaison_infra::store::reference::Kind;
 
 use crate::app_error::{AppError, AppResult};
@@ -18,6 +19,8 @@ use crate::console::session::Staff;
 use crate::departments::service::{self as departments, DepartmentFilter};
 use crate::deputies::dto::DeputyFilter;
 use crate::deputies::service as deputies;
+use crate::regions::dto::RegionFilter;
+use crate::regions::service as regions;
 use crate::state::AppState;
 use crate::stations::service as stations;
 use crate::users::service::{self as users, NewUser};
@@ -36,6 +39,7 @@ fn creatable(actor: &Actor, county_id: i64) -> Vec<Role> {
                     deputy_station_ids: own,
                 },
                 Role::StationAdmin => AccountScope::StationAdmin { station_ids: own },
+                Role::TownshipAdmin => AccountScope::TownshipAdmin,
                 Role::Handler => AccountScope::Handler,
                 Role::CountyAdmin => AccountScope::CountyAdmin,
             };
@@ -59,6 +63,16 @@ async fn account_form(state: &AppState, actor: &Actor) -> ConsoleResult<Form> {
             county_id: Some(county_id),
         };
         every(|page| departments::list(&state.db, &filter, page)).await?
+    } else {
+        Vec::new()
+    };
+    let townships = if roles.contains(&Role::TownshipAdmin) {
+        let filter = RegionFilter {
+            county_id: Some(county_id),
+            parent_id: None,
+            level: Some(RegionLevel::Township.as_str().to_owned()),
+        };
+        every(|page| regions::list(&state.db, &filter, page)).await?
     } else {
         Vec::new()
     };
@@ -86,6 +100,12 @@ async fn account_form(state: &AppState, actor: &Actor) -> ConsoleResult<Form> {
                 .map(|(id, name)| (id.to_string(), name));
             f.options(choices(all, "", m.choose))
         });
+    if !townships.is_empty() {
+        form = form.field("region_id", o.account_township, Input::Select, |f| {
+            let all = townships.into_iter().map(|r| (r.id.to_string(), r.name));
+            f.options(choices(all, "", m.choose))
+        });
+    }
     if !departments.is_empty() {
         form = form.field("department_id", o.account_department, Input::Select, |f| {
             let all = departments.into_iter().map(|d| (d.id.to_string(), d.name));
@@ -166,11 +186,15 @@ pub async fn create(
             sent.ids("station_ids"),
             ids("department_id"),
             ids("deputy_id"),
+            ids("region_id"),
         );
-        let (station_ids, department_id, deputy_id) = match fields {
-            (Ok(s), Ok(d), Ok(p)) => (s, d, p),
-            (s, d, p) => {
-                let errors = [s.err(), d.err(), p.err()].into_iter().flatten().collect();
+        let (station_ids, department_id, deputy_id, region_id) = match fields {
+            (Ok(s), Ok(d), Ok(p), Ok(r)) => (s, d, p, r),
+            (s, d, p, r) => {
+                let errors = [s.err(), d.err(), p.err(), r.err()]
+                    .into_iter()
+                    .flatten()
+                    .collect();
                 return Ok(Outcome::Refused(errors));
             }
         };
@@ -182,6 +206,7 @@ pub async fn create(
             station_ids,
             department_id,
             deputy_id,
+            region_id,
         };
         let created = users::create(&state.db, &state.reference, &staff.actor, new).await;
         if created.is_ok() {

@@ -6,11 +6,12 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use liaison_domain::actor::Actor;
+use liaison_domain::region::{township_of, RegionLevel};
 use liaison_domain::station::StationKind;
 use liaison_domain::{policy, FieldError};
 use liaison_infra::store::reference::Kind;
 
-use super::regions::{indented, tree};
+use super::regions::{indented, tree, Node};
 use crate::app_error::AppError;
 use crate::console::error::ConsoleResult;
 use crate::console::form::{checked, refused, Form, FormPage, Input, Posted};
@@ -18,7 +19,6 @@ use crate::console::messages::Messages;
 use crate::console::once::{once, outcome, Outcome};
 use crate::console::pages::{choices, html, id_of, ok, see_other, Done, Layout};
 use crate::console::session::Staff;
-use crate::departments::service::administered_county;
 use crate::state::AppState;
 use crate::stations::dto::{NewStation, Station, StationPatch};
 use crate::stations::service as stations;
@@ -53,7 +53,7 @@ pub async fn show(
         m,
         layout: Layout::of(&staff, m, "stations"),
         stations,
-        creates: administered_county(&staff.actor).is_ok(),
+        creates: policy::may_place_stations(&staff.actor),
         notice: query.saved(),
     };
     Ok(ok(&page))
@@ -94,8 +94,16 @@ async fn station_form(
             f.required().options(choices(kinds, &kind, m.choose))
         })
         .field("region_id", o.station_region, Input::Select, |f| {
+            // The regions this admin may place the station in (or move it to).
+            let now_in = station.and_then(|s| regions.iter().find(|n| n.region.id == s.region_id));
             let places = regions
                 .iter()
+                .filter(|n| match now_in {
+                    Some(from) => {
+                        policy::may_move_station(actor, county_id, township(from), township(n))
+                    }
+                    None => policy::may_administer_region(actor, county_id, township(n)),
+                })
                 .map(|n| (n.region.id.to_string(), indented(n)));
             f.required().options(choices(places, &region, m.choose))
         })
@@ -106,6 +114,13 @@ async fn station_form(
             f.value(value(|s| s.opening_hours.clone().unwrap_or_default()))
                 .hint(o.station_opening_hours_hint)
         }))
+}
+
+/// The township a region of the tree lies in.
+fn township(node: &Node) -> Option<i64> {
+    RegionLevel::parse(&node.region.level)
+        .ok()
+        .and_then(|level| township_of(level, node.region.id, node.region.parent_id))
 }
 
 fn form_page(staff: &Staff, title: &'static str, form: Form) -> FormPage {
@@ -135,7 +150,9 @@ async fn again(
 }
 
 pub async fn new(state: web::Data<AppState>, staff: Staff) -> ConsoleResult<HttpResponse> {
-    administered_county(&staff.actor)?;
+    if !policy::may_place_stations(&staff.actor) {
+        return Err(AppError::Forbidden("you do not place stations").into());
+    }
     let form = station_form(&state, &staff.actor, None).await?;
     Ok(ok(&form_page(
         &staff,
@@ -163,7 +180,7 @@ pub async fn create(
             opening_hours: sent.optional("opening_hours"),
             location: None,
         };
-        let created = stations::create(&state.db, &staff.actor, new).await;
+        let created = stations::create(&state.db, &state.revocations, &staff.actor, new).await;
         if created.is_ok() {
             state.reference.changed(Kind::Organisation).await;
         }
@@ -214,7 +231,15 @@ pub async fn update(
                 opening_hours: Some(sent.optional("opening_hours")),
                 location: None,
             };
-            match stations::update(&state.db, &staff.actor, station.id, patch).await {
+            match stations::update(
+                &state.db,
+                &state.revocations,
+                &staff.actor,
+                station.id,
+                patch,
+            )
+            .await
+            {
                 Ok(_) => {
                     state.reference.changed(Kind::Organisation).await;
                     return Ok(see_other("/console/stations?done=1"));

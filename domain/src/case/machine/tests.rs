@@ -42,23 +42,23 @@ fn expected() -> Vec<(&'static str, Vec<Role>, Vec<CaseStatus>)> {
         ),
         (
             "assign",
-            vec![Deputy, StationAdmin, CountyAdmin],
+            vec![Deputy, StationAdmin, TownshipAdmin, CountyAdmin],
             IN_PROGRESS.to_vec(),
         ),
         ("handle", vec![Handler], vec![Assigned]),
         (
             "urge",
-            vec![StationAdmin, CountyAdmin],
+            vec![StationAdmin, TownshipAdmin, CountyAdmin],
             IN_PROGRESS.to_vec(),
         ),
         (
             "reassign",
-            vec![StationAdmin, CountyAdmin],
+            vec![StationAdmin, TownshipAdmin, CountyAdmin],
             IN_PROGRESS.to_vec(),
         ),
         (
             "note",
-            vec![Deputy, StationAdmin, Handler, CountyAdmin],
+            vec![Deputy, StationAdmin, Handler, TownshipAdmin, CountyAdmin],
             CaseStatus::ALL.to_vec(),
         ),
         (
@@ -109,7 +109,7 @@ fn every_state_command_and_role_answers_as_defined() {
             }
         }
     }
-    assert_eq!(checked, 11 * 7 * 5);
+    assert_eq!(checked, 11 * 7 * Role::ALL.len());
 }
 
 #[test]

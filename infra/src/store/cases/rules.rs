@@ -39,7 +39,8 @@ pub fn visible(actor: &Actor) -> Condition {
     visible_reading(actor, Stations::ByIndex)
 }
 
-/// `visible`, with the stations of a deputy or station admin tested as `reading` says. SQLite
+/// `visible`, with the stations of a deputy, station admin or township admin tested as
+/// `reading` says. SQLite
 /// 3.46 reads a deadline page of several stations from the station index and sorts every case
 /// of them (245 ms for two stations at a million cases), where the county's deadline index
 /// gives the page in order; a unary `+` is SQLite's way to keep a column's index out of a plan
@@ -50,7 +51,7 @@ pub fn visible_reading(actor: &Actor, reading: Stations) -> Condition {
         // The county adds nothing to what the stations select (every station of an actor lies
         // in the actor's county); it lets the deadline order of several stations be read from
         // the county's deadline index, as no per-station index can merge them in order.
-        Role::Deputy | Role::StationAdmin => {
+        Role::Deputy | Role::StationAdmin | Role::TownshipAdmin => {
             let stations = actor.station_ids.clone();
             let at_stations = match reading {
                 Stations::ByIndex => cases::Column::StationId.is_in(stations),
@@ -199,6 +200,7 @@ pub(super) mod tests {
                 role,
                 county_id,
                 station_ids: station_ids.to_vec(),
+                township_id: (role == Role::TownshipAdmin).then_some(20),
                 department_id,
                 deputy_id,
             };
@@ -209,6 +211,8 @@ pub(super) mod tests {
             actor(8, Role::Deputy, Some(1), &[], None, Some(41)),
             actor(9, Role::StationAdmin, Some(1), &[1, 2], None, None),
             actor(10, Role::StationAdmin, Some(2), &[3], None, None),
+            actor(16, Role::TownshipAdmin, Some(1), &[2], None, None),
+            actor(17, Role::TownshipAdmin, Some(1), &[], None, None),
             actor(11, Role::Handler, Some(1), &[], Some(5), None),
             actor(12, Role::Handler, Some(1), &[], None, None),
             actor(13, Role::CountyAdmin, Some(1), &[], None, None),

@@ -54,18 +54,7 @@ pub async fn list(
         query = query.filter(stations::Column::CountyId.eq(county_id));
     }
     if let Some(region_id) = filter.region_id {
-        let below = Query::select()
-            .column(regions::Column::Id)
-            .from(regions::Entity)
-            .cond_where(
-                Condition::any()
-                    .add(regions::Column::Id.eq(region_id))
-                    .add(regions::Column::ParentId.eq(region_id))
-                    // Below a county lie villages too, two levels down.
-                    .add(regions::Column::CountyId.eq(region_id)),
-            )
-            .to_owned();
-        query = query.filter(stations::Column::RegionId.in_subquery(below));
+        query = query.filter(in_region(region_id));
     }
     if let Some(kind) = filter.kind {
         query = query.filter(stations::Column::Kind.eq(Word(kind)));
@@ -74,6 +63,40 @@ pub async fn list(
         query = query.filter(stations::Column::Id.gt(after));
     }
     query.limit(page.fetch()).all(db).await
+}
+
+/// Stations in region `region_id` or below it.
+fn in_region(region_id: i64) -> Condition {
+    let below = Query::select()
+        .column(regions::Column::Id)
+        .from(regions::Entity)
+        .cond_where(
+            Condition::any()
+                .add(regions::Column::Id.eq(region_id))
+                .add(regions::Column::ParentId.eq(region_id))
+                // Below a county lie villages too, two levels down.
+                .add(regions::Column::CountyId.eq(region_id)),
+        )
+        .to_owned();
+    Condition::all().add(stations::Column::RegionId.in_subquery(below))
+}
+
+/// The ids of the stations of township `township_id` (in it or in one of its villages) of
+/// county `county_id`, in id order: what a township admin runs.
+pub async fn of_township(
+    db: &impl ConnectionTrait,
+    county_id: i64,
+    township_id: i64,
+) -> Result<Vec<i64>, DbErr> {
+    stations::Entity::find()
+        .select_only()
+        .column(stations::Column::Id)
+        .filter(stations::Column::CountyId.eq(county_id))
+        .filter(in_region(township_id))
+        .order_by_asc(stations::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<stations::Model>, DbErr> {
