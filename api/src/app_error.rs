@@ -82,6 +82,8 @@ pub enum Conflict {
     },
     /// Another request changed the case since it was read.
     CaseChanged,
+    /// A visitor's case is claimed once, by one resident.
+    Claimed,
     /// Only a dead delivery can be retried, and this one is not (or no longer) dead.
     DeliveryNotDead,
 }

@@ -245,6 +245,10 @@ fn conflict_answer(conflict: Conflict) -> ApiError {
             "case.conflict",
             "the case changed meanwhile; reload it and try again",
         ),
+        Conflict::Claimed => ApiError::conflict(
+            "case.claimed",
+            "this receipt's case has been claimed already",
+        ),
         Conflict::DeliveryNotDead => ApiError::conflict(
             "delivery.not_dead",
             "only dead deliveries are retried; this one is not dead (any more)",

@@ -35,6 +35,10 @@ pub fn case_status() -> Object {
     words::<CaseStatus>()
 }
 
+pub fn case_channel() -> Object {
+    words::<liaison_domain::case::Channel>()
+}
+
 pub fn rating() -> Object {
     words::<Rating>()
 }

@@ -50,6 +50,22 @@ pub fn may_raise_case(actor: &Actor) -> bool {
     actor.role == Role::Resident
 }
 
+/// Whether the role records cases for visitors at all (来访, 赶集日, 走访...), asked before the
+/// body is read: deputies and admins, never residents or departments.
+pub fn may_record_cases(role: Role) -> bool {
+    role == Role::Deputy || role.is_admin()
+}
+
+/// Recording a visitor's case at station `station_id`: a deputy on duty there now
+/// (`on_duty`: the roster says so), or an admin of the station.
+pub fn may_record_case(actor: &Actor, county_id: i64, station_id: i64, on_duty: bool) -> bool {
+    may_administer_station(actor, county_id, station_id)
+        || (actor.role == Role::Deputy
+            && actor.in_county(county_id)
+            && actor.covers_station(station_id)
+            && on_duty)
+}
+
 /// Subscribe-message grants are a resident's, given in the mini-program.
 pub fn may_grant_subscriptions(actor: &Actor) -> bool {
     actor.role == Role::Resident
@@ -229,6 +245,44 @@ mod tests {
             assert_eq!(may_raise_case(&someone), resident, "{role}");
             assert_eq!(may_grant_subscriptions(&someone), resident, "{role}");
             assert_eq!(may_follow_live(&someone), !resident, "{role}");
+        }
+    }
+
+    #[test]
+    fn visitors_cases_are_recorded_by_the_deputy_on_duty_and_the_station_s_admins() {
+        for role in Role::ALL {
+            let expected = matches!(
+                role,
+                Role::Deputy | Role::StationAdmin | Role::TownshipAdmin | Role::CountyAdmin
+            );
+            assert_eq!(may_record_cases(*role), expected, "{role}");
+        }
+        let deputy = actor(Role::Deputy, Some(COUNTY), &[10]);
+        assert!(may_record_case(&deputy, COUNTY, 10, true));
+        assert!(!may_record_case(&deputy, COUNTY, 10, false), "off duty");
+        assert!(
+            !may_record_case(&deputy, COUNTY, 11, true),
+            "not their station"
+        );
+        assert!(!may_record_case(&deputy, OTHER_COUNTY, 10, true));
+        assert!(may_record_case(&station_admin_of(&[10]), COUNTY, 10, false));
+        assert!(!may_record_case(
+            &station_admin_of(&[10]),
+            COUNTY,
+            11,
+            false
+        ));
+        assert!(may_record_case(&township_admin(), COUNTY, 11, false));
+        assert!(!may_record_case(&township_admin(), COUNTY, 12, false));
+        assert!(may_record_case(&county_admin(), COUNTY, 12, false));
+        assert!(!may_record_case(&county_admin(), OTHER_COUNTY, 12, false));
+        for role in [Role::Handler, Role::Resident] {
+            assert!(!may_record_case(
+                &actor(role, Some(COUNTY), &[10]),
+                COUNTY,
+                10,
+                true
+            ));
         }
     }
 

@@ -38,6 +38,7 @@ pub fn template_for(kind: EventKind) -> Option<Template> {
         Situation {
             unassigned: false,
             flagged: false,
+            resident_follows: true,
         },
     )
     .contains(&Audience::Resident);
@@ -221,6 +222,7 @@ mod tests {
                 Situation {
                     unassigned: false,
                     flagged: false,
+                    resident_follows: true,
                 },
             )
             .contains(&Audience::Resident);

@@ -70,6 +70,16 @@ bounded_text!(
     ShortText, "text", 1, 200
 );
 
+/// A person's name as those who may not read it whole see it: its first character, a star for
+/// each of the others (`王**`).
+pub fn mask_name(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +116,12 @@ mod tests {
     fn address_allows_two_hundred_characters() {
         assert!(Address::parse(&"路".repeat(200)).is_ok());
         assert!(Address::parse(&"路".repeat(201)).is_err());
+    }
+
+    #[test]
+    fn a_masked_name_keeps_its_first_character_only() {
+        assert_eq!(mask_name("王大爷"), "王**");
+        assert_eq!(mask_name("李"), "李");
+        assert_eq!(mask_name(""), "");
     }
 }

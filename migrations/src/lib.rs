@@ -20,6 +20,7 @@ mod m20261201_000011_check_closed_sets;
 mod m20261201_000012_deadline_order_by_county;
 mod m20261201_000013_index_standing;
 mod m20261202_000014_township_admins;
+mod m20261202_000023_case_channels;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000012_deadline_order_by_county::Migration),
             Box::new(m20261201_000013_index_standing::Migration),
             Box::new(m20261202_000014_township_admins::Migration),
+            Box::new(m20261202_000023_case_channels::Migration),
         ]
     }
 }

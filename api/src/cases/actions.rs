@@ -157,6 +157,7 @@ pub(crate) async fn to_domain(cases: &Cases<'_>, stored: &cases::Model) -> AppRe
         first_response_at: stored.first_response_at,
         resolved_at: stored.resolved_at,
         closed_at: stored.closed_at,
+        for_visitor: stored.for_visitor(),
     })
 }
 

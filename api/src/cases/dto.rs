@@ -26,6 +26,15 @@ pub struct NewCase {
     pub anonymous: bool,
     /// A mobile number to call back on; stored encrypted, shown masked to most readers.
     pub contact_phone: Option<String>,
+    /// How the case reached us: `mini_program` (absent: a resident's own) or, recorded by
+    /// staff for a visitor, `walk_in`, `market_day`, `visit`, `phone`, `meeting`, `letter`.
+    #[schema(schema_with = crate::words::case_channel)]
+    pub channel: Option<String>,
+    /// For a visitor's case: their name, if they give it (1–50 characters); sealed at rest.
+    pub visitor_name: Option<String>,
+    /// For a visitor's case: a mobile number to call them back on; sealed at rest and masked
+    /// like `contact_phone`.
+    pub visitor_phone: Option<String>,
 }
 
 /// The answer to a new case: what the resident needs at once.
@@ -42,6 +51,34 @@ pub struct Submitted {
     pub assignee_id: Option<i64>,
     pub respond_by: DateTime<Utc>,
     pub resolve_by: DateTime<Utc>,
+    #[schema(example = "mini_program")]
+    #[schema(schema_with = crate::words::case_channel)]
+    #[serde(default = "mini_program")]
+    pub channel: String,
+    /// For a case recorded for a visitor: the slip they take home.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<Receipt>,
+}
+
+fn mini_program() -> String {
+    liaison_domain::case::Channel::MiniProgram
+        .as_str()
+        .to_owned()
+}
+
+/// The receipt (回执) of a visitor's case: scanning its claim code in the mini-program
+/// (`POST /api/v1/cases/claim`) lets the visitor follow and rate the case.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Receipt {
+    pub claim_code: String,
+    /// A printable slip with the case number and the claim code as a QR code.
+    pub slip_url: String,
+}
+
+/// A visitor taking over their case from its receipt.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Claim {
+    pub claim_code: String,
 }
 
 /// A case in a queue.
@@ -71,6 +108,9 @@ pub struct CaseSummary {
     /// `satisfied`, `basically_satisfied` or `unsatisfied`, once rated.
     #[schema(schema_with = crate::words::rating_or_null)]
     pub rating: Option<String>,
+    /// How it reached us; all but `mini_program` were recorded by staff for a visitor.
+    #[schema(schema_with = crate::words::case_channel)]
+    pub channel: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -85,6 +125,15 @@ pub struct CaseDetail {
     pub resident: Option<Person>,
     /// Full for the assigned deputy and admins in scope, else masked (`138****5678`).
     pub contact_phone: Option<String>,
+    /// The visitor staff recorded a case for, if they gave their name: full for those who
+    /// see the full phone, else masked (`王**`).
+    pub visitor_name: Option<String>,
+    /// When the visitor claimed the case from its receipt.
+    pub claimed_at: Option<DateTime<Utc>>,
+    /// A visitor's unclaimed case's receipt, again, for the staff who may print it.
+    pub receipt: Option<Receipt>,
+    /// The rating was recorded by staff for a visitor (回访), not given in the mini-program.
+    pub rated_by_staff: bool,
     pub rating_comment: Option<String>,
     pub attachments: Vec<crate::attachments::dto::Attachment>,
     /// The timeline, oldest first. Residents see public events only.

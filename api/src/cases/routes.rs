@@ -6,10 +6,10 @@ use liaison_domain::case::{Command, Rating};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::{
-    AssignBody, CaseDetail, CaseFilter, CaseSummary, ContentBody, DeclineBody, NewCase, RateBody,
-    ReassignBody, ResolveBody, Submitted, UrgeBody,
+    AssignBody, CaseDetail, CaseFilter, CaseSummary, Claim, ContentBody, DeclineBody, NewCase,
+    RateBody, ReassignBody, ResolveBody, Submitted, UrgeBody,
 };
-use super::{access, actions, queue, submit, view};
+use super::{access, actions, claim as claiming, queue, submit, view};
 use crate::auth::Caller;
 use crate::error::responses::{
     BadRequest, Conflict, Forbidden, NotFound, TooLarge, Unauthorized, Unprocessable,
@@ -22,6 +22,7 @@ use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create)
+        .service(claim)
         .service(list)
         .service(get)
         .service(accept)
@@ -105,6 +106,28 @@ async fn list(
     )
     .await?;
     Ok(web::Json(cases))
+}
+
+/// A visitor takes over the case staff recorded for them, by the claim code on its receipt;
+/// answers the case as they now see it.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    request_body = Claim,
+    responses((status = 200, body = CaseDetail), BadRequest, Unauthorized, Forbidden, NotFound,
+        Conflict, UnsupportedMediaType, Unprocessable)
+)]
+#[post("/cases/claim")]
+async fn claim(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<Claim>,
+) -> ApiResult<web::Json<CaseDetail>> {
+    let cases = state.cases();
+    let id = claiming::claim(&cases, &caller.actor, &caller.name, &body.0.claim_code).await?;
+    let (case, resident) = access::find_visible_with_resident(&state.db, &caller.actor, id).await?;
+    let detail = view::detail(&cases, &caller.actor, case, resident).await?;
+    Ok(web::Json(detail))
 }
 
 /// A case with its timeline, as much as the caller may see.

@@ -1,14 +1,17 @@
 //! Raising a case (码上说事): checks, moderation, routing to the deputy on duty, a case number,
-//! and the case with its first event and photos in one transaction.
+//! and the case with its first event and photos in one transaction. A resident raises their
+//! own from the mini-program; staff record a visitor's (来访, 赶集日, 走访...), which answers a
+//! receipt the visitor claims the case with.
 
 use chrono::{DateTime, SubsecRound, Utc};
-use liaison_domain::actor::{Actor, Role};
+use liaison_domain::actor::Actor;
 use liaison_domain::case::machine::Event;
-use liaison_domain::case::{number, routing, text, EventKind};
+use liaison_domain::case::{channel, number, routing, text, Channel, EventKind};
 use liaison_domain::category::Limits;
 use liaison_domain::moderation::Verdict;
 use liaison_domain::phone::Phone;
 use liaison_domain::policy;
+use liaison_domain::text::Name;
 use liaison_domain::{scene, search, Invalid};
 use liaison_infra::entities::{idempotency_keys, stations};
 use liaison_infra::rate_limit::Decision;
@@ -18,7 +21,7 @@ use sea_orm::{ConnectionTrait, TransactionTrait};
 use secrecy::ExposeSecret;
 use sha2::{Digest, Sha256};
 
-use super::dto::{NewCase, Submitted};
+use super::dto::{NewCase, Receipt, Submitted};
 use super::{moderation, Cases};
 use crate::app_error::{AppError, AppResult};
 use crate::attachments::service::claim;
@@ -39,14 +42,28 @@ pub async fn submit(
     new: NewCase,
     idempotency_key: Option<&str>,
 ) -> AppResult<Outcome> {
-    if !policy::may_raise_case(actor) {
+    if !policy::may_raise_case(actor) && !policy::may_record_cases(actor.role) {
         return Err(AppError::Forbidden(
-            "cases are raised by residents from the mini-program",
+            "cases are raised by residents and recorded by deputies and admins",
+        ));
+    }
+    let channel = match new.channel.as_deref() {
+        Some(word) => Channel::parse(word)?,
+        None => Channel::MiniProgram,
+    };
+    if channel.recorded_by_staff() == policy::may_raise_case(actor) {
+        return Err(AppError::Forbidden(
+            "residents raise cases from the mini-program; staff record a visitor's by its channel",
         ));
     }
     let key = idempotency_key.map(check_key).transpose()?;
     let request_hash = hash(&new)?;
-    if let Some(retry_after) = over_limit(cases, actor.user_id).await {
+    // The limits keep one phone from flooding a queue; staff at a market day record many.
+    let limited = match channel.recorded_by_staff() {
+        false => over_limit(cases, actor.user_id).await,
+        true => None,
+    };
+    if let Some(retry_after) = limited {
         // A retry of a case raised before the limit was reached still gets its first answer.
         let first = match key {
             Some(key) => replay(cases.db, actor.user_id, key, &request_hash).await?,
@@ -55,7 +72,7 @@ pub async fn submit(
         return first.ok_or(AppError::RateLimited { retry_after });
     }
     let remembered = key.map(|key| (key, request_hash.as_str()));
-    match raise(cases, actor, actor_name, new, remembered).await {
+    match raise(cases, actor, actor_name, channel, new, remembered).await {
         Ok(submitted) => Ok(Outcome {
             submitted,
             replayed: false,
@@ -94,24 +111,42 @@ async fn raise(
     cases: &Cases<'_>,
     actor: &Actor,
     actor_name: &str,
+    channel: Channel,
     new: NewCase,
     remembered: Option<(&str, &str)>,
 ) -> AppResult<Submitted> {
+    // Who raised it: the resident, or the staff member recording a visitor's until they claim it.
     let resident_id = actor.user_id;
+    let for_visitor = channel.recorded_by_staff();
     let fields = (
         text::title(&new.title),
         text::content("content", &new.content),
         new.location.as_deref().map(text::location).transpose(),
-        new.contact_phone
-            .as_deref()
-            .map(|p| Phone::parse(p).map_err(|e| e.renamed("contact_phone")))
-            .transpose(),
+        contact_phone(&new, for_visitor),
+        visitor_name(&new, for_visitor),
     );
-    let (title, content, location, contact_phone) = match fields {
-        (Ok(t), Ok(c), Ok(l), Ok(p)) => (t, c, l, p),
-        (t, c, l, p) => return Err(Invalid::merge([t.err(), c.err(), l.err(), p.err()]).into()),
+    let (title, content, location, contact_phone, visitor_name) = match fields {
+        (Ok(t), Ok(c), Ok(l), Ok(p), Ok(v)) => (t, c, l, p, v),
+        (t, c, l, p, v) => {
+            return Err(Invalid::merge([t.err(), c.err(), l.err(), p.err(), v.err()]).into())
+        }
     };
     let station = station_of(cases, &new).await?;
+    // Microseconds: what PostgreSQL keeps, so the case built here is the case stored.
+    let now = Utc::now().trunc_subsecs(6);
+    if for_visitor {
+        let on_duty = match actor.deputy_id {
+            Some(deputy) => cases
+                .reference
+                .on_duty(cases.db, station.id, now)
+                .await?
+                .contains(&deputy),
+            None => false,
+        };
+        if !policy::may_record_case(actor, station.county_id, station.id, on_duty) {
+            return Err(AppError::NotFound("station"));
+        }
+    }
     let category = cases
         .reference
         .category(cases.db, new.category_id)
@@ -162,9 +197,11 @@ async fn raise(
         return Err(AppError::ContentRejected);
     }
 
-    // Microseconds: what PostgreSQL keeps, so the case built here is the case stored.
-    let now = Utc::now().trunc_subsecs(6);
-    let assignee_id = route(cases, station.id, now).await?;
+    // A deputy recording a visitor's case across the desk is the deputy it is with.
+    let assignee_id = match (for_visitor, actor.deputy_id) {
+        (true, Some(deputy)) => Some(deputy),
+        _ => route(cases, station.id, now).await?,
+    };
     let county_code = cases
         .reference
         .county_code(cases.db, station.county_id)
@@ -172,10 +209,9 @@ async fn raise(
         .ok_or_else(|| {
             AppError::internal(anyhow::anyhow!("county {} has no code", station.county_id))
         })?;
-    let sealed_phone = contact_phone
-        .map(|p| cases.sealer.seal(p.as_str()))
-        .transpose()
-        .map_err(AppError::internal)?;
+    let seal = |text: &str| cases.sealer.seal(text).map_err(AppError::internal);
+    let sealed_phone = contact_phone.map(|p| seal(p.as_str())).transpose()?;
+    let sealed_name = visitor_name.map(|n| seal(n.as_str())).transpose()?;
 
     let (respond_by, resolve_by) = liaison_domain::case::deadline::due(limits, now);
     let txn = cases.db.begin().await?;
@@ -198,6 +234,8 @@ async fn raise(
             search_terms,
             anonymous: new.anonymous,
             contact_phone: sealed_phone,
+            channel,
+            visitor_name: sealed_name,
             flagged: verdict == Verdict::Review,
             respond_by,
             resolve_by,
@@ -208,7 +246,7 @@ async fn raise(
     claim(&txn, resident_id, case.id, &new.attachment_ids).await?;
     let author = Author {
         actor_id: Some(resident_id),
-        role: Role::Resident.as_str(),
+        role: actor.role.as_str(),
         name: actor_name,
     };
     let submitted_event = Event {
@@ -233,6 +271,8 @@ async fn raise(
         assignee_id: case.assignee_id,
         respond_by: case.respond_by,
         resolve_by: case.resolve_by,
+        channel: channel.as_str().to_owned(),
+        receipt: for_visitor.then(|| receipt(cases, case.id)),
     };
     if let Some((key, request_hash)) = remembered {
         // A key already taken (a retry, or a twin racing this one) fails here and rolls the
@@ -250,8 +290,58 @@ async fn raise(
     }
     txn.commit().await?;
     news.announce(&cases.notifier);
-    tracing::info!(case_id = submitted.id, number = %submitted.number, station_id = station.id, assignee_id = ?assignee_id, flagged = verdict == Verdict::Review, "case raised");
+    tracing::info!(case_id = submitted.id, number = %submitted.number, station_id = station.id, assignee_id = ?assignee_id, channel = %channel, flagged = verdict == Verdict::Review, "case raised");
     Ok(submitted)
+}
+
+/// The phone to call back on: a resident's `contact_phone`, a visitor's `visitor_phone`; the
+/// other one is not theirs to give.
+fn contact_phone(new: &NewCase, for_visitor: bool) -> Result<Option<Phone>, Invalid> {
+    let (given, other) = match for_visitor {
+        true => (
+            ("visitor_phone", &new.visitor_phone),
+            ("contact_phone", &new.contact_phone),
+        ),
+        false => (
+            ("contact_phone", &new.contact_phone),
+            ("visitor_phone", &new.visitor_phone),
+        ),
+    };
+    if other.1.is_some() {
+        return Err(not_for_channel(other.0));
+    }
+    given
+        .1
+        .as_deref()
+        .map(|p| Phone::parse(p).map_err(|e| e.renamed(given.0)))
+        .transpose()
+}
+
+/// A visitor's name, which only staff record.
+fn visitor_name(new: &NewCase, for_visitor: bool) -> Result<Option<Name>, Invalid> {
+    match (&new.visitor_name, for_visitor) {
+        (Some(_), false) => Err(not_for_channel("visitor_name")),
+        (Some(name), true) => Name::parse(name)
+            .map(Some)
+            .map_err(|e| e.renamed("visitor_name")),
+        (None, _) => Ok(None),
+    }
+}
+
+fn not_for_channel(field: &'static str) -> Invalid {
+    Invalid::one(
+        field,
+        "not_for_channel",
+        format!("{field} is not given for a case of this channel"),
+    )
+}
+
+/// The receipt of visitor's case `case_id`.
+pub(crate) fn receipt(cases: &Cases<'_>, case_id: i64) -> Receipt {
+    Receipt {
+        claim_code: channel::claim_code(case_id, cases.scene_secret.expose_secret().as_bytes()),
+        slip_url: format!("{}/console/cases/{case_id}/receipt", cases.base_url),
+    }
 }
 
 fn check_key(key: &str) -> AppResult<&str> {

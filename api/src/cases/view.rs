@@ -7,13 +7,15 @@ use liaison_domain::actor::{Actor, Role};
 use liaison_domain::case::access::{sees_contact, sees_flags, sees_identity, sees_internal};
 use liaison_domain::case::deadline::is_overdue;
 use liaison_domain::case::machine::sample_commands;
-use liaison_domain::case::{may_issue, Command};
-use liaison_domain::phone;
+use liaison_domain::case::{may_issue, Command, EventKind};
+use liaison_domain::text::mask_name;
+use liaison_domain::{phone, policy};
 use liaison_infra::entities::{cases, users};
 use liaison_infra::store::cases::{self as store, events, rules::scope_of};
 
 use super::actions::to_domain;
 use super::dto::{CaseDetail, CaseSummary, Event, Person};
+use super::submit;
 use super::Cases;
 use crate::app_error::{AppError, AppResult};
 use crate::attachments::service::of_case;
@@ -47,6 +49,7 @@ pub fn summary(case: &cases::Model, actor: &Actor, now: DateTime<Utc>) -> CaseSu
         reopen_count: case.reopen_count,
         escalated: case.escalated,
         rating: case.rating.map(|r| r.as_str().to_owned()),
+        channel: case.channel.as_str().to_owned(),
         created_at: case.created_at,
         updated_at: case.updated_at,
     }
@@ -62,7 +65,7 @@ pub async fn detail(
 ) -> AppResult<CaseDetail> {
     let scope = scope_of(&case);
     let shows_identity = sees_identity(actor, &scope, case.anonymous);
-    let events = events::timeline(cases.db, case.id, sees_internal(actor))
+    let events: Vec<Event> = events::timeline(cases.db, case.id, sees_internal(actor))
         .await?
         .into_iter()
         .map(|e| {
@@ -82,7 +85,13 @@ pub async fn detail(
             }
         })
         .collect();
-    let resident = match (shows_identity, resident) {
+    // Until a visitor claims their case, the one who raised it is the staff member who
+    // recorded it: the visitor, not they, is whom the case is about.
+    let for_visitor = case.for_visitor();
+    let rated_by_staff = events
+        .iter()
+        .any(|e| e.kind == EventKind::Rated.as_str() && e.actor_role != Role::Resident.as_str());
+    let resident = match (shows_identity && !for_visitor, resident) {
         (false, _) => None,
         (true, Some(user)) => Some(user),
         (true, None) => store::resident(cases.db, case.resident_id).await?,
@@ -102,12 +111,29 @@ pub async fn detail(
             })
         }
     };
+    let visitor_name = match &case.visitor_name {
+        None => None,
+        Some(sealed) => {
+            let name = cases.sealer.open(sealed).map_err(AppError::internal)?;
+            Some(if sees_contact(actor, &scope) {
+                name
+            } else {
+                mask_name(&name)
+            })
+        }
+    };
+    let receipt = (for_visitor && policy::may_record_cases(actor.role))
+        .then(|| submit::receipt(cases, case.id));
     let attachments = of_case(cases.db, case.id, cases.base_url).await?;
     Ok(CaseDetail {
         summary: summary(&case, actor, chrono::Utc::now()),
         content: case.content,
         resident,
         contact_phone,
+        visitor_name,
+        claimed_at: case.claimed_at,
+        receipt,
+        rated_by_staff,
         rating_comment: case.rating_comment,
         attachments,
         events,

@@ -601,6 +601,7 @@ impl Messages {
             "escalated" => "上报县人大",
             "closed" => "关闭",
             "overdue" => "超期",
+            "claimed" => "来访群众认领",
             _ => "其他",
         }
     }

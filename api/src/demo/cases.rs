@@ -3,7 +3,7 @@
 
 use anyhow::{anyhow, Context};
 use chrono::Utc;
-use liaison_domain::case::{Command, Rating};
+use liaison_domain::case::{Channel, Command, Rating};
 use liaison_infra::store::accounts;
 use liaison_infra::store::cases;
 use liaison_infra::store::organisation::{categories, counties, stations};
@@ -17,6 +17,7 @@ use crate::state::AppState;
 
 /// The demo deputy at the first station, who works the demo's cases, and the handler (see the
 /// accounts `seed` creates): logged in as either, one finds cases in every state to work.
+const STATION_ADMIN_PHONE: &str = "13800000002";
 const DEPUTY_PHONE: &str = "13800000004";
 const HANDLER_PHONE: &str = "13800000005";
 
@@ -26,6 +27,9 @@ struct Story {
     content: &'static str,
     location: &'static str,
     anonymous: bool,
+    /// `mini_program` for a resident's own; any other is a visitor's, recorded by the first
+    /// station's admin, who then also records the visitor's rating given by phone.
+    channel: Channel,
     steps: &'static [Step],
 }
 
@@ -47,6 +51,7 @@ const STORIES: &[Story] = &[
         content: "人民路88号到新华路口的三盏路灯一周都不亮了，晚上出行不安全。",
         location: "柏城街道人民路88号",
         anonymous: false,
+        channel: Channel::MiniProgram,
         steps: &[],
     },
     Story {
@@ -54,6 +59,7 @@ const STORIES: &[Story] = &[
         content: "每次下雨小区门口都积水，老人孩子出门很不方便。",
         location: "柏城街道幸福小区南门",
         anonymous: false,
+        channel: Channel::MiniProgram,
         steps: &[Step::Accept, Step::Reply("已收到，明天到现场查看。")],
     },
     Story {
@@ -61,6 +67,7 @@ const STORIES: &[Story] = &[
         content: "出山镇到村里的水泥路坑洼很多，农用车经常颠坏。",
         location: "出山镇西街村村道",
         anonymous: true,
+        channel: Channel::MiniProgram,
         steps: &[
             Step::Accept,
             Step::Assign,
@@ -72,6 +79,7 @@ const STORIES: &[Story] = &[
         content: "3号楼楼道灯坏了很久，晚上上下楼看不见。",
         location: "柏城街道机械厂家属院3号楼",
         anonymous: false,
+        channel: Channel::MiniProgram,
         steps: &[
             Step::Accept,
             Step::Assign,
@@ -83,6 +91,7 @@ const STORIES: &[Story] = &[
         content: "广场上的两台健身器材坏了，容易伤人。",
         location: "柏城街道文化广场",
         anonymous: false,
+        channel: Channel::MiniProgram,
         steps: &[
             Step::Accept,
             Step::Assign,
@@ -95,6 +104,7 @@ const STORIES: &[Story] = &[
         content: "菜市场旁边的垃圾桶经常满了没人清。",
         location: "柏城街道菜市场东侧",
         anonymous: false,
+        channel: Channel::MiniProgram,
         steps: &[
             Step::Accept,
             Step::Resolve("已协调环卫每天清运两次。"),
@@ -106,6 +116,7 @@ const STORIES: &[Story] = &[
         content: "和邻居的宅基地界线有争议，已经起诉到法院，希望代表帮忙。",
         location: "专探乡",
         anonymous: false,
+        channel: Channel::MiniProgram,
         steps: &[Step::Decline(
             "该事项已进入诉讼程序，请依法通过人民法院解决；如需法律援助可联系县法律援助中心。",
         )],
@@ -115,10 +126,31 @@ const STORIES: &[Story] = &[
         content: "早晚用水高峰时水压很低，楼上几乎没水。",
         location: "柏城街道建设路小区",
         anonymous: false,
+        channel: Channel::MiniProgram,
         steps: &[
             Step::Accept,
             Step::Resolve("已请供水公司调整加压时段。"),
             Step::Rate(Rating::Unsatisfied),
+        ],
+    },
+    Story {
+        title: "集市摊位占道",
+        content: "赶集日摊位摆到了机动车道上，车辆和行人挤在一起，存在安全隐患。",
+        location: "柏城街道农贸市场外",
+        anonymous: false,
+        channel: Channel::MarketDay,
+        steps: &[Step::Accept],
+    },
+    Story {
+        title: "低保申请进度",
+        content: "来访群众反映上月提交的低保申请一直没有消息，希望了解进度。",
+        location: "柏城街道",
+        anonymous: false,
+        channel: Channel::WalkIn,
+        steps: &[
+            Step::Accept,
+            Step::Resolve("已联系民政部门，申请已进入公示，本月底出结果。"),
+            Step::Rate(Rating::Satisfied),
         ],
     },
 ];
@@ -148,8 +180,14 @@ pub async fn seed_cases(state: &AppState) -> anyhow::Result<usize> {
         .department_id
         .context("the demo handler has no department")?;
 
+    let recorder = staff(state, STATION_ADMIN_PHONE).await?;
     for (index, story) in STORIES.iter().enumerate() {
-        let resident = resident(state, index).await?;
+        let visitor = story.channel.recorded_by_staff();
+        let resident = match visitor {
+            true => recorder.clone(),
+            false => resident(state, index).await?,
+        };
+        let phone = (index % 2 == 0).then(|| format!("1390000{:04}", index));
         let new = NewCase {
             scene: None,
             station_id: Some(station.id),
@@ -159,7 +197,10 @@ pub async fn seed_cases(state: &AppState) -> anyhow::Result<usize> {
             location: Some(story.location.to_owned()),
             attachment_ids: Vec::new(),
             anonymous: story.anonymous,
-            contact_phone: (index % 2 == 0).then(|| format!("1390000{:04}", index)),
+            contact_phone: phone.clone().filter(|_| !visitor),
+            channel: Some(story.channel.as_str().to_owned()),
+            visitor_name: visitor.then(|| "王大爷".to_owned()),
+            visitor_phone: phone.filter(|_| visitor),
         };
         let case_id = submit(&state.cases(), &resident.actor, &resident.name, new, None)
             .await

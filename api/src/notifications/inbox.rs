@@ -65,6 +65,7 @@ pub fn headline(kind: EventKind) -> &'static str {
         EventKind::Escalated => "已报县人大督办",
         EventKind::Closed => "已结案",
         EventKind::Overdue => "已超期",
+        EventKind::Claimed => "来访群众已认领",
     }
 }
 
@@ -81,6 +82,7 @@ pub async fn tell(
     let situation = Situation {
         unassigned: case.assignee_id.is_none(),
         flagged: case.flagged,
+        resident_follows: !case.for_visitor(),
     };
     let mut entries = Vec::new();
     for kind in events {

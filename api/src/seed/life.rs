@@ -226,6 +226,7 @@ pub fn live(
             first_response_at: None,
             resolved_at: None,
             closed_at: None,
+            for_visitor: false,
         },
         respond_by,
         rating: None,

@@ -15,7 +15,7 @@ use anyhow::{anyhow, Context};
 use chrono::{DateTime, Duration, Utc};
 use liaison_domain::actor::{Actor, Role};
 use liaison_domain::case::access::Scope;
-use liaison_domain::case::{deadline, number, Rules};
+use liaison_domain::case::{deadline, number, Channel, Rules};
 use liaison_domain::category::Limits;
 use liaison_domain::region::RegionLevel;
 use liaison_domain::search;
@@ -206,6 +206,9 @@ fn one_case<'a>(
         version: version.max(0),
         created_at: raised,
         updated_at: updated,
+        channel: Word(Channel::MiniProgram),
+        visitor_name: None,
+        claimed_at: None,
     };
     let events = steps
         .into_iter()

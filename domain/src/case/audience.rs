@@ -24,6 +24,9 @@ pub struct Situation {
     pub unassigned: bool,
     /// Moderation asked a station admin to look at it.
     pub flagged: bool,
+    /// A resident follows it in the mini-program: they raised it, or claimed a visitor's
+    /// case from its receipt. Until then a visitor's case has nobody to tell on that side.
+    pub resident_follows: bool,
 }
 
 /// The audiences of an event. The person who acted is left out by the caller: nobody is told
@@ -45,10 +48,15 @@ pub fn of(kind: EventKind, situation: Situation) -> Vec<Audience> {
         EventKind::Escalated => vec![CountyAdmins],
         EventKind::Rated => vec![Assignee],
         EventKind::Closed => vec![Resident],
+        // The deputy learns that the visitor now follows the case themselves.
+        EventKind::Claimed => vec![Assignee],
         EventKind::Noted => vec![],
     };
     if kind == EventKind::Submitted && situation.flagged && !audiences.contains(&StationAdmins) {
         audiences.push(StationAdmins);
+    }
+    if !situation.resident_follows {
+        audiences.retain(|a| *a != Resident);
     }
     audiences
 }
@@ -61,7 +69,24 @@ mod tests {
     const PLAIN: Situation = Situation {
         unassigned: false,
         flagged: false,
+        resident_follows: true,
     };
+
+    #[test]
+    fn a_visitor_s_unclaimed_case_tells_nobody_on_the_resident_s_side() {
+        let unclaimed = Situation {
+            resident_follows: false,
+            ..PLAIN
+        };
+        for kind in EventKind::ALL {
+            assert!(!of(*kind, unclaimed).contains(&Resident), "{kind}");
+            let mut expected = of(*kind, PLAIN);
+            expected.retain(|a| *a != Resident);
+            assert_eq!(of(*kind, unclaimed), expected, "{kind}");
+        }
+        assert_eq!(of(EventKind::Resolved, PLAIN), [Resident]);
+        assert_eq!(of(EventKind::Claimed, PLAIN), [Assignee]);
+    }
 
     #[test]
     fn a_new_case_reaches_its_deputy_or_the_station_admins() {

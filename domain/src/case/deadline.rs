@@ -157,6 +157,7 @@ mod tests {
             first_response_at: None,
             resolved_at: None,
             closed_at: None,
+            for_visitor: false,
         }
     }
 

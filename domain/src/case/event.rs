@@ -20,6 +20,7 @@ vocabulary!(
         Escalated => "escalated",
         Closed => "closed",
         Overdue => "overdue",
+        Claimed => "claimed",
     }
 );
 

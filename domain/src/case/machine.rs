@@ -24,6 +24,9 @@ pub struct Case {
     pub first_response_at: Option<DateTime<Utc>>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// Staff recorded it for a visitor who has not claimed it: nobody follows it in the
+    /// mini-program, so staff record the rating the visitor gives by phone (回访).
+    pub for_visitor: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,8 +143,9 @@ fn acts_as_deputy(actor: &Actor, case: &Case) -> bool {
         && (case.scope.assignee_id.is_none() || case.scope.assignee_id == actor.deputy_id)
 }
 
-/// Whether the role may issue the command at all: the product's table of who does what.
-fn role_may(role: Role, command: &Command) -> bool {
+/// Whether the role may issue the command at all: the product's table of who does what. A
+/// rating is the resident's; for a visitor's unclaimed case, staff record it for them.
+fn role_may(role: Role, command: &Command, case: &Case) -> bool {
     match command {
         Command::Accept | Command::Decline { .. } | Command::Resolve { .. } => {
             matches!(role, Role::Deputy | Role::StationAdmin)
@@ -154,6 +158,7 @@ fn role_may(role: Role, command: &Command) -> bool {
         Command::Handle { .. } => role == Role::Handler,
         Command::Urge { .. } | Command::Reassign { .. } => role.is_admin(),
         Command::Note { .. } => role.is_staff(),
+        Command::Rate { .. } if case.for_visitor => role == Role::Deputy || role.is_admin(),
         Command::Rate { .. } => role == Role::Resident,
         Command::AutoClose => false,
     }
@@ -194,7 +199,7 @@ fn valid_in(command: &Command, status: CaseStatus) -> bool {
 /// state and the relation `apply` checks. What a page offers is asked here, so it offers no
 /// step `apply` would refuse for these reasons.
 pub fn may_issue(case: &Case, command: &Command, actor: &Actor) -> bool {
-    role_may(actor.role, command)
+    role_may(actor.role, command, case)
         && valid_in(command, case.status)
         && relation_holds(actor, case, command)
 }
@@ -209,7 +214,7 @@ pub fn apply(
     // Role, then state, then relation: a deputy who finds a case already taken by a colleague
     // learns that it was taken (409), which is what happened, not that it is not theirs (403).
     let role_allowed = match by {
-        By::Person(actor) => role_may(actor.role, command),
+        By::Person(actor) => role_may(actor.role, command, case),
         By::System => matches!(command, Command::AutoClose),
     };
     if !role_allowed {
@@ -492,6 +497,7 @@ fn probe_case(status: CaseStatus) -> Case {
         first_response_at: None,
         resolved_at: Some(probe_now() - Duration::days(30)),
         closed_at: None,
+        for_visitor: false,
     }
 }
 

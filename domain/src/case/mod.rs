@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod audience;
+pub mod channel;
 pub mod deadline;
 pub mod event;
 pub mod machine;
@@ -10,6 +11,7 @@ pub mod routing;
 pub mod status;
 pub mod text;
 
+pub use channel::Channel;
 pub use event::EventKind;
 pub use machine::{apply, may_issue, By, Case, CaseError, Command, Rules, Transition};
 pub use status::{CaseStatus, Rating};

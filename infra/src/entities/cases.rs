@@ -1,6 +1,6 @@
 //! The `cases` table.
 
-use liaison_domain::case::{CaseStatus, Rating};
+use liaison_domain::case::{CaseStatus, Channel, Rating};
 use sea_orm::entity::prelude::*;
 
 use super::Word;
@@ -15,7 +15,8 @@ pub struct Model {
     pub station_id: i64,
     pub county_id: i64,
     pub category_id: i64,
-    /// The resident who raised it.
+    /// The resident who raised it. A case staff recorded for a visitor holds the staff
+    /// member who recorded it until the visitor claims it (`claimed_at`).
     pub resident_id: i64,
     /// The deputy it is with; `None` while it waits in the station queue.
     pub assignee_id: Option<i64>,
@@ -45,6 +46,19 @@ pub struct Model {
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub channel: Word<Channel>,
+    /// Encrypted name of the visitor a staff member recorded the case for, if they gave it.
+    pub visitor_name: Option<String>,
+    /// When the visitor claimed the case from its receipt and became its resident.
+    pub claimed_at: Option<DateTimeUtc>,
+}
+
+impl Model {
+    /// Staff recorded it for a visitor who has not claimed it: nobody follows it in the
+    /// mini-program.
+    pub fn for_visitor(&self) -> bool {
+        liaison_domain::case::channel::for_visitor(*self.channel, self.claimed_at.is_some())
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -26,5 +26,6 @@ mod stream;
 mod subscriptions;
 mod townships;
 mod users;
+mod walk_ins;
 mod webhooks;
 mod wechat;

@@ -628,3 +628,40 @@ fn may_issue_offers_exactly_the_steps_apply_does_not_refuse_for_role_state_or_re
         }
     }
 }
+
+#[test]
+fn staff_record_the_rating_of_a_visitor_s_unclaimed_case_and_only_of_one() {
+    let rate = Command::Rate {
+        rating: Rating::Satisfied,
+        comment: Some("电话回访".to_owned()),
+    };
+    let for_visitor = Case {
+        for_visitor: true,
+        ..case(Resolved)
+    };
+    for role in Role::ALL {
+        let someone = actor(*role);
+        let records = matches!(
+            role,
+            Role::Deputy | Role::StationAdmin | Role::TownshipAdmin | Role::CountyAdmin
+        );
+        let on_visitor = apply(&for_visitor, &rate, By::Person(&someone), now(), &RULES);
+        assert_eq!(on_visitor.is_ok(), records, "{role} on a visitor's case");
+        // A resident's own case is theirs to rate, and no one else's.
+        let on_own = apply(&case(Resolved), &rate, By::Person(&someone), now(), &RULES);
+        assert_eq!(
+            on_own.is_ok(),
+            *role == Role::Resident,
+            "{role} on a resident's case"
+        );
+    }
+    let t = apply(
+        &for_visitor,
+        &rate,
+        By::Person(&actor(Role::StationAdmin)),
+        now(),
+        &RULES,
+    )
+    .unwrap();
+    assert_eq!(t.case.status, Closed);
+}

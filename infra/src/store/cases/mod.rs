@@ -14,7 +14,7 @@ pub mod steps;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use liaison_domain::case::CaseStatus;
+use liaison_domain::case::{CaseStatus, Channel};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set, TryIntoModel,
@@ -105,6 +105,9 @@ pub struct NewCase {
     pub anonymous: bool,
     /// Already sealed.
     pub contact_phone: Option<String>,
+    pub channel: Channel,
+    /// Already sealed.
+    pub visitor_name: Option<String>,
     /// Moderation asked for a human look.
     pub flagged: bool,
     pub respond_by: DateTime<Utc>,
@@ -143,9 +146,37 @@ pub async fn insert(db: &impl ConnectionTrait, new: NewCase) -> Result<cases::Mo
         version: Set(0),
         created_at: Set(new.created_at),
         updated_at: Set(new.created_at),
+        channel: Set(Word(new.channel)),
+        visitor_name: Set(new.visitor_name),
+        claimed_at: Set(None),
         ..Default::default()
     };
     let inserted = cases::Entity::insert(row.clone()).exec(db).await?;
     row.id = Set(inserted.last_insert_id);
     row.try_into_model()
+}
+
+/// Makes `resident_id` the resident of visitor's case `case_id` (see
+/// `liaison_domain::case::channel::for_visitor`, whose SQL form the filter is); answers
+/// whether it did, which it does once: a second claim finds the case claimed.
+pub async fn claim(
+    db: &impl ConnectionTrait,
+    case_id: i64,
+    resident_id: i64,
+    at: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let claimed = cases::Entity::update_many()
+        .col_expr(cases::Column::ResidentId, Expr::value(resident_id))
+        .col_expr(cases::Column::ClaimedAt, Expr::value(at))
+        .col_expr(cases::Column::UpdatedAt, Expr::value(at))
+        .col_expr(
+            cases::Column::Version,
+            Expr::col(cases::Column::Version).add(1),
+        )
+        .filter(cases::Column::Id.eq(case_id))
+        .filter(cases::Column::Channel.ne(Word(Channel::MiniProgram)))
+        .filter(cases::Column::ClaimedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(claimed.rows_affected == 1)
 }

@@ -134,6 +134,7 @@ pub(super) mod tests {
     use chrono::Duration;
     use liaison_domain::case::access::can_see;
     use liaison_domain::case::deadline::{is_overdue, lapsed as domain_lapsed};
+    use liaison_domain::case::Channel;
     use sea_orm::{
         ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Schema, Set,
     };
@@ -186,6 +187,14 @@ pub(super) mod tests {
                         version: 0,
                         created_at: at() - Duration::days(3),
                         updated_at: at() - Duration::days(3),
+                        // Some recorded for visitors, some of those claimed.
+                        channel: Word(if id % 3 == 0 {
+                            Channel::WalkIn
+                        } else {
+                            Channel::MiniProgram
+                        }),
+                        visitor_name: None,
+                        claimed_at: (id % 6 == 0).then(|| at() - Duration::days(1)),
                     });
                 }
             }
@@ -267,6 +276,19 @@ pub(super) mod tests {
                 .unwrap();
         }
         (dir, databases)
+    }
+
+    #[tokio::test]
+    async fn a_claim_takes_exactly_the_cases_the_domain_calls_a_visitor_s() {
+        let (_dir, databases) = loaded().await;
+        for db in &databases {
+            for case in table() {
+                let claimed = super::super::claim(db, case.id, 999, at()).await.unwrap();
+                assert_eq!(claimed, case.for_visitor(), "case {}", case.id);
+                // Once claimed, never again.
+                assert!(!super::super::claim(db, case.id, 998, at()).await.unwrap());
+            }
+        }
     }
 
     #[tokio::test]
