@@ -178,6 +178,24 @@ pub struct Messages {
 
     pub org: &'static Organisation,
 
+    // Visitors' cases and their receipts
+    pub nav_record: &'static str,
+    pub record_title: &'static str,
+    pub record_intro: &'static str,
+    pub record_submit: &'static str,
+    pub record_title_field: &'static str,
+    pub record_visitor_hint: &'static str,
+    pub case_channel: &'static str,
+    pub case_visitor: &'static str,
+    pub case_claimed: &'static str,
+    pub case_receipt: &'static str,
+    pub case_rated_by_staff: &'static str,
+    pub receipt_title: &'static str,
+    pub receipt_number: &'static str,
+    pub receipt_caption: &'static str,
+    pub receipt_back: &'static str,
+    pub field_rating: &'static str,
+    pub field_comment: &'static str,
     // Station poster
     pub poster_title: &'static str,
     pub poster_print: &'static str,
@@ -528,6 +546,23 @@ pub static ZH_CN: Messages = Messages {
     org: &ORGANISATION_ZH,
 
     // Station poster
+    nav_record: "登记来访",
+    record_title: "登记来访诉求",
+    record_intro: "为来访、赶集日、走访、电话、座谈或来信的群众登记诉求。保存后打印回执交给群众，群众用微信小程序扫码即可查看进度并评价。",
+    record_submit: "登记并打印回执",
+    record_title_field: "诉求标题",
+    record_visitor_hint: "群众愿意留下时填写；加密保存，仅有权限的人员可见全名。",
+    case_channel: "来源渠道",
+    case_visitor: "来访群众",
+    case_claimed: "群众已扫码认领",
+    case_receipt: "打印回执",
+    case_rated_by_staff: "（工作人员回访记录）",
+    receipt_title: "诉求受理回执",
+    receipt_number: "受理编号",
+    receipt_caption: "请用微信“码上说事”小程序扫描此码，即可查看办理进度并评价。",
+    receipt_back: "返回诉求",
+    field_rating: "满意度",
+    field_comment: "评价意见",
     poster_title: "联络站海报",
     poster_print: "打印海报",
     poster_png: "海报图片",
@@ -606,6 +641,19 @@ impl Messages {
         }
     }
 
+    pub fn case_channel(&self, channel: &str) -> &'static str {
+        match channel {
+            "mini_program" => "小程序",
+            "walk_in" => "来访",
+            "market_day" => "赶集日",
+            "visit" => "走访",
+            "phone" => "电话",
+            "meeting" => "座谈",
+            "letter" => "来信",
+            _ => "未知",
+        }
+    }
+
     pub fn rating(&self, rating: &str) -> &'static str {
         match rating {
             "satisfied" => "满意",
@@ -636,6 +684,7 @@ impl Messages {
             "reassign" => "改派代表",
             "note" => "内部备注",
             "resolve" => "办结",
+            "rate" => "记录回访评价",
             _ => "办理",
         }
     }

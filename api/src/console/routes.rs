@@ -5,8 +5,8 @@ use actix_web::{web, HttpResponse};
 
 use super::error::{ConsoleError, ConsoleResult};
 use super::pages::{
-    accounts, case, deliveries, departments, deputies, home, live, login, poster, queue, regions,
-    roster, stations, webhooks,
+    accounts, case, deliveries, departments, deputies, home, live, login, poster, queue, record,
+    regions, roster, stations, webhooks,
 };
 use super::{assets, session};
 use crate::app_error::AppError;
@@ -24,6 +24,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/login", web::post().to(login::submit))
             .route("/logout", web::post().to(login::leave))
             .route("/cases", web::get().to(queue::show))
+            .route("/cases/new", web::get().to(record::new))
+            .route("/cases/new", web::post().to(record::create))
+            .route("/cases/{id}/receipt", web::get().to(record::receipt))
             .route("/cases/{id}", web::get().to(case::show))
             .route("/cases/{id}/row", web::get().to(live::row))
             .route("/cases/{id}/{step}", web::post().to(case::act))

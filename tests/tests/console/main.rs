@@ -10,12 +10,27 @@ mod http;
 mod organisation;
 mod public;
 mod townships;
+mod walk_ins;
 
 use std::collections::BTreeMap;
 
 use liaison_tests::{TestApp, DEMO_PASSWORD};
 use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
 use reqwest::StatusCode;
+
+/// The values of the options of select `name` in the first form of `html`.
+pub fn options(html: &str, name: &str) -> Vec<String> {
+    let start = html
+        .find(&format!("name=\"{name}\""))
+        .unwrap_or_else(|| panic!("no select {name} in {html}"));
+    let end = html[start..].find("</select>").unwrap() + start;
+    html[start..end]
+        .split("<option value=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].to_owned())
+        .filter(|value| !value.is_empty())
+        .collect()
+}
 
 /// A browser as far as HTTP goes: it keeps the cookies the console sets, and reads the pages
 /// as text.

@@ -5,26 +5,12 @@ use liaison_tests::browser::Browser;
 use liaison_tests::{on_every_backend, spawn_app, Backend};
 
 use crate::browser::{log_in, name};
-use crate::Visitor;
+use crate::{options, Visitor};
 
 on_every_backend!(
     the_forms_offer_a_township_admin_only_what_lies_in_its_township,
     in_the_browser_a_county_admin_makes_a_township_admin_who_runs_its_township,
 );
-
-/// The values of the options of select `name` in the first form of `html`.
-fn options(html: &str, name: &str) -> Vec<String> {
-    let start = html
-        .find(&format!("name=\"{name}\""))
-        .unwrap_or_else(|| panic!("no select {name} in {html}"));
-    let end = html[start..].find("</select>").unwrap() + start;
-    html[start..end]
-        .split("<option value=\"")
-        .skip(1)
-        .map(|rest| rest[..rest.find('"').unwrap()].to_owned())
-        .filter(|value| !value.is_empty())
-        .collect()
-}
 
 /// The ids of the demo regions named `names`, as strings, in that order.
 async fn regions(app: &liaison_tests::TestApp, names: &[&str]) -> Vec<String> {

@@ -7,7 +7,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use liaison_domain::case::Command;
+use liaison_domain::case::{Command, Rating};
 use liaison_domain::FieldError;
 use serde::Deserialize;
 
@@ -45,6 +45,10 @@ pub struct StepForm {
     resolve_by: String,
     #[serde(default)]
     deputy_id: String,
+    #[serde(default)]
+    rating: String,
+    #[serde(default)]
+    comment: String,
 }
 
 impl StepForm {
@@ -57,6 +61,8 @@ impl StepForm {
             "department_id" => &self.department_id,
             "resolve_by" => &self.resolve_by,
             "deputy_id" => &self.deputy_id,
+            "rating" => &self.rating,
+            "comment" => &self.comment,
             _ => "",
         }
     }
@@ -111,6 +117,11 @@ struct CasePage {
     resident: Option<String>,
     anonymous: bool,
     contact_phone: Option<String>,
+    channel: &'static str,
+    visitor_name: Option<String>,
+    claimed: bool,
+    has_receipt: bool,
+    rated_by_staff: bool,
     rating: Option<&'static str>,
     rating_comment: Option<String>,
     photos: Vec<i64>,
@@ -141,6 +152,8 @@ fn fields_of(step: &str) -> &'static [(&'static str, bool)] {
             ("note", false),
         ],
         "reassign" => &[("deputy_id", true)],
+        // A visitor's rating given by phone (回访), which staff record.
+        "rate" => &[("rating", true), ("comment", false)],
         _ => &[],
     }
 }
@@ -215,6 +228,18 @@ async fn field_view(
         "content" => (m.field_content, Input::Textarea, None, Vec::new()),
         "note" => (m.field_note, Input::Textarea, None, Vec::new()),
         "summary" => (m.field_summary, Input::Textarea, None, Vec::new()),
+        "comment" => (m.field_comment, Input::Textarea, None, Vec::new()),
+        "rating" => {
+            let ratings = Rating::ALL
+                .iter()
+                .map(|r| (r.as_str().to_owned(), m.rating(r.as_str()).to_owned()));
+            (
+                m.field_rating,
+                Input::Select,
+                None,
+                choices(ratings, &value, m.choose),
+            )
+        }
         "resolve_by" => (
             m.field_resolve_by,
             Input::Date,
@@ -293,6 +318,11 @@ fn page_of(
         resident: detail.resident.map(|p| p.name),
         anonymous: summary.anonymous,
         contact_phone: detail.contact_phone,
+        channel: m.case_channel(&summary.channel),
+        visitor_name: detail.visitor_name,
+        claimed: detail.claimed_at.is_some(),
+        has_receipt: detail.receipt.is_some(),
+        rated_by_staff: detail.rated_by_staff,
         rating: summary.rating.as_deref().map(|r| m.rating(r)),
         rating_comment: detail.rating_comment,
         photos: detail.attachments.iter().map(|a| a.id).collect(),
@@ -385,6 +415,13 @@ fn command_of(step: &str, form: &StepForm) -> ConsoleResult<Result<Command, Vec<
                 }
             }
         }
+        "rate" => match Rating::parse(form.rating.trim()) {
+            Ok(rating) => Command::Rate {
+                rating,
+                comment: optional(&form.comment),
+            },
+            Err(invalid) => return Ok(Err(invalid.0)),
+        },
         "reassign" => match id_field("deputy_id", &form.deputy_id) {
             Ok(deputy_id) => Command::Reassign { deputy_id },
             Err(error) => return Ok(Err(vec![error])),

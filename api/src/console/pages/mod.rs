@@ -9,6 +9,7 @@ pub mod live;
 pub mod login;
 pub mod poster;
 pub mod queue;
+pub mod record;
 pub mod regions;
 pub mod roster;
 pub mod stations;
@@ -38,6 +39,8 @@ pub struct Layout {
     pub nav: &'static str,
     /// Whether the navigation offers the organisation's pages that only admins work on.
     pub admin: bool,
+    /// Whether the navigation offers recording a visitor's case.
+    pub records: bool,
     /// Whether the county admin's entries are in the navigation: by the rule their pages'
     /// use-cases apply, so a link is offered exactly where the page would answer.
     pub county_admin: bool,
@@ -51,6 +54,7 @@ impl Layout {
             csrf: staff.csrf.clone(),
             nav,
             admin: staff.actor.role.is_admin(),
+            records: liaison_domain::policy::may_record_cases(staff.actor.role),
             county_admin: administered_county(&staff.actor).is_ok(),
         }
     }
