@@ -454,6 +454,7 @@ fn roster(period: Period, deputy_ids: &[i64]) -> anyhow::Result<Vec<Vec<Shift>>>
             on_duty.push(deputy);
             mine.push(Shift {
                 deputy_id: deputy_ids[deputy],
+                group_id: None,
                 starts_at,
                 ends_at: starts_at + Duration::hours(SHIFT_HOURS),
             });

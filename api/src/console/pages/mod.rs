@@ -93,7 +93,7 @@ pub fn next_page(path: &str, cursor: &str) -> String {
 
 /// The county's clock: Beijing time (UTC+8, no daylight saving).
 pub fn beijing() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| unreachable!("UTC+8 is a valid offset"))
+    liaison_domain::clock::beijing()
 }
 
 /// A time as people at the county read it.

@@ -131,6 +131,7 @@ fn shift_of(form: &ShiftForm) -> Result<Shift, Vec<FieldError>> {
     match (deputy_id, day, starts, ends) {
         (Ok(deputy_id), Ok(day), Ok(starts), Ok(ends)) => Ok(Shift {
             deputy_id,
+            group_id: None,
             starts_at: from_local(day, starts),
             ends_at: from_local(day, ends),
         }),
