@@ -117,6 +117,16 @@ pub struct Messages {
     pub roster_add: &'static str,
     pub roster_empty_day: &'static str,
     pub roster_no_deputies: &'static str,
+    pub roster_group: &'static str,
+    pub roster_groups: &'static str,
+    pub roster_attendance: &'static str,
+    pub roster_checked_in: &'static str,
+    pub groups_title: &'static str,
+    pub groups_none: &'static str,
+    pub group_name: &'static str,
+    pub group_members: &'static str,
+    pub group_create: &'static str,
+    pub group_in_use: &'static str,
     /// Monday first, as the grid's columns.
     pub weekdays: [&'static str; 7],
 
@@ -195,6 +205,8 @@ pub struct Messages {
     pub public_opening_hours: &'static str,
     pub public_on_duty: &'static str,
     pub public_nobody_on_duty: &'static str,
+    pub public_next_reception_day: &'static str,
+    pub public_no_reception_day: &'static str,
     pub public_deputies: &'static str,
     pub public_no_deputies: &'static str,
     pub public_office_hours: &'static str,
@@ -465,6 +477,16 @@ pub static ZH_CN: Messages = Messages {
     roster_add: "添加班次",
     roster_empty_day: "无人值班",
     roster_no_deputies: "本联络站还没有代表，先为联络站添加代表后再排班。",
+    roster_group: "代表小组",
+    roster_groups: "代表小组",
+    roster_attendance: "签到",
+    roster_checked_in: "签到于",
+    groups_title: "代表小组",
+    groups_none: "还没有代表小组。",
+    group_name: "小组名称",
+    group_members: "成员",
+    group_create: "新建小组",
+    group_in_use: "还有未结束的班次排了这个小组，请先在值班表中调整这些班次。",
     weekdays: ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
 
     // County admin: webhooks, dead letters, outbox
@@ -542,6 +564,8 @@ pub static ZH_CN: Messages = Messages {
     public_opening_hours: "开放时间",
     public_on_duty: "现在在岗的代表",
     public_nobody_on_duty: "现在没有代表在岗，您反映的问题由联络站转交代表办理。",
+    public_next_reception_day: "下次接待日",
+    public_no_reception_day: "暂未安排接待日",
     public_deputies: "进站代表",
     public_no_deputies: "本站暂无进站代表。",
     public_office_hours: "接待时间",
@@ -565,6 +589,16 @@ impl Messages {
             "resolved" => "已办结",
             "closed" => "已关闭",
             "declined" => "不予受理",
+            _ => "未知",
+        }
+    }
+
+    /// A shift's attendance (`held`, `late`, `missed`) as the roster shows it.
+    pub fn attendance(&self, attendance: &str) -> &'static str {
+        match attendance {
+            "held" => "已到岗",
+            "late" => "迟到",
+            "missed" => "缺勤",
             _ => "未知",
         }
     }
@@ -671,6 +705,8 @@ impl Messages {
             "outside_period" => "班次须在本周之内。",
             "invalid_time" => "请按 09:00 的格式填写时间。",
             "too_many" => "班次过多，请分周排班。",
+            "outside_window" => "不在签到时间内。",
+            "already_checked_in" => "已签到。",
             _ => "此项无效。",
         }
     }
