@@ -5,8 +5,8 @@ use actix_web::{web, HttpResponse};
 
 use super::error::{ConsoleError, ConsoleResult};
 use super::pages::{
-    accounts, case, deliveries, departments, deputies, home, live, login, poster, queue, regions,
-    roster, stations, webhooks,
+    accounts, case, deliveries, departments, deputies, groups, home, live, login, poster, queue,
+    regions, roster, stations, webhooks,
 };
 use super::{assets, session};
 use crate::app_error::AppError;
@@ -38,6 +38,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 "/stations/{id}/roster/shifts/{shift}",
                 web::post().to(roster::change),
             )
+            .route("/stations/{id}/groups", web::get().to(groups::show))
+            .route("/stations/{id}/groups", web::post().to(groups::create))
+            .route("/groups/{id}", web::post().to(groups::update))
+            .route("/groups/{id}/delete", web::post().to(groups::delete))
             // A station's poster: the print page and the PNG.
             .route("/stations/{id}/poster", web::get().to(poster::show))
             .route("/stations/{id}/poster.png", web::get().to(poster::png))

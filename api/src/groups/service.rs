@@ -67,6 +67,11 @@ async fn members(
     })?)
 }
 
+/// The station of a group the actor organises: for a page to go back to.
+pub async fn station_of(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> AppResult<i64> {
+    Ok(organised_group(db, actor, id).await?.group.station_id)
+}
+
 pub async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,

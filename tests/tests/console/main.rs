@@ -6,6 +6,7 @@
 
 mod admin;
 mod browser;
+mod groups;
 mod http;
 mod organisation;
 mod public;

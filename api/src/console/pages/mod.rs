@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod case;
 pub mod departments;
 pub mod deputies;
+pub mod groups;
 pub mod home;
 pub mod live;
 pub mod login;
