@@ -6,7 +6,7 @@ use actix_web::{web, HttpResponse};
 use super::error::{ConsoleError, ConsoleResult};
 use super::pages::{
     accounts, case, deliveries, departments, deputies, groups, home, live, login, poster, queue,
-    regions, roster, stations, webhooks,
+    receptions, regions, roster, stations, webhooks,
 };
 use super::{assets, session};
 use crate::app_error::AppError;
@@ -45,6 +45,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             // A station's poster: the print page and the PNG.
             .route("/stations/{id}/poster", web::get().to(poster::show))
             .route("/stations/{id}/poster.png", web::get().to(poster::png))
+            .route("/receptions", web::get().to(receptions::list))
+            .route("/receptions/new", web::get().to(receptions::new))
+            .route("/receptions/new", web::post().to(receptions::create))
+            .route("/receptions/{id}", web::get().to(receptions::edit))
+            .route("/receptions/{id}", web::post().to(receptions::update))
             .route("/attachments/{id}", web::get().to(case::photo))
             .route("/regions", web::get().to(regions::show))
             .route("/regions", web::post().to(regions::create))

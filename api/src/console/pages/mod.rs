@@ -10,6 +10,7 @@ pub mod live;
 pub mod login;
 pub mod poster;
 pub mod queue;
+pub mod receptions;
 pub mod regions;
 pub mod roster;
 pub mod stations;
@@ -39,6 +40,8 @@ pub struct Layout {
     pub nav: &'static str,
     /// Whether the navigation offers the organisation's pages that only admins work on.
     pub admin: bool,
+    /// Whether the navigation offers the receptions: to the staff who record them.
+    pub receptions: bool,
     /// Whether the county admin's entries are in the navigation: by the rule their pages'
     /// use-cases apply, so a link is offered exactly where the page would answer.
     pub county_admin: bool,
@@ -52,6 +55,10 @@ impl Layout {
             csrf: staff.csrf.clone(),
             nav,
             admin: staff.actor.role.is_admin(),
+            receptions: liaison_domain::policy::may_write(
+                staff.actor.role,
+                liaison_domain::policy::Writes::Reception,
+            ),
             county_admin: administered_county(&staff.actor).is_ok(),
         }
     }
