@@ -6,7 +6,7 @@ use actix_web::{web, HttpResponse};
 use super::error::{ConsoleError, ConsoleResult};
 use super::pages::{
     accounts, case, deliveries, departments, deputies, groups, home, live, login, poster, queue,
-    receptions, regions, roster, stations, webhooks,
+    reception_days, receptions, regions, roster, stations, webhooks,
 };
 use super::{assets, session};
 use crate::app_error::AppError;
@@ -37,6 +37,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(
                 "/stations/{id}/roster/shifts/{shift}",
                 web::post().to(roster::change),
+            )
+            .route(
+                "/stations/{id}/reception-days",
+                web::post().to(reception_days::update),
             )
             .route("/stations/{id}/groups", web::get().to(groups::show))
             .route("/stations/{id}/groups", web::post().to(groups::create))

@@ -10,6 +10,7 @@ mod groups;
 mod http;
 mod organisation;
 mod public;
+mod receptions;
 
 use std::collections::BTreeMap;
 

@@ -10,6 +10,7 @@ pub mod live;
 pub mod login;
 pub mod poster;
 pub mod queue;
+pub mod reception_days;
 pub mod receptions;
 pub mod regions;
 pub mod roster;

@@ -15,8 +15,11 @@ use serde::Deserialize;
 
 use crate::app_error::AppError;
 use crate::console::error::ConsoleResult;
+use crate::console::form::{Form, Input};
 use crate::console::messages::Messages;
-use crate::console::pages::{beijing, choices, from_local, html, id_of, Choice, Layout};
+use crate::console::pages::{
+    beijing, choices, from_local, html, id_of, reception_days, Choice, Layout,
+};
 use crate::console::session::Staff;
 use crate::deputies::service as deputies;
 use crate::groups::service as group_service;
@@ -104,6 +107,10 @@ struct RosterPage {
     has_deputies: bool,
     /// Whether the reader runs the station: otherwise the grid is to read, without forms.
     editable: bool,
+    /// The reception days as lines, the next one, and for those who run the station the form.
+    reception_days: String,
+    next_reception_day: Option<String>,
+    form: Option<Form>,
     notice: Option<&'static str>,
 }
 
@@ -360,8 +367,13 @@ async fn render(
             }
         })
         .collect();
+    let schedule = crate::stations::reception_days::read(&state.db, station.id).await?;
+    let reception_text = reception_days::text(&schedule, m);
     let page = RosterPage {
         m,
+        next_reception_day: reception_days::next(&schedule),
+        form: editable.then(|| reception_days::form(station.id, reception_text.clone(), m)),
+        reception_days: reception_text,
         layout: Layout::of(staff, m, "stations"),
         station_id,
         station: station.name,
