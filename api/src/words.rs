@@ -90,6 +90,20 @@ pub fn queue_sort() -> Object {
         .build()
 }
 
+/// A shift's attendance, `null` while it is neither checked in nor over.
+pub fn attendance() -> Object {
+    words_or_null::<Attendance>()
+}
+
+pub fn reception_kind() -> Object {
+    words::<ReceptionKind>()
+}
+
+/// A weekly rule's weekday, `null` on an entry for one date.
+pub fn weekday_or_null() -> Object {
+    words_or_null::<Weekday>()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,18 +120,4 @@ mod tests {
         let words: Vec<&str> = CaseStatus::ALL.iter().map(|s| s.as_str()).collect();
         assert_eq!(listed, words);
     }
-}
-
-/// A shift's attendance, `null` while it is neither checked in nor over.
-pub fn attendance() -> Object {
-    words_or_null::<Attendance>()
-}
-
-pub fn reception_kind() -> Object {
-    words::<ReceptionKind>()
-}
-
-/// A weekly rule's weekday, `null` on an entry for one date.
-pub fn weekday_or_null() -> Object {
-    words_or_null::<Weekday>()
 }
