@@ -13,6 +13,7 @@ on_every_backend!(
     group_members_sit_at_the_station_and_names_are_unique,
     a_group_named_by_a_shift_ahead_is_not_deleted,
     others_may_not_touch_a_stations_groups,
+    every_member_of_a_shifts_group_is_on_duty_for_new_cases,
 );
 
 /// The ids of the deputies who sit at station 1.
@@ -270,4 +271,57 @@ async fn others_may_not_touch_a_stations_groups(backend: Backend) {
     let listed = groups(&app, &admin).await;
     assert_eq!(listed.as_array().unwrap().len(), 1);
     assert_eq!(listed[0]["name"], "一组");
+}
+
+async fn every_member_of_a_shifts_group_is_on_duty_for_new_cases(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let demo = app.seed_demo().await;
+    let admin = app.login(&demo.station_admin).await;
+    let deputy = app.login(&demo.deputy).await;
+    let member = app.me(&deputy).await["scopes"]["deputy_id"]
+        .as_i64()
+        .unwrap();
+    let on_shift = station_deputies(&app)
+        .await
+        .into_iter()
+        .find(|id| *id != member)
+        .unwrap();
+    let now = Utc::now();
+    let period = (now - Duration::hours(12), now + Duration::hours(12));
+    let around_now = || shift(on_shift, now - Duration::hours(1), now + Duration::hours(1));
+    // Alone on duty, the shift's deputy takes the first case.
+    put_roster(&app, Some(&admin), 1, period, vec![around_now()])
+        .await
+        .expect(200);
+    let resident = app.resident("group-routing").await;
+    let first = app.raise(&resident).await;
+    let read = app
+        .get(&format!("/api/v1/cases/{first}"), Some(&admin))
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(read["assignee_id"], on_shift, "{read}");
+
+    // The same shift naming a group: its member is on duty too, and less loaded.
+    let group = app
+        .post(
+            "/api/v1/stations/1/groups",
+            Some(&admin),
+            json!({"name": "一组", "deputy_ids": [member]}),
+        )
+        .await
+        .expect(201)
+        .id();
+    let mut grouped = around_now();
+    grouped["group_id"] = json!(group);
+    put_roster(&app, Some(&admin), 1, period, vec![grouped])
+        .await
+        .expect(200);
+    let second = app.raise(&resident).await;
+    let read = app
+        .get(&format!("/api/v1/cases/{second}"), Some(&admin))
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(read["assignee_id"], member, "{read}");
 }
