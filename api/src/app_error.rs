@@ -86,6 +86,8 @@ pub enum Conflict {
     Claimed,
     /// Only a dead delivery can be retried, and this one is not (or no longer) dead.
     DeliveryNotDead,
+    /// A deputy group that shifts yet to end still name.
+    GroupInUse,
 }
 
 /// The outside services a use-case depends on.

@@ -253,6 +253,10 @@ fn conflict_answer(conflict: Conflict) -> ApiError {
             "delivery.not_dead",
             "only dead deliveries are retried; this one is not dead (any more)",
         ),
+        Conflict::GroupInUse => ApiError::conflict(
+            "group.in_use",
+            "shifts yet to end name this group; change them first",
+        ),
     }
 }
 

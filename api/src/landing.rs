@@ -55,6 +55,8 @@ struct StationPage {
     stylesheet: &'static str,
     station: Station,
     on_duty: Vec<PublicDeputy>,
+    /// The next reception day's hours as people at the county read them.
+    next_reception_day: Option<String>,
     deputies: Vec<PublicDeputy>,
     /// WeChat's URL link into the mini-program, when there is one.
     link: Option<String>,
@@ -82,6 +84,9 @@ async fn landing(state: web::Data<AppState>, scene: web::Path<String>) -> ApiRes
             .into_iter()
             .map(|d| PublicDeputy::of(d, m))
             .collect(),
+        next_reception_day: card
+            .next_reception_day
+            .map(|o| hours(o.starts_at, o.ends_at)),
         deputies: card
             .deputies
             .into_iter()
@@ -94,6 +99,19 @@ async fn landing(state: web::Data<AppState>, scene: web::Path<String>) -> ApiRes
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .body(body))
+}
+
+/// `2026-12-08 08:00–12:00` on the county's clock (the end's day is the start's).
+fn hours(
+    starts_at: chrono::DateTime<chrono::Utc>,
+    ends_at: chrono::DateTime<chrono::Utc>,
+) -> String {
+    let beijing = liaison_domain::clock::beijing();
+    format!(
+        "{}–{}",
+        starts_at.with_timezone(&beijing).format("%Y-%m-%d %H:%M"),
+        ends_at.with_timezone(&beijing).format("%H:%M")
+    )
 }
 
 async fn stylesheet() -> HttpResponse {

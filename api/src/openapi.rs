@@ -9,8 +9,8 @@ use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 
 use crate::error::{Problem, ProblemField};
 use crate::{
-    attachments, auth, cases, categories, departments, deputies, landing, notifications, ops,
-    outbox, regions, stations, subscriptions, users, webhooks,
+    attachments, auth, cases, categories, departments, deputies, groups, landing, notifications,
+    ops, outbox, receptions, regions, stations, subscriptions, users, webhooks,
 };
 
 #[derive(OpenApi)]
@@ -126,6 +126,8 @@ where
                 .configure(auth::routes::configure)
                 .configure(regions::routes::configure)
                 .configure(stations::routes::configure)
+                .configure(receptions::routes::configure)
+                .configure(groups::routes::configure)
                 .configure(deputies::routes::configure)
                 .configure(departments::routes::configure)
                 .configure(categories::routes::configure)

@@ -3,9 +3,12 @@
 //! Fields that carry such a word name one of these with `schema_with`.
 
 use liaison_domain::actor::Role;
+use liaison_domain::attendance::Attendance;
 use liaison_domain::case::{CaseStatus, EventKind, Rating};
 use liaison_domain::delivery::{Channel, DeliveryStatus};
 use liaison_domain::deputy::DeputyLevel;
+use liaison_domain::reception::ReceptionKind;
+use liaison_domain::reception_day::Weekday;
 use liaison_domain::region::RegionLevel;
 use liaison_domain::station::StationKind;
 use liaison_domain::vocabulary::Vocabulary;
@@ -89,6 +92,20 @@ pub fn queue_sort() -> Object {
         .schema_type(Type::String)
         .enum_values(Some(SORTS))
         .build()
+}
+
+/// A shift's attendance, `null` while it is neither checked in nor over.
+pub fn attendance() -> Object {
+    words_or_null::<Attendance>()
+}
+
+pub fn reception_kind() -> Object {
+    words::<ReceptionKind>()
+}
+
+/// A weekly rule's weekday, `null` on an entry for one date.
+pub fn weekday_or_null() -> Object {
+    words_or_null::<Weekday>()
 }
 
 #[cfg(test)]

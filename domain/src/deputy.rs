@@ -13,9 +13,43 @@ vocabulary!(
     }
 );
 
+/// Deputies named for something at a station (present at a reception, members of a group):
+/// each must sit at it (`is_station_deputy`); each counts once, in the order first named.
+pub fn sitting_at(
+    field: &str,
+    deputy_ids: &[i64],
+    is_station_deputy: impl Fn(i64) -> bool,
+) -> Result<Vec<i64>, crate::Invalid> {
+    let mut named: Vec<i64> = Vec::with_capacity(deputy_ids.len());
+    for id in deputy_ids {
+        if !is_station_deputy(*id) {
+            return Err(crate::Invalid::one(
+                field,
+                "not_at_station",
+                format!("deputy {id} does not sit at this station"),
+            ));
+        }
+        if !named.contains(id) {
+            named.push(*id);
+        }
+    }
+    Ok(named)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deputies_named_sit_at_the_station_and_count_once() {
+        let here = |id: i64| [1, 2].contains(&id);
+        assert_eq!(sitting_at("deputy_ids", &[2, 1, 2], here).unwrap(), [2, 1]);
+        let err = sitting_at("deputy_ids", &[1, 9], here).unwrap_err();
+        assert_eq!(
+            (err.0[0].field.as_str(), err.0[0].code),
+            ("deputy_ids", "not_at_station")
+        );
+    }
 
     #[test]
     fn five_levels_round_trip() {

@@ -4,8 +4,10 @@
 //! it holds once parsing succeeded is valid by construction.
 
 pub mod actor;
+pub mod attendance;
 pub mod case;
 pub mod category;
+pub mod clock;
 pub mod delivery;
 pub mod deputy;
 pub mod error;
@@ -13,6 +15,8 @@ pub mod link;
 pub mod moderation;
 pub mod phone;
 pub mod policy;
+pub mod reception;
+pub mod reception_day;
 pub mod region;
 pub mod roster;
 pub mod scene;

@@ -16,10 +16,14 @@ pub enum Writes {
     Deputy,
     Account,
     Roster,
+    Group,
+    ReceptionDays,
+    Reception,
+    CheckIn,
 }
 
 impl Writes {
-    pub const ALL: [Writes; 8] = [
+    pub const ALL: [Writes; 12] = [
         Writes::Region,
         Writes::Station,
         Writes::Department,
@@ -28,6 +32,10 @@ impl Writes {
         Writes::Deputy,
         Writes::Account,
         Writes::Roster,
+        Writes::Group,
+        Writes::ReceptionDays,
+        Writes::Reception,
+        Writes::CheckIn,
     ];
 }
 
@@ -41,7 +49,14 @@ pub fn may_write(role: Role, writes: Writes) -> bool {
         }
         // Station admins edit their own stations' cards; only county admins create stations,
         // which `may_administer_county` decides once the body names the region.
-        Writes::Station | Writes::Deputy | Writes::Account | Writes::Roster => role.is_admin(),
+        Writes::Station
+        | Writes::Deputy
+        | Writes::Account
+        | Writes::Roster
+        | Writes::Group
+        | Writes::ReceptionDays => role.is_admin(),
+        Writes::Reception => role.is_admin() || role == Role::Deputy,
+        Writes::CheckIn => role == Role::Deputy,
     }
 }
 
@@ -117,10 +132,32 @@ pub fn may_place_stations(actor: &Actor) -> bool {
 /// who sit at it and take its shifts. Another station's admin is not among them: what a
 /// station does is its own and its county's.
 pub fn may_read_roster(actor: &Actor, county_id: i64, station_id: i64) -> bool {
+    works_at_station(actor, county_id, station_id)
+}
+
+/// Those who administer the station, and the deputies who sit at it.
+fn works_at_station(actor: &Actor, county_id: i64, station_id: i64) -> bool {
     may_administer_station(actor, county_id, station_id)
         || (actor.role == Role::Deputy
             && actor.in_county(county_id)
             && actor.covers_station(station_id))
+}
+
+/// Receptions at a station, to record and to read: those who administer the station, and the
+/// deputies who sit at it (they hold the sittings). Another station's admin is not among them.
+pub fn may_record_reception(actor: &Actor, county_id: i64, station_id: i64) -> bool {
+    works_at_station(actor, county_id, station_id)
+}
+
+/// A station's deputy groups (代表小组) and its reception days: those who administer it.
+pub fn may_organise_station(actor: &Actor, county_id: i64, station_id: i64) -> bool {
+    may_administer_station(actor, county_id, station_id)
+}
+
+/// Checking in and out of a shift: the deputy it names, or a member of the group it names
+/// (`serves`, from `roster::serves`), from their own deputy account.
+pub fn may_check_in(actor: &Actor, serves: impl Fn(i64) -> bool) -> bool {
+    actor.role == Role::Deputy && actor.deputy_id.is_some_and(serves)
 }
 
 /// Whether every station in `station_ids` is within the actor's administration (and there is
@@ -306,6 +343,48 @@ mod tests {
     }
 
     #[test]
+    fn receptions_are_recorded_by_the_station_admins_and_its_deputies() {
+        assert!(may_record_reception(&county_admin(), COUNTY, 11));
+        assert!(!may_record_reception(&county_admin(), OTHER_COUNTY, 11));
+        assert!(may_record_reception(&station_admin_of(&[10]), COUNTY, 10));
+        assert!(!may_record_reception(&station_admin_of(&[10]), COUNTY, 11));
+        let deputy = actor(Role::Deputy, Some(COUNTY), &[10]);
+        assert!(may_record_reception(&deputy, COUNTY, 10));
+        assert!(!may_record_reception(&deputy, COUNTY, 11));
+        for role in [Role::Handler, Role::Resident] {
+            assert!(!may_record_reception(
+                &actor(role, Some(COUNTY), &[10]),
+                COUNTY,
+                10
+            ));
+        }
+    }
+
+    #[test]
+    fn groups_and_reception_days_are_organised_by_the_station_admins() {
+        assert!(may_organise_station(&county_admin(), COUNTY, 11));
+        assert!(may_organise_station(&station_admin_of(&[10]), COUNTY, 10));
+        assert!(!may_organise_station(&station_admin_of(&[10]), COUNTY, 11));
+        let deputy = actor(Role::Deputy, Some(COUNTY), &[10]);
+        assert!(!may_organise_station(&deputy, COUNTY, 10));
+    }
+
+    #[test]
+    fn only_a_deputy_the_shift_puts_on_duty_checks_in() {
+        let mut deputy = actor(Role::Deputy, Some(COUNTY), &[10]);
+        deputy.deputy_id = Some(4);
+        assert!(may_check_in(&deputy, |d| d == 4));
+        assert!(!may_check_in(&deputy, |d| d == 5));
+        let mut admin = station_admin_of(&[10]);
+        admin.deputy_id = Some(4);
+        assert!(!may_check_in(&admin, |d| d == 4));
+        assert!(!may_check_in(
+            &actor(Role::Deputy, Some(COUNTY), &[10]),
+            |_| true
+        ));
+    }
+
+    #[test]
     fn which_roles_write_what_at_all() {
         for writes in Writes::ALL {
             for role in Role::ALL {
@@ -313,6 +392,8 @@ mod tests {
                     Writes::Region | Writes::Department | Writes::Category | Writes::Webhook => {
                         *role == Role::CountyAdmin
                     }
+                    Writes::Reception => role.is_admin() || *role == Role::Deputy,
+                    Writes::CheckIn => *role == Role::Deputy,
                     _ => role.is_admin(),
                 };
                 assert_eq!(may_write(*role, writes), expected, "{role} {writes:?}");

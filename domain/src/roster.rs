@@ -4,10 +4,12 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::Invalid;
 
-/// A deputy's turn at a station, `[starts_at, ends_at)`.
+/// A deputy's turn at a station, `[starts_at, ends_at)`, with the deputy group (代表小组)
+/// whose members are on duty beside them, if the shift names one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shift {
     pub deputy_id: i64,
+    pub group_id: Option<i64>,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
 }
@@ -22,6 +24,13 @@ impl Shift {
     pub fn covers(&self, at: DateTime<Utc>) -> bool {
         self.starts_at <= at && at < self.ends_at
     }
+}
+
+/// A deputy group as the roster reads it: who is on duty when a shift names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub id: i64,
+    pub deputy_ids: Vec<i64>,
 }
 
 /// The stretch of time a roster write replaces, `[from, to)`.
@@ -62,14 +71,15 @@ impl Period {
 pub const MAX_SHIFTS: usize = 3 * Period::MAX_DAYS as usize;
 
 /// Checks the shifts that are to replace a station's roster over `period`:
-/// each lies in the period, ends after it starts and names a deputy of the station
-/// (`is_station_deputy`); no deputy holds two overlapping shifts, neither among these nor with
+/// each lies in the period, ends after it starts, names a deputy of the station
+/// (`is_station_deputy`) and, if any, a group of the station (`is_station_group`); no deputy holds two overlapping shifts, neither among these nor with
 /// `kept` (the same deputies' shifts this write leaves in place: at other stations, or at this
 /// one but starting before the period).
 pub fn check(
     period: Period,
     shifts: &[Shift],
     is_station_deputy: impl Fn(i64) -> bool,
+    is_station_group: impl Fn(i64) -> bool,
     kept: &[Shift],
 ) -> Result<(), Invalid> {
     if shifts.len() > MAX_SHIFTS {
@@ -102,6 +112,13 @@ pub fn check(
                 "the deputy does not sit at this station",
             ));
         }
+        if shift.group_id.is_some_and(|group| !is_station_group(group)) {
+            errors.push(Invalid::one(
+                field("group_id"),
+                "not_at_station",
+                "the group is not one of this station's",
+            ));
+        }
         let clash_here = shifts[..index]
             .iter()
             .any(|earlier| earlier.overlaps(shift));
@@ -122,12 +139,29 @@ pub fn check(
     Invalid::collect(errors.into_iter().map(Err))
 }
 
-/// The deputies on duty at `at`, each once, in roster order.
-pub fn on_duty(shifts: &[Shift], at: DateTime<Utc>) -> Vec<i64> {
+/// Whether `deputy_id` is on duty for `shift`: its own deputy, or a member of its group.
+pub fn serves(shift: &Shift, groups: &[Group], deputy_id: i64) -> bool {
+    on_shift(shift, groups).any(|d| d == deputy_id)
+}
+
+/// The deputies a shift puts on duty: its deputy, then its group's members.
+fn on_shift<'a>(shift: &'a Shift, groups: &'a [Group]) -> impl Iterator<Item = i64> + 'a {
+    let members = shift
+        .group_id
+        .and_then(|id| groups.iter().find(|g| g.id == id))
+        .map_or(&[][..], |g| g.deputy_ids.as_slice());
+    std::iter::once(shift.deputy_id).chain(members.iter().copied())
+}
+
+/// The deputies on duty at `at`, each once, in roster order: each shift's deputy, then the
+/// members of the group it names.
+pub fn on_duty(shifts: &[Shift], groups: &[Group], at: DateTime<Utc>) -> Vec<i64> {
     let mut deputies: Vec<i64> = Vec::new();
     for shift in shifts.iter().filter(|s| s.covers(at)) {
-        if !deputies.contains(&shift.deputy_id) {
-            deputies.push(shift.deputy_id);
+        for deputy in on_shift(shift, groups) {
+            if !deputies.contains(&deputy) {
+                deputies.push(deputy);
+            }
         }
     }
     deputies
@@ -147,6 +181,7 @@ mod tests {
     fn shift(deputy_id: i64, from: u32, to: u32) -> Shift {
         Shift {
             deputy_id,
+            group_id: None,
             starts_at: at(from),
             ends_at: at(to),
         }
@@ -164,9 +199,16 @@ mod tests {
     }
 
     const HERE: [i64; 3] = [1, 2, 3];
+    const GROUP_HERE: i64 = 50;
 
     fn check_here(shifts: &[Shift], kept: &[Shift]) -> Vec<(String, &'static str)> {
-        codes(check(day(), shifts, |id| HERE.contains(&id), kept))
+        codes(check(
+            day(),
+            shifts,
+            |id| HERE.contains(&id),
+            |group| group == GROUP_HERE,
+            kept,
+        ))
     }
 
     #[test]
@@ -198,6 +240,7 @@ mod tests {
     fn shifts_must_lie_in_the_period() {
         let late = Shift {
             deputy_id: 1,
+            group_id: None,
             starts_at: at(20),
             ends_at: at(23) + Duration::hours(2),
         };
@@ -252,16 +295,56 @@ mod tests {
     #[test]
     fn on_duty_uses_half_open_shifts() {
         let shifts = [shift(1, 8, 12), shift(2, 12, 17), shift(3, 10, 14)];
-        assert_eq!(on_duty(&shifts, at(7)), Vec::<i64>::new());
-        assert_eq!(on_duty(&shifts, at(8)), [1]);
-        assert_eq!(on_duty(&shifts, at(11)), [1, 3]);
-        assert_eq!(on_duty(&shifts, at(12)), [2, 3]);
-        assert_eq!(on_duty(&shifts, at(17)), Vec::<i64>::new());
+        assert_eq!(on_duty(&shifts, &[], at(7)), Vec::<i64>::new());
+        assert_eq!(on_duty(&shifts, &[], at(8)), [1]);
+        assert_eq!(on_duty(&shifts, &[], at(11)), [1, 3]);
+        assert_eq!(on_duty(&shifts, &[], at(12)), [2, 3]);
+        assert_eq!(on_duty(&shifts, &[], at(17)), Vec::<i64>::new());
     }
 
     #[test]
     fn on_duty_names_each_deputy_once() {
         let shifts = [shift(1, 8, 12), shift(1, 10, 14)];
-        assert_eq!(on_duty(&shifts, at(11)), [1]);
+        assert_eq!(on_duty(&shifts, &[], at(11)), [1]);
+    }
+
+    #[test]
+    fn a_shift_may_name_a_group_of_the_station() {
+        let grouped = Shift {
+            group_id: Some(GROUP_HERE),
+            ..shift(1, 8, 12)
+        };
+        assert!(check_here(&[grouped], &[]).is_empty());
+        let elsewhere = Shift {
+            group_id: Some(51),
+            ..grouped
+        };
+        assert_eq!(
+            check_here(&[elsewhere], &[]),
+            [("shifts[0].group_id".to_owned(), "not_at_station")]
+        );
+    }
+
+    #[test]
+    fn every_member_of_a_shift_group_is_on_duty() {
+        let groups = [Group {
+            id: GROUP_HERE,
+            deputy_ids: vec![3, 1, 4],
+        }];
+        let shifts = [
+            shift(1, 8, 12),
+            Shift {
+                group_id: Some(GROUP_HERE),
+                ..shift(2, 10, 14)
+            },
+        ];
+        assert_eq!(on_duty(&shifts, &groups, at(9)), [1]);
+        assert_eq!(on_duty(&shifts, &groups, at(11)), [1, 2, 3, 4]);
+        assert_eq!(on_duty(&shifts, &groups, at(13)), [2, 3, 1, 4]);
+        assert!(serves(&shifts[1], &groups, 4));
+        assert!(serves(&shifts[1], &groups, 2));
+        assert!(!serves(&shifts[0], &groups, 4));
+        // A group the roster does not know (deleted since) puts nobody extra on duty.
+        assert_eq!(on_duty(&shifts, &[], at(13)), [2]);
     }
 }

@@ -5,8 +5,8 @@ use actix_web::{web, HttpResponse};
 
 use super::error::{ConsoleError, ConsoleResult};
 use super::pages::{
-    accounts, case, deliveries, departments, deputies, home, live, login, poster, queue, record,
-    regions, roster, stations, webhooks,
+    accounts, case, deliveries, departments, deputies, groups, home, live, login, poster, queue,
+    reception_days, receptions, record, regions, roster, stations, webhooks,
 };
 use super::{assets, session};
 use crate::app_error::AppError;
@@ -41,9 +41,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 "/stations/{id}/roster/shifts/{shift}",
                 web::post().to(roster::change),
             )
+            .route(
+                "/stations/{id}/reception-days",
+                web::post().to(reception_days::update),
+            )
+            .route("/stations/{id}/groups", web::get().to(groups::show))
+            .route("/stations/{id}/groups", web::post().to(groups::create))
+            .route("/groups/{id}", web::post().to(groups::update))
+            .route("/groups/{id}/delete", web::post().to(groups::delete))
             // A station's poster: the print page and the PNG.
             .route("/stations/{id}/poster", web::get().to(poster::show))
             .route("/stations/{id}/poster.png", web::get().to(poster::png))
+            .route("/receptions", web::get().to(receptions::list))
+            .route("/receptions/new", web::get().to(receptions::new))
+            .route("/receptions/new", web::post().to(receptions::create))
+            .route("/receptions/{id}", web::get().to(receptions::edit))
+            .route("/receptions/{id}", web::post().to(receptions::update))
             .route("/attachments/{id}", web::get().to(case::photo))
             .route("/regions", web::get().to(regions::show))
             .route("/regions", web::post().to(regions::create))

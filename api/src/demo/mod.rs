@@ -7,6 +7,8 @@ use anyhow::{anyhow, Context};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use liaison_domain::actor::Role;
 use liaison_domain::deputy::DeputyLevel;
+use liaison_domain::reception::{Official, ReceptionKind};
+use liaison_domain::reception_day::{Days, ReceptionDay, Schedule, Weekday};
 use liaison_domain::region::RegionLevel;
 use liaison_domain::roster::{Period, Shift};
 use liaison_domain::station::{Location, StationKind};
@@ -15,9 +17,10 @@ use liaison_infra::password;
 use liaison_infra::store::accounts::{self, NewStaff};
 use liaison_infra::store::organisation::categories::{self, NewCategory};
 use liaison_infra::store::organisation::deputies::{self, NewDeputy};
+use liaison_infra::store::organisation::receptions::{self, Sitting};
 use liaison_infra::store::organisation::regions::{self, NewRegion};
 use liaison_infra::store::organisation::stations::{self, NewStation};
-use liaison_infra::store::organisation::{counties, departments, rosters};
+use liaison_infra::store::organisation::{counties, departments, reception_days, rosters};
 use sea_orm::{ConnectionTrait, TransactionTrait};
 
 mod cases;
@@ -391,6 +394,7 @@ async fn insert_all(db: &impl ConnectionTrait, now: DateTime<Utc>) -> anyhow::Re
         rosters::replace(db, *station_id, period, &shifts).await?;
     }
 
+    let mut recorder = None;
     for (name, phone, post) in &STAFF {
         let station_ids = match post {
             Post::StationAdmin(index) => vec![station_ids[*index]],
@@ -421,9 +425,45 @@ async fn insert_all(db: &impl ConnectionTrait, now: DateTime<Utc>) -> anyhow::Re
             },
             station_ids: &station_ids,
         };
-        accounts::insert_staff(db, staff, now).await?;
+        let user_id = accounts::insert_staff(db, staff, now).await?;
+        if matches!(post, Post::StationAdmin(0)) {
+            recorder = Some(user_id);
+        }
     }
+    let recorder = recorder.context("the demo's first station has no admin")?;
+    reception_days::replace(db, station_ids[0], &reception_schedule()?).await?;
+    // A market day a week ago at the first station, with two of its deputies and an official.
+    let sitting = Sitting {
+        kind: ReceptionKind::MarketDay,
+        held_at: now - Duration::days(7),
+        visitors: 23,
+        officials: vec![Official {
+            name: "王建国".to_owned(),
+            body: "县交通运输局".to_owned(),
+        }],
+        deputy_ids: vec![deputy_ids[0], deputy_ids[1]],
+    };
+    receptions::insert(db, station_ids[0], county_id, recorder, sitting, now).await?;
     Ok(())
+}
+
+/// The first station's reception days: market days (赶集日) every Tuesday morning and an open
+/// afternoon every Friday, on the county's clock.
+fn reception_schedule() -> anyhow::Result<Schedule> {
+    let hours = |from: u32, to: u32| -> anyhow::Result<(NaiveTime, NaiveTime)> {
+        let at = |h| NaiveTime::from_hms_opt(h, 0, 0).context("a demo hour");
+        Ok((at(from)?, at(to)?))
+    };
+    let entry = |weekday, (starts, ends)| ReceptionDay {
+        days: Days::Every(weekday),
+        starts,
+        ends,
+    };
+    Schedule::parse(vec![
+        entry(Weekday::Tuesday, hours(8, 12)?),
+        entry(Weekday::Friday, hours(14, 17)?),
+    ])
+    .map_err(|e| anyhow!("the demo's reception days: {e:?}"))
 }
 
 /// The days the roster covers: `ROSTER_DAYS` of them from midnight today in Beijing. Counted
@@ -467,6 +507,7 @@ fn roster(period: Period, deputy_ids: &[i64]) -> anyhow::Result<Vec<Vec<Shift>>>
             on_duty.push(deputy);
             mine.push(Shift {
                 deputy_id: deputy_ids[deputy],
+                group_id: None,
                 starts_at,
                 ends_at: starts_at + Duration::hours(SHIFT_HOURS),
             });

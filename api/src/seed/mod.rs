@@ -203,6 +203,7 @@ fn one_case<'a>(
         closed_at: case.closed_at,
         rating: rating.map(Word),
         rating_comment: None,
+        reception_id: None,
         version: version.max(0),
         created_at: raised,
         updated_at: updated,

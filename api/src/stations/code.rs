@@ -9,6 +9,7 @@ use liaison_infra::wechat::WechatClient;
 use secrecy::ExposeSecret;
 
 use super::dto::{ScanCard, StationCode};
+use super::reception_days;
 use super::service::{find, find_administered};
 use crate::app_error::{AppError, AppResult};
 use crate::categories::service::active_in;
@@ -117,10 +118,12 @@ pub async fn scan(codes: &StationCodes<'_>, scene_text: &str) -> AppResult<ScanC
         .filter_map(|id| deputies.iter().find(|d| d.id == *id).cloned())
         .collect();
     let categories = active_in(codes.db, station.county_id).await?;
+    let next_reception_day = reception_days::next(codes.db, station.id, Utc::now()).await?;
     Ok(ScanCard {
         station: station.into(),
         deputies,
         on_duty,
+        next_reception_day,
         categories,
     })
 }

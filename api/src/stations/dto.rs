@@ -1,6 +1,6 @@
 //! Station, roster, code and scan bodies.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use liaison_infra::entities::stations;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -115,6 +115,8 @@ pub struct RosterWrite {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ShiftIn {
     pub deputy_id: i64,
+    /// A deputy group (代表小组) of the station whose members are on duty beside the deputy.
+    pub group_id: Option<i64>,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
 }
@@ -132,8 +134,17 @@ pub struct ShiftOut {
     pub id: i64,
     pub deputy_id: i64,
     pub deputy_name: String,
+    pub group_id: Option<i64>,
+    pub group_name: Option<String>,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
+    pub checked_in_at: Option<DateTime<Utc>>,
+    /// The deputy who checked in: the shift's own or a member of its group.
+    pub checked_in_by: Option<i64>,
+    pub checked_out_at: Option<DateTime<Utc>>,
+    /// `held`, `late` or `missed` once known (a shift checked in, or over); `null` before.
+    #[schema(schema_with = crate::words::attendance)]
+    pub attendance: Option<String>,
 }
 
 /// What a station's printed code holds.
@@ -156,6 +167,68 @@ pub struct ScanCard {
     pub deputies: Vec<Deputy>,
     /// Those on duty right now; new cases reach them.
     pub on_duty: Vec<Deputy>,
+    /// The next scheduled reception day (下次接待日) not yet over, if any.
+    pub next_reception_day: Option<Opening>,
     /// The categories a case may take.
     pub categories: Vec<Category>,
+}
+
+/// One reception day's hours, as instants.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct Opening {
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+}
+
+/// A shift's check-in as stored.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckIn {
+    pub shift_id: i64,
+    pub checked_in_at: Option<DateTime<Utc>>,
+    pub checked_in_by: Option<i64>,
+    pub checked_out_at: Option<DateTime<Utc>>,
+    /// `held` or `late` once checked in.
+    #[schema(schema_with = crate::words::attendance)]
+    pub attendance: Option<String>,
+}
+
+/// One entry of a station's schedule: a date, or a weekday every week; hours on the county's
+/// clock (Beijing time).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct ReceptionDayIn {
+    #[schema(value_type = Option<String>, format = Date, example = "2026-12-08")]
+    pub date: Option<NaiveDate>,
+    /// For a weekly rule instead of a date.
+    #[schema(schema_with = crate::words::weekday_or_null)]
+    pub weekday: Option<String>,
+    #[schema(example = "08:00")]
+    pub starts: String,
+    #[schema(example = "12:00")]
+    pub ends: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReceptionDayOut {
+    #[schema(value_type = Option<String>, format = Date)]
+    pub date: Option<NaiveDate>,
+    #[schema(schema_with = crate::words::weekday_or_null)]
+    pub weekday: Option<String>,
+    #[schema(example = "08:00")]
+    pub starts: String,
+    #[schema(example = "12:00")]
+    pub ends: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReceptionDaysWrite {
+    /// The whole schedule: what is not listed is removed.
+    pub days: Vec<ReceptionDayIn>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReceptionDays {
+    pub station_id: i64,
+    pub days: Vec<ReceptionDayOut>,
+    /// The next reception day not yet over (下次接待日).
+    pub next: Option<Opening>,
 }

@@ -2,10 +2,11 @@
 
 use chrono::{Duration, Utc};
 use liaison_domain::actor::Actor;
+use liaison_domain::attendance;
 use liaison_domain::roster::{self, Period, Shift};
 use liaison_domain::Invalid;
 use liaison_infra::entities::duty_shifts;
-use liaison_infra::store::organisation::{deputies, rosters};
+use liaison_infra::store::organisation::{deputies, groups, rosters};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait};
 
 use super::dto::{Roster, RosterQuery, RosterWrite, ShiftOut};
@@ -35,18 +36,35 @@ async fn shifts_view(
     shifts: Vec<duty_shifts::Model>,
 ) -> AppResult<Roster> {
     let names = deputies::names(db, shifts.iter().map(|s| s.deputy_id)).await?;
+    let groups = groups::of_station(db, station_id).await?;
+    let now = Utc::now();
     Ok(Roster {
         station_id,
         from: period.from(),
         to: period.to(),
         shifts: shifts
             .into_iter()
-            .map(|s| ShiftOut {
-                id: s.id,
-                deputy_name: names.get(&s.deputy_id).cloned().unwrap_or_default(),
-                deputy_id: s.deputy_id,
-                starts_at: s.starts_at,
-                ends_at: s.ends_at,
+            .map(|s| {
+                let attendance =
+                    attendance::attendance(&rosters::shift_of(&s), rosters::record_of(&s), now);
+                ShiftOut {
+                    id: s.id,
+                    deputy_name: names.get(&s.deputy_id).cloned().unwrap_or_default(),
+                    deputy_id: s.deputy_id,
+                    group_name: s.group_id.and_then(|id| {
+                        groups
+                            .iter()
+                            .find(|g| g.group.id == id)
+                            .map(|g| g.group.name.clone())
+                    }),
+                    group_id: s.group_id,
+                    starts_at: s.starts_at,
+                    ends_at: s.ends_at,
+                    checked_in_at: s.checked_in_at,
+                    checked_in_by: s.checked_in_by,
+                    checked_out_at: s.checked_out_at,
+                    attendance: attendance.map(|a| a.as_str().to_owned()),
+                }
             })
             .collect(),
     })
@@ -65,6 +83,7 @@ pub async fn replace(
         .iter()
         .map(|s| Shift {
             deputy_id: s.deputy_id,
+            group_id: s.group_id,
             starts_at: s.starts_at,
             ends_at: s.ends_at,
         })
@@ -86,10 +105,17 @@ async fn write_checked(
 ) -> AppResult<Roster> {
     // Read in the transaction, not from the cache: the check must see what it writes over.
     let members = deputies::members(txn, station_id).await?;
+    let station_groups = groups::of_station(txn, station_id).await?;
     // The same deputies' shifts that outlive this write: those at other stations, and this
     // station's shifts that started before the period and so are kept.
     let kept = rosters::kept(txn, station_id, period, shifts.iter().map(|s| s.deputy_id)).await?;
-    roster::check(period, shifts, |id| members.contains(&id), &kept)?;
+    roster::check(
+        period,
+        shifts,
+        |id| members.contains(&id),
+        |group| station_groups.iter().any(|g| g.group.id == group),
+        &kept,
+    )?;
     let stored = rosters::replace(txn, station_id, period, shifts).await?;
     shifts_view(txn, station_id, period, stored).await
 }
@@ -122,11 +148,7 @@ pub async fn edit(
     let mut shifts: Vec<Shift> = Vec::new();
     for row in stored.iter().filter(|s| s.starts_at >= period.from()) {
         ids.push(Some(row.id));
-        shifts.push(Shift {
-            deputy_id: row.deputy_id,
-            starts_at: row.starts_at,
-            ends_at: row.ends_at,
-        });
+        shifts.push(rosters::shift_of(row));
     }
     let at = |id: i64| {
         ids.iter()

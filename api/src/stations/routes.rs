@@ -4,11 +4,12 @@ use actix_web::http::header;
 use actix_web::{get, patch, post, put, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::check_in::{self, Step};
 use super::dto::{
-    NewStation, Roster, RosterQuery, RosterWrite, ScanCard, Station, StationCode, StationFilter,
-    StationPatch,
+    CheckIn, NewStation, ReceptionDays, ReceptionDaysWrite, Roster, RosterQuery, RosterWrite,
+    ScanCard, Station, StationCode, StationFilter, StationPatch,
 };
-use super::{code, roster, service};
+use super::{code, reception_days, roster, service};
 use crate::auth::Caller;
 use crate::deputies::dto::Deputy;
 use crate::error::responses::{
@@ -31,6 +32,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(deputies)
         .service(get_roster)
         .service(put_roster)
+        .service(get_reception_days)
+        .service(put_reception_days)
+        .service(shift_check_in)
+        .service(shift_check_out)
         .service(station_code)
         .service(station_code_png)
         .service(scan);
@@ -182,6 +187,89 @@ async fn put_roster(
     caller.gate(Writes::Roster)?;
     let answer = roster::replace(&state.db, &caller.actor, id.into_inner(), body.open()?).await?;
     state.reference.changed(Kind::Rosters).await;
+    Ok(web::Json(answer))
+}
+
+/// The station's reception days (接待日): dates and weekly rules, and the next one. Anyone
+/// may read them.
+#[utoipa::path(
+    tag = "stations",
+    responses(
+        (status = 200, body = ReceptionDays),
+        BadRequest, NotFound,
+    )
+)]
+#[get("/stations/{id}/reception-days")]
+async fn get_reception_days(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<ReceptionDays>> {
+    let days = reception_days::read(&state.db, id.into_inner()).await?;
+    Ok(web::Json(days))
+}
+
+/// Replaces the station's reception days: its admins. Each entry is a date or a weekday,
+/// with hours (`HH:MM`, Beijing time) that end after they start.
+#[utoipa::path(
+    tag = "stations",
+    security(("bearer" = [])),
+    request_body = ReceptionDaysWrite,
+    responses(
+        (status = 200, description = "The schedule as stored", body = ReceptionDays),
+        BadRequest, Unauthorized, Forbidden, NotFound, TooLarge, UnsupportedMediaType, Unprocessable,
+    )
+)]
+#[put("/stations/{id}/reception-days")]
+async fn put_reception_days(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: Deferred<ReceptionDaysWrite>,
+) -> ApiResult<web::Json<ReceptionDays>> {
+    caller.gate(Writes::ReceptionDays)?;
+    let answer =
+        reception_days::replace(&state.db, &caller.actor, id.into_inner(), body.open()?).await?;
+    Ok(web::Json(answer))
+}
+
+/// The deputy of the shift (or a member of the group it names) checks in: from 30 minutes
+/// before the start until the end. Another's shift is not found; outside the window, 422.
+#[utoipa::path(
+    tag = "stations",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = CheckIn),
+        BadRequest, Unauthorized, Forbidden, NotFound, Unprocessable,
+    )
+)]
+#[post("/shifts/{id}/check-in")]
+async fn shift_check_in(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<CheckIn>> {
+    caller.gate(Writes::CheckIn)?;
+    let answer = check_in::record(&state.db, &caller.actor, id.into_inner(), Step::In).await?;
+    Ok(web::Json(answer))
+}
+
+/// Checks out of a shift checked in, until two hours after its end.
+#[utoipa::path(
+    tag = "stations",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = CheckIn),
+        BadRequest, Unauthorized, Forbidden, NotFound, Unprocessable,
+    )
+)]
+#[post("/shifts/{id}/check-out")]
+async fn shift_check_out(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<CheckIn>> {
+    caller.gate(Writes::CheckIn)?;
+    let answer = check_in::record(&state.db, &caller.actor, id.into_inner(), Step::Out).await?;
     Ok(web::Json(answer))
 }
 

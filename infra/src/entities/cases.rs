@@ -43,6 +43,8 @@ pub struct Model {
     pub closed_at: Option<DateTimeUtc>,
     pub rating: Option<Word<Rating>>,
     pub rating_comment: Option<String>,
+    /// The reception (接待活动) it was raised in, for a case raised at a sitting.
+    pub reception_id: Option<i64>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

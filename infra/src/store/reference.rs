@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use liaison_domain::actor::Role;
 use liaison_domain::case::audience::Audience;
-use liaison_domain::roster::{self, Shift};
+use liaison_domain::roster::{self, Group, Shift};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -30,7 +30,7 @@ use crate::store::organisation;
 pub enum Kind {
     /// Stations, categories, regions and which deputies sit at which station.
     Organisation,
-    /// Duty shifts.
+    /// Duty shifts and deputy groups.
     Rosters,
     /// Staff accounts: who hears of a case.
     Accounts,
@@ -104,7 +104,7 @@ struct Caches {
     categories: Cache<i64, Option<categories::Model>>,
     county_codes: Cache<i64, Option<String>>,
     members: Cache<i64, Arc<Vec<i64>>>,
-    rosters: Cache<i64, Arc<Vec<Shift>>>,
+    rosters: Cache<i64, Arc<Duty>>,
     webhooks: Cache<i64, Arc<Vec<webhooks::Model>>>,
     audiences: Cache<(Audience, i64), Arc<Vec<i64>>>,
 }
@@ -238,7 +238,7 @@ impl Reference {
             .rosters
             .get_or_load(station_id, || load_shifts(db, station_id, now))
             .await?;
-        Ok(roster::on_duty(&shifts, now))
+        Ok(roster::on_duty(&shifts.shifts, &shifts.groups, now))
     }
 
     /// The county's active webhooks, oldest first.
@@ -272,17 +272,24 @@ impl Reference {
     }
 }
 
+/// A station's shifts around now, and the groups they name.
+struct Duty {
+    shifts: Vec<Shift>,
+    groups: Vec<Group>,
+}
+
 async fn load_shifts(
     db: &impl ConnectionTrait,
     station_id: i64,
     now: DateTime<Utc>,
-) -> Result<Arc<Vec<Shift>>, DbErr> {
+) -> Result<Arc<Duty>, DbErr> {
     let rows =
         organisation::rosters::overlapping(db, station_id, now - ROSTER_REACH, now + ROSTER_REACH)
             .await?;
-    Ok(Arc::new(
-        rows.iter().map(organisation::rosters::shift_of).collect(),
-    ))
+    let shifts: Vec<Shift> = rows.iter().map(organisation::rosters::shift_of).collect();
+    let groups =
+        organisation::groups::on_duty_groups(db, shifts.iter().filter_map(|s| s.group_id)).await?;
+    Ok(Arc::new(Duty { shifts, groups }))
 }
 
 async fn load_staff(

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod attachments;
+mod attendance;
 mod auth;
 mod case_queue;
 mod cases;
@@ -14,10 +15,12 @@ mod cost;
 mod deadlines;
 mod deputies;
 mod errors;
+mod groups;
 mod http;
 mod notifications;
 mod operations;
 mod outbox;
+mod receptions;
 mod regions;
 mod roster;
 mod sessions;

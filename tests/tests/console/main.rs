@@ -6,9 +6,11 @@
 
 mod admin;
 mod browser;
+mod groups;
 mod http;
 mod organisation;
 mod public;
+mod receptions;
 mod townships;
 mod walk_ins;
 

@@ -21,6 +21,7 @@ on_every_backend!(
     with_wechat_the_page_opens_the_mini_program_by_a_url_link_made_once,
     a_failing_or_slow_wechat_leaves_the_page_with_the_explanation,
     forged_and_unknown_scenes_are_not_found,
+    the_station_page_shows_the_next_reception_day,
     the_station_admin_gets_the_print_page_and_the_list_links_to_it,
     with_wechat_the_poster_carries_wechats_code,
     another_stations_poster_is_403_and_an_unknown_one_404,
@@ -181,6 +182,42 @@ async fn the_station_page_shows_the_card_who_is_on_duty_and_the_deputies_and_no_
     app.on_duty(&admin, &[]).await;
     let html = station_page(&app, 1).await;
     assert!(section(&html, "on-duty").contains("现在没有代表在岗"));
+}
+
+async fn the_station_page_shows_the_next_reception_day(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let demo = app.seed_demo().await;
+    // The demo's first station holds market days on Tuesday mornings and Friday afternoons.
+    let html = station_page(&app, 1).await;
+    let day = section(&html, "reception-day");
+    assert!(day.contains("下次接待日"), "{day}");
+    let next = day
+        .split("id=\"next-reception-day\">")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no next reception day: {day}"));
+    assert!(
+        next.contains("08:00–12:00") || next.contains("14:00–17:00"),
+        "{next}"
+    );
+    // Another station has none yet, and says so.
+    let html = station_page(&app, 2).await;
+    assert!(section(&html, "reception-day").contains("暂未安排接待日"));
+
+    // Its admin sets one for the day after tomorrow: the page shows that day, Beijing time.
+    let county = app.login(&demo.county_admin).await;
+    let beijing = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+    let date =
+        (chrono::Utc::now().with_timezone(&beijing) + chrono::Duration::days(2)).date_naive();
+    app.put(
+        "/api/v1/stations/2/reception-days",
+        Some(&county),
+        json!({"days": [{"date": date.to_string(), "starts": "09:00", "ends": "11:30"}]}),
+    )
+    .await
+    .expect(200);
+    let html = station_page(&app, 2).await;
+    let day = section(&html, "reception-day");
+    assert!(day.contains(&format!("{date} 09:00–11:30")), "{day}");
 }
 
 async fn with_wechat_the_page_opens_the_mini_program_by_a_url_link_made_once(backend: Backend) {

@@ -4,12 +4,15 @@ pub mod accounts;
 pub mod case;
 pub mod departments;
 pub mod deputies;
+pub mod groups;
 pub mod home;
 pub mod live;
 pub mod login;
 pub mod poster;
 pub mod queue;
 pub mod record;
+pub mod reception_days;
+pub mod receptions;
 pub mod regions;
 pub mod roster;
 pub mod stations;
@@ -41,6 +44,8 @@ pub struct Layout {
     pub admin: bool,
     /// Whether the navigation offers recording a visitor's case.
     pub records: bool,
+    /// Whether the navigation offers the receptions: to the staff who record them.
+    pub receptions: bool,
     /// Whether the county admin's entries are in the navigation: by the rule their pages'
     /// use-cases apply, so a link is offered exactly where the page would answer.
     pub county_admin: bool,
@@ -55,6 +60,10 @@ impl Layout {
             nav,
             admin: staff.actor.role.is_admin(),
             records: liaison_domain::policy::may_record_cases(staff.actor.role),
+            receptions: liaison_domain::policy::may_write(
+                staff.actor.role,
+                liaison_domain::policy::Writes::Reception,
+            ),
             county_admin: administered_county(&staff.actor).is_ok(),
         }
     }
@@ -97,7 +106,7 @@ pub fn next_page(path: &str, cursor: &str) -> String {
 
 /// The county's clock: Beijing time (UTC+8, no daylight saving).
 pub fn beijing() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| unreachable!("UTC+8 is a valid offset"))
+    liaison_domain::clock::beijing()
 }
 
 /// A time as people at the county read it.

@@ -15,10 +15,14 @@ use serde::Deserialize;
 
 use crate::app_error::AppError;
 use crate::console::error::ConsoleResult;
+use crate::console::form::{Form, Input};
 use crate::console::messages::Messages;
-use crate::console::pages::{beijing, choices, from_local, html, id_of, Choice, Layout};
+use crate::console::pages::{
+    beijing, choices, from_local, html, id_of, reception_days, Choice, Layout,
+};
 use crate::console::session::Staff;
 use crate::deputies::service as deputies;
+use crate::groups::service as group_service;
 use crate::state::AppState;
 use crate::stations::dto::{RosterQuery, ShiftOut};
 use crate::stations::roster::{self, Edit};
@@ -50,6 +54,9 @@ pub struct ShiftForm {
     starts: String,
     #[serde(default)]
     ends: String,
+    /// A deputy group of the station, or empty for none.
+    #[serde(default)]
+    group_id: String,
     /// `remove` from the remove button; anything else saves.
     #[serde(default)]
     action: String,
@@ -62,8 +69,15 @@ pub struct ShiftRow {
     pub stored: bool,
     pub day: String,
     pub deputies: Vec<Choice>,
+    /// The station's groups to name beside the deputy; empty when it has none.
+    pub groups: Vec<Choice>,
     pub starts: String,
     pub ends: String,
+    /// Held, late or missed, once known; and when the deputy checked in.
+    pub attendance: Option<&'static str>,
+    pub checked_in: Option<String>,
+    /// The group the stored shift names, by name.
+    pub group_name: Option<String>,
     pub deputy_error: Option<&'static str>,
     pub starts_error: Option<&'static str>,
     pub ends_error: Option<&'static str>,
@@ -93,6 +107,10 @@ struct RosterPage {
     has_deputies: bool,
     /// Whether the reader runs the station: otherwise the grid is to read, without forms.
     editable: bool,
+    /// The reception days as lines, the next one, and for those who run the station the form.
+    reception_days: String,
+    next_reception_day: Option<String>,
+    form: Option<Form>,
     notice: Option<&'static str>,
 }
 
@@ -128,9 +146,12 @@ fn shift_of(form: &ShiftForm) -> Result<Shift, Vec<FieldError>> {
     };
     let starts = time("starts_at", &form.starts);
     let ends = time("ends_at", &form.ends);
+    // A group that is not a number names none of the station's: the domain says so.
+    let group_id = crate::console::form::optional(&form.group_id).map(|g| g.parse().unwrap_or(0));
     match (deputy_id, day, starts, ends) {
         (Ok(deputy_id), Ok(day), Ok(starts), Ok(ends)) => Ok(Shift {
             deputy_id,
+            group_id,
             starts_at: from_local(day, starts),
             ends_at: from_local(day, ends),
         }),
@@ -175,13 +196,30 @@ fn hm(at: DateTime<Utc>) -> String {
     at.with_timezone(&beijing()).format(TIME).to_string()
 }
 
+/// What a row shows: its fields' values, and of a stored shift its attendance and check-in.
+#[derive(Default)]
+struct Values {
+    deputy_id: String,
+    group_id: String,
+    starts: String,
+    ends: String,
+    attendance: Option<&'static str>,
+    checked_in: Option<String>,
+}
+
+/// The choices of a row: the station's deputies and its groups.
+struct Choices<'a> {
+    deputies: &'a [(String, String)],
+    groups: &'a [(String, String)],
+}
+
 fn row(
-    m: &Messages,
+    m: &'static Messages,
     station_id: i64,
     key: String,
     day: &str,
-    (deputy_id, starts, ends): (String, String, String),
-    deputies: &[(String, String)],
+    values: Values,
+    options: &Choices<'_>,
     posted: Option<&Posted<'_>>,
 ) -> ShiftRow {
     let stored = !key.starts_with("new-");
@@ -191,13 +229,19 @@ fn row(
         format!("/console/stations/{station_id}/roster/shifts")
     };
     let kept = posted.filter(|p| p.key == key);
-    let (deputy_id, starts, ends) = match kept {
+    let (deputy_id, group_id, starts, ends) = match kept {
         Some(p) => (
             p.form.deputy_id.clone(),
+            p.form.group_id.clone(),
             p.form.starts.clone(),
             p.form.ends.clone(),
         ),
-        None => (deputy_id, starts, ends),
+        None => (
+            values.deputy_id,
+            values.group_id,
+            values.starts,
+            values.ends,
+        ),
     };
     let errors = posted.map(|p| p.on(&key)).unwrap_or_default();
     let on = |field: &str| {
@@ -215,7 +259,15 @@ fn row(
             .filter(|(f, _)| !["deputy_id", "starts_at", "ends_at"].contains(&f.as_str()))
             .map(|(_, code)| m.field_error(code))
             .collect(),
-        deputies: choices(deputies.iter().cloned(), &deputy_id, m.choose),
+        deputies: choices(options.deputies.iter().cloned(), &deputy_id, m.choose),
+        groups: if options.groups.is_empty() {
+            Vec::new()
+        } else {
+            choices(options.groups.iter().cloned(), &group_id, m.none)
+        },
+        attendance: values.attendance,
+        checked_in: values.checked_in,
+        group_name: None,
         key,
         action,
         stored,
@@ -251,6 +303,20 @@ async fn render(
         .into_iter()
         .map(|d| (d.id.to_string(), d.name))
         .collect();
+    // The station's groups are its admins' to read; a deputy sees a shift's group by name.
+    let groups: Vec<(String, String)> = if editable {
+        group_service::list(&state.db, &staff.actor, station.id)
+            .await?
+            .into_iter()
+            .map(|g| (g.id.to_string(), g.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let options = Choices {
+        deputies: &deputies,
+        groups: &groups,
+    };
     let posted = posted.as_ref();
     let days = (0..7)
         .map(|offset| {
@@ -261,27 +327,35 @@ async fn render(
                 .iter()
                 .filter(on_day)
                 .map(|s| {
-                    let values = (s.deputy_id.to_string(), hm(s.starts_at), hm(s.ends_at));
-                    row(
+                    let values = Values {
+                        deputy_id: s.deputy_id.to_string(),
+                        group_id: s.group_id.map(|g| g.to_string()).unwrap_or_default(),
+                        starts: hm(s.starts_at),
+                        ends: hm(s.ends_at),
+                        attendance: s.attendance.as_deref().map(|a| m.attendance(a)),
+                        checked_in: s.checked_in_at.map(hm),
+                    };
+                    let mut shown = row(
                         m,
                         station_id,
                         s.id.to_string(),
                         &day,
                         values,
-                        &deputies,
+                        &options,
                         posted,
-                    )
+                    );
+                    shown.group_name = s.group_name.clone();
+                    shown
                 })
                 .collect();
-            let blank = (String::new(), String::new(), String::new());
             let add = (editable && !deputies.is_empty()).then(|| {
                 row(
                     m,
                     station_id,
                     format!("new-{day}"),
                     &day,
-                    blank,
-                    &deputies,
+                    Values::default(),
+                    &options,
                     posted,
                 )
             });
@@ -293,8 +367,13 @@ async fn render(
             }
         })
         .collect();
+    let schedule = crate::stations::reception_days::read(&state.db, station.id).await?;
+    let reception_text = reception_days::text(&schedule, m);
     let page = RosterPage {
         m,
+        next_reception_day: reception_days::next(&schedule),
+        form: editable.then(|| reception_days::form(station.id, reception_text.clone(), m)),
+        reception_days: reception_text,
         layout: Layout::of(staff, m, "stations"),
         station_id,
         station: station.name,

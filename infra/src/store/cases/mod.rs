@@ -143,6 +143,8 @@ pub async fn insert(db: &impl ConnectionTrait, new: NewCase) -> Result<cases::Mo
         closed_at: Set(None),
         rating: Set(None),
         rating_comment: Set(None),
+        // Walk-in cases name their reception; a case from the mini-program never does.
+        reception_id: Set(None),
         version: Set(0),
         created_at: Set(new.created_at),
         updated_at: Set(new.created_at),

@@ -184,6 +184,7 @@ pub(super) mod tests {
                         closed_at: None,
                         rating: None,
                         rating_comment: None,
+                        reception_id: None,
                         version: 0,
                         created_at: at() - Duration::days(3),
                         updated_at: at() - Duration::days(3),

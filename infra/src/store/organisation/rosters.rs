@@ -1,10 +1,12 @@
 //! Duty rosters: the shifts deputies hold at stations.
 
 use chrono::{DateTime, Utc};
+use liaison_domain::attendance::Record;
 use liaison_domain::roster::{Period, Shift};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
 };
 
 use crate::entities::duty_shifts;
@@ -13,6 +15,7 @@ use crate::entities::duty_shifts;
 pub fn shift_of(row: &duty_shifts::Model) -> Shift {
     Shift {
         deputy_id: row.deputy_id,
+        group_id: row.group_id,
         starts_at: row.starts_at,
         ends_at: row.ends_at,
     }
@@ -57,33 +60,139 @@ pub async fn kept(
     Ok(rows.iter().map(shift_of).collect())
 }
 
-/// Drops the station's shifts starting in `period` and writes `shifts` in their place;
-/// answers the shifts written, in time order.
+/// Makes the station's shifts starting in `period` exactly `shifts`; answers them as stored,
+/// in time order. A stored shift with the same deputy and times stays the same row (its group
+/// set anew), so that rewriting a week keeps the check-ins of the shifts it leaves alone.
 pub async fn replace(
     db: &impl ConnectionTrait,
     station_id: i64,
     period: Period,
     shifts: &[Shift],
 ) -> Result<Vec<duty_shifts::Model>, DbErr> {
-    duty_shifts::Entity::delete_many()
+    let mut existing = duty_shifts::Entity::find()
         .filter(duty_shifts::Column::StationId.eq(station_id))
         .filter(duty_shifts::Column::StartsAt.gte(period.from()))
         .filter(duty_shifts::Column::StartsAt.lt(period.to()))
-        .exec(db)
+        .order_by_asc(duty_shifts::Column::Id)
+        .all(db)
         .await?;
     let mut stored = Vec::with_capacity(shifts.len());
     for shift in shifts {
-        let row = duty_shifts::ActiveModel {
-            station_id: Set(station_id),
-            deputy_id: Set(shift.deputy_id),
-            starts_at: Set(shift.starts_at),
-            ends_at: Set(shift.ends_at),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
+        let same = existing.iter().position(|row| {
+            (row.deputy_id, row.starts_at, row.ends_at)
+                == (shift.deputy_id, shift.starts_at, shift.ends_at)
+        });
+        let row = match same {
+            Some(index) => {
+                let row = existing.swap_remove(index);
+                if row.group_id == shift.group_id {
+                    row
+                } else {
+                    let mut active: duty_shifts::ActiveModel = row.into();
+                    active.group_id = Set(shift.group_id);
+                    active.update(db).await?
+                }
+            }
+            None => {
+                duty_shifts::ActiveModel {
+                    station_id: Set(station_id),
+                    deputy_id: Set(shift.deputy_id),
+                    group_id: Set(shift.group_id),
+                    starts_at: Set(shift.starts_at),
+                    ends_at: Set(shift.ends_at),
+                    ..Default::default()
+                }
+                .insert(db)
+                .await?
+            }
+        };
         stored.push(row);
+    }
+    if !existing.is_empty() {
+        duty_shifts::Entity::delete_many()
+            .filter(duty_shifts::Column::Id.is_in(existing.iter().map(|row| row.id)))
+            .exec(db)
+            .await?;
     }
     stored.sort_by_key(|s| (s.starts_at, s.id));
     Ok(stored)
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<duty_shifts::Model>, DbErr> {
+    duty_shifts::Entity::find_by_id(id).one(db).await
+}
+
+/// The attendance of one shift as read by the check-in rules.
+pub fn record_of(row: &duty_shifts::Model) -> Record {
+    Record {
+        checked_in_at: row.checked_in_at,
+        checked_out_at: row.checked_out_at,
+    }
+}
+
+/// Records `deputy_id` checking in at `at`, unless someone checked in meanwhile: answers the
+/// shift as stored, `None` when the shift was already checked in.
+pub async fn check_in(
+    db: &impl ConnectionTrait,
+    id: i64,
+    deputy_id: i64,
+    at: DateTime<Utc>,
+) -> Result<Option<duty_shifts::Model>, DbErr> {
+    let done = duty_shifts::Entity::update_many()
+        .col_expr(duty_shifts::Column::CheckedInAt, Expr::value(at))
+        .col_expr(duty_shifts::Column::CheckedInBy, Expr::value(deputy_id))
+        .filter(duty_shifts::Column::Id.eq(id))
+        .filter(duty_shifts::Column::CheckedInAt.is_null())
+        .exec(db)
+        .await?;
+    if done.rows_affected == 0 {
+        return Ok(None);
+    }
+    find(db, id).await
+}
+
+/// Records the check-out at `at`, unless one was recorded meanwhile (then `None`).
+pub async fn check_out(
+    db: &impl ConnectionTrait,
+    id: i64,
+    at: DateTime<Utc>,
+) -> Result<Option<duty_shifts::Model>, DbErr> {
+    let done = duty_shifts::Entity::update_many()
+        .col_expr(duty_shifts::Column::CheckedOutAt, Expr::value(at))
+        .filter(duty_shifts::Column::Id.eq(id))
+        .filter(duty_shifts::Column::CheckedInAt.is_not_null())
+        .filter(duty_shifts::Column::CheckedOutAt.is_null())
+        .exec(db)
+        .await?;
+    if done.rows_affected == 0 {
+        return Ok(None);
+    }
+    find(db, id).await
+}
+
+/// Whether a shift that has not ended by `now` names the group.
+pub async fn group_on_duty_ahead(
+    db: &impl ConnectionTrait,
+    group_id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let ahead = duty_shifts::Entity::find()
+        .filter(duty_shifts::Column::GroupId.eq(group_id))
+        .filter(duty_shifts::Column::EndsAt.gt(now))
+        .count(db)
+        .await?;
+    Ok(ahead > 0)
+}
+
+/// Unties past shifts from a group about to go: their deputies' attendance stays.
+pub async fn forget_group(db: &impl ConnectionTrait, group_id: i64) -> Result<(), DbErr> {
+    duty_shifts::Entity::update_many()
+        .col_expr(
+            duty_shifts::Column::GroupId,
+            Expr::value(Option::<i64>::None),
+        )
+        .filter(duty_shifts::Column::GroupId.eq(group_id))
+        .exec(db)
+        .await?;
+    Ok(())
 }

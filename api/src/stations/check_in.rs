@@ -1,0 +1,91 @@
+//! Duty check-in (签到): a deputy on a shift checks in and out from the phone.
+
+use chrono::{DateTime, Utc};
+use liaison_domain::actor::Actor;
+use liaison_domain::attendance::{self, Record};
+use liaison_domain::policy;
+use liaison_domain::roster::{self, Shift};
+use liaison_domain::Invalid;
+use liaison_infra::entities::duty_shifts;
+use liaison_infra::store::organisation::{groups, rosters};
+use sea_orm::ConnectionTrait;
+
+use super::dto::CheckIn;
+use super::service::find;
+use crate::app_error::{AppError, AppResult};
+
+/// Which end of the shift is recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    In,
+    Out,
+}
+
+impl Step {
+    /// The domain's rule for this step.
+    fn allowed(self, shift: &Shift, record: Record, now: DateTime<Utc>) -> Result<(), Invalid> {
+        match self {
+            Step::In => attendance::check_in(shift, record, now),
+            Step::Out => attendance::check_out(shift, record, now),
+        }
+    }
+}
+
+/// Checks the actor in or out of shift `id` now. A shift the actor is not on duty for is not
+/// found (another deputy's shifts are none of theirs); a time outside the window is refused
+/// (422) and changes nothing.
+pub async fn record(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+    step: Step,
+) -> AppResult<CheckIn> {
+    let row = rosters::find(db, id)
+        .await?
+        .ok_or(AppError::NotFound("shift"))?;
+    let station = find(db, row.station_id).await?;
+    let shift = rosters::shift_of(&row);
+    let groups = groups::on_duty_groups(db, row.group_id).await?;
+    let serves = |deputy_id: i64| roster::serves(&shift, &groups, deputy_id);
+    // A deputy of another county holds no shift here, whatever the ids say.
+    let deputy_id = match actor.deputy_id {
+        Some(deputy_id)
+            if actor.in_county(station.county_id) && policy::may_check_in(actor, serves) =>
+        {
+            deputy_id
+        }
+        _ => return Err(AppError::NotFound("shift")),
+    };
+    let now = Utc::now();
+    step.allowed(&shift, rosters::record_of(&row), now)?;
+    let stored = match step {
+        Step::In => rosters::check_in(db, id, deputy_id, now).await?,
+        Step::Out => rosters::check_out(db, id, now).await?,
+    };
+    match stored {
+        Some(stored) => Ok(answer(&stored)),
+        // Another request recorded the same step between the read and the write: read it
+        // again, and the rule refuses as it would have.
+        None => {
+            let again = rosters::find(db, id)
+                .await?
+                .ok_or(AppError::NotFound("shift"))?;
+            step.allowed(&shift, rosters::record_of(&again), now)?;
+            Err(AppError::internal(anyhow::anyhow!(
+                "shift {id}: the check-in write found nothing to change, yet the rule allows it"
+            )))
+        }
+    }
+}
+
+fn answer(row: &duty_shifts::Model) -> CheckIn {
+    let attendance =
+        attendance::attendance(&rosters::shift_of(row), rosters::record_of(row), Utc::now());
+    CheckIn {
+        shift_id: row.id,
+        checked_in_at: row.checked_in_at,
+        checked_in_by: row.checked_in_by,
+        checked_out_at: row.checked_out_at,
+        attendance: attendance.map(|a| a.as_str().to_owned()),
+    }
+}
