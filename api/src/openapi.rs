@@ -9,7 +9,7 @@ use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 
 use crate::error::{Problem, ProblemField};
 use crate::{
-    attachments, auth, cases, categories, departments, deputies, landing, notifications, ops,
+    attachments, audit, auth, cases, categories, departments, deputies, landing, notifications, ops,
     outbox, regions, stations, subscriptions, users, webhooks,
 };
 
@@ -130,6 +130,7 @@ where
                 .configure(departments::routes::configure)
                 .configure(categories::routes::configure)
                 .configure(users::routes::configure)
+                .configure(audit::routes::configure)
                 .configure(attachments::routes::configure)
                 .configure(cases::routes::configure)
                 .configure(notifications::routes::configure)

@@ -2,10 +2,12 @@
 //! set's words, listed from the domain's own `ALL`, so the spec cannot drift from the rules.
 //! Fields that carry such a word name one of these with `schema_with`.
 
+use liaison_domain::account::AccountStatus;
 use liaison_domain::actor::Role;
+use liaison_domain::audit::{AuditAction, AuditTarget};
 use liaison_domain::case::{CaseStatus, EventKind, Rating};
 use liaison_domain::delivery::{Channel, DeliveryStatus};
-use liaison_domain::deputy::DeputyLevel;
+use liaison_domain::deputy::{DeputyLevel, DeputyStatus};
 use liaison_domain::region::RegionLevel;
 use liaison_domain::station::StationKind;
 use liaison_domain::vocabulary::Vocabulary;
@@ -103,4 +105,20 @@ mod tests {
         let words: Vec<&str> = CaseStatus::ALL.iter().map(|s| s.as_str()).collect();
         assert_eq!(listed, words);
     }
+}
+
+pub fn deputy_status() -> Object {
+    words::<DeputyStatus>()
+}
+
+pub fn account_status() -> Object {
+    words::<AccountStatus>()
+}
+
+pub fn audit_action() -> Object {
+    words::<AuditAction>()
+}
+
+pub fn audit_target() -> Object {
+    words::<AuditTarget>()
 }

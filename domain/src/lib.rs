@@ -3,7 +3,9 @@
 //! The API parses requests into these types and asks these functions what may happen; whatever
 //! it holds once parsing succeeded is valid by construction.
 
+pub mod account;
 pub mod actor;
+pub mod audit;
 pub mod case;
 pub mod category;
 pub mod delivery;

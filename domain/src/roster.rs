@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::deputy::DeputyStatus;
 use crate::Invalid;
 
 /// A deputy's turn at a station, `[starts_at, ends_at)`.
@@ -63,13 +64,14 @@ pub const MAX_SHIFTS: usize = 3 * Period::MAX_DAYS as usize;
 
 /// Checks the shifts that are to replace a station's roster over `period`:
 /// each lies in the period, ends after it starts and names a deputy of the station
-/// (`is_station_deputy`); no deputy holds two overlapping shifts, neither among these nor with
+/// (`is_station_deputy`) who may hold it (`may_hold`, see [`may_hold`]); no deputy holds two overlapping shifts, neither among these nor with
 /// `kept` (the same deputies' shifts this write leaves in place: at other stations, or at this
 /// one but starting before the period).
 pub fn check(
     period: Period,
     shifts: &[Shift],
     is_station_deputy: impl Fn(i64) -> bool,
+    may_hold: impl Fn(&Shift) -> bool,
     kept: &[Shift],
 ) -> Result<(), Invalid> {
     if shifts.len() > MAX_SHIFTS {
@@ -101,6 +103,12 @@ pub fn check(
                 "not_at_station",
                 "the deputy does not sit at this station",
             ));
+        } else if !may_hold(shift) {
+            errors.push(Invalid::one(
+                field("deputy_id"),
+                "not_serving",
+                "the deputy is suspended or terminated and takes no shifts",
+            ));
         }
         let clash_here = shifts[..index]
             .iter()
@@ -120,6 +128,13 @@ pub fn check(
         }
     }
     Invalid::collect(errors.into_iter().map(Err))
+}
+
+/// Whether a deputy of `status` may hold `shift` in a roster written at `now`: one who does
+/// not serve takes no shift that is still to come or under way; shifts already over stay as
+/// the record of what happened.
+pub fn may_hold(status: DeputyStatus, shift: &Shift, now: DateTime<Utc>) -> bool {
+    status.serves() || shift.ends_at <= now
 }
 
 /// The deputies on duty at `at`, each once, in roster order.
@@ -164,9 +179,17 @@ mod tests {
     }
 
     const HERE: [i64; 3] = [1, 2, 3];
+    /// Sits at the station but is suspended.
+    const SUSPENDED: i64 = 3;
 
     fn check_here(shifts: &[Shift], kept: &[Shift]) -> Vec<(String, &'static str)> {
-        codes(check(day(), shifts, |id| HERE.contains(&id), kept))
+        codes(check(
+            day(),
+            shifts,
+            |id| HERE.contains(&id),
+            |shift| shift.deputy_id != SUSPENDED,
+            kept,
+        ))
     }
 
     #[test]
@@ -213,6 +236,24 @@ mod tests {
             check_here(&[shift(9, 8, 12)], &[]),
             [("shifts[0].deputy_id".to_owned(), "not_at_station")]
         );
+    }
+
+    #[test]
+    fn a_deputy_who_does_not_serve_takes_no_shift() {
+        assert_eq!(
+            check_here(&[shift(1, 8, 12), shift(SUSPENDED, 8, 12)], &[]),
+            [("shifts[1].deputy_id".to_owned(), "not_serving")]
+        );
+    }
+
+    #[test]
+    fn a_suspended_deputy_keeps_past_shifts_and_takes_no_new_one() {
+        let now = at(12);
+        let suspended = DeputyStatus::Suspended;
+        assert!(may_hold(suspended, &shift(1, 8, 12), now), "over");
+        assert!(!may_hold(suspended, &shift(1, 10, 14), now), "under way");
+        assert!(!may_hold(suspended, &shift(1, 14, 16), now), "to come");
+        assert!(may_hold(DeputyStatus::Active, &shift(1, 14, 16), now));
     }
 
     #[test]

@@ -19,6 +19,8 @@ mod m20261201_000010_track_account_changes;
 mod m20261201_000011_check_closed_sets;
 mod m20261201_000012_deadline_order_by_county;
 mod m20261201_000013_index_standing;
+mod m20261202_000015_account_upkeep;
+mod m20261202_000016_deputy_status;
 
 pub struct Migrator;
 
@@ -40,6 +42,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000011_check_closed_sets::Migration),
             Box::new(m20261201_000012_deadline_order_by_county::Migration),
             Box::new(m20261201_000013_index_standing::Migration),
+            Box::new(m20261202_000015_account_upkeep::Migration),
+            Box::new(m20261202_000016_deputy_status::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@ pub mod actions;
 pub mod dto;
 pub mod moderation;
 pub mod queue;
+pub mod release;
 pub mod routes;
 pub mod submit;
 pub mod view;

@@ -123,7 +123,7 @@ fn app_status(error: &AppError) -> StatusCode {
     match error {
         AppError::Invalid(_) | AppError::ContentRejected => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::Forbidden(_) | AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::Conflict(_) | AppError::Refused { .. } => StatusCode::CONFLICT,
         AppError::UnsupportedFile => StatusCode::UNSUPPORTED_MEDIA_TYPE,

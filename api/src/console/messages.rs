@@ -2,7 +2,7 @@
 //! text from a `Messages`; adding a language is adding one more value of it.
 
 use actix_web::http::StatusCode;
-use liaison_domain::deputy::DeputyLevel;
+use liaison_domain::deputy::{DeputyLevel, DeputyStatus};
 use liaison_domain::region::RegionLevel;
 use liaison_domain::station::StationKind;
 use liaison_domain::vocabulary::Vocabulary;
@@ -249,6 +249,12 @@ pub struct Organisation {
     pub deputy_public_contact: &'static str,
     pub deputy_public_contact_hint: &'static str,
     pub deputy_photo_url: &'static str,
+    pub deputy_status: &'static str,
+    pub deputy_status_reason: &'static str,
+    pub deputy_status_reason_hint: &'static str,
+    pub deputy_status_since: &'static str,
+    pub deputy_term: &'static str,
+    pub deputy_constituency: &'static str,
 
     pub departments_title: &'static str,
     pub departments_back: &'static str,
@@ -324,6 +330,12 @@ static ORGANISATION_ZH: Organisation = Organisation {
     deputy_public_contact: "公开联系方式",
     deputy_public_contact_hint: "群众可以看到，只填代表同意公开的方式。",
     deputy_photo_url: "照片链接",
+    deputy_status: "履职状态",
+    deputy_status_reason: "状态原因",
+    deputy_status_reason_hint: "暂停或终止履职时必填；其手中未办结的诉求将退回联络站。",
+    deputy_status_since: "状态起始日期",
+    deputy_term: "届别",
+    deputy_constituency: "选区",
 
     departments_title: "承办单位与诉求分类",
     departments_back: "返回承办单位与分类",
@@ -714,6 +726,14 @@ impl Organisation {
             DeputyLevel::City => "市人大代表",
             DeputyLevel::County => "县人大代表",
             DeputyLevel::Township => "乡镇人大代表",
+        }
+    }
+
+    pub fn deputy_status(&self, status: DeputyStatus) -> &'static str {
+        match status {
+            DeputyStatus::Active => "正常履职",
+            DeputyStatus::Suspended => "暂停履职",
+            DeputyStatus::Terminated => "终止代表资格",
         }
     }
 

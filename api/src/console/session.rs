@@ -155,7 +155,7 @@ async fn authenticate(state: &AppState, req: &HttpRequest) -> ConsoleResult<Staf
         Ok(_) => return Err(login(LoginReason::Required)),
         Err(AppError::Unauthenticated(Unauthenticated::TokenExpired)) => {
             match renew(&state.sessions(), envelope.uid, &envelope.sid).await {
-                Ok((token, actor, name)) => (actor, name, Some(token)),
+                Ok((token, caller)) => (caller.actor, caller.name, Some(token)),
                 Err(AppError::Unauthenticated(_)) => return Err(login(LoginReason::Expired)),
                 Err(other) => return Err(other.into()),
             }

@@ -65,6 +65,7 @@ pub fn headline(kind: EventKind) -> &'static str {
         EventKind::Escalated => "已报县人大督办",
         EventKind::Closed => "已结案",
         EventKind::Overdue => "已超期",
+        EventKind::Released => "已退回联络站",
     }
 }
 

@@ -46,6 +46,8 @@ pub fn of(kind: EventKind, situation: Situation) -> Vec<Audience> {
         EventKind::Rated => vec![Assignee],
         EventKind::Closed => vec![Resident],
         EventKind::Noted => vec![],
+        // The deputy left: the case waits for the station to pick it up again.
+        EventKind::Released => vec![StationAdmins],
     };
     if kind == EventKind::Submitted && situation.flagged && !audiences.contains(&StationAdmins) {
         audiences.push(StationAdmins);

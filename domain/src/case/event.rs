@@ -20,6 +20,7 @@ vocabulary!(
         Escalated => "escalated",
         Closed => "closed",
         Overdue => "overdue",
+        Released => "released",
     }
 );
 
@@ -34,6 +35,7 @@ impl EventKind {
                 | EventKind::Reassigned
                 | EventKind::Escalated
                 | EventKind::Overdue
+                | EventKind::Released
         )
     }
 }
@@ -51,7 +53,7 @@ mod tests {
             .collect();
         assert_eq!(
             internal,
-            ["urged", "reassigned", "noted", "escalated", "overdue"]
+            ["urged", "reassigned", "noted", "escalated", "overdue", "released"]
         );
     }
 }

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use liaison_domain::roster::{Period, Shift};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
     QueryOrder, Set,
@@ -55,6 +56,27 @@ pub async fn kept(
         .all(db)
         .await?;
     Ok(rows.iter().map(shift_of).collect())
+}
+
+/// Takes deputy `deputy_id` off every roster from `now` on: shifts still to come are dropped,
+/// one under way ends now, and those over stay as the record of what happened.
+pub async fn leave_from(
+    db: &impl ConnectionTrait,
+    deputy_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    duty_shifts::Entity::delete_many()
+        .filter(duty_shifts::Column::DeputyId.eq(deputy_id))
+        .filter(duty_shifts::Column::StartsAt.gte(now))
+        .exec(db)
+        .await?;
+    duty_shifts::Entity::update_many()
+        .col_expr(duty_shifts::Column::EndsAt, Expr::value(now))
+        .filter(duty_shifts::Column::DeputyId.eq(deputy_id))
+        .filter(duty_shifts::Column::EndsAt.gt(now))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Drops the station's shifts starting in `period` and writes `shifts` in their place;
