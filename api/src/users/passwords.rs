@@ -105,7 +105,7 @@ where
     let same = (change.new == change.current).then(|| {
         Invalid::one(
             "new",
-            "unchanged",
+            "same_as_current",
             "the new password must differ from the current one",
         )
     });

@@ -403,7 +403,7 @@ async fn changing_ones_own_password_needs_the_current_one(backend: Backend) {
             json!({"current": DEMO_PASSWORD, "new": DEMO_PASSWORD}),
         )
         .await;
-    assert_eq!(same.expect(422).body["errors"][0]["code"], "unchanged");
+    assert_eq!(same.expect(422).body["errors"][0]["code"], "same_as_current");
     assert_eq!(login_status(&app, &demo.handler, DEMO_PASSWORD).await.0, 200);
     app.post(
         "/api/v1/me/password",

@@ -1,11 +1,15 @@
 //! The console's pages: each gathers what its use-cases answer into a template's struct.
 
+pub mod account;
+pub mod account_list;
 pub mod accounts;
+pub mod audit;
 pub mod case;
 pub mod departments;
 pub mod deputies;
 pub mod home;
 pub mod live;
+pub mod password;
 pub mod login;
 pub mod poster;
 pub mod queue;
