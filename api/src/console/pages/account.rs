@@ -82,7 +82,7 @@ async fn account_form(state: &AppState, staff: &Staff, user: &User) -> ConsoleRe
         .field("name", o.account_name, Input::Text, |f| {
             f.required().value(user.name.clone())
         })
-        .field("phone", o.account_phone, Input::Tel, Field::required);
+        .field("phone", o.account_phone, Input::Tel, |f| f);
     if user.role != Role::StationAdmin.as_str() {
         return Ok(form);
     }

@@ -333,7 +333,7 @@ pub async fn update(
                 public_contact: Some(sent.optional("public_contact")),
                 term: Some(sent.optional("term")),
                 constituency: Some(sent.optional("constituency")),
-                status: Some(sent.one("status").to_owned()),
+                status: sent.optional("status"),
                 status_reason: sent.optional("status_reason"),
                 status_since,
             };
