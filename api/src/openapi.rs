@@ -9,8 +9,8 @@ use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 
 use crate::error::{Problem, ProblemField};
 use crate::{
-    attachments, audit, auth, cases, categories, departments, deputies, landing, notifications, ops,
-    outbox, regions, stations, subscriptions, users, webhooks,
+    attachments, audit, auth, cases, categories, departments, deputies, landing, notifications,
+    ops, outbox, regions, stations, subscriptions, users, webhooks,
 };
 
 #[derive(OpenApi)]

@@ -89,6 +89,22 @@ pub fn queue_sort() -> Object {
         .build()
 }
 
+pub fn deputy_status() -> Object {
+    words::<DeputyStatus>()
+}
+
+pub fn account_status() -> Object {
+    words::<AccountStatus>()
+}
+
+pub fn audit_action() -> Object {
+    words::<AuditAction>()
+}
+
+pub fn audit_target() -> Object {
+    words::<AuditTarget>()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,20 +121,4 @@ mod tests {
         let words: Vec<&str> = CaseStatus::ALL.iter().map(|s| s.as_str()).collect();
         assert_eq!(listed, words);
     }
-}
-
-pub fn deputy_status() -> Object {
-    words::<DeputyStatus>()
-}
-
-pub fn account_status() -> Object {
-    words::<AccountStatus>()
-}
-
-pub fn audit_action() -> Object {
-    words::<AuditAction>()
-}
-
-pub fn audit_target() -> Object {
-    words::<AuditTarget>()
 }

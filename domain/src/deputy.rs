@@ -59,7 +59,10 @@ mod tests {
         assert!(Active.leaves_service(Suspended));
         assert!(Active.leaves_service(Terminated));
         assert!(!Active.leaves_service(Active));
-        assert!(!Suspended.leaves_service(Terminated), "already out of service");
+        assert!(
+            !Suspended.leaves_service(Terminated),
+            "already out of service"
+        );
         assert!(!Suspended.leaves_service(Active));
     }
 

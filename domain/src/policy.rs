@@ -174,7 +174,10 @@ pub enum Reach {
     /// Everything of the county.
     County(i64),
     /// What touches one of these stations of the county.
-    Stations { county_id: i64, station_ids: Vec<i64> },
+    Stations {
+        county_id: i64,
+        station_ids: Vec<i64>,
+    },
 }
 
 /// What the actor oversees, `None` for those who oversee nothing (deputies, handlers,
@@ -361,8 +364,14 @@ mod tests {
         };
         let there = AccountScope::StationAdmin { station_ids: &[12] };
         assert!(may_change_account(&admin, COUNTY, &here, &here));
-        assert!(!may_change_account(&admin, COUNTY, &here, &wider), "into station 12");
-        assert!(!may_change_account(&admin, COUNTY, &wider, &here), "out of station 12");
+        assert!(
+            !may_change_account(&admin, COUNTY, &here, &wider),
+            "into station 12"
+        );
+        assert!(
+            !may_change_account(&admin, COUNTY, &wider, &here),
+            "out of station 12"
+        );
         assert!(!may_change_account(&admin, COUNTY, &there, &here));
         assert!(may_change_account(&county_admin(), COUNTY, &there, &wider));
         assert!(!may_change_account(

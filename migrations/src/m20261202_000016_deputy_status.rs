@@ -35,7 +35,10 @@ impl MigrationTrait for Migration {
                 .default(DeputyStatus::Active.as_str())
                 .to_owned(),
             optional_text(Deputies::StatusReason),
-            ColumnDef::new(Deputies::StatusSince).date().null().to_owned(),
+            ColumnDef::new(Deputies::StatusSince)
+                .date()
+                .null()
+                .to_owned(),
             optional_text(Deputies::Term),
             optional_text(Deputies::Constituency),
         ];

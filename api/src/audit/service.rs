@@ -68,7 +68,8 @@ pub async fn list(
     actor: &Actor,
     page: Page,
 ) -> AppResult<Paged<AuditEntry>> {
-    let reach = policy::reach(actor).ok_or(AppError::Forbidden("only admins read the audit list"))?;
+    let reach =
+        policy::reach(actor).ok_or(AppError::Forbidden("only admins read the audit list"))?;
     let rows = store::page(db, &reach, page).await?;
     let names = accounts::names(db, rows.iter().filter_map(|r| r.actor_id)).await?;
     Ok(Paged::finish(

@@ -195,7 +195,9 @@ mod tests {
     fn issued_tokens_verify() {
         let keys = keys("one secret of at least thirty-two chars");
         let actor = holder(42, Role::Deputy);
-        let token = keys.issue(&actor, "王秀英", "fam", false, Utc::now()).unwrap();
+        let token = keys
+            .issue(&actor, "王秀英", "fam", false, Utc::now())
+            .unwrap();
         let claims = keys.verify(&token).unwrap();
         assert_eq!(claims.user_id().unwrap(), 42);
         assert_eq!(claims.role, Role::Deputy);

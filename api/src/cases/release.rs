@@ -49,7 +49,11 @@ pub async fn held_by(
         news.push(told);
     }
     if !news.is_empty() {
-        tracing::info!(deputy_id, cases = news.len(), "open cases back to the station queue");
+        tracing::info!(
+            deputy_id,
+            cases = news.len(),
+            "open cases back to the station queue"
+        );
     }
     Ok(Released(news))
 }

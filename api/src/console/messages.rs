@@ -418,10 +418,12 @@ static ORGANISATION_ZH: Organisation = Organisation {
     account_back: "返回账号列表",
     account_disable: "停用账号",
     account_enable: "启用账号",
-    account_disable_confirm: "停用后，该账号的所有会话立即失效，不能再登录；代表手中未办结的诉求将退回联络站。",
+    account_disable_confirm:
+        "停用后，该账号的所有会话立即失效，不能再登录；代表手中未办结的诉求将退回联络站。",
     account_enable_confirm: "启用后，该账号可以重新登录。",
     account_reset: "重置密码",
-    account_reset_confirm: "将生成一次性密码：原密码和所有会话立即失效，对方用它登录后须先设置新密码。",
+    account_reset_confirm:
+        "将生成一次性密码：原密码和所有会话立即失效，对方用它登录后须先设置新密码。",
     account_reset_done: "一次性密码如下，只显示这一次，请当面告知本人：",
     account_cancel: "取消",
     password_title: "修改密码",

@@ -5,8 +5,8 @@ use actix_web::{web, HttpResponse};
 
 use super::error::{ConsoleError, ConsoleResult};
 use super::pages::{
-    account, account_list, accounts, audit, case, deliveries, departments, deputies, home, live, login, poster, queue, regions,
-    password, roster, stations, webhooks,
+    account, account_list, accounts, audit, case, deliveries, departments, deputies, home, live,
+    login, password, poster, queue, regions, roster, stations, webhooks,
 };
 use super::{assets, session};
 use crate::app_error::AppError;

@@ -14,9 +14,7 @@ use liaison_infra::db::Db;
 use liaison_infra::password;
 use liaison_infra::store::accounts::{self, NewStaff};
 use liaison_infra::store::organisation::categories::{self, NewCategory};
-use liaison_infra::store::organisation::deputies::{
-    self, DeputyChange, NewDeputy, StatusChange,
-};
+use liaison_infra::store::organisation::deputies::{self, DeputyChange, NewDeputy, StatusChange};
 use liaison_infra::store::organisation::regions::{self, NewRegion};
 use liaison_infra::store::organisation::stations::{self, NewStation};
 use liaison_infra::store::organisation::{counties, departments, rosters};

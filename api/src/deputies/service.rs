@@ -250,23 +250,31 @@ pub async fn update(
         .map(|v| optional_text("constituency", v.as_deref()))
         .transpose();
     let status = status_change(&patch);
-    let (name, level, photo_url, office_hours, public_contact, term, constituency, status) =
-        match (name, level, photo, hours, contact, term, constituency, status) {
-            (Ok(n), Ok(l), Ok(p), Ok(h), Ok(c), Ok(t), Ok(k), Ok(s)) => (n, l, p, h, c, t, k, s),
-            (n, l, p, h, c, t, k, s) => {
-                return Err(Invalid::merge([
-                    n.err(),
-                    l.err(),
-                    p.err(),
-                    h.err(),
-                    c.err(),
-                    t.err(),
-                    k.err(),
-                    s.err(),
-                ])
-                .into())
-            }
-        };
+    let (name, level, photo_url, office_hours, public_contact, term, constituency, status) = match (
+        name,
+        level,
+        photo,
+        hours,
+        contact,
+        term,
+        constituency,
+        status,
+    ) {
+        (Ok(n), Ok(l), Ok(p), Ok(h), Ok(c), Ok(t), Ok(k), Ok(s)) => (n, l, p, h, c, t, k, s),
+        (n, l, p, h, c, t, k, s) => {
+            return Err(Invalid::merge([
+                n.err(),
+                l.err(),
+                p.err(),
+                h.err(),
+                c.err(),
+                t.err(),
+                k.err(),
+                s.err(),
+            ])
+            .into())
+        }
+    };
     let txn = db.begin().await?;
     let (row, current) = find(&txn, id).await?;
     let proposed = patch.station_ids.unwrap_or_else(|| current.clone());

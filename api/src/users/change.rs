@@ -86,9 +86,7 @@ where
 {
     let (user, covered) = in_reach(db, actor, id).await?;
     let role = *user.role;
-    let county_id = user
-        .county_id
-        .ok_or(AppError::NotFound("account"))?;
+    let county_id = user.county_id.ok_or(AppError::NotFound("account"))?;
     let current = scope_of(role, &covered);
     // Before the body: an admin who may not change this account at all learns that first.
     if !policy::may_change_account(actor, county_id, &current, &current) {
@@ -173,7 +171,10 @@ where
     txn.commit().await?;
     // Tokens signed before say the old name and scope: every node reads the account afresh.
     revocations
-        .revoke(Revocation::Account { user_id: id, at: now })
+        .revoke(Revocation::Account {
+            user_id: id,
+            at: now,
+        })
         .await;
     tracing::info!(user_id = id, fields = %changed.join(","), "account changed");
     Ok(view(updated, proposed_ids))

@@ -78,7 +78,9 @@ where
     .await?;
     txn.commit().await?;
     for session in ended {
-        revocations.revoke(Revocation::Session { id: session }).await;
+        revocations
+            .revoke(Revocation::Session { id: session })
+            .await;
     }
     tracing::info!(user_id = id, "password reset");
     Ok(OneTimePassword { password: one_time })

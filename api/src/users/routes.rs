@@ -201,8 +201,13 @@ async fn reset_password(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     caller.gate(Writes::Account)?;
-    let answer =
-        passwords::reset(&state.db, &state.revocations, &caller.actor, id.into_inner()).await?;
+    let answer = passwords::reset(
+        &state.db,
+        &state.revocations,
+        &caller.actor,
+        id.into_inner(),
+    )
+    .await?;
     // The password is in this answer only: nothing on the way may keep it.
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))

@@ -77,10 +77,15 @@ pub async fn disable(
         .ok_or(AppError::NotFound("account"))?;
     txn.commit().await?;
     for session in ended {
-        revocations.revoke(Revocation::Session { id: session }).await;
+        revocations
+            .revoke(Revocation::Session { id: session })
+            .await;
     }
     revocations
-        .revoke(Revocation::Account { user_id: id, at: now })
+        .revoke(Revocation::Account {
+            user_id: id,
+            at: now,
+        })
         .await;
     if let Some(released) = released {
         released.announce(cases);

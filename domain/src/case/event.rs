@@ -53,7 +53,14 @@ mod tests {
             .collect();
         assert_eq!(
             internal,
-            ["urged", "reassigned", "noted", "escalated", "overdue", "released"]
+            [
+                "urged",
+                "reassigned",
+                "noted",
+                "escalated",
+                "overdue",
+                "released"
+            ]
         );
     }
 }

@@ -279,7 +279,10 @@ pub async fn list(
     }
     if let Some(q) = filter.q.as_deref() {
         // LIKE's own wildcards in the words are matched as themselves.
-        let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let escaped = q
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
         let pattern = format!("%{escaped}%");
         query = query.filter(
             Condition::any()
@@ -412,7 +415,10 @@ pub async fn set_password(
 ) -> Result<(), DbErr> {
     users::Entity::update_many()
         .col_expr(users::Column::PasswordHash, Expr::value(password_hash))
-        .col_expr(users::Column::PasswordChangeRequired, Expr::value(must_change))
+        .col_expr(
+            users::Column::PasswordChangeRequired,
+            Expr::value(must_change),
+        )
         .col_expr(users::Column::ChangedAt, Expr::value(at))
         .filter(users::Column::Id.eq(id))
         .exec(db)

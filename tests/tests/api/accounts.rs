@@ -31,7 +31,9 @@ fn ids(reply: &Value) -> Vec<i64> {
 
 /// The id of the account logging in with `phone`, as its own `/me` says.
 async fn id_of(app: &TestApp, phone: &str) -> i64 {
-    app.me(&app.login(phone).await).await["id"].as_i64().unwrap()
+    app.me(&app.login(phone).await).await["id"]
+        .as_i64()
+        .unwrap()
 }
 
 async fn login_status(app: &TestApp, phone: &str, password: &str) -> (u16, Value) {
@@ -61,20 +63,33 @@ async fn admins_list_the_accounts_they_oversee_filtered_and_paged(backend: Backe
     let app = spawn_app(backend).await;
     let demo = app.seed_demo().await;
     let county = app.login(&demo.county_admin).await;
-    let all = app.get("/api/v1/users?limit=100", Some(&county)).await.expect(200);
-    assert_eq!(items(&all.body).len(), 5, "every staff account of the county");
+    let all = app
+        .get("/api/v1/users?limit=100", Some(&county))
+        .await
+        .expect(200);
+    assert_eq!(
+        items(&all.body).len(),
+        5,
+        "every staff account of the county"
+    );
     let me = items(&all.body)
         .into_iter()
         .find(|u| u["role"] == "county_admin")
         .unwrap();
-    assert!(me["last_login_at"].is_string(), "the login was recorded: {me}");
+    assert!(
+        me["last_login_at"].is_string(),
+        "the login was recorded: {me}"
+    );
     assert_eq!(me["status"], "active");
     assert!(me["phone"].as_str().unwrap().contains("****"), "masked");
 
     // Station 1's admin: itself and the deputy who sits there; not station 2's admin, not the
     // county's admins or handlers.
     let station = app.login(&demo.station_admin).await;
-    let mine = app.get("/api/v1/users?limit=100", Some(&station)).await.expect(200);
+    let mine = app
+        .get("/api/v1/users?limit=100", Some(&station))
+        .await
+        .expect(200);
     let own = id_of(&app, &demo.station_admin).await;
     let deputy = id_of(&app, &demo.deputy).await;
     assert_eq!(ids(&mine.body), [own, deputy], "{}", mine.body);
@@ -94,7 +109,12 @@ async fn admins_list_the_accounts_they_oversee_filtered_and_paged(backend: Backe
         .get("/api/v1/users?q=%E9%AD%8F", Some(&county))
         .await
         .expect(200);
-    assert_eq!(items(&found.body).len(), 1, "魏 finds 魏晓东: {}", found.body);
+    assert_eq!(
+        items(&found.body).len(),
+        1,
+        "魏 finds 魏晓东: {}",
+        found.body
+    );
     let by_phone = app
         .get("/api/v1/users?q=0000003", Some(&county))
         .await
@@ -108,10 +128,16 @@ async fn admins_list_the_accounts_they_oversee_filtered_and_paged(backend: Backe
     let bad = app.get("/api/v1/users?status=gone", Some(&county)).await;
     assert_eq!(bad.expect(422).fields(), ["status"]);
 
-    let first = app.get("/api/v1/users?limit=2", Some(&county)).await.expect(200);
+    let first = app
+        .get("/api/v1/users?limit=2", Some(&county))
+        .await
+        .expect(200);
     let cursor = first.body["next_cursor"].as_str().unwrap().to_owned();
     let second = app
-        .get(&format!("/api/v1/users?limit=2&cursor={cursor}"), Some(&county))
+        .get(
+            &format!("/api/v1/users?limit=2&cursor={cursor}"),
+            Some(&county),
+        )
         .await
         .expect(200);
     let mut paged = ids(&first.body);
@@ -134,7 +160,10 @@ async fn others_read_no_accounts_and_an_account_out_of_reach_is_not_found(backen
     let county_admin = id_of(&app, &demo.county_admin).await;
     for id in [other, county_admin, 999_999] {
         let path = format!("/api/v1/users/{id}");
-        assert_eq!(app.get(&path, Some(&station)).await.expect(404).code(), "not_found");
+        assert_eq!(
+            app.get(&path, Some(&station)).await.expect(404).code(),
+            "not_found"
+        );
         app.post(&format!("{path}/disable"), Some(&station), json!({}))
             .await
             .expect(404);
@@ -166,7 +195,11 @@ async fn an_admin_changes_an_account_within_its_stations_only(backend: Backend) 
     let path = format!("/api/v1/users/{clerk}");
     let clerk_token = app.login("13900000021").await;
     let changed = app
-        .patch(&path, Some(&station), json!({"name": "新同事甲", "phone": "13900000022"}))
+        .patch(
+            &path,
+            Some(&station),
+            json!({"name": "新同事甲", "phone": "13900000022"}),
+        )
         .await
         .expect(200);
     assert_eq!(changed.body["name"], "新同事甲");
@@ -204,7 +237,10 @@ async fn an_admin_changes_an_account_within_its_stations_only(backend: Backend) 
     app.patch(&path, Some(&county), json!({"station_ids": [2]}))
         .await
         .expect(200);
-    assert_eq!(app.me(&clerk_token).await["scopes"]["station_ids"], json!([2]));
+    assert_eq!(
+        app.me(&clerk_token).await["scopes"]["station_ids"],
+        json!([2])
+    );
     app.get(&path, Some(&station)).await.expect(404);
     let deputy = app.login(&demo.deputy).await;
     let by_deputy = app.patch(&path, Some(&deputy), json!({"name": "x"})).await;
@@ -217,15 +253,25 @@ async fn a_disabled_account_is_refused_at_once_and_logs_in_again_once_enabled(ba
     let demo = app.seed_demo().await;
     let county = app.login(&demo.county_admin).await;
     let handler = app.login(&demo.handler).await;
-    other_node.get("/api/v1/me", Some(&handler)).await.expect(200);
+    other_node
+        .get("/api/v1/me", Some(&handler))
+        .await
+        .expect(200);
     let id = id_of(&app, &demo.handler).await;
     let disabled = app
-        .post(&format!("/api/v1/users/{id}/disable"), Some(&county), json!({}))
+        .post(
+            &format!("/api/v1/users/{id}/disable"),
+            Some(&county),
+            json!({}),
+        )
         .await
         .expect(200);
     assert_eq!(disabled.body["status"], "disabled");
     assert_eq!(
-        app.get("/api/v1/me", Some(&handler)).await.expect(401).code(),
+        app.get("/api/v1/me", Some(&handler))
+            .await
+            .expect(401)
+            .code(),
         "auth.session_ended"
     );
     // The other node learns it through the shared revocation set (or its sweep).
@@ -235,9 +281,15 @@ async fn a_disabled_account_is_refused_at_once_and_logs_in_again_once_enabled(ba
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let (status, body) = login_status(&app, &demo.handler, DEMO_PASSWORD).await;
-    assert_eq!((status, body["code"].as_str()), (401, Some("auth.account_disabled")));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("auth.account_disabled"))
+    );
     let (status, body) = login_status(&app, &demo.handler, "wrong-password").await;
-    assert_eq!((status, body["code"].as_str()), (401, Some("auth.invalid_credentials")));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("auth.invalid_credentials"))
+    );
     let listed = app
         .get("/api/v1/users?status=disabled", Some(&county))
         .await
@@ -245,7 +297,11 @@ async fn a_disabled_account_is_refused_at_once_and_logs_in_again_once_enabled(ba
     assert_eq!(ids(&listed.body), [id]);
 
     let enabled = app
-        .post(&format!("/api/v1/users/{id}/enable"), Some(&county), json!({}))
+        .post(
+            &format!("/api/v1/users/{id}/enable"),
+            Some(&county),
+            json!({}),
+        )
         .await
         .expect(200);
     assert_eq!(enabled.body["status"], "active");
@@ -261,20 +317,31 @@ async fn disabling_a_deputy_sends_their_open_cases_back_to_the_station_queue(bac
     let duty = app.deputy_on_duty(&demo).await;
     let resident = app.resident("accounts-release").await;
     let case_id = app.raise(&resident).await;
-    app.post(&format!("/api/v1/cases/{case_id}/accept"), Some(&duty.deputy), json!({}))
-        .await
-        .expect(200);
+    app.post(
+        &format!("/api/v1/cases/{case_id}/accept"),
+        Some(&duty.deputy),
+        json!({}),
+    )
+    .await
+    .expect(200);
     let county = app.login(&demo.county_admin).await;
     let id = id_of(&app, &demo.deputy).await;
-    app.post(&format!("/api/v1/users/{id}/disable"), Some(&county), json!({}))
-        .await
-        .expect(200);
+    app.post(
+        &format!("/api/v1/users/{id}/disable"),
+        Some(&county),
+        json!({}),
+    )
+    .await
+    .expect(200);
     let case = app
         .get(&format!("/api/v1/cases/{case_id}"), Some(&duty.admin))
         .await
         .expect(200);
     assert_eq!(case.body["assignee_id"], Value::Null, "{}", case.body);
-    assert_eq!(case.body["status"], "accepted", "the work stays where it was");
+    assert_eq!(
+        case.body["status"], "accepted",
+        "the work stays where it was"
+    );
     let events: Vec<&str> = case.body["events"]
         .as_array()
         .unwrap()
@@ -282,7 +349,10 @@ async fn disabling_a_deputy_sends_their_open_cases_back_to_the_station_queue(bac
         .map(|e| e["kind"].as_str().unwrap())
         .collect();
     assert_eq!(events.last(), Some(&"released"), "{events:?}");
-    assert!(app.inbox(&duty.admin).await.contains(&"released".to_owned()));
+    assert!(app
+        .inbox(&duty.admin)
+        .await
+        .contains(&"released".to_owned()));
     // The resident does not see the office's step.
     let theirs = app
         .get(&format!("/api/v1/cases/{case_id}"), Some(&resident))
@@ -297,25 +367,44 @@ async fn nobody_disables_themselves_and_a_refusal_changes_nothing(backend: Backe
     let county = app.login(&demo.county_admin).await;
     let me = id_of(&app, &demo.county_admin).await;
     let refused = app
-        .post(&format!("/api/v1/users/{me}/disable"), Some(&county), json!({}))
+        .post(
+            &format!("/api/v1/users/{me}/disable"),
+            Some(&county),
+            json!({}),
+        )
         .await;
     let body = refused.expect(422).body;
     assert_eq!(body["errors"][0]["code"], "oneself");
     app.get("/api/v1/me", Some(&county)).await.expect(200);
     let station = app.login(&demo.station_admin).await;
     let own = id_of(&app, &demo.station_admin).await;
-    app.post(&format!("/api/v1/users/{own}/disable"), Some(&station), json!({}))
-        .await
-        .expect(422);
+    app.post(
+        &format!("/api/v1/users/{own}/disable"),
+        Some(&station),
+        json!({}),
+    )
+    .await
+    .expect(422);
     let reset = app
-        .post(&format!("/api/v1/users/{me}/reset-password"), Some(&county), json!({}))
+        .post(
+            &format!("/api/v1/users/{me}/reset-password"),
+            Some(&county),
+            json!({}),
+        )
         .await;
     assert_eq!(reset.expect(422).body["errors"][0]["code"], "oneself");
-    assert!(audit_actions(&app, &county).await.is_empty(), "nothing recorded");
+    assert!(
+        audit_actions(&app, &county).await.is_empty(),
+        "nothing recorded"
+    );
     let deputy = app.login(&demo.deputy).await;
-    app.post(&format!("/api/v1/users/{own}/disable"), Some(&deputy), json!({}))
-        .await
-        .expect(403);
+    app.post(
+        &format!("/api/v1/users/{own}/disable"),
+        Some(&deputy),
+        json!({}),
+    )
+    .await
+    .expect(403);
 }
 
 async fn a_reset_password_works_once_to_choose_a_new_one(backend: Backend) {
@@ -325,7 +414,11 @@ async fn a_reset_password_works_once_to_choose_a_new_one(backend: Backend) {
     let deputy_token = app.login(&demo.deputy).await;
     let id = id_of(&app, &demo.deputy).await;
     let reply = app
-        .post(&format!("/api/v1/users/{id}/reset-password"), Some(&station), json!({}))
+        .post(
+            &format!("/api/v1/users/{id}/reset-password"),
+            Some(&station),
+            json!({}),
+        )
         .await
         .expect(200);
     assert_eq!(reply.headers["cache-control"], "no-store");
@@ -355,13 +448,20 @@ async fn a_reset_password_works_once_to_choose_a_new_one(backend: Backend) {
     app.get("/api/v1/me", Some(&token)).await.expect(200);
     assert_eq!(login_status(&app, &demo.deputy, &one_time).await.0, 401);
     let (status, pair) = login_status(&app, &demo.deputy, "a-new-secret-1").await;
-    assert_eq!((status, &pair["password_change_required"]), (200, &json!(false)));
+    assert_eq!(
+        (status, &pair["password_change_required"]),
+        (200, &json!(false))
+    );
 
     // Another station's admin cannot reach this account; a deputy resets nobody.
     let other = app.login(&demo.other_station_admin).await;
-    app.post(&format!("/api/v1/users/{id}/reset-password"), Some(&other), json!({}))
-        .await
-        .expect(404);
+    app.post(
+        &format!("/api/v1/users/{id}/reset-password"),
+        Some(&other),
+        json!({}),
+    )
+    .await
+    .expect(404);
     let own_admin = id_of(&app, &demo.station_admin).await;
     app.post(
         &format!("/api/v1/users/{own_admin}/reset-password"),
@@ -403,8 +503,14 @@ async fn changing_ones_own_password_needs_the_current_one(backend: Backend) {
             json!({"current": DEMO_PASSWORD, "new": DEMO_PASSWORD}),
         )
         .await;
-    assert_eq!(same.expect(422).body["errors"][0]["code"], "same_as_current");
-    assert_eq!(login_status(&app, &demo.handler, DEMO_PASSWORD).await.0, 200);
+    assert_eq!(
+        same.expect(422).body["errors"][0]["code"],
+        "same_as_current"
+    );
+    assert_eq!(
+        login_status(&app, &demo.handler, DEMO_PASSWORD).await.0,
+        200
+    );
     app.post(
         "/api/v1/me/password",
         Some(&token),
@@ -412,14 +518,22 @@ async fn changing_ones_own_password_needs_the_current_one(backend: Backend) {
     )
     .await
     .expect(204);
-    assert_eq!(login_status(&app, &demo.handler, DEMO_PASSWORD).await.0, 401);
-    assert_eq!(login_status(&app, &demo.handler, "a-new-secret-2").await.0, 200);
+    assert_eq!(
+        login_status(&app, &demo.handler, DEMO_PASSWORD).await.0,
+        401
+    );
+    assert_eq!(
+        login_status(&app, &demo.handler, "a-new-secret-2").await.0,
+        200
+    );
     let resident = app.resident("accounts-password").await;
     let body = json!({"current": "x", "new": "a-new-secret-3"});
     app.post("/api/v1/me/password", Some(&resident), body)
         .await
         .expect(403);
-    app.post("/api/v1/me/password", None, json!({})).await.expect(401);
+    app.post("/api/v1/me/password", None, json!({}))
+        .await
+        .expect(401);
 }
 
 async fn the_audit_list_shows_each_admin_the_changes_in_its_reach(backend: Backend) {
@@ -430,9 +544,13 @@ async fn the_audit_list_shows_each_admin_the_changes_in_its_reach(backend: Backe
     let other = id_of(&app, &demo.other_station_admin).await;
     let deputy = id_of(&app, &demo.deputy).await;
     for id in [handler, other, deputy] {
-        app.patch(&format!("/api/v1/users/{id}"), Some(&county), json!({"name": "改名"}))
-            .await
-            .expect(200);
+        app.patch(
+            &format!("/api/v1/users/{id}"),
+            Some(&county),
+            json!({"name": "改名"}),
+        )
+        .await
+        .expect(200);
     }
     let all = app.get("/api/v1/audit", Some(&county)).await.expect(200);
     let targets: Vec<i64> = items(&all.body)
@@ -453,10 +571,16 @@ async fn the_audit_list_shows_each_admin_the_changes_in_its_reach(backend: Backe
         .map(|e| e["target_id"].as_i64().unwrap())
         .collect();
     assert_eq!(targets, [deputy]);
-    let first = app.get("/api/v1/audit?limit=2", Some(&county)).await.expect(200);
+    let first = app
+        .get("/api/v1/audit?limit=2", Some(&county))
+        .await
+        .expect(200);
     let cursor = first.body["next_cursor"].as_str().unwrap().to_owned();
     let rest = app
-        .get(&format!("/api/v1/audit?limit=2&cursor={cursor}"), Some(&county))
+        .get(
+            &format!("/api/v1/audit?limit=2&cursor={cursor}"),
+            Some(&county),
+        )
         .await
         .expect(200);
     assert_eq!(ids(&rest.body).len(), 1);

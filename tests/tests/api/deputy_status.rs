@@ -38,7 +38,10 @@ async fn suspending_a_deputy_sends_their_cases_back_and_takes_them_off_rosters_a
     let case_id = app.raise(&resident).await;
     let case_path = format!("/api/v1/cases/{case_id}");
     let case = app.get(&case_path, Some(&duty.admin)).await.expect(200);
-    assert_eq!(case.body["assignee_id"], duty.deputy_id, "routed to the deputy");
+    assert_eq!(
+        case.body["assignee_id"], duty.deputy_id,
+        "routed to the deputy"
+    );
 
     let county = app.login(&demo.county_admin).await;
     let path = format!("/api/v1/deputies/{}", duty.deputy_id);
@@ -55,9 +58,19 @@ async fn suspending_a_deputy_sends_their_cases_back_and_takes_them_off_rosters_a
     assert_eq!(suspended.body["status_since"], "2026-12-01");
 
     let case = app.get(&case_path, Some(&duty.admin)).await.expect(200);
-    assert_eq!(case.body["assignee_id"], Value::Null, "back to the station queue");
-    assert_eq!(kinds(&case.body).last().map(String::as_str), Some("released"));
-    assert!(app.inbox(&duty.admin).await.contains(&"released".to_owned()));
+    assert_eq!(
+        case.body["assignee_id"],
+        Value::Null,
+        "back to the station queue"
+    );
+    assert_eq!(
+        kinds(&case.body).last().map(String::as_str),
+        Some("released")
+    );
+    assert!(app
+        .inbox(&duty.admin)
+        .await
+        .contains(&"released".to_owned()));
 
     // Routing passes the deputy by: a new case waits in the station queue.
     let next = app.raise(&resident).await;
@@ -117,16 +130,28 @@ async fn a_deputy_leaves_service_only_with_a_reason_and_by_their_admins(backend:
         .await;
     assert_eq!(no_reason.expect(422).fields(), ["status_reason"]);
     let unknown = app
-        .patch(&path, Some(&duty.admin), json!({"status": "retired", "status_reason": "x"}))
+        .patch(
+            &path,
+            Some(&duty.admin),
+            json!({"status": "retired", "status_reason": "x"}),
+        )
         .await;
     assert_eq!(unknown.expect(422).fields(), ["status"]);
     let other = app.login(&demo.other_station_admin).await;
     let by_other = app
-        .patch(&path, Some(&other), json!({"status": "terminated", "status_reason": "x"}))
+        .patch(
+            &path,
+            Some(&other),
+            json!({"status": "terminated", "status_reason": "x"}),
+        )
         .await;
     assert_eq!(by_other.status, 403);
     let by_deputy = app
-        .patch(&path, Some(&duty.deputy), json!({"status": "terminated", "status_reason": "x"}))
+        .patch(
+            &path,
+            Some(&duty.deputy),
+            json!({"status": "terminated", "status_reason": "x"}),
+        )
         .await;
     assert_eq!(by_deputy.status, 403);
     // Every refusal left the deputy serving and the case with them.
@@ -139,11 +164,18 @@ async fn a_deputy_leaves_service_only_with_a_reason_and_by_their_admins(backend:
     assert_eq!(case.body["assignee_id"], duty.deputy_id);
     // The deputy's own station admin may.
     let done = app
-        .patch(&path, Some(&duty.admin), json!({"status": "terminated", "status_reason": "辞去代表职务"}))
+        .patch(
+            &path,
+            Some(&duty.admin),
+            json!({"status": "terminated", "status_reason": "辞去代表职务"}),
+        )
         .await
         .expect(200);
     assert_eq!(done.body["status"], "terminated");
-    assert!(done.body["status_since"].is_string(), "today when not given");
+    assert!(
+        done.body["status_since"].is_string(),
+        "today when not given"
+    );
 }
 
 async fn term_and_constituency_are_kept_and_cleared(backend: Backend) {
@@ -169,7 +201,11 @@ async fn term_and_constituency_are_kept_and_cleared(backend: Backend) {
     assert_eq!(cleared.body["constituency"], "柏城街道第三选区");
     let too_long = "届".repeat(300);
     let refused = app
-        .patch("/api/v1/deputies/1", Some(&county), json!({"term": too_long}))
+        .patch(
+            "/api/v1/deputies/1",
+            Some(&county),
+            json!({"term": too_long}),
+        )
         .await;
     assert_eq!(refused.expect(422).fields(), ["term"]);
 }
@@ -177,7 +213,10 @@ async fn term_and_constituency_are_kept_and_cleared(backend: Backend) {
 async fn the_demo_has_a_suspended_deputy(backend: Backend) {
     let app = spawn_app(backend).await;
     app.seed_demo().await;
-    let all = app.get("/api/v1/deputies?limit=100", None).await.expect(200);
+    let all = app
+        .get("/api/v1/deputies?limit=100", None)
+        .await
+        .expect(200);
     let suspended: Vec<&Value> = all.body["items"]
         .as_array()
         .unwrap()

@@ -25,7 +25,9 @@ fn element<'p>(page: &'p Page, id: &str) -> Option<&'p str> {
 }
 
 async fn id_of(app: &liaison_tests::TestApp, phone: &str) -> i64 {
-    app.me(&app.login(phone).await).await["id"].as_i64().unwrap()
+    app.me(&app.login(phone).await).await["id"]
+        .as_i64()
+        .unwrap()
 }
 
 async fn a_station_admin_sees_its_own_stations_accounts_and_a_deputy_none(backend: Backend) {
@@ -36,15 +38,30 @@ async fn a_station_admin_sees_its_own_stations_accounts_and_a_deputy_none(backen
     station.log_in(&demo.station_admin).await;
     let page = station.get("/console/accounts").await;
     assert_eq!(page.status, 200, "{}", page.html);
-    assert!(page.html.contains("郭明") && page.html.contains("刘桂兰"), "{}", page.html);
+    assert!(
+        page.html.contains("郭明") && page.html.contains("刘桂兰"),
+        "{}",
+        page.html
+    );
     assert!(!page.html.contains("何静"), "not station 2's admin");
     assert!(!page.html.contains(&format!("data-account-id=\"{other}\"")));
-    assert!(page.html.contains("href=\"/console/accounts\""), "in the nav");
-    assert_eq!(station.get(&format!("/console/accounts/{other}")).await.status, 404);
+    assert!(
+        page.html.contains("href=\"/console/accounts\""),
+        "in the nav"
+    );
+    assert_eq!(
+        station
+            .get(&format!("/console/accounts/{other}"))
+            .await
+            .status,
+        404
+    );
     let own = id_of(&app, &demo.station_admin).await;
     let searched = station.get("/console/accounts?q=%E5%88%98").await;
     assert!(searched.html.contains("刘桂兰"), "刘 finds 刘桂兰");
-    assert!(!searched.html.contains(&format!("data-account-id=\"{own}\"")));
+    assert!(!searched
+        .html
+        .contains(&format!("data-account-id=\"{own}\"")));
 
     let mut deputy = Visitor::new(&app);
     deputy.log_in(&demo.deputy).await;
@@ -53,7 +70,13 @@ async fn a_station_admin_sees_its_own_stations_accounts_and_a_deputy_none(backen
     assert!(!home.html.contains("href=\"/console/audit\""));
     assert_eq!(deputy.get("/console/accounts").await.status, 403);
     assert_eq!(deputy.get("/console/audit").await.status, 403);
-    assert_eq!(deputy.get(&format!("/console/accounts/{other}")).await.status, 403);
+    assert_eq!(
+        deputy
+            .get(&format!("/console/accounts/{other}"))
+            .await
+            .status,
+        403
+    );
 }
 
 async fn an_admin_disables_an_account_only_after_confirming_it(backend: Backend) {
@@ -69,24 +92,36 @@ async fn an_admin_disables_an_account_only_after_confirming_it(backend: Backend)
     assert_eq!(element(&page, "account-status"), Some("正常"));
     let confirm = county.get(&format!("{account}/disable")).await;
     assert_eq!(confirm.status, 200);
-    assert!(confirm.html.contains("所有会话立即失效"), "{}", confirm.html);
+    assert!(
+        confirm.html.contains("所有会话立即失效"),
+        "{}",
+        confirm.html
+    );
     // Nothing happened on the way to the confirmation.
     assert_eq!(handler.get("/console").await.status, 200);
     let no_token = county.post(&format!("{account}/disable"), &[]).await;
-    assert_eq!(no_token.status, 403, "without the form's token nothing is done");
+    assert_eq!(
+        no_token.status, 403,
+        "without the form's token nothing is done"
+    );
     assert_eq!(handler.get("/console").await.status, 200);
     let csrf = confirm.csrf();
     let done = county
         .post(&format!("{account}/disable"), &[("csrf", &csrf)])
         .await;
-    assert_eq!((done.status.as_u16(), done.location()), (303, &*format!("{account}?done=1")));
+    assert_eq!(
+        (done.status.as_u16(), done.location()),
+        (303, &*format!("{account}?done=1"))
+    );
     let page = county.get(&account).await;
     assert_eq!(element(&page, "account-status"), Some("已停用"));
     let sent_back = handler.get("/console").await;
     assert_eq!(sent_back.status, 303);
     assert!(sent_back.location().starts_with("/console/login"));
     let mut again = Visitor::new(&app);
-    let refused = again.log_in_with(&demo.handler, DEMO_PASSWORD, "/console").await;
+    let refused = again
+        .log_in_with(&demo.handler, DEMO_PASSWORD, "/console")
+        .await;
     assert_eq!(refused.status, 401);
     assert!(refused.html.contains("已停用"));
     let audit = county.get("/console/audit").await;
@@ -116,10 +151,15 @@ async fn a_reset_password_is_shown_once_and_forces_a_new_one(backend: Backend) {
     assert!(!account.html.contains(&one_time));
 
     let mut deputy = Visitor::new(&app);
-    let logged_in = deputy.log_in_with(&demo.deputy, &one_time, "/console/cases").await;
+    let logged_in = deputy
+        .log_in_with(&demo.deputy, &one_time, "/console/cases")
+        .await;
     assert_eq!(logged_in.status, 303, "{}", logged_in.html);
     let queue = deputy.get("/console/cases").await;
-    assert_eq!((queue.status.as_u16(), queue.location()), (303, "/console/password"));
+    assert_eq!(
+        (queue.status.as_u16(), queue.location()),
+        (303, "/console/password")
+    );
     let form = deputy.get("/console/password").await;
     assert_eq!(form.status, 200);
     assert!(form.html.contains("管理员已重置你的密码"));
@@ -127,22 +167,35 @@ async fn a_reset_password_is_shown_once_and_forces_a_new_one(backend: Backend) {
     let wrong = deputy
         .post(
             "/console/password",
-            &[("csrf", &csrf), ("current", "not-the-one"), ("new", "mine-now-123")],
+            &[
+                ("csrf", &csrf),
+                ("current", "not-the-one"),
+                ("new", "mine-now-123"),
+            ],
         )
         .await;
     assert_eq!(wrong.status, 422);
     assert!(wrong.html.contains("当前密码不正确"));
-    assert!(!wrong.html.contains("not-the-one"), "a password is never sent back");
+    assert!(
+        !wrong.html.contains("not-the-one"),
+        "a password is never sent back"
+    );
     let changed = deputy
         .post(
             "/console/password",
-            &[("csrf", &csrf), ("current", &one_time), ("new", "mine-now-123")],
+            &[
+                ("csrf", &csrf),
+                ("current", &one_time),
+                ("new", "mine-now-123"),
+            ],
         )
         .await;
     assert_eq!(changed.status, 303, "{}", changed.html);
     assert_eq!(deputy.get("/console/cases").await.status, 200);
     let mut later = Visitor::new(&app);
-    let page = later.log_in_with(&demo.deputy, "mine-now-123", "/console").await;
+    let page = later
+        .log_in_with(&demo.deputy, "mine-now-123", "/console")
+        .await;
     assert_eq!(page.status, 303);
 }
 
@@ -172,9 +225,15 @@ async fn the_deputy_form_suspends_a_deputy_with_a_reason(backend: Backend) {
     let again = county.post("/console/deputies/1", &fields).await;
     assert_eq!(again.status, 422, "{}", again.html);
     assert!(again.html.contains("id=\"deputy-status_reason-error\""));
-    assert!(again.html.contains("value=\"第一选区\""), "what was typed stays");
+    assert!(
+        again.html.contains("value=\"第一选区\""),
+        "what was typed stays"
+    );
     fields[10].1 = "因病暂停履职";
-    assert_eq!(county.post("/console/deputies/1", &fields).await.status, 303);
+    assert_eq!(
+        county.post("/console/deputies/1", &fields).await.status,
+        303
+    );
     let deputy = app.get("/api/v1/deputies/1", None).await.expect(200);
     assert_eq!(deputy.body["status"], "suspended");
     assert_eq!(deputy.body["term"], "第十八届");
@@ -195,12 +254,21 @@ async fn in_the_browser_an_admin_finds_an_account_disables_it_and_resets_its_pas
     assert_eq!(browser.path().await, "/console/accounts");
     browser.shoot(&shot("accounts")).await;
     browser.fill("#filter-q", "0000005").await;
-    browser.click("#account-filters button[type='submit']").await;
-    assert!(browser.has(&format!("tr[data-account-id='{handler_id}']")).await);
+    browser
+        .click("#account-filters button[type='submit']")
+        .await;
+    assert!(
+        browser
+            .has(&format!("tr[data-account-id='{handler_id}']"))
+            .await
+    );
     browser
         .click(&format!("tr[data-account-id='{handler_id}'] a"))
         .await;
-    assert_eq!(browser.path().await, format!("/console/accounts/{handler_id}"));
+    assert_eq!(
+        browser.path().await,
+        format!("/console/accounts/{handler_id}")
+    );
     browser.shoot(&shot("account")).await;
     browser.click("#account-disable").await;
     browser.click("#account-confirm").await;
@@ -219,8 +287,17 @@ async fn in_the_browser_an_admin_finds_an_account_disables_it_and_resets_its_pas
     let Some(browser) = Browser::start().await else {
         return;
     };
-    log_in(&browser, &app, &demo.other_station_admin, "/console/accounts").await;
+    log_in(
+        &browser,
+        &app,
+        &demo.other_station_admin,
+        "/console/accounts",
+    )
+    .await;
     let listed = browser.text("#accounts").await;
-    assert!(listed.contains("何静") && !listed.contains("郭明"), "{listed}");
+    assert!(
+        listed.contains("何静") && !listed.contains("郭明"),
+        "{listed}"
+    );
     browser.close().await;
 }

@@ -12,7 +12,7 @@ use liaison_domain::FieldError;
 use liaison_infra::store::reference::Kind;
 
 use crate::console::error::ConsoleResult;
-use crate::console::form::{checked, refused, Field, Form, Input, Posted};
+use crate::console::form::{checked, refused, Form, Input, Posted};
 use crate::console::messages::Messages;
 use crate::console::pages::{html, id_of, listed, local, ok, see_other, Done, Layout};
 use crate::console::session::Staff;
@@ -78,21 +78,27 @@ struct ConfirmPage {
 async fn account_form(state: &AppState, staff: &Staff, user: &User) -> ConsoleResult<Form> {
     let m = Messages::current();
     let o = m.org;
-    let form = Form::new("account-edit", format!("/console/accounts/{}", user.id), o.save)
-        .field("name", o.account_name, Input::Text, |f| {
-            f.required().value(user.name.clone())
-        })
-        .field("phone", o.account_phone, Input::Tel, |f| f);
+    let form = Form::new(
+        "account-edit",
+        format!("/console/accounts/{}", user.id),
+        o.save,
+    )
+    .field("name", o.account_name, Input::Text, |f| {
+        f.required().value(user.name.clone())
+    })
+    .field("phone", o.account_phone, Input::Tel, |f| f);
     if user.role != Role::StationAdmin.as_str() {
         return Ok(form);
     }
     let runs = stations::administered(&state.db, &staff.actor).await?;
     let ticked: Vec<String> = user.station_ids.iter().map(i64::to_string).collect();
     let ticked: Vec<&str> = ticked.iter().map(String::as_str).collect();
-    Ok(form.field("station_ids", o.account_stations, Input::Checks, |f| {
-        let all = runs.into_iter().map(|s| (s.id.to_string(), s.name));
-        f.options(listed(all, &ticked))
-    }))
+    Ok(
+        form.field("station_ids", o.account_stations, Input::Checks, |f| {
+            let all = runs.into_iter().map(|s| (s.id.to_string(), s.name));
+            f.options(listed(all, &ticked))
+        }),
+    )
 }
 
 fn page(staff: &Staff, user: User, form: Form, notice: Option<&'static str>) -> AccountPage {
@@ -133,8 +139,7 @@ pub async fn update(
         Err(error) => vec![error],
         Ok(patch) => {
             let (db, reference) = (&state.db, &state.reference);
-            match change::change(db, reference, &state.revocations, &staff.actor, id, patch).await
-            {
+            match change::change(db, reference, &state.revocations, &staff.actor, id, patch).await {
                 Ok(_) => {
                     state.reference.changed(Kind::Accounts).await;
                     return Ok(see_other(format!("/console/accounts/{id}?done=1")));

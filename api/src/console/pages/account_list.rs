@@ -121,9 +121,7 @@ pub async fn show(
         (AccountStatus::Disabled, m.org.account_disabled),
     ]
     .map(|(s, label)| (s.as_str().to_owned(), label.to_owned()));
-    let station_choices = own_stations
-        .into_iter()
-        .map(|s| (s.id.to_string(), s.name));
+    let station_choices = own_stations.into_iter().map(|s| (s.id.to_string(), s.name));
     let page = ListPage {
         m,
         layout: Layout::of(&staff, m, "account_list"),

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
-use liaison_domain::actor::Actor;
 use chrono::NaiveDate;
+use liaison_domain::actor::Actor;
 use liaison_domain::deputy::{DeputyLevel, DeputyStatus};
 use liaison_domain::{policy, FieldError};
 use liaison_infra::store::reference::Kind;
@@ -317,7 +317,11 @@ pub async fn update(
     let since = match sent.optional("status_since") {
         None => Ok(None),
         Some(text) => text.parse::<NaiveDate>().map(Some).map_err(|_| {
-            FieldError::new("status_since", "invalid_date", "status_since must be a date")
+            FieldError::new(
+                "status_since",
+                "invalid_date",
+                "status_since must be a date",
+            )
         }),
     };
     let errors = match (sent.ids("station_ids"), since) {

@@ -24,7 +24,13 @@ fn password_page(staff: &Staff, notice: Option<&'static str>) -> FormPage {
         .field("new", o.password_new, Input::Password, |f| {
             f.required().hint(o.password_new_hint)
         });
-    let page = FormPage::of(staff, "password", o.password_title, ("/console", m.error_back), form);
+    let page = FormPage::of(
+        staff,
+        "password",
+        o.password_title,
+        ("/console", m.error_back),
+        form,
+    );
     let intro = if staff.password_change_required {
         Some(o.password_forced)
     } else {

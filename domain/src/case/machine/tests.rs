@@ -149,7 +149,10 @@ fn releasing_takes_the_deputy_off_and_leaves_the_rest() {
     for status in IN_PROGRESS {
         let released = apply(&case(*status), &release, By::System, now(), &RULES).unwrap();
         assert_eq!(released.case.status, *status, "the work stays where it was");
-        assert_eq!(released.case.scope.assignee_id, None, "back to the station queue");
+        assert_eq!(
+            released.case.scope.assignee_id, None,
+            "back to the station queue"
+        );
         assert_eq!(released.case.scope.department_id, Some(3));
         assert_eq!(released.events.len(), 1);
         assert_eq!(released.events[0].kind, EventKind::Released);

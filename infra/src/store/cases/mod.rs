@@ -17,7 +17,8 @@ use chrono::{DateTime, Utc};
 use liaison_domain::case::CaseStatus;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TryIntoModel,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TryIntoModel,
 };
 
 use crate::entities::{cases, users, Word};

@@ -151,7 +151,10 @@ pub async fn seats(
         .into_tuple()
         .all(db)
         .await?;
-    Ok(seats.into_iter().map(|(id, status)| (id, *status)).collect())
+    Ok(seats
+        .into_iter()
+        .map(|(id, status)| (id, *status))
+        .collect())
 }
 
 /// The stations each of `deputy_ids` sits at, in id order; a deputy at none is absent.
