@@ -467,3 +467,119 @@ pub async fn names(
         .await?;
     Ok(names.into_iter().collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use liaison_domain::policy::AccountScope;
+    use sea_orm::{ConnectionTrait, Schema};
+
+    use super::*;
+    use crate::db::testing::scratch_databases;
+
+    /// The accounts of every kind, each with the stations it reaches.
+    const ACCOUNTS: &[(Role, &[i64])] = &[
+        (Role::CountyAdmin, &[]),
+        (Role::StationAdmin, &[10]),
+        (Role::StationAdmin, &[10, 12]),
+        (Role::StationAdmin, &[12]),
+        (Role::Deputy, &[10]),
+        (Role::Deputy, &[11, 12]),
+        (Role::Deputy, &[]),
+        (Role::Handler, &[]),
+    ];
+
+    fn scope(role: Role, stations: &[i64]) -> AccountScope<'_> {
+        match role {
+            Role::Deputy => AccountScope::Deputy {
+                deputy_station_ids: stations,
+            },
+            Role::StationAdmin => AccountScope::StationAdmin {
+                station_ids: stations,
+            },
+            Role::Handler => AccountScope::Handler,
+            _ => AccountScope::CountyAdmin,
+        }
+    }
+
+    /// `list` finds exactly the accounts `Reach::sees_account` sees, for every reach.
+    #[tokio::test]
+    async fn the_list_holds_what_the_reach_sees() {
+        let (_dir, databases) = scratch_databases().await;
+        let now: DateTime<Utc> = "2026-12-01T08:00:00Z".parse().unwrap();
+        for db in &databases {
+            let backend = db.get_database_backend();
+            let schema = Schema::new(backend);
+            for table in [
+                schema.create_table_from_entity(users::Entity),
+                schema.create_table_from_entity(user_stations::Entity),
+                schema.create_table_from_entity(deputy_stations::Entity),
+            ] {
+                db.execute(backend.build(&table)).await.unwrap();
+            }
+            let mut expected: Vec<(i64, Role, &[i64])> = Vec::new();
+            for (index, (role, stations)) in ACCOUNTS.iter().enumerate() {
+                let deputy_id = (*role == Role::Deputy).then_some(index as i64 + 100);
+                let staff = NewStaff {
+                    role: *role,
+                    name: "某人",
+                    phone: &format!("1380000{index:04}"),
+                    password_hash: String::new(),
+                    county_id: 1,
+                    department_id: None,
+                    deputy_id,
+                    station_ids: if *role == Role::StationAdmin {
+                        stations
+                    } else {
+                        &[]
+                    },
+                };
+                let id = insert_staff(db, staff, now).await.unwrap();
+                if let Some(deputy_id) = deputy_id {
+                    for station_id in *stations {
+                        deputy_stations::ActiveModel {
+                            deputy_id: Set(deputy_id),
+                            station_id: Set(*station_id),
+                        }
+                        .insert(db)
+                        .await
+                        .unwrap();
+                    }
+                }
+                expected.push((id, *role, stations));
+            }
+            let page = Page {
+                limit: 100,
+                after: None,
+            };
+            for reach in [
+                Reach::County(1),
+                Reach::County(2),
+                Reach::Stations {
+                    county_id: 1,
+                    station_ids: vec![10],
+                },
+                Reach::Stations {
+                    county_id: 1,
+                    station_ids: vec![11, 12],
+                },
+                Reach::Stations {
+                    county_id: 2,
+                    station_ids: vec![10],
+                },
+            ] {
+                let found: Vec<i64> = list(db, &reach, &Filter::default(), page)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|u| u.id)
+                    .collect();
+                let seen: Vec<i64> = expected
+                    .iter()
+                    .filter(|(_, role, stations)| reach.sees_account(1, &scope(*role, stations)))
+                    .map(|(id, _, _)| *id)
+                    .collect();
+                assert_eq!(found, seen, "{reach:?}");
+            }
+        }
+    }
+}
