@@ -49,6 +49,7 @@ pub async fn insert_staff(
         department_id: Set(staff.department_id),
         deputy_id: Set(staff.deputy_id),
         created_at: Set(now),
+        password_change_required: Set(false),
         ..Default::default()
     })
     .exec(db)
@@ -142,6 +143,7 @@ pub async fn resident_of_openid(
         name: Set(name.to_owned()),
         openid: Set(Some(openid.to_owned())),
         created_at: Set(now),
+        password_change_required: Set(false),
         ..Default::default()
     }
     .insert(db)

@@ -192,6 +192,7 @@ mod tests {
                 role: Set(Word(Role::StationAdmin)),
                 name: Set("站长".to_owned()),
                 created_at: Set(now),
+                password_change_required: Set(false),
                 ..Default::default()
             }
             .insert(db)
