@@ -22,6 +22,10 @@ pub enum AppError {
     /// Known, but this actor may not do this: the text says why.
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
+    /// An admin reset this account's password: nothing but choosing a new one (or logging
+    /// out) until it is changed.
+    #[error("the password must be changed first")]
+    PasswordChangeRequired,
     /// Absent, or present but hidden from this actor: the answer is the same.
     #[error("no such {0}")]
     NotFound(&'static str),
@@ -65,6 +69,8 @@ pub enum Unauthenticated {
     TokenExpired,
     SessionEnded,
     AccountGone,
+    /// The account was disabled: it may not log in until an admin enables it.
+    AccountDisabled,
     InvalidCredentials,
     InvalidRefreshToken,
     RefreshExpired,

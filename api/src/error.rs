@@ -158,6 +158,11 @@ impl From<AppError> for ApiError {
                 Self::unauthorized(code, detail)
             }
             AppError::Forbidden(why) => Self::forbidden(why),
+            AppError::PasswordChangeRequired => Self::new(
+                StatusCode::FORBIDDEN,
+                "auth.password_change_required",
+                "change your password first: POST /api/v1/me/password",
+            ),
             AppError::NotFound(what) => Self::not_found(what),
             AppError::Conflict(conflict) => conflict_answer(conflict),
             AppError::Refused { status, command } => Self::conflict(
@@ -211,6 +216,7 @@ fn unauthenticated(why: Unauthenticated) -> (&'static str, &'static str) {
         ),
         SessionEnded => ("auth.session_ended", "this session has ended; log in again"),
         AccountGone => ("auth.invalid_token", "the account no longer exists"),
+        AccountDisabled => ("auth.account_disabled", "this account is disabled"),
         InvalidCredentials => ("auth.invalid_credentials", "phone or password is wrong"),
         InvalidRefreshToken => (
             "auth.invalid_refresh_token",

@@ -9,8 +9,8 @@ use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 
 use crate::error::{Problem, ProblemField};
 use crate::{
-    attachments, auth, cases, categories, departments, deputies, groups, landing, notifications,
-    ops, outbox, receptions, regions, stations, subscriptions, users, webhooks,
+    attachments, audit, auth, cases, categories, departments, deputies, groups, landing,
+    notifications, ops, outbox, receptions, regions, stations, subscriptions, users, webhooks,
 };
 
 #[derive(OpenApi)]
@@ -132,6 +132,7 @@ where
                 .configure(departments::routes::configure)
                 .configure(categories::routes::configure)
                 .configure(users::routes::configure)
+                .configure(audit::routes::configure)
                 .configure(attachments::routes::configure)
                 .configure(cases::routes::configure)
                 .configure(notifications::routes::configure)

@@ -2,11 +2,13 @@
 //! set's words, listed from the domain's own `ALL`, so the spec cannot drift from the rules.
 //! Fields that carry such a word name one of these with `schema_with`.
 
+use liaison_domain::account::AccountStatus;
 use liaison_domain::actor::Role;
 use liaison_domain::attendance::Attendance;
+use liaison_domain::audit::{AuditAction, AuditTarget};
 use liaison_domain::case::{CaseStatus, EventKind, Rating};
 use liaison_domain::delivery::{Channel, DeliveryStatus};
-use liaison_domain::deputy::DeputyLevel;
+use liaison_domain::deputy::{DeputyLevel, DeputyStatus};
 use liaison_domain::reception::ReceptionKind;
 use liaison_domain::reception_day::Weekday;
 use liaison_domain::region::RegionLevel;
@@ -106,6 +108,22 @@ pub fn reception_kind() -> Object {
 /// A weekly rule's weekday, `null` on an entry for one date.
 pub fn weekday_or_null() -> Object {
     words_or_null::<Weekday>()
+}
+
+pub fn deputy_status() -> Object {
+    words::<DeputyStatus>()
+}
+
+pub fn account_status() -> Object {
+    words::<AccountStatus>()
+}
+
+pub fn audit_action() -> Object {
+    words::<AuditAction>()
+}
+
+pub fn audit_target() -> Object {
+    words::<AuditTarget>()
 }
 
 #[cfg(test)]

@@ -3,8 +3,10 @@
 //! The API parses requests into these types and asks these functions what may happen; whatever
 //! it holds once parsing succeeded is valid by construction.
 
+pub mod account;
 pub mod actor;
 pub mod attendance;
+pub mod audit;
 pub mod case;
 pub mod category;
 pub mod clock;

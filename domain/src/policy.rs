@@ -210,6 +210,23 @@ pub enum AccountScope<'a> {
     CountyAdmin,
 }
 
+impl<'a> AccountScope<'a> {
+    /// What an account of `role` covering `station_ids` (a station admin's, or those its
+    /// deputy sits at) is tied to. A resident has no staff scope; it reads as the widest, which
+    /// no station or township admin reaches.
+    pub fn of(role: Role, station_ids: &'a [i64]) -> Self {
+        match role {
+            Role::Deputy => AccountScope::Deputy {
+                deputy_station_ids: station_ids,
+            },
+            Role::StationAdmin => AccountScope::StationAdmin { station_ids },
+            Role::TownshipAdmin => AccountScope::TownshipAdmin,
+            Role::Handler => AccountScope::Handler,
+            Role::CountyAdmin | Role::Resident => AccountScope::CountyAdmin,
+        }
+    }
+}
+
 /// Whether the actor's role creates staff accounts at all: asked before the body is read, so
 /// that a resident learns it may not, whatever it sent.
 pub fn may_create_accounts(actor: &Actor) -> bool {
@@ -233,6 +250,78 @@ pub fn may_create_account(actor: &Actor, county_id: i64, scope: &AccountScope<'_
             administers_all(actor, county_id, station_ids)
         }
         AccountScope::TownshipAdmin | AccountScope::Handler | AccountScope::CountyAdmin => false,
+    }
+}
+
+/// Changing an account tied to `current` so that it is tied to `proposed`: allowed only when
+/// the admin could create an account with either, so no change carries an account into or out
+/// of what the admin runs.
+pub fn may_change_account(
+    actor: &Actor,
+    county_id: i64,
+    current: &AccountScope<'_>,
+    proposed: &AccountScope<'_>,
+) -> bool {
+    may_create_account(actor, county_id, current) && may_create_account(actor, county_id, proposed)
+}
+
+/// The part of the organisation an admin oversees: the accounts it sees, the audit entries it
+/// reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    /// Everything of the county.
+    County(i64),
+    /// What touches one of these stations of the county.
+    Stations {
+        county_id: i64,
+        station_ids: Vec<i64>,
+    },
+}
+
+/// What the actor oversees, `None` for those who oversee nothing (deputies, handlers,
+/// residents). Built on `may_administer_*`, so that a role administering stations inherits it.
+pub fn reach(actor: &Actor) -> Option<Reach> {
+    let county_id = actor.county_id?;
+    if may_administer_county(actor, county_id) {
+        return Some(Reach::County(county_id));
+    }
+    let station_ids: Vec<i64> = actor
+        .station_ids
+        .iter()
+        .copied()
+        .filter(|id| may_administer_station(actor, county_id, *id))
+        .collect();
+    (actor.role.is_admin() && !station_ids.is_empty()).then_some(Reach::Stations {
+        county_id,
+        station_ids,
+    })
+}
+
+impl Reach {
+    /// Whether the staff account of `county_id` tied to `scope` is within reach: station admins
+    /// see the accounts that reach one of their stations. The store's query of accounts is this
+    /// rule's SQL form (tested against it there).
+    pub fn sees_account(&self, county_id: i64, scope: &AccountScope<'_>) -> bool {
+        match self {
+            Reach::County(county) => *county == county_id,
+            Reach::Stations {
+                county_id: county,
+                station_ids,
+            } => {
+                *county == county_id
+                    && match scope {
+                        AccountScope::Deputy {
+                            deputy_station_ids: ids,
+                        }
+                        | AccountScope::StationAdmin { station_ids: ids } => {
+                            ids.iter().any(|id| station_ids.contains(id))
+                        }
+                        AccountScope::TownshipAdmin
+                        | AccountScope::Handler
+                        | AccountScope::CountyAdmin => false,
+                    }
+            }
+        }
     }
 }
 
@@ -459,6 +548,65 @@ mod tests {
         assert!(!may_edit_deputy(&admin, COUNTY, &[10, 12], &[10]));
         assert!(!may_edit_deputy(&admin, COUNTY, &[12], &[12, 10]));
         assert!(may_edit_deputy(&county_admin(), COUNTY, &[12], &[13]));
+    }
+
+    #[test]
+    fn an_account_changes_only_within_the_admins_stations() {
+        let admin = station_admin_of(&[10]);
+        let here = AccountScope::StationAdmin { station_ids: &[10] };
+        let wider = AccountScope::StationAdmin {
+            station_ids: &[10, 12],
+        };
+        let there = AccountScope::StationAdmin { station_ids: &[12] };
+        assert!(may_change_account(&admin, COUNTY, &here, &here));
+        assert!(
+            !may_change_account(&admin, COUNTY, &here, &wider),
+            "into station 12"
+        );
+        assert!(
+            !may_change_account(&admin, COUNTY, &wider, &here),
+            "out of station 12"
+        );
+        assert!(!may_change_account(&admin, COUNTY, &there, &here));
+        assert!(may_change_account(&county_admin(), COUNTY, &there, &wider));
+        assert!(!may_change_account(
+            &county_admin(),
+            OTHER_COUNTY,
+            &there,
+            &wider
+        ));
+        let deputy = actor(Role::Deputy, Some(COUNTY), &[10]);
+        assert!(!may_change_account(&deputy, COUNTY, &here, &here));
+    }
+
+    #[test]
+    fn admins_reach_their_county_or_their_stations_and_others_nothing() {
+        assert_eq!(reach(&county_admin()), Some(Reach::County(COUNTY)));
+        let stations = reach(&station_admin_of(&[10, 11])).unwrap();
+        assert_eq!(
+            stations,
+            Reach::Stations {
+                county_id: COUNTY,
+                station_ids: vec![10, 11]
+            }
+        );
+        for role in [Role::Deputy, Role::Handler, Role::Resident] {
+            assert_eq!(reach(&actor(role, Some(COUNTY), &[10])), None, "{role}");
+        }
+        assert_eq!(reach(&station_admin_of(&[])), None);
+
+        let deputy_here = AccountScope::Deputy {
+            deputy_station_ids: &[11, 14],
+        };
+        let elsewhere = AccountScope::StationAdmin { station_ids: &[12] };
+        assert!(stations.sees_account(COUNTY, &deputy_here));
+        assert!(!stations.sees_account(COUNTY, &elsewhere));
+        assert!(!stations.sees_account(COUNTY, &AccountScope::Handler));
+        assert!(!stations.sees_account(COUNTY, &AccountScope::CountyAdmin));
+        assert!(!stations.sees_account(OTHER_COUNTY, &deputy_here));
+        let county = Reach::County(COUNTY);
+        assert!(county.sees_account(COUNTY, &AccountScope::Handler));
+        assert!(!county.sees_account(OTHER_COUNTY, &AccountScope::Handler));
     }
 
     #[test]

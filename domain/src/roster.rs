@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::deputy::DeputyStatus;
 use crate::Invalid;
 
 /// A deputy's turn at a station, `[starts_at, ends_at)`, with the deputy group (代表小组)
@@ -72,7 +73,8 @@ pub const MAX_SHIFTS: usize = 3 * Period::MAX_DAYS as usize;
 
 /// Checks the shifts that are to replace a station's roster over `period`:
 /// each lies in the period, ends after it starts, names a deputy of the station
-/// (`is_station_deputy`) and, if any, a group of the station (`is_station_group`); no deputy holds two overlapping shifts, neither among these nor with
+/// (`is_station_deputy`) who may hold it (`may_hold`, see [`may_hold`]) and, if any, a group of
+/// the station (`is_station_group`); no deputy holds two overlapping shifts, neither among these nor with
 /// `kept` (the same deputies' shifts this write leaves in place: at other stations, or at this
 /// one but starting before the period).
 pub fn check(
@@ -80,6 +82,7 @@ pub fn check(
     shifts: &[Shift],
     is_station_deputy: impl Fn(i64) -> bool,
     is_station_group: impl Fn(i64) -> bool,
+    may_hold: impl Fn(&Shift) -> bool,
     kept: &[Shift],
 ) -> Result<(), Invalid> {
     if shifts.len() > MAX_SHIFTS {
@@ -111,6 +114,12 @@ pub fn check(
                 "not_at_station",
                 "the deputy does not sit at this station",
             ));
+        } else if !may_hold(shift) {
+            errors.push(Invalid::one(
+                field("deputy_id"),
+                "not_serving",
+                "the deputy is suspended or terminated and takes no shifts",
+            ));
         }
         if shift.group_id.is_some_and(|group| !is_station_group(group)) {
             errors.push(Invalid::one(
@@ -137,6 +146,13 @@ pub fn check(
         }
     }
     Invalid::collect(errors.into_iter().map(Err))
+}
+
+/// Whether a deputy of `status` may hold `shift` in a roster written at `now`: one who does
+/// not serve takes no shift that is still to come or under way; shifts already over stay as
+/// the record of what happened.
+pub fn may_hold(status: DeputyStatus, shift: &Shift, now: DateTime<Utc>) -> bool {
+    status.serves() || shift.ends_at <= now
 }
 
 /// Whether `deputy_id` is on duty for `shift`: its own deputy, or a member of its group.
@@ -200,6 +216,8 @@ mod tests {
 
     const HERE: [i64; 3] = [1, 2, 3];
     const GROUP_HERE: i64 = 50;
+    /// Sits at the station but is suspended.
+    const SUSPENDED: i64 = 3;
 
     fn check_here(shifts: &[Shift], kept: &[Shift]) -> Vec<(String, &'static str)> {
         codes(check(
@@ -207,6 +225,7 @@ mod tests {
             shifts,
             |id| HERE.contains(&id),
             |group| group == GROUP_HERE,
+            |shift| shift.deputy_id != SUSPENDED,
             kept,
         ))
     }
@@ -256,6 +275,24 @@ mod tests {
             check_here(&[shift(9, 8, 12)], &[]),
             [("shifts[0].deputy_id".to_owned(), "not_at_station")]
         );
+    }
+
+    #[test]
+    fn a_deputy_who_does_not_serve_takes_no_shift() {
+        assert_eq!(
+            check_here(&[shift(1, 8, 12), shift(SUSPENDED, 8, 12)], &[]),
+            [("shifts[1].deputy_id".to_owned(), "not_serving")]
+        );
+    }
+
+    #[test]
+    fn a_suspended_deputy_keeps_past_shifts_and_takes_no_new_one() {
+        let now = at(12);
+        let suspended = DeputyStatus::Suspended;
+        assert!(may_hold(suspended, &shift(1, 8, 12), now), "over");
+        assert!(!may_hold(suspended, &shift(1, 10, 14), now), "under way");
+        assert!(!may_hold(suspended, &shift(1, 14, 16), now), "to come");
+        assert!(may_hold(DeputyStatus::Active, &shift(1, 14, 16), now));
     }
 
     #[test]

@@ -35,6 +35,25 @@ pub async fn off_workers<T: Send + 'static>(
         .map_err(|e| HashError(format!("the hashing task failed: {e}")))
 }
 
+/// Letters and digits nobody misreads (no 0/O, 1/l/I), for passwords read off a screen.
+const ONE_TIME_ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ";
+const ONE_TIME_LENGTH: usize = 12;
+
+/// A password an admin hands on, to be replaced at the first login: 12 characters from 55,
+/// about 69 bits, from the operating system's generator.
+pub fn one_time() -> String {
+    use rand::Rng;
+    let mut rng = rand::rngs::OsRng;
+    (0..ONE_TIME_LENGTH)
+        .map(|_| char::from(ONE_TIME_ALPHABET[rng.gen_range(0..ONE_TIME_ALPHABET.len())]))
+        .collect()
+}
+
+/// Hashes `password` off the async workers (see `off_workers`).
+pub async fn hash_off_workers(password: String) -> Result<String, HashError> {
+    off_workers(move || hash(&password)).await?
+}
+
 pub fn hash(password: &str) -> Result<String, HashError> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
@@ -66,6 +85,14 @@ pub fn verify(password: &str, stored: Option<&str>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_time_passwords_are_long_unambiguous_and_differ() {
+        let (a, b) = (one_time(), one_time());
+        assert_eq!(a.chars().count(), ONE_TIME_LENGTH);
+        assert!(a.bytes().all(|c| ONE_TIME_ALPHABET.contains(&c)));
+        assert_ne!(a, b);
+    }
 
     #[test]
     fn a_hash_verifies_its_password_only() {

@@ -20,6 +20,8 @@ mod m20261201_000011_check_closed_sets;
 mod m20261201_000012_deadline_order_by_county;
 mod m20261201_000013_index_standing;
 mod m20261202_000014_township_admins;
+mod m20261202_000015_account_upkeep;
+mod m20261202_000016_deputy_status;
 mod m20261202_000017_receptions;
 mod m20261202_000018_shift_attendance;
 mod m20261202_000023_case_channels;
@@ -45,6 +47,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000012_deadline_order_by_county::Migration),
             Box::new(m20261201_000013_index_standing::Migration),
             Box::new(m20261202_000014_township_admins::Migration),
+            Box::new(m20261202_000015_account_upkeep::Migration),
+            Box::new(m20261202_000016_deputy_status::Migration),
             Box::new(m20261202_000017_receptions::Migration),
             Box::new(m20261202_000018_shift_attendance::Migration),
             Box::new(m20261202_000023_case_channels::Migration),

@@ -22,6 +22,8 @@ pub struct Caller {
     pub name: String,
     /// The session (refresh-token family) of the token used.
     pub session: String,
+    /// An admin reset the password and it is not changed yet.
+    pub password_change_required: bool,
 }
 
 impl Caller {
@@ -35,6 +37,10 @@ impl Caller {
         }
     }
 }
+
+/// The holder of a valid token, even one who must change their password first: for the few
+/// endpoints that such a holder may still call (changing the password, logging out).
+pub struct TokenHolder(pub Caller);
 
 /// A caller if a token was sent; public endpoints use it to show more to staff in scope.
 /// A token that was sent but is invalid still answers 401: a client should know.
@@ -50,7 +56,25 @@ impl FromRequest for Caller {
         Box::pin(async move {
             let caller = authenticate(state, token).await?;
             telemetry::record_actor(caller.actor.user_id, caller.actor.role.as_str());
+            if caller.password_change_required {
+                return Err(AppError::PasswordChangeRequired.into());
+            }
             Ok(caller)
+        })
+    }
+}
+
+impl FromRequest for TokenHolder {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = bearer(req);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let caller = authenticate(state, token).await?;
+            telemetry::record_actor(caller.actor.user_id, caller.actor.role.as_str());
+            Ok(TokenHolder(caller))
         })
     }
 }
@@ -99,14 +123,20 @@ pub async fn authenticate_token(state: &AppState, token: &str) -> AppResult<Call
             actor: claims.actor()?,
             name: claims.name,
             session: claims.sid,
+            password_change_required: claims.pcr,
         });
     }
     let (user, actor) = accounts::actor(&state.db, user_id)
         .await?
         .ok_or(Unauthenticated::InvalidToken)?;
+    // Disabling ends every session too; this holds should the revocation of one be late.
+    if user.disabled_at.is_some() {
+        return Err(Unauthenticated::SessionEnded.into());
+    }
     Ok(Caller {
         actor,
         name: user.name,
         session: claims.sid,
+        password_change_required: user.password_change_required,
     })
 }

@@ -38,6 +38,9 @@ pub struct TokenPair {
     /// Seconds until the access token expires.
     pub expires_in: i64,
     pub user: Me,
+    /// An admin reset the password: until it is changed (`POST /api/v1/me/password`), every
+    /// other request but logging out answers 403 `auth.password_change_required`.
+    pub password_change_required: bool,
     /// The session (refresh-token family) the pair belongs to, for an edge that keeps the
     /// session itself (the console's cookie). Never sent: the access token names it.
     #[serde(skip)]

@@ -3,7 +3,7 @@
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::caller::Caller;
+use super::caller::{Caller, TokenHolder};
 use super::dto::{DevLogin, Me, PasswordLogin, RefreshRequest, TokenPair, WechatLogin};
 use super::service;
 use crate::client_ip;
@@ -129,7 +129,10 @@ async fn refresh(
     )
 )]
 #[post("/auth/logout")]
-async fn logout(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
+async fn logout(
+    state: web::Data<AppState>,
+    TokenHolder(caller): TokenHolder,
+) -> ApiResult<HttpResponse> {
     service::logout(&state.sessions(), &caller.session).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -13,6 +13,7 @@ use liaison_infra::store::{accounts, sessions};
 use liaison_infra::wechat::WechatClient;
 use sea_orm::{ConnectionTrait, TransactionTrait};
 
+use super::caller::Caller;
 use super::dto::{Me, Scopes, TokenPair};
 use super::tokens::{hash_refresh_token, new_refresh_token, TokenKeys};
 use crate::app_error::{AppError, AppResult, Unauthenticated};
@@ -155,6 +156,11 @@ pub async fn password_login(
             return Err(Unauthenticated::InvalidCredentials.into());
         }
     };
+    // Said only to whoever knows the password: to anyone else the account is not there.
+    if user.disabled_at.is_some() {
+        tracing::info!(user_id = user.id, "login of a disabled account refused");
+        return Err(Unauthenticated::AccountDisabled.into());
+    }
     let now = Utc::now();
     accounts::logged_in(db, user.id, now).await?;
     tracing::info!(user_id = user.id, role = %user.role, "staff logged in");
@@ -224,13 +230,20 @@ async fn pair(
     let (user, actor) = accounts::actor(sessions.db, user_id)
         .await?
         .ok_or(Unauthenticated::AccountGone)?;
-    let access_token = sessions.tokens.issue(&actor, &user.name, family, now)?;
+    if user.disabled_at.is_some() {
+        return Err(Unauthenticated::AccountDisabled.into());
+    }
+    let must_change = user.password_change_required;
+    let access_token = sessions
+        .tokens
+        .issue(&actor, &user.name, family, must_change, now)?;
     Ok(TokenPair {
         access_token,
         refresh_token,
         token_type: "Bearer",
         expires_in: sessions.tokens.access_ttl().num_seconds(),
         user: me(&actor, &user.name),
+        password_change_required: must_change,
         session: family.to_owned(),
     })
 }
@@ -297,13 +310,13 @@ async fn end_session(sessions: &Sessions<'_>, family: &str, now: DateTime<Utc>) 
 /// A fresh access token for session `session` of user `user_id`, for a holder that keeps no
 /// refresh token of its own (the console's cookie, which must not race itself rotating one):
 /// refused when the session ended (on any node: the database says so) or ran out, or the
-/// account is gone. The token describes the account as it is now. Answers the token, the
-/// actor and their name.
+/// account is gone or disabled. The token describes the account as it is now. Answers the
+/// token and the caller it names.
 pub async fn renew(
     sessions: &Sessions<'_>,
     user_id: i64,
     session: &str,
-) -> AppResult<(String, Actor, String)> {
+) -> AppResult<(String, Caller)> {
     let now = Utc::now();
     if sessions.revocations.session_ended(session)
         || !sessions::is_live(sessions.db, session, now).await?
@@ -313,8 +326,20 @@ pub async fn renew(
     let (user, actor) = accounts::actor(sessions.db, user_id)
         .await?
         .ok_or(Unauthenticated::AccountGone)?;
-    let token = sessions.tokens.issue(&actor, &user.name, session, now)?;
-    Ok((token, actor, user.name))
+    if user.disabled_at.is_some() {
+        return Err(Unauthenticated::SessionEnded.into());
+    }
+    let must_change = user.password_change_required;
+    let token = sessions
+        .tokens
+        .issue(&actor, &user.name, session, must_change, now)?;
+    let caller = Caller {
+        actor,
+        name: user.name,
+        session: session.to_owned(),
+        password_change_required: must_change,
+    };
+    Ok((token, caller))
 }
 
 /// Ends the session the caller's access token belongs to.

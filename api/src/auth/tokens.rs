@@ -41,6 +41,9 @@ pub struct Claims {
     pub department_id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deputy_id: Option<i64>,
+    /// An admin reset the password: the holder must choose a new one before anything else.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pcr: bool,
 }
 
 impl Claims {
@@ -94,12 +97,14 @@ impl TokenKeys {
         self.access_ttl
     }
 
-    /// Signs a token for `actor`, named `name`, in `session`.
+    /// Signs a token for `actor`, named `name`, in `session`; `password_change_required` when
+    /// the holder must change their password first.
     pub fn issue(
         &self,
         actor: &Actor,
         name: &str,
         session: &str,
+        password_change_required: bool,
         now: DateTime<Utc>,
     ) -> AppResult<String> {
         let claims = Claims {
@@ -115,6 +120,7 @@ impl TokenKeys {
             township_id: actor.township_id,
             department_id: actor.department_id,
             deputy_id: actor.deputy_id,
+            pcr: password_change_required,
         };
         let mut header = Header::new(Algorithm::HS256);
         header.kid = Some(self.kid.clone());
@@ -194,7 +200,9 @@ mod tests {
     fn issued_tokens_verify() {
         let keys = keys("one secret of at least thirty-two chars");
         let actor = holder(42, Role::Deputy);
-        let token = keys.issue(&actor, "王秀英", "fam", Utc::now()).unwrap();
+        let token = keys
+            .issue(&actor, "王秀英", "fam", false, Utc::now())
+            .unwrap();
         let claims = keys.verify(&token).unwrap();
         assert_eq!(claims.user_id().unwrap(), 42);
         assert_eq!(claims.role, Role::Deputy);
@@ -211,6 +219,7 @@ mod tests {
                 &holder(1, Role::Resident),
                 "r",
                 "f",
+                false,
                 Utc::now() - Duration::hours(1),
             )
             .unwrap();
@@ -223,7 +232,7 @@ mod tests {
     #[test]
     fn tokens_of_another_key_fail() {
         let token = keys("a")
-            .issue(&holder(1, Role::Resident), "r", "f", Utc::now())
+            .issue(&holder(1, Role::Resident), "r", "f", false, Utc::now())
             .unwrap();
         assert!(matches!(
             keys("b").verify(&token),
@@ -235,7 +244,7 @@ mod tests {
     fn rotated_keys_still_verify_old_tokens() {
         let old = SecretString::from("old");
         let token = TokenKeys::new(&old, &[], Duration::minutes(5))
-            .issue(&holder(1, Role::Resident), "r", "f", Utc::now())
+            .issue(&holder(1, Role::Resident), "r", "f", false, Utc::now())
             .unwrap();
         let rotated = TokenKeys::new(&SecretString::from("new"), &[old], Duration::minutes(5));
         assert!(rotated.verify(&token).is_ok());
@@ -245,7 +254,7 @@ mod tests {
     fn alg_none_is_refused() {
         let keys = keys("s");
         let token = keys
-            .issue(&holder(1, Role::CountyAdmin), "c", "f", Utc::now())
+            .issue(&holder(1, Role::CountyAdmin), "c", "f", false, Utc::now())
             .unwrap();
         let payload = token.split('.').nth(1).unwrap();
         let header = URL_SAFE_NO_PAD.encode(format!(

@@ -16,7 +16,7 @@ use crate::app_error::{AppError, AppResult, Conflict};
 use crate::notifications::{self, News};
 
 /// The system, as the timeline names it when it takes a step by itself.
-const SYSTEM: Author<'static> = Author {
+pub(crate) const SYSTEM: Author<'static> = Author {
     actor_id: None,
     role: "system",
     name: "系统",
@@ -164,7 +164,7 @@ pub(crate) async fn to_domain(cases: &Cases<'_>, stored: &cases::Model) -> AppRe
 /// Writes the transition if the case is still at the version read, with everything its events
 /// imply; `Conflict::CaseChanged` when another request changed it first (two deputies
 /// accepting at once: one wins).
-async fn record(
+pub(crate) async fn record(
     db: &impl ConnectionTrait,
     cases: &Cases<'_>,
     stored: &cases::Model,

@@ -6,6 +6,7 @@ pub mod claim;
 pub mod dto;
 pub mod moderation;
 pub mod queue;
+pub mod release;
 pub mod routes;
 pub mod submit;
 pub mod view;

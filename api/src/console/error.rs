@@ -26,6 +26,9 @@ pub enum ConsoleError {
     /// another in `setting` (which the page shows, with its value).
     #[error("the poster font is not installed: {setting}")]
     PosterFont { setting: String },
+    /// An admin reset the password: to the password page until it is changed.
+    #[error("the password must be changed first")]
+    PasswordChangeRequired,
     #[error(transparent)]
     App(#[from] AppError),
 }
@@ -61,7 +64,9 @@ struct ErrorPage {
 impl ResponseError for ConsoleError {
     fn status_code(&self) -> StatusCode {
         match self {
-            ConsoleError::LoginRequired { .. } => StatusCode::SEE_OTHER,
+            ConsoleError::LoginRequired { .. } | ConsoleError::PasswordChangeRequired => {
+                StatusCode::SEE_OTHER
+            }
             ConsoleError::Csrf => StatusCode::FORBIDDEN,
             ConsoleError::PosterFont { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ConsoleError::App(error) => app_status(error),
@@ -77,6 +82,11 @@ impl ResponseError for ConsoleError {
                 return HttpResponse::SeeOther()
                     .insert_header((header::LOCATION, login_url(next.as_deref(), *reason)))
                     .cookie(session::removal())
+                    .finish();
+            }
+            ConsoleError::PasswordChangeRequired => {
+                return HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, "/console/password"))
                     .finish();
             }
             ConsoleError::Csrf => {
@@ -123,7 +133,7 @@ fn app_status(error: &AppError) -> StatusCode {
     match error {
         AppError::Invalid(_) | AppError::ContentRejected => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::Forbidden(_) | AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::Conflict(_) | AppError::Refused { .. } => StatusCode::CONFLICT,
         AppError::UnsupportedFile => StatusCode::UNSUPPORTED_MEDIA_TYPE,

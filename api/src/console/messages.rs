@@ -2,7 +2,7 @@
 //! text from a `Messages`; adding a language is adding one more value of it.
 
 use actix_web::http::StatusCode;
-use liaison_domain::deputy::DeputyLevel;
+use liaison_domain::deputy::{DeputyLevel, DeputyStatus};
 use liaison_domain::region::RegionLevel;
 use liaison_domain::station::StationKind;
 use liaison_domain::vocabulary::Vocabulary;
@@ -24,6 +24,7 @@ pub struct Messages {
     pub password: &'static str,
     pub login_submit: &'static str,
     pub login_wrong: &'static str,
+    pub login_disabled: &'static str,
     pub login_resident: &'static str,
     pub login_expired: &'static str,
     pub login_logged_out: &'static str,
@@ -301,6 +302,12 @@ pub struct Organisation {
     pub deputy_public_contact: &'static str,
     pub deputy_public_contact_hint: &'static str,
     pub deputy_photo_url: &'static str,
+    pub deputy_status: &'static str,
+    pub deputy_status_reason: &'static str,
+    pub deputy_status_reason_hint: &'static str,
+    pub deputy_status_since: &'static str,
+    pub deputy_term: &'static str,
+    pub deputy_constituency: &'static str,
 
     pub departments_title: &'static str,
     pub departments_back: &'static str,
@@ -331,6 +338,41 @@ pub struct Organisation {
     pub account_township: &'static str,
     pub account_deputy: &'static str,
     pub account_created: &'static str,
+    pub nav_account_list: &'static str,
+    pub nav_audit: &'static str,
+    pub nav_password: &'static str,
+    pub accounts_title: &'static str,
+    pub accounts_empty: &'static str,
+    pub filter_role: &'static str,
+    pub filter_status: &'static str,
+    pub filter_words: &'static str,
+    pub account_status: &'static str,
+    pub account_active: &'static str,
+    pub account_disabled: &'static str,
+    pub account_last_login: &'static str,
+    pub account_never: &'static str,
+    pub account_edit: &'static str,
+    pub account_back: &'static str,
+    pub account_disable: &'static str,
+    pub account_enable: &'static str,
+    pub account_disable_confirm: &'static str,
+    pub account_enable_confirm: &'static str,
+    pub account_reset: &'static str,
+    pub account_reset_confirm: &'static str,
+    pub account_reset_done: &'static str,
+    pub account_cancel: &'static str,
+    pub password_title: &'static str,
+    pub password_current: &'static str,
+    pub password_new: &'static str,
+    pub password_new_hint: &'static str,
+    pub password_forced: &'static str,
+    pub password_changed: &'static str,
+    pub audit_title: &'static str,
+    pub audit_empty: &'static str,
+    pub audit_at: &'static str,
+    pub audit_actor: &'static str,
+    pub audit_action: &'static str,
+    pub audit_summary: &'static str,
 }
 
 static ORGANISATION_ZH: Organisation = Organisation {
@@ -377,6 +419,12 @@ static ORGANISATION_ZH: Organisation = Organisation {
     deputy_public_contact: "公开联系方式",
     deputy_public_contact_hint: "群众可以看到，只填代表同意公开的方式。",
     deputy_photo_url: "照片链接",
+    deputy_status: "履职状态",
+    deputy_status_reason: "状态原因",
+    deputy_status_reason_hint: "暂停或终止履职时必填；其手中未办结的诉求将退回联络站。",
+    deputy_status_since: "状态起始日期",
+    deputy_term: "届别",
+    deputy_constituency: "选区",
 
     departments_title: "承办单位与诉求分类",
     departments_back: "返回承办单位与分类",
@@ -407,6 +455,43 @@ static ORGANISATION_ZH: Organisation = Organisation {
     account_township: "所辖乡镇（乡镇人大）",
     account_deputy: "对应的代表",
     account_created: "账号已创建，可用手机号和初始密码登录：",
+    nav_account_list: "账号管理",
+    nav_audit: "操作记录",
+    nav_password: "修改密码",
+    accounts_title: "账号管理",
+    accounts_empty: "没有符合条件的账号。",
+    filter_role: "角色",
+    filter_status: "状态",
+    filter_words: "姓名或手机号",
+    account_status: "状态",
+    account_active: "正常",
+    account_disabled: "已停用",
+    account_last_login: "最近登录",
+    account_never: "从未登录",
+    account_edit: "编辑账号",
+    account_back: "返回账号列表",
+    account_disable: "停用账号",
+    account_enable: "启用账号",
+    account_disable_confirm:
+        "停用后，该账号的所有会话立即失效，不能再登录；代表手中未办结的诉求将退回联络站。",
+    account_enable_confirm: "启用后，该账号可以重新登录。",
+    account_reset: "重置密码",
+    account_reset_confirm:
+        "将生成一次性密码：原密码和所有会话立即失效，对方用它登录后须先设置新密码。",
+    account_reset_done: "一次性密码如下，只显示这一次，请当面告知本人：",
+    account_cancel: "取消",
+    password_title: "修改密码",
+    password_current: "当前密码",
+    password_new: "新密码",
+    password_new_hint: "8–128个字符，不能与当前密码相同。",
+    password_forced: "管理员已重置你的密码。请先设置新密码，再继续使用工作台。",
+    password_changed: "密码已修改。",
+    audit_title: "操作记录",
+    audit_empty: "还没有操作记录。",
+    audit_at: "时间",
+    audit_actor: "操作人",
+    audit_action: "操作",
+    audit_summary: "内容",
 };
 
 /// Simplified Chinese, the console's language.
@@ -426,6 +511,7 @@ pub static ZH_CN: Messages = Messages {
     password: "密码",
     login_submit: "登录",
     login_wrong: "手机号或密码错误。",
+    login_disabled: "这个账号已停用，请联系管理员。",
     login_resident: "群众请使用“码上说事”微信小程序，工作台仅供工作人员登录。",
     login_expired: "登录已过期，请重新登录。",
     login_logged_out: "您已退出登录。",
@@ -728,6 +814,7 @@ impl Messages {
             "closed" => "关闭",
             "overdue" => "超期",
             "claimed" => "来访群众认领",
+            "released" => "退回联络站",
             _ => "其他",
         }
     }
@@ -780,6 +867,20 @@ impl Messages {
         }
     }
 
+    /// What an audit entry's action means.
+    pub fn audit_action(&self, action: &str) -> &'static str {
+        match action {
+            "account_created" => "新建账号",
+            "account_changed" => "修改账号",
+            "account_disabled" => "停用账号",
+            "account_enabled" => "启用账号",
+            "password_reset" => "重置密码",
+            "password_changed" => "修改本人密码",
+            "deputy_status_changed" => "变更代表履职状态",
+            _ => "其他",
+        }
+    }
+
     /// A deputy's level (五级代表) as stored, as residents say it.
     pub fn deputy_level(&self, level: &str) -> &'static str {
         DeputyLevel::parse(level).map_or("人大代表", |level| self.org.deputy_level(level))
@@ -817,6 +918,12 @@ impl Messages {
             "too_many" => "班次过多，请分周排班。",
             "outside_window" => "不在签到时间内。",
             "already_checked_in" => "已签到。",
+            "not_serving" => "这位代表已暂停或终止履职，不能排班。",
+            "wrong_password" => "当前密码不正确。",
+            "same_as_current" => "新密码不能与当前密码相同。",
+            "not_for_role" => "这个角色没有此项。",
+            "oneself" => "不能对自己的账号这样做。",
+            "last_county_admin" => "这是本县最后一个县人大常委会账号，不能停用。",
             _ => "此项无效。",
         }
     }
@@ -860,6 +967,14 @@ impl Organisation {
             DeputyLevel::City => "市人大代表",
             DeputyLevel::County => "县人大代表",
             DeputyLevel::Township => "乡镇人大代表",
+        }
+    }
+
+    pub fn deputy_status(&self, status: DeputyStatus) -> &'static str {
+        match status {
+            DeputyStatus::Active => "正常履职",
+            DeputyStatus::Suspended => "暂停履职",
+            DeputyStatus::Terminated => "终止代表资格",
         }
     }
 

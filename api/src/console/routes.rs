@@ -5,8 +5,9 @@ use actix_web::{web, HttpResponse};
 
 use super::error::{ConsoleError, ConsoleResult};
 use super::pages::{
-    accounts, case, deliveries, departments, deputies, groups, home, live, login, poster, queue,
-    reception_days, receptions, record, regions, roster, stations, webhooks,
+    account, account_list, accounts, audit, case, deliveries, departments, deputies, groups, home,
+    live, login, password, poster, queue, reception_days, receptions, record, regions, roster,
+    stations, webhooks,
 };
 use super::{assets, session};
 use crate::app_error::AppError;
@@ -73,6 +74,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/categories", web::post().to(departments::create_category))
             .route("/accounts/new", web::get().to(accounts::new))
             .route("/accounts/new", web::post().to(accounts::create))
+            .route("/accounts", web::get().to(account_list::show))
+            .route("/accounts/{id}", web::get().to(account::show))
+            .route("/accounts/{id}", web::post().to(account::update))
+            .route("/accounts/{id}/{step}", web::get().to(account::confirm))
+            .route("/accounts/{id}/{step}", web::post().to(account::act))
+            .route("/password", web::get().to(password::show))
+            .route("/password", web::post().to(password::submit))
+            .route("/audit", web::get().to(audit::show))
             // County admin: webhooks, dead letters, outbox
             .route("/webhooks", web::get().to(webhooks::list))
             .route("/webhooks", web::post().to(webhooks::create))

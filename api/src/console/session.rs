@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use super::csrf;
 use super::error::{ConsoleError, ConsoleResult, LoginReason};
 use crate::app_error::{AppError, Unauthenticated};
-use crate::auth::caller::authenticate_token;
+use crate::auth::caller::{authenticate_token, Caller};
 use crate::auth::service::{logout, renew};
 use crate::settings::ConsoleSettings;
 use crate::state::AppState;
@@ -54,6 +54,9 @@ pub struct Staff {
     pub session: String,
     /// The token every form of this session carries.
     pub csrf: String,
+    /// An admin reset the password: every page but changing it (and logging out) leads to
+    /// the password page.
+    pub password_change_required: bool,
 }
 
 impl Staff {
@@ -150,12 +153,12 @@ async fn authenticate(state: &AppState, req: &HttpRequest) -> ConsoleResult<Staf
         logout(&state.sessions(), &envelope.sid).await?;
         return Err(login(LoginReason::Expired));
     }
-    let (actor, name, token) = match authenticate_token(state, &envelope.token).await {
-        Ok(caller) if caller.session == envelope.sid => (caller.actor, caller.name, None),
+    let (caller, token) = match authenticate_token(state, &envelope.token).await {
+        Ok(caller) if caller.session == envelope.sid => (caller, None),
         Ok(_) => return Err(login(LoginReason::Required)),
         Err(AppError::Unauthenticated(Unauthenticated::TokenExpired)) => {
             match renew(&state.sessions(), envelope.uid, &envelope.sid).await {
-                Ok((token, actor, name)) => (actor, name, Some(token)),
+                Ok((token, caller)) => (caller, Some(token)),
                 Err(AppError::Unauthenticated(_)) => return Err(login(LoginReason::Expired)),
                 Err(other) => return Err(other.into()),
             }
@@ -163,8 +166,12 @@ async fn authenticate(state: &AppState, req: &HttpRequest) -> ConsoleResult<Staf
         Err(AppError::Unauthenticated(_)) => return Err(login(LoginReason::Expired)),
         Err(other) => return Err(other.into()),
     };
-    if actor.role == Role::Resident {
+    if caller.actor.role == Role::Resident {
         return Err(login(LoginReason::Required));
+    }
+    let may_wait = matches!(req.path(), "/console/password" | "/console/logout");
+    if caller.password_change_required && !may_wait {
+        return Err(ConsoleError::PasswordChangeRequired);
     }
     if token.is_some() || now - envelope.seen >= SEEN_EVERY_SECONDS {
         let renewed = Envelope {
@@ -174,9 +181,9 @@ async fn authenticate(state: &AppState, req: &HttpRequest) -> ConsoleResult<Staf
         };
         let cookie = seal(state, &renewed)?;
         req.extensions_mut().insert(Renewed(cookie));
-        return Ok(staff(state, actor, name, renewed.sid));
+        return Ok(staff(state, caller, renewed.sid));
     }
-    Ok(staff(state, actor, name, envelope.sid))
+    Ok(staff(state, caller, envelope.sid))
 }
 
 /// Whether the session has lasted longer than it may, or lain idle too long, at `now`.
@@ -185,12 +192,13 @@ fn ran_out(envelope: &Envelope, now: i64, limits: &ConsoleSettings) -> bool {
         || now - envelope.seen > limits.idle_minutes * 60
 }
 
-fn staff(state: &AppState, actor: Actor, name: String, session: String) -> Staff {
+fn staff(state: &AppState, caller: Caller, session: String) -> Staff {
     Staff {
         csrf: csrf::for_session(state, &session),
-        actor,
-        name,
+        actor: caller.actor,
+        name: caller.name,
         session,
+        password_change_required: caller.password_change_required,
     }
 }
 

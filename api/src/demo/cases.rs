@@ -287,5 +287,6 @@ async fn caller(state: &AppState, user_id: i64) -> anyhow::Result<Caller> {
         actor,
         name: user.name,
         session: String::new(),
+        password_change_required: false,
     })
 }

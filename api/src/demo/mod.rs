@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use anyhow::{anyhow, Context};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use liaison_domain::actor::Role;
-use liaison_domain::deputy::DeputyLevel;
+use liaison_domain::deputy::{DeputyLevel, DeputyStatus};
 use liaison_domain::reception::{Official, ReceptionKind};
 use liaison_domain::reception_day::{Days, ReceptionDay, Schedule, Weekday};
 use liaison_domain::region::RegionLevel;
@@ -16,7 +16,7 @@ use liaison_infra::db::Db;
 use liaison_infra::password;
 use liaison_infra::store::accounts::{self, NewStaff};
 use liaison_infra::store::organisation::categories::{self, NewCategory};
-use liaison_infra::store::organisation::deputies::{self, NewDeputy};
+use liaison_infra::store::organisation::deputies::{self, DeputyChange, NewDeputy, StatusChange};
 use liaison_infra::store::organisation::receptions::{self, Sitting};
 use liaison_infra::store::organisation::regions::{self, NewRegion};
 use liaison_infra::store::organisation::stations::{self, NewStation};
@@ -120,6 +120,8 @@ struct DemoDeputy {
     public_contact: Option<&'static str>,
     /// Indexes into `STATIONS`.
     stations: &'static [usize],
+    /// Why the deputy is suspended, for the one who is: on no roster, routed nothing.
+    suspended: Option<&'static str>,
 }
 
 const DEPUTIES: [DemoDeputy; 12] = [
@@ -129,6 +131,7 @@ const DEPUTIES: [DemoDeputy; 12] = [
         office_hours: "每月第一个周一 9:00-12:00",
         public_contact: None,
         stations: &[0],
+        suspended: None,
     },
     DemoDeputy {
         name: "李建国",
@@ -136,6 +139,7 @@ const DEPUTIES: [DemoDeputy; 12] = [
         office_hours: "每月第二个周三 9:00-12:00",
         public_contact: None,
         stations: &[0, 1],
+        suspended: None,
     },
     DemoDeputy {
         name: "张丽华",
@@ -143,6 +147,7 @@ const DEPUTIES: [DemoDeputy; 12] = [
         office_hours: "每周二 14:30-17:00",
         public_contact: Some("13800000111"),
         stations: &[1],
+        suspended: None,
     },
     DemoDeputy {
         name: "陈志强",
@@ -150,6 +155,7 @@ const DEPUTIES: [DemoDeputy; 12] = [
         office_hours: "每周四 9:00-12:00",
         public_contact: None,
         stations: &[1, 2],
+        suspended: None,
     },
     DemoDeputy {
         name: "刘桂兰",
@@ -157,6 +163,7 @@ const DEPUTIES: [DemoDeputy; 12] = [
         office_hours: "周一至周五 9:00-17:00（轮值日）",
         public_contact: Some("13800000112"),
         stations: &[0],
+        suspended: None,
     },
     DemoDeputy {
         name: "杨卫东",
@@ -164,6 +171,7 @@ const DEPUTIES: [DemoDeputy; 12] = [
         office_hours: "每周一 9:00-17:00",
         public_contact: None,
         stations: &[0, 3],
+        suspended: None,
     },
     DemoDeputy {
         name: "赵红梅",
@@ -171,6 +179,7 @@ const DEPUTIES: [DemoDeputy; 12] = [
         office_hours: "每周三 9:00-17:00",
         public_contact: Some("13800000113"),
         stations: &[1],
+        suspended: None,
     },
     DemoDeputy {
         name: "黄永刚",
@@ -178,6 +187,7 @@ const DEPUTIES: [DemoDeputy; 12] = [
         office_hours: "每周二、周四 9:00-17:00",
         public_contact: None,
         stations: &[2],
+        suspended: None,
     },
     DemoDeputy {
         name: "周玉芳",
@@ -185,6 +195,7 @@ const DEPUTIES: [DemoDeputy; 12] = [
         office_hours: "每周五 9:00-17:00",
         public_contact: Some("13800000114"),
         stations: &[1],
+        suspended: None,
     },
     DemoDeputy {
         name: "吴海涛",
@@ -192,6 +203,7 @@ const DEPUTIES: [DemoDeputy; 12] = [
         office_hours: "每周二 9:00-17:00",
         public_contact: None,
         stations: &[2],
+        suspended: Some("外出务工，暂停履职"),
     },
     DemoDeputy {
         name: "孙淑珍",
@@ -199,6 +211,7 @@ const DEPUTIES: [DemoDeputy; 12] = [
         office_hours: "赶集日 8:00-12:00",
         public_contact: Some("13800000115"),
         stations: &[3],
+        suspended: None,
     },
     DemoDeputy {
         name: "马振华",
@@ -206,6 +219,7 @@ const DEPUTIES: [DemoDeputy; 12] = [
         office_hours: "赶集日 8:00-12:00",
         public_contact: None,
         stations: &[3, 2],
+        suspended: None,
     },
 ];
 
@@ -361,7 +375,19 @@ async fn insert_all(db: &impl ConnectionTrait, now: DateTime<Utc>) -> anyhow::Re
             office_hours: Some(deputy.office_hours.to_owned()),
             public_contact: deputy.public_contact.map(str::to_owned),
         };
-        let deputy_id = deputies::insert(db, new, now).await?.id;
+        let row = deputies::insert(db, new, now).await?;
+        let deputy_id = row.id;
+        if let Some(reason) = deputy.suspended {
+            let change = DeputyChange {
+                status: Some(StatusChange {
+                    status: DeputyStatus::Suspended,
+                    reason: Some(reason.to_owned()),
+                    since: Some(now.date_naive()),
+                }),
+                ..DeputyChange::default()
+            };
+            deputies::update(db, row, change, now).await?;
+        }
         let seats = deputy.stations.iter().map(|&s| station_ids[s]).collect();
         deputies::replace_stations(db, deputy_id, &seats).await?;
         deputy_ids.push(deputy_id);
@@ -493,6 +519,7 @@ fn roster(period: Period, deputy_ids: &[i64]) -> anyhow::Result<Vec<Vec<Shift>>>
             let starts_at = first_start + Duration::days(day as i64);
             let sitting: Vec<usize> = (0..DEPUTIES.len())
                 .filter(|&d| DEPUTIES[d].stations.contains(&station))
+                .filter(|&d| DEPUTIES[d].suspended.is_none())
                 .collect();
             let deputy = (0..sitting.len())
                 .map(|turn| sitting[(day + turn) % sitting.len()])

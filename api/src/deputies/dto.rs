@@ -1,6 +1,7 @@
 //! Deputy bodies. Everything here is public (代表信息公开): contact details appear only as
 //! the deputy chose to publish them in `public_contact`.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -23,6 +24,19 @@ pub struct Deputy {
     pub office_hours: Option<String>,
     /// How residents may reach the deputy, as the deputy allows.
     pub public_contact: Option<String>,
+    /// `active`, `suspended` or `terminated`: only an active deputy is routed cases and
+    /// put on rosters.
+    #[schema(example = "active")]
+    #[schema(schema_with = crate::words::deputy_status)]
+    pub status: String,
+    pub status_reason: Option<String>,
+    /// Since when the status holds (a date).
+    #[schema(value_type = Option<String>, format = Date, example = "2026-11-30")]
+    pub status_since: Option<NaiveDate>,
+    #[schema(example = "第十八届")]
+    pub term: Option<String>,
+    /// The constituency (选区) the deputy was elected in.
+    pub constituency: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -54,6 +68,22 @@ pub struct DeputyPatch {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub public_contact: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub term: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub constituency: Option<Option<String>>,
+    /// `active`, `suspended` or `terminated`. Suspending or terminating needs a
+    /// `status_reason`; the deputy's open cases go back to their stations' queues and their
+    /// shifts to come are dropped.
+    #[schema(schema_with = crate::words::deputy_status)]
+    pub status: Option<String>,
+    /// Why the status changed; kept with it.
+    pub status_reason: Option<String>,
+    /// Since when (a date, `YYYY-MM-DD`); today when not given.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub status_since: Option<NaiveDate>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -101,7 +101,7 @@ async fn update(
 ) -> ApiResult<web::Json<Deputy>> {
     caller.gate(Writes::Deputy)?;
     let answer = service::update(
-        &state.db,
+        &state.cases(),
         &state.revocations,
         &caller.actor,
         id.into_inner(),

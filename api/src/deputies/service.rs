@@ -4,7 +4,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::Utc;
 use liaison_domain::actor::Actor;
-use liaison_domain::deputy::DeputyLevel;
+use liaison_domain::audit::AuditAction;
+use liaison_domain::deputy::{DeputyLevel, DeputyStatus};
 use liaison_domain::link::WebLink;
 use liaison_domain::policy;
 use liaison_domain::text::{bounded, Name, ShortText};
@@ -12,12 +13,14 @@ use liaison_domain::Invalid;
 use liaison_infra::entities::deputies;
 use liaison_infra::revocation::{Revocation, Revocations};
 use liaison_infra::store::accounts;
-use liaison_infra::store::organisation::deputies::{self as store, DeputyChange};
-use liaison_infra::store::organisation::stations;
+use liaison_infra::store::organisation::deputies::{self as store, DeputyChange, StatusChange};
+use liaison_infra::store::organisation::{rosters, stations};
 use sea_orm::{ConnectionTrait, TransactionTrait};
 
 use super::dto::{Deputy, DeputyFilter, DeputyPatch, NewDeputy};
 use crate::app_error::{AppError, AppResult};
+use crate::audit;
+use crate::cases::{release, Cases};
 use crate::pagination::{Page, Paged};
 
 /// The public view of a deputy seated at `station_ids` (in id order).
@@ -31,6 +34,11 @@ fn view(row: deputies::Model, station_ids: Vec<i64>) -> Deputy {
         photo_url: row.photo_url,
         office_hours: row.office_hours,
         public_contact: row.public_contact,
+        status: row.status.as_str().to_owned(),
+        status_reason: row.status_reason,
+        status_since: row.status_since,
+        term: row.term,
+        constituency: row.constituency,
     }
 }
 
@@ -174,13 +182,43 @@ pub async fn create(
     Ok(view(created, station_ids.into_iter().collect()))
 }
 
+/// The status a patch asks for, checked: leaving service needs a reason.
+fn status_change(patch: &DeputyPatch) -> Result<Option<StatusChange>, Invalid> {
+    let Some(word) = patch.status.as_deref() else {
+        return Ok(None);
+    };
+    let status = DeputyStatus::parse(word);
+    let reason = optional_text("status_reason", patch.status_reason.as_deref());
+    let (status, reason) = match (status, reason) {
+        (Ok(s), Ok(r)) => (s, r),
+        (s, r) => return Err(Invalid::merge([s.err(), r.err()])),
+    };
+    if !status.serves() && reason.is_none() {
+        return Err(Invalid::one(
+            "status_reason",
+            "required",
+            "say why the deputy is suspended or terminated",
+        ));
+    }
+    Ok(Some(StatusChange {
+        status,
+        reason,
+        since: Some(
+            patch
+                .status_since
+                .unwrap_or_else(|| Utc::now().date_naive()),
+        ),
+    }))
+}
+
 pub async fn update(
-    db: &impl TransactionTrait,
+    cases: &Cases<'_>,
     revocations: &Revocations,
     actor: &Actor,
     id: i64,
     patch: DeputyPatch,
 ) -> AppResult<Deputy> {
+    let db = cases.db;
     if !policy::may_write(actor.role, policy::Writes::Deputy) {
         return Err(AppError::Forbidden("only admins change deputies"));
     }
@@ -188,23 +226,55 @@ pub async fn update(
     let level = patch.level.as_deref().map(DeputyLevel::parse).transpose();
     let photo = patch
         .photo_url
+        .as_ref()
         .map(|v| optional_link("photo_url", v.as_deref()))
         .transpose();
     let hours = patch
         .office_hours
+        .as_ref()
         .map(|v| optional_text("office_hours", v.as_deref()))
         .transpose();
     let contact = patch
         .public_contact
+        .as_ref()
         .map(|v| optional_text("public_contact", v.as_deref()))
         .transpose();
-    let (name, level, photo_url, office_hours, public_contact) =
-        match (name, level, photo, hours, contact) {
-            (Ok(n), Ok(l), Ok(p), Ok(h), Ok(c)) => (n, l, p, h, c),
-            (n, l, p, h, c) => {
-                return Err(Invalid::merge([n.err(), l.err(), p.err(), h.err(), c.err()]).into())
-            }
-        };
+    let term = patch
+        .term
+        .as_ref()
+        .map(|v| optional_text("term", v.as_deref()))
+        .transpose();
+    let constituency = patch
+        .constituency
+        .as_ref()
+        .map(|v| optional_text("constituency", v.as_deref()))
+        .transpose();
+    let status = status_change(&patch);
+    let (name, level, photo_url, office_hours, public_contact, term, constituency, status) = match (
+        name,
+        level,
+        photo,
+        hours,
+        contact,
+        term,
+        constituency,
+        status,
+    ) {
+        (Ok(n), Ok(l), Ok(p), Ok(h), Ok(c), Ok(t), Ok(k), Ok(s)) => (n, l, p, h, c, t, k, s),
+        (n, l, p, h, c, t, k, s) => {
+            return Err(Invalid::merge([
+                n.err(),
+                l.err(),
+                p.err(),
+                h.err(),
+                c.err(),
+                t.err(),
+                k.err(),
+                s.err(),
+            ])
+            .into())
+        }
+    };
     let txn = db.begin().await?;
     let (row, current) = find(&txn, id).await?;
     let proposed = patch.station_ids.unwrap_or_else(|| current.clone());
@@ -224,15 +294,48 @@ pub async fn update(
             "this deputy or these stations are outside your scope",
         ));
     }
+    let was = *row.status;
+    // A form sends the status it shows: the same status keeps its reason and date.
+    let status = status.filter(|change| change.status != was);
+    let leaves = status
+        .as_ref()
+        .is_some_and(|change| was.leaves_service(change.status));
+    let audited = status.clone();
     let change = DeputyChange {
         name: name.map(Name::into_inner),
         level,
         photo_url,
         office_hours,
         public_contact,
+        term,
+        constituency,
+        status,
     };
     let now = Utc::now();
     let updated = store::update(&txn, row, change, now).await?;
+    let mut released = None;
+    if let Some(change) = audited {
+        let reason = change.reason.as_deref().unwrap_or_default();
+        audit::record(
+            &txn,
+            actor,
+            audit::Entry {
+                county_id: updated.county_id,
+                action: AuditAction::DeputyStatusChanged,
+                target_id: id,
+                summary: format!("{} {was} → {} {reason}", updated.name, change.status)
+                    .trim_end()
+                    .to_owned(),
+                station_ids: &current,
+            },
+            now,
+        )
+        .await?;
+        if leaves {
+            rosters::leave_from(&txn, id, now).await?;
+            released = Some(release::held_by(&txn, cases, id, reason, now).await?);
+        }
+    }
     // The deputy's account reaches other stations now: tokens signed before say otherwise.
     let moved = seats != current.iter().copied().collect();
     let changed_account = if moved {
@@ -242,6 +345,9 @@ pub async fn update(
         None
     };
     txn.commit().await?;
+    if let Some(released) = released {
+        released.announce(cases);
+    }
     if let Some(user_id) = changed_account {
         revocations
             .revoke(Revocation::Account { user_id, at: now })

@@ -66,6 +66,7 @@ pub fn headline(kind: EventKind) -> &'static str {
         EventKind::Closed => "已结案",
         EventKind::Overdue => "已超期",
         EventKind::Claimed => "来访群众已认领",
+        EventKind::Released => "已退回联络站",
     }
 }
 

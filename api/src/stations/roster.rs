@@ -104,16 +104,22 @@ async fn write_checked(
     shifts: &[Shift],
 ) -> AppResult<Roster> {
     // Read in the transaction, not from the cache: the check must see what it writes over.
-    let members = deputies::members(txn, station_id).await?;
+    let seats = deputies::seats(txn, station_id).await?;
     let station_groups = groups::of_station(txn, station_id).await?;
+    let now = Utc::now();
     // The same deputies' shifts that outlive this write: those at other stations, and this
     // station's shifts that started before the period and so are kept.
     let kept = rosters::kept(txn, station_id, period, shifts.iter().map(|s| s.deputy_id)).await?;
     roster::check(
         period,
         shifts,
-        |id| members.contains(&id),
+        |id| seats.contains_key(&id),
         |group| station_groups.iter().any(|g| g.group.id == group),
+        |shift| {
+            seats
+                .get(&shift.deputy_id)
+                .is_some_and(|status| roster::may_hold(*status, shift, now))
+        },
         &kept,
     )?;
     let stored = rosters::replace(txn, station_id, period, shifts).await?;

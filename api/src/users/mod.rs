@@ -1,4 +1,9 @@
-//! Staff accounts.
+//! Staff accounts: creating them, reading and changing them, disabling and enabling, and
+//! passwords.
 
+pub mod change;
+pub mod directory;
+pub mod passwords;
 pub mod routes;
 pub mod service;
+pub mod standing;

@@ -4,13 +4,16 @@
 
 use std::collections::BTreeSet;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
+use liaison_domain::account::AccountStatus;
 use liaison_domain::actor::{Actor, Role};
-use liaison_domain::phone::Phone;
+use liaison_domain::audit::AuditAction;
+use liaison_domain::phone::{self, Phone};
 use liaison_domain::policy::{self, AccountScope};
 use liaison_domain::region::RegionLevel;
 use liaison_domain::text::{bounded, Name};
 use liaison_domain::Invalid;
+use liaison_infra::entities::users;
 use liaison_infra::password;
 use liaison_infra::store::accounts::{self, NewStaff};
 use liaison_infra::store::organisation::{departments, deputies, regions, stations};
@@ -20,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::app_error::{AppError, AppResult};
+use crate::audit;
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewUser {
@@ -52,11 +56,41 @@ pub struct User {
     /// Masked: `138****5678`.
     pub phone: String,
     pub county_id: Option<i64>,
+    /// The stations the account covers: a station admin's it runs, a deputy's it sits at.
     pub station_ids: Vec<i64>,
     pub department_id: Option<i64>,
     pub deputy_id: Option<i64>,
     /// The township a `township_admin` runs.
     pub region_id: Option<i64>,
+    /// `active`, or `disabled` (no login, no session).
+    #[schema(schema_with = crate::words::account_status)]
+    pub status: String,
+    pub last_login_at: Option<DateTime<Utc>>,
+    /// An admin reset the password and the account has not chosen its own yet.
+    pub password_change_required: bool,
+}
+
+/// The account as the API shows it, covering `station_ids`.
+pub fn view(user: users::Model, station_ids: Vec<i64>) -> User {
+    let status = if user.disabled_at.is_some() {
+        AccountStatus::Disabled
+    } else {
+        AccountStatus::Active
+    };
+    User {
+        id: user.id,
+        role: user.role.as_str().to_owned(),
+        name: user.name,
+        phone: user.phone.as_deref().map(phone::mask).unwrap_or_default(),
+        county_id: user.county_id,
+        station_ids,
+        department_id: user.department_id,
+        deputy_id: user.deputy_id,
+        region_id: user.region_id,
+        status: status.as_str().to_owned(),
+        last_login_at: user.last_login_at,
+        password_change_required: user.password_change_required,
+    }
 }
 
 /// What the new account will be tied to, after checking that it exists.
@@ -205,25 +239,20 @@ where
         (r, n, p, w) => return Err(Invalid::merge([r.err(), n.err(), p.err(), w.err()]).into()),
     };
     let tie = tie(db, reference, actor, role, &new).await?;
-    let scope = match role {
-        Role::Deputy => AccountScope::Deputy {
-            deputy_station_ids: &tie.deputy_station_ids,
-        },
-        Role::StationAdmin => AccountScope::StationAdmin {
-            station_ids: &tie.station_ids,
-        },
-        Role::TownshipAdmin => AccountScope::TownshipAdmin,
-        Role::Handler => AccountScope::Handler,
-        Role::CountyAdmin | Role::Resident => AccountScope::CountyAdmin,
+    // The stations the account covers, as its `/me` reports them.
+    let covered = if role == Role::Deputy {
+        tie.deputy_station_ids.clone()
+    } else {
+        tie.station_ids.clone()
     };
-    if !policy::may_create_account(actor, tie.county_id, &scope) {
+    if !policy::may_create_account(actor, tie.county_id, &AccountScope::of(role, &covered)) {
         return Err(AppError::Forbidden("you may not create this account"));
     }
     // Hashing is slow on purpose: it runs before the transaction, which it would hold open.
-    let hash = password::off_workers(move || password::hash(&password))
+    let hash = password::hash_off_workers(password)
         .await
-        .map_err(AppError::internal)?
         .map_err(AppError::internal)?;
+    let now = Utc::now();
     let txn = db.begin().await?;
     let staff = NewStaff {
         role,
@@ -241,7 +270,7 @@ where
             &[]
         },
     };
-    let user_id = accounts::insert_staff(&txn, staff, Utc::now())
+    let user_id = accounts::insert_staff(&txn, staff, now)
         .await
         .map_err(|e| {
             AppError::on_unique(
@@ -252,22 +281,23 @@ where
                 ],
             )
         })?;
+    audit::record(
+        &txn,
+        actor,
+        audit::Entry {
+            county_id: tie.county_id,
+            action: AuditAction::AccountCreated,
+            target_id: user_id,
+            summary: format!("{} ({role})", name.as_str()),
+            station_ids: &covered,
+        },
+        now,
+    )
+    .await?;
+    let created = accounts::find(&txn, user_id)
+        .await?
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("account {user_id} vanished")))?;
     txn.commit().await?;
     tracing::info!(user_id, role = %role, phone = %phone.masked(), "staff account created");
-    Ok(User {
-        id: user_id,
-        role: role.as_str().to_owned(),
-        name: name.into_inner(),
-        phone: phone.masked(),
-        county_id: Some(tie.county_id),
-        // The stations the account covers, as its `/me` reports them.
-        station_ids: if role == Role::Deputy {
-            tie.deputy_station_ids
-        } else {
-            tie.station_ids
-        },
-        department_id: tie.department_id,
-        deputy_id: tie.deputy_id,
-        region_id: tie.township_id,
-    })
+    Ok(view(created, covered))
 }

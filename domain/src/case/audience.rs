@@ -51,6 +51,8 @@ pub fn of(kind: EventKind, situation: Situation) -> Vec<Audience> {
         // The deputy learns that the visitor now follows the case themselves.
         EventKind::Claimed => vec![Assignee],
         EventKind::Noted => vec![],
+        // The deputy left: the case waits for the station to pick it up again.
+        EventKind::Released => vec![StationAdmins],
     };
     if kind == EventKind::Submitted && situation.flagged && !audiences.contains(&StationAdmins) {
         audiences.push(StationAdmins);

@@ -21,6 +21,7 @@ vocabulary!(
         Closed => "closed",
         Overdue => "overdue",
         Claimed => "claimed",
+        Released => "released",
     }
 );
 
@@ -35,6 +36,7 @@ impl EventKind {
                 | EventKind::Reassigned
                 | EventKind::Escalated
                 | EventKind::Overdue
+                | EventKind::Released
         )
     }
 }
@@ -52,7 +54,14 @@ mod tests {
             .collect();
         assert_eq!(
             internal,
-            ["urged", "reassigned", "noted", "escalated", "overdue"]
+            [
+                "urged",
+                "reassigned",
+                "noted",
+                "escalated",
+                "overdue",
+                "released"
+            ]
         );
     }
 }

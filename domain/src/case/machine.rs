@@ -66,6 +66,11 @@ pub enum Command {
     },
     /// Closes a resolved case nobody rated in time: closed without a rating, never a made-up one.
     AutoClose,
+    /// Takes the case from a deputy who no longer serves (suspended, terminated, or whose
+    /// account was disabled) back to the station queue, saying why.
+    Release {
+        reason: String,
+    },
 }
 
 impl Command {
@@ -82,6 +87,7 @@ impl Command {
             Command::Resolve { .. } => "resolve",
             Command::Rate { .. } => "rate",
             Command::AutoClose => "auto_close",
+            Command::Release { .. } => "release",
         }
     }
 }
@@ -160,7 +166,7 @@ fn role_may(role: Role, command: &Command, case: &Case) -> bool {
         Command::Note { .. } => role.is_staff(),
         Command::Rate { .. } if case.for_visitor => role == Role::Deputy || role.is_admin(),
         Command::Rate { .. } => role == Role::Resident,
-        Command::AutoClose => false,
+        Command::AutoClose | Command::Release { .. } => false,
     }
 }
 
@@ -192,6 +198,7 @@ fn valid_in(command: &Command, status: CaseStatus) -> bool {
         Command::Note { .. } => true,
         Command::Resolve { .. } => matches!(status, Accepted | Assigned | Handled),
         Command::Rate { .. } | Command::AutoClose => status == Resolved,
+        Command::Release { .. } => status.is_in_progress(),
     }
 }
 
@@ -215,7 +222,7 @@ pub fn apply(
     // learns that it was taken (409), which is what happened, not that it is not theirs (403).
     let role_allowed = match by {
         By::Person(actor) => role_may(actor.role, command, case),
-        By::System => matches!(command, Command::AutoClose),
+        By::System => matches!(command, Command::AutoClose | Command::Release { .. }),
     };
     if !role_allowed {
         return Err(CaseError::Forbidden);
@@ -344,6 +351,18 @@ pub fn apply(
                 record(EventKind::Closed, None);
             }
         }
+        Command::Release { reason } => {
+            if case.scope.assignee_id.is_none() {
+                return Err(not_now());
+            }
+            // Only the deputy goes: the status stays, so a case handed to a department keeps
+            // its department, and an accepted one keeps its first answer. Unassigned, it waits
+            // in the station queue, where any deputy of the station acts on it (as
+            // `acts_as_deputy` allows) and its admins may reassign it.
+            let reason = text::content("reason", reason)?;
+            next.scope.assignee_id = None;
+            record(EventKind::Released, Some(reason));
+        }
         Command::AutoClose => {
             let due = case.resolved_at.map(|at| at + rules.close_unrated_after);
             if due.is_none_or(|due| now < due) {
@@ -397,6 +416,9 @@ pub fn sample_commands() -> Vec<Command> {
             comment: None,
         },
         Command::AutoClose,
+        Command::Release {
+            reason: "代表暂停履职".to_owned(),
+        },
     ]
 }
 

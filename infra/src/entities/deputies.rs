@@ -1,6 +1,6 @@
 //! The `deputies` table.
 
-use liaison_domain::deputy::DeputyLevel;
+use liaison_domain::deputy::{DeputyLevel, DeputyStatus};
 use sea_orm::entity::prelude::*;
 
 use super::Word;
@@ -18,6 +18,13 @@ pub struct Model {
     pub public_contact: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub status: Word<DeputyStatus>,
+    pub status_reason: Option<String>,
+    pub status_since: Option<Date>,
+    /// The term of office, e.g. `第十八届`.
+    pub term: Option<String>,
+    /// The constituency (选区) the deputy was elected in.
+    pub constituency: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,6 +2,8 @@
 //! Rules live in `liaison-domain`; use-cases in `liaison-api`.
 
 pub mod attachments;
+pub mod audit_entries;
+pub mod audit_entry_stations;
 pub mod case_counters;
 pub mod case_events;
 pub mod cases;

@@ -24,6 +24,10 @@ pub struct Model {
     pub last_login_at: Option<DateTimeUtc>,
     /// When what the account covers last changed: access tokens signed before are read afresh.
     pub changed_at: Option<DateTimeUtc>,
+    /// When the account was disabled; `None` while it may log in.
+    pub disabled_at: Option<DateTimeUtc>,
+    /// Set by an admin's password reset: the account must choose its own before anything else.
+    pub password_change_required: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod attachments;
+pub mod audit;
 pub mod cases;
 pub mod notifications;
 pub mod organisation;

@@ -140,6 +140,31 @@ pub async fn end_family(
     Ok(())
 }
 
+/// Ends every live session of account `user_id` at `at`; answers the sessions ended, for the
+/// revocation set to name.
+pub async fn end_all_of(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    at: DateTime<Utc>,
+) -> Result<Vec<String>, DbErr> {
+    let families: Vec<String> = refresh_tokens::Entity::find()
+        .select_only()
+        .column(refresh_tokens::Column::Family)
+        .distinct()
+        .filter(refresh_tokens::Column::UserId.eq(user_id))
+        .filter(refresh_tokens::Column::RevokedAt.is_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    refresh_tokens::Entity::update_many()
+        .col_expr(refresh_tokens::Column::RevokedAt, Expr::value(at))
+        .filter(refresh_tokens::Column::UserId.eq(user_id))
+        .filter(refresh_tokens::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(families)
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::Duration;
@@ -167,6 +192,7 @@ mod tests {
                 role: Set(Word(Role::StationAdmin)),
                 name: Set("站长".to_owned()),
                 created_at: Set(now),
+                password_change_required: Set(false),
                 ..Default::default()
             }
             .insert(db)

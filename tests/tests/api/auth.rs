@@ -307,6 +307,7 @@ async fn bad_tokens_answer_401() {
             &claims.actor().unwrap(),
             &claims.name,
             &claims.sid,
+            false,
             chrono::Utc::now() - chrono::Duration::hours(1),
         )
         .unwrap();

@@ -3,6 +3,7 @@
 // Tests fail loudly on what they did not expect; the workspace bans these outside tests only.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
 mod attachments;
 mod attendance;
 mod auth;
@@ -14,6 +15,7 @@ mod contention;
 mod cost;
 mod deadlines;
 mod deputies;
+mod deputy_status;
 mod errors;
 mod groups;
 mod http;

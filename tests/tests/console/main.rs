@@ -4,6 +4,7 @@
 // Tests fail loudly on what they did not expect; the workspace bans these outside tests only.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
 mod admin;
 mod browser;
 mod groups;

@@ -33,16 +33,10 @@ fn creatable(actor: &Actor, county_id: i64) -> Vec<Role> {
         .iter()
         .copied()
         .filter(|role| {
-            let scope = match role {
-                Role::Resident => return false,
-                Role::Deputy => AccountScope::Deputy {
-                    deputy_station_ids: own,
-                },
-                Role::StationAdmin => AccountScope::StationAdmin { station_ids: own },
-                Role::TownshipAdmin => AccountScope::TownshipAdmin,
-                Role::Handler => AccountScope::Handler,
-                Role::CountyAdmin => AccountScope::CountyAdmin,
-            };
+            if *role == Role::Resident {
+                return false;
+            }
+            let scope = AccountScope::of(*role, own);
             policy::may_create_account(actor, county_id, &scope)
         })
         .collect()

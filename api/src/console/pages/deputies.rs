@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
+use chrono::NaiveDate;
 use liaison_domain::actor::Actor;
-use liaison_domain::deputy::DeputyLevel;
+use liaison_domain::deputy::{DeputyLevel, DeputyStatus};
 use liaison_domain::{policy, FieldError};
 use liaison_infra::store::reference::Kind;
 use serde::Deserialize;
@@ -161,7 +162,7 @@ async fn deputy_form(
     } else {
         form
     };
-    Ok(form
+    let form = form
         .field("name", o.deputy_name, Input::Text, |f| {
             f.required().value(value(|d| Some(d.name.clone())))
         })
@@ -187,6 +188,29 @@ async fn deputy_form(
         )
         .field("photo_url", o.deputy_photo_url, Input::Text, |f| {
             f.value(value(|d| d.photo_url.clone()))
+        });
+    if deputy.is_none() {
+        return Ok(form);
+    }
+    // A deputy's term, constituency and status are kept once the deputy is entered.
+    let status = value(|d| Some(d.status.clone()));
+    Ok(form
+        .field("term", o.deputy_term, Input::Text, |f| {
+            f.value(value(|d| d.term.clone()))
+        })
+        .field("constituency", o.deputy_constituency, Input::Text, |f| {
+            f.value(value(|d| d.constituency.clone()))
+        })
+        .field("status", o.deputy_status, Input::Select, |f| {
+            let statuses = o.labelled(|s: DeputyStatus| o.deputy_status(s));
+            f.required().options(choices(statuses, &status, m.choose))
+        })
+        .field("status_reason", o.deputy_status_reason, Input::Text, |f| {
+            f.value(value(|d| d.status_reason.clone()))
+                .hint(o.deputy_status_reason_hint)
+        })
+        .field("status_since", o.deputy_status_since, Input::Date, |f| {
+            f.value(value(|d| d.status_since.map(|at| at.to_string())))
         }))
 }
 
@@ -290,9 +314,19 @@ pub async fn update(
 ) -> ConsoleResult<HttpResponse> {
     let sent = checked(&state, &staff, form)?;
     let deputy = editable(&state, &staff, &id).await?;
-    let errors = match sent.ids("station_ids") {
-        Err(error) => vec![error],
-        Ok(station_ids) => {
+    let since = match sent.optional("status_since") {
+        None => Ok(None),
+        Some(text) => text.parse::<NaiveDate>().map(Some).map_err(|_| {
+            FieldError::new(
+                "status_since",
+                "invalid_date",
+                "status_since must be a date",
+            )
+        }),
+    };
+    let errors = match (sent.ids("station_ids"), since) {
+        (Err(error), _) | (_, Err(error)) => vec![error],
+        (Ok(station_ids), Ok(status_since)) => {
             // Every field is on the form: one left empty is cleared.
             let patch = DeputyPatch {
                 name: Some(sent.one("name").to_owned()),
@@ -301,9 +335,14 @@ pub async fn update(
                 photo_url: Some(sent.optional("photo_url")),
                 office_hours: Some(sent.optional("office_hours")),
                 public_contact: Some(sent.optional("public_contact")),
+                term: Some(sent.optional("term")),
+                constituency: Some(sent.optional("constituency")),
+                status: sent.optional("status"),
+                status_reason: sent.optional("status_reason"),
+                status_since,
             };
-            let actor = &staff.actor;
-            match deputies::update(&state.db, &state.revocations, actor, deputy.id, patch).await {
+            let (cases, actor) = (state.cases(), &staff.actor);
+            match deputies::update(&cases, &state.revocations, actor, deputy.id, patch).await {
                 Ok(_) => {
                     state.reference.changed(Kind::Organisation).await;
                     return Ok(see_other("/console/deputies?done=1"));

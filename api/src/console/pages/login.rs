@@ -153,6 +153,10 @@ pub async fn submit(
             let page = again(Some(m.login_wrong), None);
             return render(&state, &req, StatusCode::UNAUTHORIZED, page);
         }
+        Err(AppError::Unauthenticated(Unauthenticated::AccountDisabled)) => {
+            let page = again(Some(m.login_disabled), None);
+            return render(&state, &req, StatusCode::UNAUTHORIZED, page);
+        }
         Err(AppError::RateLimited { retry_after }) => {
             let page = again(Some(m.error_rate_limited), None);
             let mut response = render(&state, &req, StatusCode::TOO_MANY_REQUESTS, page)?;

@@ -1,6 +1,9 @@
 //! The console's pages: each gathers what its use-cases answer into a template's struct.
 
+pub mod account;
+pub mod account_list;
 pub mod accounts;
+pub mod audit;
 pub mod case;
 pub mod departments;
 pub mod deputies;
@@ -8,11 +11,12 @@ pub mod groups;
 pub mod home;
 pub mod live;
 pub mod login;
+pub mod password;
 pub mod poster;
 pub mod queue;
-pub mod record;
 pub mod reception_days;
 pub mod receptions;
+pub mod record;
 pub mod regions;
 pub mod roster;
 pub mod stations;

@@ -68,6 +68,7 @@ fn expected() -> Vec<(&'static str, Vec<Role>, Vec<CaseStatus>)> {
         ),
         ("rate", vec![Resident], vec![Resolved]),
         ("auto_close", vec![], vec![Resolved]),
+        ("release", vec![], IN_PROGRESS.to_vec()),
     ]
 }
 
@@ -109,7 +110,7 @@ fn every_state_command_and_role_answers_as_defined() {
             }
         }
     }
-    assert_eq!(checked, 11 * 7 * Role::ALL.len());
+    assert_eq!(checked, 12 * 7 * Role::ALL.len());
 }
 
 #[test]
@@ -133,11 +134,51 @@ fn only_the_system_closes_unrated_cases_and_only_when_due() {
     }
     for command in sample_commands()
         .iter()
-        .filter(|c| **c != Command::AutoClose)
+        .filter(|c| !matches!(c, Command::AutoClose | Command::Release { .. }))
     {
         let result = apply(&case(Submitted), command, By::System, now(), &RULES);
         assert_eq!(result, Err(CaseError::Forbidden), "{}", command.name());
     }
+}
+
+#[test]
+fn releasing_takes_the_deputy_off_and_leaves_the_rest() {
+    let release = Command::Release {
+        reason: "代表已终止履职".to_owned(),
+    };
+    for status in IN_PROGRESS {
+        let released = apply(&case(*status), &release, By::System, now(), &RULES).unwrap();
+        assert_eq!(released.case.status, *status, "the work stays where it was");
+        assert_eq!(
+            released.case.scope.assignee_id, None,
+            "back to the station queue"
+        );
+        assert_eq!(released.case.scope.department_id, Some(3));
+        assert_eq!(released.events.len(), 1);
+        assert_eq!(released.events[0].kind, EventKind::Released);
+        assert_eq!(released.events[0].text.as_deref(), Some("代表已终止履职"));
+    }
+    let unassigned = Case {
+        scope: Scope {
+            assignee_id: None,
+            ..case(Accepted).scope
+        },
+        ..case(Accepted)
+    };
+    assert!(matches!(
+        apply(&unassigned, &release, By::System, now(), &RULES),
+        Err(CaseError::InvalidTransition { .. })
+    ));
+    for status in [Resolved, Closed, Declined] {
+        assert!(apply(&case(status), &release, By::System, now(), &RULES).is_err());
+    }
+    let empty = Command::Release {
+        reason: " ".to_owned(),
+    };
+    assert!(matches!(
+        apply(&case(Accepted), &empty, By::System, now(), &RULES),
+        Err(CaseError::Invalid(_))
+    ));
 }
 
 #[test]

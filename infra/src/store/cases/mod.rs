@@ -17,7 +17,8 @@ use chrono::{DateTime, Utc};
 use liaison_domain::case::{CaseStatus, Channel};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set, TryIntoModel,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TryIntoModel,
 };
 
 use crate::entities::{cases, users, Word};
@@ -65,6 +66,20 @@ pub async fn awaiting_rating(
     cases::Entity::find()
         .filter(cases::Column::Status.eq(Word(CaseStatus::Resolved)))
         .filter(cases::Column::ResolvedAt.lte(cutoff))
+        .all(db)
+        .await
+}
+
+/// The cases in progress assigned to `deputy_id`, oldest first: what goes back to the station
+/// queue when the deputy stops serving.
+pub async fn held_by(
+    db: &impl ConnectionTrait,
+    deputy_id: i64,
+) -> Result<Vec<cases::Model>, DbErr> {
+    cases::Entity::find()
+        .filter(cases::Column::AssigneeId.eq(deputy_id))
+        .filter(rules::in_progress())
+        .order_by_asc(cases::Column::Id)
         .all(db)
         .await
 }

@@ -258,6 +258,7 @@ pub(super) mod tests {
                     role: Set(Word(Role::Resident)),
                     name: Set("居民".to_owned()),
                     created_at: Set(at()),
+                    password_change_required: Set(false),
                     ..Default::default()
                 })
                 .exec_without_returning(db)

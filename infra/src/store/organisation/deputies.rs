@@ -2,8 +2,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::{DateTime, Utc};
-use liaison_domain::deputy::DeputyLevel;
+use chrono::{DateTime, NaiveDate, Utc};
+use liaison_domain::deputy::{DeputyLevel, DeputyStatus};
 use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -40,6 +40,17 @@ pub struct DeputyChange {
     pub photo_url: Option<Option<String>>,
     pub office_hours: Option<Option<String>>,
     pub public_contact: Option<Option<String>>,
+    pub term: Option<Option<String>>,
+    pub constituency: Option<Option<String>>,
+    pub status: Option<StatusChange>,
+}
+
+/// A deputy's new status, since when and why.
+#[derive(Debug, Clone)]
+pub struct StatusChange {
+    pub status: DeputyStatus,
+    pub reason: Option<String>,
+    pub since: Option<NaiveDate>,
 }
 
 /// A page of deputies in id order.
@@ -105,15 +116,45 @@ pub async fn names(
     Ok(names.into_iter().collect())
 }
 
-/// The ids of the deputies who sit at a station.
+/// The ids of the deputies who sit at a station and serve (`DeputyStatus::serves`): those
+/// new cases are routed to and cases are reassigned to.
 pub async fn members(db: &impl ConnectionTrait, station_id: i64) -> Result<Vec<i64>, DbErr> {
     deputy_stations::Entity::find()
         .select_only()
         .column(deputy_stations::Column::DeputyId)
         .filter(deputy_stations::Column::StationId.eq(station_id))
+        .filter(deputy_stations::Column::DeputyId.in_subquery(serving()))
         .into_tuple()
         .all(db)
         .await
+}
+
+/// The ids of the deputies who serve, as a subquery: `DeputyStatus::serves` in SQL.
+fn serving() -> SelectStatement {
+    Query::select()
+        .column(deputies::Column::Id)
+        .from(deputies::Entity)
+        .and_where(deputies::Column::Status.is_in(DeputyStatus::serving().map(Word)))
+        .to_owned()
+}
+
+/// Every deputy who sits at a station, with their status: what a roster is checked against.
+pub async fn seats(
+    db: &impl ConnectionTrait,
+    station_id: i64,
+) -> Result<HashMap<i64, DeputyStatus>, DbErr> {
+    let seats: Vec<(i64, Word<DeputyStatus>)> = deputies::Entity::find()
+        .select_only()
+        .column(deputies::Column::Id)
+        .column(deputies::Column::Status)
+        .filter(deputies::Column::Id.in_subquery(sitting_at(station_id)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(seats
+        .into_iter()
+        .map(|(id, status)| (id, *status))
+        .collect())
 }
 
 /// The stations each of `deputy_ids` sits at, in id order; a deputy at none is absent.
@@ -151,6 +192,7 @@ pub async fn insert(
         public_contact: Set(new.public_contact),
         created_at: Set(now),
         updated_at: Set(now),
+        status: Set(Word(DeputyStatus::Active)),
         ..Default::default()
     }
     .insert(db)
@@ -179,6 +221,17 @@ pub async fn update(
     }
     if let Some(public_contact) = change.public_contact {
         active.public_contact = Set(public_contact);
+    }
+    if let Some(term) = change.term {
+        active.term = Set(term);
+    }
+    if let Some(constituency) = change.constituency {
+        active.constituency = Set(constituency);
+    }
+    if let Some(status) = change.status {
+        active.status = Set(Word(status.status));
+        active.status_reason = Set(status.reason);
+        active.status_since = Set(status.since);
     }
     active.updated_at = Set(now);
     active.update(db).await

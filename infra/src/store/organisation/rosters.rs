@@ -60,6 +60,27 @@ pub async fn kept(
     Ok(rows.iter().map(shift_of).collect())
 }
 
+/// Takes deputy `deputy_id` off every roster from `now` on: shifts still to come are dropped,
+/// one under way ends now, and those over stay as the record of what happened.
+pub async fn leave_from(
+    db: &impl ConnectionTrait,
+    deputy_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    duty_shifts::Entity::delete_many()
+        .filter(duty_shifts::Column::DeputyId.eq(deputy_id))
+        .filter(duty_shifts::Column::StartsAt.gte(now))
+        .exec(db)
+        .await?;
+    duty_shifts::Entity::update_many()
+        .col_expr(duty_shifts::Column::EndsAt, Expr::value(now))
+        .filter(duty_shifts::Column::DeputyId.eq(deputy_id))
+        .filter(duty_shifts::Column::EndsAt.gt(now))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Makes the station's shifts starting in `period` exactly `shifts`; answers them as stored,
 /// in time order. A stored shift with the same deputy and times stays the same row (its group
 /// set anew), so that rewriting a week keeps the check-ins of the shifts it leaves alone.
