@@ -3,7 +3,8 @@
 //! Fields that carry such a word name one of these with `schema_with`.
 
 use liaison_domain::actor::Role;
-use liaison_domain::case::{CaseStatus, EventKind, Rating};
+use liaison_domain::case::{CaseStatus, EventKind, Outcome, Rating};
+use liaison_domain::region::ReassignBy;
 use liaison_domain::delivery::{Channel, DeliveryStatus};
 use liaison_domain::deputy::DeputyLevel;
 use liaison_domain::region::RegionLevel;
@@ -37,6 +38,18 @@ pub fn case_status() -> Object {
 
 pub fn rating() -> Object {
     words::<Rating>()
+}
+
+pub fn outcome() -> Object {
+    words::<Outcome>()
+}
+
+pub fn outcome_or_null() -> Object {
+    words_or_null::<Outcome>()
+}
+
+pub fn reassign_by() -> Object {
+    words::<ReassignBy>()
 }
 
 /// A case's rating, `null` until the resident rates it.

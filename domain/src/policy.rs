@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::actor::{Actor, Role};
+use crate::region::ReassignBy;
 
 /// What a write creates or changes, for the question asked before its body is even read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +64,15 @@ pub fn may_follow_live(actor: &Actor) -> bool {
 /// Regions, departments, categories and new stations are the county's business.
 pub fn may_administer_county(actor: &Actor, county_id: i64) -> bool {
     actor.role == Role::CountyAdmin && actor.in_county(county_id)
+}
+
+/// Who re-assigns a case of `county_id` from the re-assignment queue (`reassign_by`, the
+/// county's setting). With `township`, the township's admins take the queue of its stations'
+/// cases once their role exists; until then the county's admins keep it either way.
+pub fn may_reassign(actor: &Actor, county_id: i64, by: ReassignBy) -> bool {
+    match by {
+        ReassignBy::County | ReassignBy::Township => may_administer_county(actor, county_id),
+    }
 }
 
 /// A station's card, roster and printed code: its county's admins and its own station admins.
@@ -179,6 +189,20 @@ mod tests {
 
     fn station_admin_of(stations: &[i64]) -> Actor {
         actor(Role::StationAdmin, Some(COUNTY), stations)
+    }
+
+    #[test]
+    fn the_county_admins_of_the_case_re_assign_from_the_queue() {
+        for by in ReassignBy::ALL {
+            assert!(may_reassign(&county_admin(), COUNTY, *by));
+            assert!(!may_reassign(&county_admin(), OTHER_COUNTY, *by));
+            for role in Role::ALL.iter().filter(|r| **r != Role::CountyAdmin) {
+                assert!(
+                    !may_reassign(&actor(*role, Some(COUNTY), &[10]), COUNTY, *by),
+                    "{role} by {by}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -55,6 +55,21 @@ impl FromRequest for Caller {
     }
 }
 
+/// A caller whom the request's log line does not name: for a step whose point is that nobody
+/// can tell who took it (a deputy's rating of a department).
+pub struct UnnamedCaller(pub Caller);
+
+impl FromRequest for UnnamedCaller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = bearer(req);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move { Ok(UnnamedCaller(authenticate(state, token).await?)) })
+    }
+}
+
 impl FromRequest for MaybeCaller {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;

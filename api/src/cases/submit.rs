@@ -4,7 +4,7 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use liaison_domain::actor::{Actor, Role};
 use liaison_domain::case::machine::Event;
-use liaison_domain::case::{number, routing, text, EventKind};
+use liaison_domain::case::{machine, number, routing, text, EventKind};
 use liaison_domain::category::Limits;
 use liaison_domain::moderation::Verdict;
 use liaison_domain::phone::Phone;
@@ -211,10 +211,7 @@ async fn raise(
         role: Role::Resident.as_str(),
         name: actor_name,
     };
-    let submitted_event = Event {
-        kind: EventKind::Submitted,
-        text: None,
-    };
+    let submitted_event = Event::new(EventKind::Submitted, None, machine::round(0));
     events::append(&txn, case.id, author, &[submitted_event], now).await?;
     let news = notifications::tell(
         &txn,

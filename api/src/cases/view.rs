@@ -13,6 +13,7 @@ use liaison_infra::entities::{cases, users};
 use liaison_infra::store::cases::{self as store, events, rules::scope_of};
 
 use super::actions::to_domain;
+use super::appraisal::is_rated;
 use super::dto::{CaseDetail, CaseSummary, Event, Person};
 use super::Cases;
 use crate::app_error::{AppError, AppResult};
@@ -78,6 +79,10 @@ pub async fn detail(
                 actor_role: e.actor_role,
                 text: e.text,
                 internal: e.internal,
+                round: e.round,
+                outcome: e.outcome.map(|o| o.as_str().to_owned()),
+                planned_on: e.planned_on,
+                outcome_reason: e.outcome_reason,
                 created_at: e.created_at,
             }
         })
@@ -103,12 +108,17 @@ pub async fn detail(
         }
     };
     let attachments = of_case(cases.db, case.id, cases.base_url).await?;
+    let department_rated = is_rated(cases, &case).await?;
     Ok(CaseDetail {
         summary: summary(&case, actor, chrono::Utc::now()),
         content: case.content,
         resident,
         contact_phone,
         rating_comment: case.rating_comment,
+        outcome: case.outcome.map(|o| o.as_str().to_owned()),
+        planned_on: case.planned_on,
+        outcome_reason: case.outcome_reason,
+        department_rated,
         attachments,
         events,
     })

@@ -1,6 +1,6 @@
 //! The `cases` table.
 
-use liaison_domain::case::{CaseStatus, Rating};
+use liaison_domain::case::{CaseStatus, Outcome, Rating};
 use sea_orm::entity::prelude::*;
 
 use super::Word;
@@ -42,6 +42,10 @@ pub struct Model {
     pub closed_at: Option<DateTimeUtc>,
     pub rating: Option<Word<Rating>>,
     pub rating_comment: Option<String>,
+    /// What the last resolution amounts to, with its date (`planned`) or reason (`not_feasible`).
+    pub outcome: Option<Word<Outcome>>,
+    pub planned_on: Option<Date>,
+    pub outcome_reason: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -3,6 +3,7 @@
 //! Attachments have their store beside this one (`store::attachments`).
 
 pub mod counters;
+pub mod department_ratings;
 pub mod deadlines;
 pub mod events;
 pub mod keys;
