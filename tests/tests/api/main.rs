@@ -20,6 +20,7 @@ mod operations;
 mod outbox;
 mod regions;
 mod roster;
+mod rounds;
 mod sessions;
 mod stations;
 mod stream;
