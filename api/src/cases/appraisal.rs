@@ -5,7 +5,7 @@
 use chrono::Utc;
 use liaison_domain::actor::Actor;
 use liaison_domain::case::appraisal::department_rating;
-use liaison_domain::case::{machine, Rating};
+use liaison_domain::case::{machine, CaseStatus, Rating};
 use liaison_infra::entities::cases;
 use liaison_infra::store::cases::department_ratings;
 
@@ -39,8 +39,13 @@ pub async fn may_rate(cases: &Cases<'_>, actor: &Actor, case: &cases::Model) -> 
     Ok(allowed && !is_rated(cases, case).await?)
 }
 
-/// Whether the department's handling of the case's current round is rated.
+/// Whether the department's handling of the case's current round is rated. Only a resolved
+/// or closed round of a department can be: any other case is answered without a query.
 pub async fn is_rated(cases: &Cases<'_>, case: &cases::Model) -> AppResult<bool> {
+    let ratable = matches!(*case.status, CaseStatus::Resolved | CaseStatus::Closed);
+    if !ratable || case.department_id.is_none() {
+        return Ok(false);
+    }
     let round = machine::round(u32::try_from(case.reopen_count).unwrap_or(0));
     Ok(department_ratings::is_rated(cases.db, case.id, round).await?)
 }

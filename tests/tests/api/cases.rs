@@ -877,10 +877,28 @@ async fn the_demo_has_cases_in_every_state_once() {
             "closed",
             "declined",
             "handled",
+            "reopened",
             "resolved",
             "submitted"
         ]
     );
+    // One case was re-assigned from the queue: round 2 is under way, its department rated.
+    let reassigned = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["reopen_count"] == 1 && c["status"] == "assigned")
+        .expect("a re-assigned demo case");
+    let detail = app
+        .get(
+            &format!("/api/v1/cases/{}", reassigned["id"]),
+            Some(&admin),
+        )
+        .await
+        .expect(200)
+        .body;
+    let last = detail["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!((&last["kind"], &last["round"]), (&json!("assigned"), &json!(2)));
     // The demo deputy who can log in has cases of their own in several states to work.
     let deputy = app.login(&demo.deputy).await;
     let mine = app
