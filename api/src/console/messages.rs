@@ -102,6 +102,7 @@ pub struct Messages {
     pub case_outcome: &'static str,
     pub case_round: &'static str,
     pub queue_reassignment: &'static str,
+    pub queue_all: &'static str,
     pub choose: &'static str,
 
     pub stations_title: &'static str,
@@ -458,6 +459,7 @@ pub static ZH_CN: Messages = Messages {
     case_outcome: "办理结果",
     case_round: "轮次",
     queue_reassignment: "待重新交办",
+    queue_all: "全部诉求",
     choose: "请选择",
 
     stations_title: "联络站",
