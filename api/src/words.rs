@@ -4,9 +4,9 @@
 
 use liaison_domain::actor::Role;
 use liaison_domain::case::{CaseStatus, EventKind, Outcome, Rating};
-use liaison_domain::region::ReassignBy;
 use liaison_domain::delivery::{Channel, DeliveryStatus};
 use liaison_domain::deputy::DeputyLevel;
+use liaison_domain::region::ReassignBy;
 use liaison_domain::region::RegionLevel;
 use liaison_domain::station::StationKind;
 use liaison_domain::vocabulary::Vocabulary;

@@ -60,7 +60,10 @@ const BEFORE: &str = "('submitted', 'accepted', 'assigned', 'handled')";
 
 /// The partial indexes over the cases in progress (`m20261201_000012`, `m20261201_000013`).
 const PARTIAL: [(&str, &str); 4] = [
-    ("cases_county_in_progress_deadline_idx", "county_id, resolve_by, id"),
+    (
+        "cases_county_in_progress_deadline_idx",
+        "county_id, resolve_by, id",
+    ),
     ("cases_county_in_progress_idx", "county_id, id"),
     ("cases_station_in_progress_idx", "station_id, id"),
     ("cases_department_in_progress_idx", "department_id, id"),

@@ -309,7 +309,11 @@ async fn reassign(
 /// details that go with it.
 pub(crate) fn reassign_to(body: ReassignBody) -> Result<ReassignTo, Invalid> {
     let unexpected = |field: &str, with: &str| {
-        Invalid::one(field, "not_expected", format!("{field} does not go with {with}"))
+        Invalid::one(
+            field,
+            "not_expected",
+            format!("{field} does not go with {with}"),
+        )
     };
     match (body.deputy_id, body.department_id) {
         (Some(id), None) if body.resolve_by.is_none() => Ok(ReassignTo::Deputy {

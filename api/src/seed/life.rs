@@ -364,8 +364,12 @@ impl Life {
             return false;
         };
         let by = matches!(who, By::Person(_)).then_some(by);
-        self.steps
-            .extend(transition.events.into_iter().map(|event| Step { event, by, at }));
+        self.steps.extend(
+            transition
+                .events
+                .into_iter()
+                .map(|event| Step { event, by, at }),
+        );
         self.case = transition.case;
         true
     }

@@ -420,12 +420,8 @@ pub fn apply(
             reason,
         } => {
             let summary = text::content("summary", summary);
-            let parsed = Resolution::parse(
-                *outcome,
-                *planned_on,
-                reason.as_deref(),
-                now.date_naive(),
-            );
+            let parsed =
+                Resolution::parse(*outcome, *planned_on, reason.as_deref(), now.date_naive());
             let (summary, parsed) = match (summary, parsed) {
                 (Ok(summary), Ok(parsed)) => (summary, parsed),
                 (summary, parsed) => {

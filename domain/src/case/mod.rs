@@ -13,8 +13,6 @@ pub mod status;
 pub mod text;
 
 pub use event::EventKind;
-pub use machine::{
-    apply, may_issue, By, Case, CaseError, Command, ReassignTo, Rules, Transition,
-};
+pub use machine::{apply, may_issue, By, Case, CaseError, Command, ReassignTo, Rules, Transition};
 pub use outcome::{Outcome, Resolution};
 pub use status::{CaseStatus, Rating};

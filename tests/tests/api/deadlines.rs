@@ -212,12 +212,22 @@ async fn cases_answered_in_time_or_finished_are_left_alone(backend: Backend) {
     w.step(&w.deputy, accepted, "accept", json!({})).await;
     let resolved = w.raise().await;
     w.step(&w.deputy, resolved, "accept", json!({})).await;
-    w.step(&w.deputy, resolved, "resolve", json!({"outcome": "implemented", "summary": "修好了"}))
-        .await;
+    w.step(
+        &w.deputy,
+        resolved,
+        "resolve",
+        json!({"outcome": "implemented", "summary": "修好了"}),
+    )
+    .await;
     let rated = w.raise().await;
     w.step(&w.deputy, rated, "accept", json!({})).await;
-    w.step(&w.deputy, rated, "resolve", json!({"outcome": "implemented", "summary": "修好了"}))
-        .await;
+    w.step(
+        &w.deputy,
+        rated,
+        "resolve",
+        json!({"outcome": "implemented", "summary": "修好了"}),
+    )
+    .await;
     w.step(&w.resident, rated, "rate", json!({"rating": "satisfied"}))
         .await;
     let declined = w.raise().await;

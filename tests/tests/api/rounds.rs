@@ -187,18 +187,22 @@ async fn a_resolution_without_the_outcome_s_details_changes_nothing(backend: Bac
     let w = world(backend).await;
     let resident = w.app.resident("o-no-outcome").await;
     let id = w.app.raise(&resident).await;
-    w.step(&w.deputy, id, "accept", json!({}))
-        .await
-        .expect(200);
+    w.step(&w.deputy, id, "accept", json!({})).await.expect(200);
     let before = w.case(&w.deputy, id).await;
     let yesterday = (Utc::now() - Duration::days(2)).date_naive().to_string();
     for (body, field) in [
-        (json!({"summary": "好了", "outcome": "planned"}), "planned_on"),
+        (
+            json!({"summary": "好了", "outcome": "planned"}),
+            "planned_on",
+        ),
         (
             json!({"summary": "好了", "outcome": "planned", "planned_on": yesterday}),
             "planned_on",
         ),
-        (json!({"summary": "好了", "outcome": "not_feasible"}), "reason"),
+        (
+            json!({"summary": "好了", "outcome": "not_feasible"}),
+            "reason",
+        ),
         (
             json!({"summary": "好了", "outcome": "implemented", "reason": "无"}),
             "reason",
@@ -207,7 +211,11 @@ async fn a_resolution_without_the_outcome_s_details_changes_nothing(backend: Bac
     ] {
         let reply = w.step(&w.deputy, id, "resolve", body.clone()).await;
         assert_eq!(reply.status, 422, "{body}: {:?}", reply.body);
-        assert!(reply.fields().contains(&field.to_owned()), "{body}: {:?}", reply.body);
+        assert!(
+            reply.fields().contains(&field.to_owned()),
+            "{body}: {:?}",
+            reply.body
+        );
     }
     let missing = w
         .step(&w.deputy, id, "resolve", json!({"summary": "好了"}))
@@ -229,7 +237,11 @@ async fn an_unsatisfied_case_waits_in_the_queue_and_the_county_re_assigns_it(bac
     assert!(queue.contains(&to_department) && queue.contains(&to_deputy));
     let waiting = w.case(&w.county_admin, to_department).await;
     assert_eq!(event(&waiting, "reopened")["round"], 2);
-    assert_eq!(event(&waiting, "rated")["round"], 1, "the rating judges round 1");
+    assert_eq!(
+        event(&waiting, "rated")["round"],
+        1,
+        "the rating judges round 1"
+    );
 
     // To the department, with a new deadline; the deputy still answers for the case.
     let no_deadline = w
@@ -257,18 +269,33 @@ async fn an_unsatisfied_case_waits_in_the_queue_and_the_county_re_assigns_it(bac
     assert_eq!(assigned["assignee_id"], w.deputy_id);
     assert_eq!(event(&assigned, "assigned")["round"], 2);
     // Round 2 runs as round 1 did, and round 1 stays on the timeline.
-    w.step(&w.handler, to_department, "handle", json!({"content": "已返工"}))
-        .await
-        .expect(200);
+    w.step(
+        &w.handler,
+        to_department,
+        "handle",
+        json!({"content": "已返工"}),
+    )
+    .await
+    .expect(200);
     w.resolve(to_department).await;
     let seen = w.case(&resident, to_department).await;
     let rounds: Vec<(String, i64)> = seen["events"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["kind"].as_str().unwrap().to_owned(), e["round"].as_i64().unwrap()))
+        .map(|e| {
+            (
+                e["kind"].as_str().unwrap().to_owned(),
+                e["round"].as_i64().unwrap(),
+            )
+        })
         .collect();
-    for (kind, round) in [("handled", 1), ("resolved", 1), ("handled", 2), ("resolved", 2)] {
+    for (kind, round) in [
+        ("handled", 1),
+        ("resolved", 1),
+        ("handled", 2),
+        ("resolved", 2),
+    ] {
         assert!(
             rounds.contains(&(kind.to_owned(), round)),
             "{kind} of round {round} in {rounds:?}"
@@ -300,7 +327,12 @@ async fn an_unsatisfied_case_waits_in_the_queue_and_the_county_re_assigns_it(bac
     assert_eq!(back["department_id"], Value::Null);
     let read = w.case(&w.deputy, to_deputy).await;
     assert_eq!(event(&read, "reassigned")["text"], "请上门核实后再办");
-    assert!(w.app.inbox(&w.deputy).await.iter().any(|n| n == "reassigned"));
+    assert!(w
+        .app
+        .inbox(&w.deputy)
+        .await
+        .iter()
+        .any(|n| n == "reassigned"));
     let queue = w.queue(&w.county_admin).await;
     assert!(!queue.contains(&to_department) && !queue.contains(&to_deputy));
 }
@@ -310,7 +342,8 @@ async fn only_the_queue_s_admins_re_assign_and_only_from_the_queue(backend: Back
     let resident = w.app.resident("o-refused").await;
     let id = w.queued(&resident).await;
     let before = w.case(&w.county_admin, id).await;
-    let body = json!({"department_id": w.department_id, "resolve_by": Utc::now() + Duration::days(7)});
+    let body =
+        json!({"department_id": w.department_id, "resolve_by": Utc::now() + Duration::days(7)});
     // The station's own admin and the deputy see the case but the queue is the county's.
     for token in [&w.admin, &w.deputy] {
         let reply = w.step(token, id, "reassign", body.clone()).await;
@@ -328,7 +361,10 @@ async fn only_the_queue_s_admins_re_assign_and_only_from_the_queue(backend: Back
     let hidden = w.step(&w.other_admin, id, "reassign", body.clone()).await;
     assert_eq!(hidden.status, 404);
     assert_eq!(w.case(&w.county_admin, id).await, before, "nothing changed");
-    assert!(w.queue(&w.admin).await.contains(&id), "the station sees it wait");
+    assert!(
+        w.queue(&w.admin).await.contains(&id),
+        "the station sees it wait"
+    );
 
     // A case not in the queue is not re-assigned to a department.
     let in_progress = w.handled(&resident).await;
@@ -428,12 +464,7 @@ async fn the_deputy_rates_the_department_once_per_round_and_anonymously(backend:
 
 async fn a_county_says_whose_queue_re_assigns_its_cases(backend: Backend) {
     let w = world(backend).await;
-    let county = w
-        .app
-        .get("/api/v1/regions/1", None)
-        .await
-        .expect(200)
-        .body;
+    let county = w.app.get("/api/v1/regions/1", None).await.expect(200).body;
     assert_eq!(county["reassign_by"], "county");
     let changed = w
         .app

@@ -36,7 +36,9 @@ async fn a_case_goes_round_again_through_the_re_assignment_queue(backend: Backen
 
     // The deputy resolves with an outcome: a plan needs its date, kept with what was typed.
     log_in(&browser, &app, &demo.deputy, &case_page).await;
-    browser.fill("#resolve-summary", "已列入明年路灯改造计划").await;
+    browser
+        .fill("#resolve-summary", "已列入明年路灯改造计划")
+        .await;
     browser.select("#resolve-outcome", "planned").await;
     browser.click("#step-resolve button[type='submit']").await;
     assert!(browser.text("#step-resolve").await.contains("请填写此项"));
@@ -86,15 +88,14 @@ async fn a_case_goes_round_again_through_the_re_assignment_queue(backend: Backen
     browser
         .select("#reassign-department_id", &department.to_string())
         .await;
-    browser
-        .click("#step-reassign button[type='submit']")
-        .await;
-    assert!(browser.text("#step-reassign").await.contains("请填写此项"), "a new deadline");
+    browser.click("#step-reassign button[type='submit']").await;
+    assert!(
+        browser.text("#step-reassign").await.contains("请填写此项"),
+        "a new deadline"
+    );
     let by = (Utc::now() + Duration::days(7)).date_naive().to_string();
     browser.set_value("#reassign-resolve_by", &by).await;
-    browser
-        .click("#step-reassign button[type='submit']")
-        .await;
+    browser.click("#step-reassign button[type='submit']").await;
     assert!(browser.text("#case-status").await.contains("已交办"));
     assert!(browser.text("#timeline").await.contains("轮次 2"));
     browser

@@ -14,9 +14,9 @@ use serde::Deserialize;
 use crate::app_error::{AppError, Conflict};
 use crate::attachments::service as attachments;
 use crate::cases::dto::CaseDetail;
-use crate::cases::view::{self, names};
 use crate::cases::dto::ReassignBody;
 use crate::cases::routes::reassign_to;
+use crate::cases::view::{self, names};
 use crate::cases::{access, actions, appraisal};
 use crate::console::error::{ConsoleError, ConsoleResult};
 use crate::console::form::{id_field, optional, Field, Input};
@@ -250,17 +250,13 @@ async fn field_view(
     place: Place,
 ) -> ConsoleResult<Field> {
     let (label, input, hint, options) = match name {
-
         "content" => (m.field_content, Input::Textarea, None, Vec::new()),
         "note" => (m.field_note, Input::Textarea, None, Vec::new()),
         "summary" => (m.field_summary, Input::Textarea, None, Vec::new()),
         "instructions" => (m.field_instructions, Input::Textarea, None, Vec::new()),
-        "reason" if step == "resolve" => (
-            m.field_outcome_reason,
-            Input::Textarea,
-            None,
-            Vec::new(),
-        ),
+        "reason" if step == "resolve" => {
+            (m.field_outcome_reason, Input::Textarea, None, Vec::new())
+        }
         "reason" => (m.field_reason, Input::Textarea, None, Vec::new()),
         "planned_on" => (
             m.field_planned_on,
@@ -497,13 +493,18 @@ fn command_of(step: &str, form: &StepForm) -> ConsoleResult<Result<Command, Vec<
             let resolve_by = optional(&form.resolve_by)
                 .map(|d| end_of_day(&d))
                 .transpose();
-            let (deputy_id, department_id, resolve_by) = match (deputy_id, department_id, resolve_by)
-            {
-                (Ok(a), Ok(b), Ok(c)) => (a, b, c),
-                (a, b, c) => {
-                    return Ok(Err(a.err().into_iter().chain(b.err()).chain(c.err()).collect()));
-                }
-            };
+            let (deputy_id, department_id, resolve_by) =
+                match (deputy_id, department_id, resolve_by) {
+                    (Ok(a), Ok(b), Ok(c)) => (a, b, c),
+                    (a, b, c) => {
+                        return Ok(Err(a
+                            .err()
+                            .into_iter()
+                            .chain(b.err())
+                            .chain(c.err())
+                            .collect()));
+                    }
+                };
             let body = ReassignBody {
                 deputy_id,
                 instructions: optional(&form.instructions),

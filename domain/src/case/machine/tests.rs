@@ -98,8 +98,7 @@ fn every_state_command_and_role_answers_as_defined() {
                 };
                 // The re-assignment queue is the county admins' (`policy::may_reassign`).
                 let queue_bound = *name == "reassign" && *status == Reopened;
-                let want = if !roles.contains(role) || (queue_bound && *role != Role::CountyAdmin)
-                {
+                let want = if !roles.contains(role) || (queue_bound && *role != Role::CountyAdmin) {
                     "forbidden"
                 } else if !states.contains(status) {
                     "invalid_transition"
@@ -264,10 +263,7 @@ fn accepting_answers_and_a_station_admin_keeps_the_assignee() {
     assert_eq!(t.case.status, Accepted);
     assert_eq!(t.case.first_response_at, Some(now()));
     assert_eq!(t.case.scope.assignee_id, Some(7));
-    assert_eq!(
-        t.events,
-        [Event::new(EventKind::Accepted, None, 1)]
-    );
+    assert_eq!(t.events, [Event::new(EventKind::Accepted, None, 1)]);
 }
 
 #[test]
@@ -686,7 +682,11 @@ fn the_queue_re_assigns_to_a_department_with_a_new_deadline_for_the_next_round()
         (t.case.status, t.case.scope.department_id, t.case.resolve_by),
         (Assigned, Some(4), deadline)
     );
-    assert_eq!(t.case.scope.assignee_id, Some(7), "the deputy still answers");
+    assert_eq!(
+        t.case.scope.assignee_id,
+        Some(7),
+        "the deputy still answers"
+    );
     assert_eq!(t.events, [Event::new(EventKind::Assigned, None, 2)]);
     for (resolve_by, code) in [(None, "required"), (Some(now()), "in_past")] {
         let e = apply(
@@ -716,7 +716,10 @@ fn the_queue_re_assigns_to_a_deputy_with_instructions() {
     .unwrap();
     assert_eq!(t.case.status, Accepted);
     assert_eq!(t.case.scope.assignee_id, Some(8));
-    assert_eq!(t.case.scope.department_id, None, "the round is the deputy's own");
+    assert_eq!(
+        t.case.scope.department_id, None,
+        "the round is the deputy's own"
+    );
     assert_eq!(
         t.events,
         [Event::new(

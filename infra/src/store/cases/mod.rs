@@ -3,8 +3,8 @@
 //! Attachments have their store beside this one (`store::attachments`).
 
 pub mod counters;
-pub mod department_ratings;
 pub mod deadlines;
+pub mod department_ratings;
 pub mod events;
 pub mod keys;
 pub mod queue;

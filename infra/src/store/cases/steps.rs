@@ -58,7 +58,10 @@ pub async fn record(
                 cases::Column::Outcome,
                 Expr::value(Word(resolution.outcome())),
             )
-            .col_expr(cases::Column::PlannedOn, Expr::value(resolution.planned_on()))
+            .col_expr(
+                cases::Column::PlannedOn,
+                Expr::value(resolution.planned_on()),
+            )
             .col_expr(
                 cases::Column::OutcomeReason,
                 Expr::value(resolution.reason().map(str::to_owned)),
