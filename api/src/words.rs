@@ -6,11 +6,12 @@ use liaison_domain::account::AccountStatus;
 use liaison_domain::actor::Role;
 use liaison_domain::attendance::Attendance;
 use liaison_domain::audit::{AuditAction, AuditTarget};
-use liaison_domain::case::{CaseStatus, EventKind, Rating};
+use liaison_domain::case::{CaseStatus, EventKind, Outcome, Rating};
 use liaison_domain::delivery::{Channel, DeliveryStatus};
 use liaison_domain::deputy::{DeputyLevel, DeputyStatus};
 use liaison_domain::reception::ReceptionKind;
 use liaison_domain::reception_day::Weekday;
+use liaison_domain::region::ReassignBy;
 use liaison_domain::region::RegionLevel;
 use liaison_domain::station::StationKind;
 use liaison_domain::vocabulary::Vocabulary;
@@ -46,6 +47,18 @@ pub fn case_channel() -> Object {
 
 pub fn rating() -> Object {
     words::<Rating>()
+}
+
+pub fn outcome() -> Object {
+    words::<Outcome>()
+}
+
+pub fn outcome_or_null() -> Object {
+    words_or_null::<Outcome>()
+}
+
+pub fn reassign_by() -> Object {
+    words::<ReassignBy>()
 }
 
 /// A case's rating, `null` until the resident rates it.

@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::actor::{Actor, Role};
+use crate::region::ReassignBy;
 
 /// What a write creates or changes, for the question asked before its body is even read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +95,17 @@ pub fn may_follow_live(actor: &Actor) -> bool {
 /// Regions, departments, categories and new stations are the county's business.
 pub fn may_administer_county(actor: &Actor, county_id: i64) -> bool {
     actor.role == Role::CountyAdmin && actor.in_county(county_id)
+}
+
+/// Who re-assigns a case of station `station_id` in `county_id` from the re-assignment queue
+/// (`reassign_by`, the county's setting): the county's admins; with `township`, the admin of
+/// the station's township too (the county keeps its oversight).
+pub fn may_reassign(actor: &Actor, county_id: i64, station_id: i64, by: ReassignBy) -> bool {
+    may_administer_county(actor, county_id)
+        || (by == ReassignBy::Township
+            && actor.role == Role::TownshipAdmin
+            && actor.in_county(county_id)
+            && actor.covers_station(station_id))
 }
 
 /// A station's card, roster and printed code: its county's admins, the admin of its township
@@ -361,6 +373,35 @@ mod tests {
 
     fn station_admin_of(stations: &[i64]) -> Actor {
         actor(Role::StationAdmin, Some(COUNTY), stations)
+    }
+
+    #[test]
+    fn the_county_admins_of_the_case_re_assign_from_the_queue() {
+        for by in ReassignBy::ALL {
+            assert!(may_reassign(&county_admin(), COUNTY, 10, *by));
+            assert!(!may_reassign(&county_admin(), OTHER_COUNTY, 10, *by));
+            let others = [Role::TownshipAdmin, Role::CountyAdmin];
+            for role in Role::ALL.iter().filter(|r| !others.contains(r)) {
+                assert!(
+                    !may_reassign(&actor(*role, Some(COUNTY), &[10]), COUNTY, 10, *by),
+                    "{role} by {by}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_township_admin_re_assigns_its_stations_cases_where_the_county_says_so() {
+        let admin = township_admin();
+        assert!(may_reassign(&admin, COUNTY, 10, ReassignBy::Township));
+        assert!(!may_reassign(&admin, COUNTY, 12, ReassignBy::Township));
+        assert!(!may_reassign(
+            &admin,
+            OTHER_COUNTY,
+            10,
+            ReassignBy::Township
+        ));
+        assert!(!may_reassign(&admin, COUNTY, 10, ReassignBy::County));
     }
 
     #[test]

@@ -12,6 +12,15 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// A county's setting: whose re-assignment queue its unsatisfied cases wait in, the
+    /// county's own or, for a station under a township, that township's.
+    ReassignBy, "reassign_by" {
+        County => "county",
+        Township => "township",
+    }
+);
+
 impl RegionLevel {
     /// The level a region of this level must hang under; a county is a root.
     pub fn parent_level(self) -> Option<RegionLevel> {

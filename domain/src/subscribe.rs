@@ -57,6 +57,7 @@ pub fn status_words(status: CaseStatus) -> &'static str {
         CaseStatus::Assigned => "已交办",
         CaseStatus::Handled => "已反馈",
         CaseStatus::Resolved => "已办结",
+        CaseStatus::Reopened => "重新交办",
         CaseStatus::Closed => "已结案",
         CaseStatus::Declined => "不予受理",
     }

@@ -64,6 +64,27 @@ impl FromRequest for Caller {
     }
 }
 
+/// A caller whom the request's log line does not name: for a step whose point is that nobody
+/// can tell who took it (a deputy's rating of a department).
+pub struct UnnamedCaller(pub Caller);
+
+impl FromRequest for UnnamedCaller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = bearer(req);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let caller = authenticate(state, token).await?;
+            if caller.password_change_required {
+                return Err(AppError::PasswordChangeRequired.into());
+            }
+            Ok(UnnamedCaller(caller))
+        })
+    }
+}
+
 impl FromRequest for TokenHolder {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;

@@ -7,4 +7,4 @@ pub mod routes;
 pub mod service;
 pub mod tokens;
 
-pub use caller::{Caller, MaybeCaller};
+pub use caller::{Caller, MaybeCaller, UnnamedCaller};

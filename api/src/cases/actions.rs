@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use liaison_domain::actor::Actor;
-use liaison_domain::case::{self, By, Command, Transition};
+use liaison_domain::case::{self, By, Command, ReassignTo, Transition};
 use liaison_infra::entities::cases;
 use liaison_infra::store::cases::events::Author;
 use liaison_infra::store::cases::{self as store, rules::scope_of, steps};
@@ -108,20 +108,15 @@ async fn check_references(
     command: &Command,
 ) -> AppResult<()> {
     match command {
+        Command::Reassign {
+            to: ReassignTo::Department { id, .. },
+        } => department_of_county(cases, stored, *id).await,
         Command::Assign { department_id, .. } => {
-            let of_county =
-                departments::is_of_county(cases.db, *department_id, stored.county_id).await?;
-            if of_county {
-                Ok(())
-            } else {
-                Err(AppError::invalid_field(
-                    "department_id",
-                    "unknown",
-                    "no department of this county has this id",
-                ))
-            }
+            department_of_county(cases, stored, *department_id).await
         }
-        Command::Reassign { deputy_id } => {
+        Command::Reassign {
+            to: ReassignTo::Deputy { id: deputy_id, .. },
+        } => {
             // The cached members of the station: who sits there changes rarely, and every
             // change drops the cache.
             let members = cases.reference.members(cases.db, stored.station_id).await?;
@@ -136,6 +131,22 @@ async fn check_references(
             }
         }
         _ => Ok(()),
+    }
+}
+
+async fn department_of_county(
+    cases: &Cases<'_>,
+    stored: &cases::Model,
+    department_id: i64,
+) -> AppResult<()> {
+    if departments::is_of_county(cases.db, department_id, stored.county_id).await? {
+        Ok(())
+    } else {
+        Err(AppError::invalid_field(
+            "department_id",
+            "unknown",
+            "no department of this county has this id",
+        ))
     }
 }
 
@@ -158,6 +169,10 @@ pub(crate) async fn to_domain(cases: &Cases<'_>, stored: &cases::Model) -> AppRe
         resolved_at: stored.resolved_at,
         closed_at: stored.closed_at,
         for_visitor: stored.for_visitor(),
+        reassign_by: cases
+            .reference
+            .reassign_by(cases.db, stored.county_id)
+            .await?,
     })
 }
 

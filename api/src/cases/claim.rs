@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use liaison_domain::actor::Actor;
-use liaison_domain::case::machine::Event;
+use liaison_domain::case::machine::{self, Event};
 use liaison_domain::case::{channel, EventKind};
 use liaison_domain::policy;
 use liaison_infra::store::cases::events::{self, Author};
@@ -45,14 +45,12 @@ pub async fn claim(
         role: actor.role.as_str(),
         name: actor_name,
     };
-    let claimed = Event {
-        kind: EventKind::Claimed,
-        text: None,
-    };
-    events::append(&txn, case_id, author, &[claimed], now).await?;
     let case = store::find(&txn, case_id)
         .await?
         .ok_or(AppError::NotFound("case"))?;
+    let reopened = u32::try_from(case.reopen_count).unwrap_or(0);
+    let claimed = Event::new(EventKind::Claimed, None, machine::round(reopened));
+    events::append(&txn, case_id, author, &[claimed], now).await?;
     let news = notifications::tell(
         &txn,
         &cases.notifier,

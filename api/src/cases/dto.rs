@@ -1,6 +1,6 @@
 //! Case bodies: what residents send, what each role gets back.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -86,7 +86,8 @@ pub struct Claim {
 pub struct CaseSummary {
     pub id: i64,
     pub number: String,
-    /// `submitted`, `accepted`, `assigned`, `handled`, `resolved`, `closed` or `declined`.
+    /// `submitted`, `accepted`, `assigned`, `handled`, `resolved`, `reopened` (rated
+    /// unsatisfied: in the re-assignment queue), `closed` or `declined`.
     #[schema(schema_with = crate::words::case_status)]
     pub status: String,
     pub station_id: i64,
@@ -135,6 +136,15 @@ pub struct CaseDetail {
     /// The rating was recorded by staff for a visitor (回访), not given in the mini-program.
     pub rated_by_staff: bool,
     pub rating_comment: Option<String>,
+    /// What the last resolution amounts to: `implemented`, `explained`, `planned` (with
+    /// `planned_on`) or `not_feasible` (with `outcome_reason`).
+    #[schema(schema_with = crate::words::outcome_or_null)]
+    pub outcome: Option<String>,
+    pub planned_on: Option<NaiveDate>,
+    pub outcome_reason: Option<String>,
+    /// Whether the department's handling of this round is rated by the case's deputy. The
+    /// rating is anonymous: no answer says who gave it.
+    pub department_rated: bool,
     pub attachments: Vec<crate::attachments::dto::Attachment>,
     /// The timeline, oldest first. Residents see public events only.
     pub events: Vec<Event>,
@@ -158,6 +168,13 @@ pub struct Event {
     pub text: Option<String>,
     /// Internal events (notes, urging, reassigning, escalation) never reach residents.
     pub internal: bool,
+    /// The round of work: 1, then one more after each unsatisfied rating.
+    pub round: i32,
+    /// On a `resolved` event: what the resolution amounts to, with its date or reason.
+    #[schema(schema_with = crate::words::outcome_or_null)]
+    pub outcome: Option<String>,
+    pub planned_on: Option<NaiveDate>,
+    pub outcome_reason: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -206,15 +223,37 @@ pub struct UrgeBody {
     pub note: String,
 }
 
+/// Name either `deputy_id` or `department_id`.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReassignBody {
-    /// Another deputy who sits at the case's station.
-    pub deputy_id: i64,
+    /// A deputy who sits at the case's station: another one for a case in progress; any one,
+    /// with `instructions`, for a case in the re-assignment queue.
+    pub deputy_id: Option<i64>,
+    /// What the deputy is to do in the new round (required from the re-assignment queue).
+    pub instructions: Option<String>,
+    /// A department of the case's county, for a case in the re-assignment queue only.
+    pub department_id: Option<i64>,
+    /// The department's new deadline (required with `department_id`).
+    pub resolve_by: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ResolveBody {
     pub summary: String,
+    /// `implemented` (已落实), `explained` (已解释说明), `planned` (列入计划) or `not_feasible`.
+    #[schema(schema_with = crate::words::outcome)]
+    pub outcome: String,
+    /// The date it is planned for: required for `planned`, refused otherwise.
+    pub planned_on: Option<NaiveDate>,
+    /// Why it cannot be done: required for `not_feasible`, refused otherwise.
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DepartmentRatingBody {
+    /// `satisfied`, `basically_satisfied` or `unsatisfied`: how the department handled it.
+    #[schema(schema_with = crate::words::rating)]
+    pub rating: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod actions;
+pub mod appraisal;
 pub mod claim;
 pub mod dto;
 pub mod moderation;

@@ -2,15 +2,16 @@
 
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use liaison_domain::case::{Command, Rating};
+use liaison_domain::case::{Command, Outcome, Rating, ReassignTo};
+use liaison_domain::Invalid;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::{
-    AssignBody, CaseDetail, CaseFilter, CaseSummary, Claim, ContentBody, DeclineBody, NewCase,
-    RateBody, ReassignBody, ResolveBody, Submitted, UrgeBody,
+    AssignBody, CaseDetail, CaseFilter, CaseSummary, Claim, ContentBody, DeclineBody,
+    DepartmentRatingBody, NewCase, RateBody, ReassignBody, ResolveBody, Submitted, UrgeBody,
 };
-use super::{access, actions, claim as claiming, queue, submit, view};
-use crate::auth::Caller;
+use super::{access, actions, appraisal, claim as claiming, queue, submit, view};
+use crate::auth::{Caller, UnnamedCaller};
 use crate::error::responses::{
     BadRequest, Conflict, Forbidden, NotFound, TooLarge, Unauthorized, Unprocessable,
     UnsupportedMediaType,
@@ -34,7 +35,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(reassign)
         .service(note)
         .service(resolve)
-        .service(rate);
+        .service(rate)
+        .service(department_rating);
 }
 
 /// Raises a case at a station (residents). With an `Idempotency-Key` header, a retry with the
@@ -297,7 +299,11 @@ async fn urge(
     .await
 }
 
-/// Moves the case to another deputy of its station (station admin, county admin).
+/// Re-assigns the case. In progress: to another deputy of its station (station admin, county
+/// admin). In the re-assignment queue (`reopened`, after an unsatisfied rating; the queue is
+/// `GET /cases?status=reopened`): the next round, to a department with a new `resolve_by` or
+/// to a deputy of the station with `instructions`, by the queue's admins (the county's). A
+/// department for a case not in the queue: 409.
 #[utoipa::path(
     tag = "cases",
     security(("bearer" = [])),
@@ -316,10 +322,39 @@ async fn reassign(
         &caller,
         id.into_inner(),
         Command::Reassign {
-            deputy_id: body.0.deputy_id,
+            to: reassign_to(body.0)?,
         },
     )
     .await
+}
+
+/// Where the body sends the case: a deputy or a department, never both, with only the
+/// details that go with it.
+pub(crate) fn reassign_to(body: ReassignBody) -> Result<ReassignTo, Invalid> {
+    let unexpected = |field: &str, with: &str| {
+        Invalid::one(
+            field,
+            "not_expected",
+            format!("{field} does not go with {with}"),
+        )
+    };
+    match (body.deputy_id, body.department_id) {
+        (Some(id), None) if body.resolve_by.is_none() => Ok(ReassignTo::Deputy {
+            id,
+            instructions: body.instructions,
+        }),
+        (Some(_), None) => Err(unexpected("resolve_by", "deputy_id")),
+        (None, Some(id)) if body.instructions.is_none() => Ok(ReassignTo::Department {
+            id,
+            resolve_by: body.resolve_by,
+        }),
+        (None, Some(_)) => Err(unexpected("instructions", "department_id")),
+        _ => Err(Invalid::one(
+            "deputy_id",
+            "one_of",
+            "name either deputy_id or department_id",
+        )),
+    }
 }
 
 /// An internal note on the case (staff in scope). The resident never sees it.
@@ -347,7 +382,8 @@ async fn note(
     .await
 }
 
-/// Records the work as done, with a summary (deputy, station admin).
+/// Records the work as done, with a summary and its outcome (deputy, station admin); the
+/// resident sees both on the timeline.
 #[utoipa::path(
     tag = "cases",
     security(("bearer" = [])),
@@ -367,6 +403,9 @@ async fn resolve(
         id.into_inner(),
         Command::Resolve {
             summary: body.0.summary,
+            outcome: Outcome::parse(&body.0.outcome)?,
+            planned_on: body.0.planned_on,
+            reason: body.0.reason,
         },
     )
     .await
@@ -395,4 +434,27 @@ async fn rate(
         Command::Rate { rating, comment },
     )
     .await
+}
+
+/// The case's deputy rates the department's handling of a resolved round (承办单位测评), once
+/// per round. Anonymous: stored without the deputy, and no answer says who rated.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    request_body = DepartmentRatingBody,
+    responses((status = 200, body = CaseDetail), BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooLarge, UnsupportedMediaType, Unprocessable)
+)]
+#[post("/cases/{id}/department-rating")]
+async fn department_rating(
+    state: web::Data<AppState>,
+    caller: UnnamedCaller,
+    id: web::Path<i64>,
+    body: Json<DepartmentRatingBody>,
+) -> ApiResult<web::Json<CaseDetail>> {
+    let UnnamedCaller(caller) = caller;
+    let rating = Rating::parse(&body.0.rating)?;
+    let cases = state.cases();
+    let case = appraisal::rate_department(&cases, &caller.actor, id.into_inner(), rating).await?;
+    let detail = view::detail(&cases, &caller.actor, case, None).await?;
+    Ok(web::Json(detail))
 }

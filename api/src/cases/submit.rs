@@ -6,7 +6,7 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use liaison_domain::actor::Actor;
 use liaison_domain::case::machine::Event;
-use liaison_domain::case::{channel, number, routing, text, Channel, EventKind};
+use liaison_domain::case::{channel, machine, number, routing, text, Channel, EventKind};
 use liaison_domain::category::Limits;
 use liaison_domain::moderation::Verdict;
 use liaison_domain::phone::Phone;
@@ -249,10 +249,7 @@ async fn raise(
         role: actor.role.as_str(),
         name: actor_name,
     };
-    let submitted_event = Event {
-        kind: EventKind::Submitted,
-        text: None,
-    };
+    let submitted_event = Event::new(EventKind::Submitted, None, machine::round(0));
     events::append(&txn, case.id, author, &[submitted_event], now).await?;
     let news = notifications::tell(
         &txn,

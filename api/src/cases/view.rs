@@ -14,6 +14,7 @@ use liaison_infra::entities::{cases, users};
 use liaison_infra::store::cases::{self as store, events, rules::scope_of};
 
 use super::actions::to_domain;
+use super::appraisal::is_rated;
 use super::dto::{CaseDetail, CaseSummary, Event, Person};
 use super::submit;
 use super::Cases;
@@ -81,6 +82,10 @@ pub async fn detail(
                 actor_role: e.actor_role,
                 text: e.text,
                 internal: e.internal,
+                round: e.round,
+                outcome: e.outcome.map(|o| o.as_str().to_owned()),
+                planned_on: e.planned_on,
+                outcome_reason: e.outcome_reason,
                 created_at: e.created_at,
             }
         })
@@ -125,6 +130,7 @@ pub async fn detail(
     let receipt = (for_visitor && policy::may_record_cases(actor.role))
         .then(|| submit::receipt(cases, case.id));
     let attachments = of_case(cases.db, case.id, cases.base_url).await?;
+    let department_rated = is_rated(cases, &case).await?;
     Ok(CaseDetail {
         summary: summary(&case, actor, chrono::Utc::now()),
         content: case.content,
@@ -135,6 +141,10 @@ pub async fn detail(
         receipt,
         rated_by_staff,
         rating_comment: case.rating_comment,
+        outcome: case.outcome.map(|o| o.as_str().to_owned()),
+        planned_on: case.planned_on,
+        outcome_reason: case.outcome_reason,
+        department_rated,
         attachments,
         events,
     })

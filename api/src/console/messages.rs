@@ -95,6 +95,15 @@ pub struct Messages {
     pub field_resolve_by: &'static str,
     pub field_resolve_by_hint: &'static str,
     pub field_deputy: &'static str,
+    pub field_instructions: &'static str,
+    pub field_outcome: &'static str,
+    pub field_planned_on: &'static str,
+    pub field_outcome_reason: &'static str,
+    pub field_department_rating: &'static str,
+    pub case_outcome: &'static str,
+    pub case_round: &'static str,
+    pub queue_reassignment: &'static str,
+    pub queue_all: &'static str,
     pub choose: &'static str,
 
     pub stations_title: &'static str,
@@ -582,6 +591,15 @@ pub static ZH_CN: Messages = Messages {
     field_resolve_by: "办结时限（可不填）",
     field_resolve_by_hint: "格式 2026-12-31",
     field_deputy: "改由代表",
+    field_instructions: "办理要求",
+    field_outcome: "办理结果",
+    field_planned_on: "计划完成日期（列入计划时填写）",
+    field_outcome_reason: "不具备条件的原因（不具备条件时填写）",
+    field_department_rating: "对承办单位办理的评价（匿名）",
+    case_outcome: "办理结果",
+    case_round: "轮次",
+    queue_reassignment: "待重新交办",
+    queue_all: "全部诉求",
     choose: "请选择",
 
     stations_title: "联络站",
@@ -754,6 +772,7 @@ impl Messages {
             "assigned" => "已交办",
             "handled" => "已承办",
             "resolved" => "已办结",
+            "reopened" => "待重新交办",
             "closed" => "已关闭",
             "declined" => "不予受理",
             _ => "未知",
@@ -841,6 +860,31 @@ impl Messages {
         }
     }
 
+    pub fn outcome(&self, outcome: &str) -> &'static str {
+        match outcome {
+            "implemented" => "已落实",
+            "explained" => "已解释说明",
+            "planned" => "列入计划",
+            "not_feasible" => "不具备条件",
+            _ => "未知",
+        }
+    }
+
+    /// A resolution's outcome as the timeline says it: with the planned date or the reason.
+    pub fn outcome_line(
+        &self,
+        outcome: &str,
+        planned_on: Option<chrono::NaiveDate>,
+        reason: Option<&str>,
+    ) -> String {
+        let word = self.outcome(outcome);
+        match (planned_on, reason) {
+            (Some(on), _) => format!("{word}（计划于 {on} 完成）"),
+            (None, Some(reason)) => format!("{word}：{reason}"),
+            (None, None) => word.to_owned(),
+        }
+    }
+
     pub fn scope(&self, scope: &str) -> &'static str {
         match scope {
             "mine" => "我的",
@@ -859,7 +903,8 @@ impl Messages {
             "assign" => "交办承办单位",
             "handle" => "承办反馈",
             "urge" => "督办",
-            "reassign" => "改派代表",
+            "reassign" => "重新交办",
+            "rate_department" => "评价承办单位",
             "note" => "内部备注",
             "resolve" => "办结",
             "rate" => "记录回访评价",
@@ -907,6 +952,8 @@ impl Messages {
             "not_at_station" => "这位代表不在本联络站。",
             "unchanged" => "诉求已在这位代表处。",
             "in_past" => "时限须晚于现在。",
+            "not_expected" => "所选办理结果或去向不需要此项，请清空。",
+            "one_of" => "请选择承办单位或代表之一。",
             "invalid_date" => "请按 2026-12-31 的格式填写日期。",
             "invalid_cursor" => "分页已失效，请回到第一页。",
             "out_of_range" => "超出允许的范围。",

@@ -2,8 +2,8 @@
 //! the mini-program have something to show and the data obeys every rule.
 
 use anyhow::{anyhow, Context};
-use chrono::Utc;
-use liaison_domain::case::{Channel, Command, Rating};
+use chrono::{Duration, Utc};
+use liaison_domain::case::{Channel, Command, Outcome, Rating, ReassignTo};
 use liaison_infra::store::accounts;
 use liaison_infra::store::cases;
 use liaison_infra::store::organisation::{categories, counties, stations};
@@ -11,13 +11,17 @@ use liaison_infra::store::organisation::{categories, counties, stations};
 use super::COUNTY;
 use crate::auth::Caller;
 use crate::cases::actions::act;
+use crate::cases::appraisal::rate_department;
 use crate::cases::dto::NewCase;
 use crate::cases::submit::submit;
 use crate::state::AppState;
 
-/// The demo deputy at the first station, who works the demo's cases, and the handler (see the
-/// accounts `seed` creates): logged in as either, one finds cases in every state to work.
+/// The demo deputy at the first station, who works the demo's cases, the handler, the
+/// station's admin who records visitors' cases, and the county admin who keeps the
+/// re-assignment queue (see the accounts `seed` creates): logged in as any, one finds cases in
+/// every state to work.
 const STATION_ADMIN_PHONE: &str = "13800000002";
+const COUNTY_ADMIN_PHONE: &str = "13800000001";
 const DEPUTY_PHONE: &str = "13800000004";
 const HANDLER_PHONE: &str = "13800000005";
 
@@ -39,8 +43,12 @@ enum Step {
     Reply(&'static str),
     Assign,
     Handle(&'static str),
-    Resolve(&'static str),
+    Resolve(&'static str, Outcome),
     Rate(Rating),
+    /// The county admin gives a case from the re-assignment queue to the department again.
+    Reassign,
+    /// The deputy rates the department's handling of the round.
+    RateDepartment(Rating),
     Decline(&'static str),
     Note(&'static str),
 }
@@ -96,7 +104,7 @@ const STORIES: &[Story] = &[
             Step::Accept,
             Step::Assign,
             Step::Handle("已拆除损坏器材并订购新器材。"),
-            Step::Resolve("损坏器材已更换，感谢反映。"),
+            Step::Resolve("损坏器材已更换，感谢反映。", Outcome::Implemented),
         ],
     },
     Story {
@@ -107,7 +115,7 @@ const STORIES: &[Story] = &[
         channel: Channel::MiniProgram,
         steps: &[
             Step::Accept,
-            Step::Resolve("已协调环卫每天清运两次。"),
+            Step::Resolve("已协调环卫每天清运两次。", Outcome::Implemented),
             Step::Rate(Rating::Satisfied),
         ],
     },
@@ -129,7 +137,7 @@ const STORIES: &[Story] = &[
         channel: Channel::MiniProgram,
         steps: &[
             Step::Accept,
-            Step::Resolve("已请供水公司调整加压时段。"),
+            Step::Resolve("已请供水公司调整加压时段。", Outcome::Explained),
             Step::Rate(Rating::Unsatisfied),
         ],
     },
@@ -149,8 +157,27 @@ const STORIES: &[Story] = &[
         channel: Channel::WalkIn,
         steps: &[
             Step::Accept,
-            Step::Resolve("已联系民政部门，申请已进入公示，本月底出结果。"),
+            Step::Resolve(
+                "已联系民政部门，申请已进入公示，本月底出结果。",
+                Outcome::Explained,
+            ),
             Step::Rate(Rating::Satisfied),
+        ],
+    },
+    Story {
+        title: "路口缺少减速带",
+        content: "学校门口路口车速太快，上次修的减速带没几天就坏了。",
+        location: "柏城街道实验小学门口",
+        anonymous: false,
+        channel: Channel::MiniProgram,
+        steps: &[
+            Step::Accept,
+            Step::Assign,
+            Step::Handle("已安装临时减速带。"),
+            Step::Resolve("已安装减速带。", Outcome::Implemented),
+            Step::RateDepartment(Rating::BasicallySatisfied),
+            Step::Rate(Rating::Unsatisfied),
+            Step::Reassign,
         ],
     },
 ];
@@ -173,6 +200,7 @@ pub async fn seed_cases(state: &AppState) -> anyhow::Result<usize> {
         .into_iter()
         .next()
         .ok_or_else(|| anyhow!("the demo county has no category"))?;
+    let county_admin = staff(state, COUNTY_ADMIN_PHONE).await?;
     let deputy = staff(state, DEPUTY_PHONE).await?;
     let handler = staff(state, HANDLER_PHONE).await?;
     let department_id = handler
@@ -230,12 +258,30 @@ pub async fn seed_cases(state: &AppState) -> anyhow::Result<usize> {
                         content: content.to_owned(),
                     },
                 ),
-                Step::Resolve(summary) => (
+                Step::Resolve(summary, outcome) => (
                     &deputy,
                     Command::Resolve {
                         summary: summary.to_owned(),
+                        outcome,
+                        planned_on: None,
+                        reason: None,
                     },
                 ),
+                Step::Reassign => (
+                    &county_admin,
+                    Command::Reassign {
+                        to: ReassignTo::Department {
+                            id: department_id,
+                            resolve_by: Some(Utc::now() + Duration::days(10)),
+                        },
+                    },
+                ),
+                Step::RateDepartment(rating) => {
+                    rate_department(&state.cases(), &deputy.actor, case_id, rating)
+                        .await
+                        .map_err(|e| anyhow!("demo case {:?}: {e}", story.title))?;
+                    continue;
+                }
                 Step::Rate(rating) => (
                     &resident,
                     Command::Rate {

@@ -21,6 +21,10 @@ pub struct Region {
     /// Short letters used in case numbers.
     #[schema(example = "CS")]
     pub code: Option<String>,
+    /// On a county: whose re-assignment queue its unsatisfied cases wait in, `county` (the
+    /// county's admins) or `township` (for stations under a township, the township's).
+    #[schema(schema_with = crate::words::reassign_by)]
+    pub reassign_by: String,
 }
 
 impl From<regions::Model> for Region {
@@ -32,6 +36,7 @@ impl From<regions::Model> for Region {
             level: m.level.as_str().to_owned(),
             parent_id: m.parent_id,
             code: m.code,
+            reassign_by: m.reassign_by.as_str().to_owned(),
         }
     }
 }
@@ -56,6 +61,9 @@ pub struct RegionPatch {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub code: Option<Option<String>>,
+    /// A county's setting only: `county` or `township`.
+    #[schema(schema_with = crate::words::reassign_by)]
+    pub reassign_by: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

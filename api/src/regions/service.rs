@@ -3,7 +3,7 @@
 use chrono::Utc;
 use liaison_domain::actor::Actor;
 use liaison_domain::policy;
-use liaison_domain::region::{self as rules, RegionCode, RegionLevel};
+use liaison_domain::region::{self as rules, ReassignBy, RegionCode, RegionLevel};
 use liaison_domain::text::Name;
 use liaison_domain::Invalid;
 use liaison_infra::entities::regions;
@@ -111,10 +111,22 @@ pub async fn update(
         .code
         .map(|code| code.as_deref().map(RegionCode::parse).transpose())
         .transpose();
-    let (name, code) = match (name, code) {
-        (Ok(n), Ok(c)) => (n, c),
-        (n, c) => return Err(Invalid::merge([n.err(), c.err()]).into()),
+    let reassign_by = patch
+        .reassign_by
+        .as_deref()
+        .map(ReassignBy::parse)
+        .transpose();
+    let (name, code, reassign_by) = match (name, code, reassign_by) {
+        (Ok(n), Ok(c), Ok(r)) => (n, c, r),
+        (n, c, r) => return Err(Invalid::merge([n.err(), c.err(), r.err()]).into()),
     };
+    if reassign_by.is_some() && *region.level != RegionLevel::County {
+        return Err(AppError::invalid_field(
+            "reassign_by",
+            "county_only",
+            "only a county says whose queue re-assigns its cases",
+        ));
+    }
     // A county needs its code: every case number of the county starts with it.
     if *region.level == RegionLevel::County && matches!(code, Some(None)) {
         return Err(AppError::invalid_field(
@@ -126,6 +138,7 @@ pub async fn update(
     let change = RegionChange {
         name: name.map(Name::into_inner),
         code: code.map(|code| code.map(RegionCode::into_inner)),
+        reassign_by,
     };
     let updated = store::update(db, region, change, Utc::now())
         .await

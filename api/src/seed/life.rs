@@ -6,7 +6,10 @@ use liaison_domain::actor::Actor;
 use liaison_domain::case::access::Scope;
 use liaison_domain::case::deadline::{self, Deadline};
 use liaison_domain::case::machine::Event;
-use liaison_domain::case::{apply, By, Case, CaseStatus, Command, EventKind, Rating, Rules};
+use liaison_domain::case::{
+    apply, By, Case, CaseStatus, Command, EventKind, Outcome, Rating, Rules,
+};
+use liaison_domain::region::ReassignBy;
 use rand::rngs::StdRng;
 use rand::Rng;
 
@@ -164,8 +167,7 @@ pub struct Cast<'a> {
 
 /// One step of the timeline, with the role that took it (`None`: the system).
 pub struct Step {
-    pub kind: EventKind,
-    pub text: Option<String>,
+    pub event: Event,
     pub by: Option<StepBy>,
     pub at: DateTime<Utc>,
 }
@@ -204,7 +206,8 @@ pub struct Rulebook {
 
 /// Lives a case raised at `raised`, with deadlines `respond_by`/`resolve_by`, forward to `now`:
 /// most cases are answered and resolved in time, some late, a few declined; resolved cases are
-/// rated within a week or closed unrated; an unsatisfied rating reopens.
+/// rated within a week or closed unrated; an unsatisfied rating leaves the case waiting in the
+/// county's re-assignment queue.
 pub fn live(
     rng: &mut StdRng,
     scope: Scope,
@@ -227,12 +230,12 @@ pub fn live(
             resolved_at: None,
             closed_at: None,
             for_visitor: false,
+            reassign_by: ReassignBy::County,
         },
         respond_by,
         rating: None,
         steps: vec![Step {
-            kind: EventKind::Submitted,
-            text: None,
+            event: Event::new(EventKind::Submitted, None, 1),
             by: Some(StepBy::Resident),
             at: raised,
         }],
@@ -290,6 +293,9 @@ pub fn live(
         StepBy::Admin,
         Command::Resolve {
             summary: "问题已处理完毕，感谢反映。".to_owned(),
+            outcome: Outcome::Implemented,
+            planned_on: None,
+            reason: None,
         },
         resolve,
     ));
@@ -316,17 +322,8 @@ pub fn live(
             return life.marked(book);
         }
         life.rating = Some(rating);
-        if rating != Rating::Unsatisfied {
-            return life.marked(book);
-        }
-        // Another round: resolved again, then left unrated.
-        at += fraction(rng, resolve_within, false);
-        let again = Command::Resolve {
-            summary: "已重新处理并回访。".to_owned(),
-        };
-        if !life.act(cast, StepBy::Admin, again, at, now, rules) {
-            return life.marked(book);
-        }
+        // Satisfied, the case is closed; unsatisfied, it waits for the county to re-assign it.
+        return life.marked(book);
     }
     let closes = life.case.resolved_at.unwrap_or(at) + rules.close_unrated_after;
     life.act(cast, StepBy::Admin, Command::AutoClose, closes, now, rules);
@@ -368,13 +365,12 @@ impl Life {
             return false;
         };
         let by = matches!(who, By::Person(_)).then_some(by);
-        self.steps
-            .extend(transition.events.into_iter().map(|event| Step {
-                kind: event.kind,
-                text: event.text,
-                by,
-                at,
-            }));
+        self.steps.extend(
+            transition
+                .events
+                .into_iter()
+                .map(|event| Step { event, by, at }),
+        );
         self.case = transition.case;
         true
     }
@@ -423,8 +419,7 @@ impl Life {
 
     fn record(&mut self, events: Vec<Event>, at: DateTime<Utc>) {
         self.steps.extend(events.into_iter().map(|event| Step {
-            kind: event.kind,
-            text: event.text,
+            event,
             by: None,
             at,
         }));

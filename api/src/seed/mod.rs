@@ -176,6 +176,10 @@ fn one_case<'a>(
     let search_terms =
         search::index_terms(&number, &texts.title, &texts.content, Some(&texts.location));
     let updated = steps.last().map_or(raised, |step| step.at);
+    let resolution = steps
+        .iter()
+        .rev()
+        .find_map(|step| step.event.resolution.clone());
     let version = i32::try_from(steps.len()).unwrap_or(i32::MAX) - 1;
     let row = cases::Model {
         id,
@@ -204,6 +208,12 @@ fn one_case<'a>(
         rating: rating.map(Word),
         rating_comment: None,
         reception_id: None,
+        outcome: resolution.as_ref().map(|r| Word(r.outcome())),
+        planned_on: resolution.as_ref().and_then(|r| r.planned_on()),
+        outcome_reason: resolution
+            .as_ref()
+            .and_then(|r| r.reason())
+            .map(str::to_owned),
         version: version.max(0),
         created_at: raised,
         updated_at: updated,
@@ -238,9 +248,8 @@ fn one_case<'a>(
             };
             NewEvent {
                 case_id: id,
-                kind: step.kind,
+                event: step.event,
                 author,
-                text: step.text,
                 at: step.at,
             }
         })

@@ -44,7 +44,8 @@ pub fn of(kind: EventKind, situation: Situation) -> Vec<Audience> {
         EventKind::Handled => vec![Resident, Assignee],
         EventKind::Reassigned => vec![Assignee],
         EventKind::Urged | EventKind::Overdue => vec![Assignee, StationAdmins],
-        EventKind::Reopened => vec![Assignee, StationAdmins],
+        // The county admins keep the re-assignment queue (`policy::may_reassign`).
+        EventKind::Reopened => vec![Assignee, StationAdmins, CountyAdmins],
         EventKind::Escalated => vec![CountyAdmins],
         EventKind::Rated => vec![Assignee],
         EventKind::Closed => vec![Resident],
@@ -133,10 +134,18 @@ mod tests {
     }
 
     #[test]
-    fn pressing_and_reopening_reach_the_deputy_and_the_station() {
-        for kind in [EventKind::Urged, EventKind::Overdue, EventKind::Reopened] {
+    fn pressing_reaches_the_deputy_and_the_station() {
+        for kind in [EventKind::Urged, EventKind::Overdue] {
             assert_eq!(of(kind, PLAIN), [Assignee, StationAdmins], "{kind}");
         }
+    }
+
+    #[test]
+    fn reopening_reaches_the_re_assignment_queue_too() {
+        assert_eq!(
+            of(EventKind::Reopened, PLAIN),
+            [Assignee, StationAdmins, CountyAdmins]
+        );
     }
 
     #[test]

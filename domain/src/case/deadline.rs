@@ -107,11 +107,9 @@ pub fn escalate(case: &Case, deadline: Deadline) -> Transition {
 fn step(case: &Case, kind: EventKind, text: &str) -> Transition {
     Transition {
         case: case.clone(),
-        events: vec![Event {
-            kind,
-            text: Some(text.to_owned()),
-        }],
+        events: vec![Event::new(kind, Some(text.to_owned()), case.round())],
         rating: None,
+        resolution: None,
     }
 }
 
@@ -156,6 +154,7 @@ mod tests {
             resolve_within: Duration::days(15),
             first_response_at: None,
             resolved_at: None,
+            reassign_by: crate::region::ReassignBy::County,
             closed_at: None,
             for_visitor: false,
         }

@@ -3,10 +3,15 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use chrono::NaiveDate;
+
 use super::access::{can_see, Scope};
+use super::outcome::{Outcome, Resolution};
 use super::text;
 use super::{CaseStatus, EventKind, Rating};
 use crate::actor::{Actor, Role};
+use crate::policy::may_reassign;
+use crate::region::ReassignBy;
 use crate::Invalid;
 
 use CaseStatus::*;
@@ -27,6 +32,36 @@ pub struct Case {
     /// Staff recorded it for a visitor who has not claimed it: nobody follows it in the
     /// mini-program, so staff record the rating the visitor gives by phone (回访).
     pub for_visitor: bool,
+    /// Whose re-assignment queue the case waits in once rated unsatisfied: its county's setting.
+    pub reassign_by: ReassignBy,
+}
+
+impl Case {
+    /// The round of work the case is in.
+    pub fn round(&self) -> u32 {
+        round(self.reopen_count)
+    }
+}
+
+/// The round of work of a case reopened `reopen_count` times: the first, then one more for
+/// each unsatisfied rating.
+pub fn round(reopen_count: u32) -> u32 {
+    reopen_count.saturating_add(1)
+}
+
+/// Where a re-assignment sends a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReassignTo {
+    /// A deputy of the station; from the re-assignment queue with instructions for the round.
+    Deputy {
+        id: i64,
+        instructions: Option<String>,
+    },
+    /// A department with a new deadline: only from the re-assignment queue.
+    Department {
+        id: i64,
+        resolve_by: Option<DateTime<Utc>>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,16 +84,21 @@ pub enum Command {
     Urge {
         note: String,
     },
-    /// The station's queue moves the case to another deputy of the station (checked by the
-    /// caller: the roster is not the machine's to read).
+    /// A case in progress moves to another deputy of the station; a case in the re-assignment
+    /// queue starts its next round with a deputy or a department. That the deputy sits at the
+    /// station and the department is of the county is checked by the caller: the roster and
+    /// the departments are not the machine's to read.
     Reassign {
-        deputy_id: i64,
+        to: ReassignTo,
     },
     Note {
         content: String,
     },
     Resolve {
         summary: String,
+        outcome: Outcome,
+        planned_on: Option<NaiveDate>,
+        reason: Option<String>,
     },
     Rate {
         rating: Rating,
@@ -110,6 +150,22 @@ pub struct Rules {
 pub struct Event {
     pub kind: EventKind,
     pub text: Option<String>,
+    /// The round of work the event belongs to (`Case::round`).
+    pub round: u32,
+    /// What the resolution amounts to, on a `resolved` event.
+    pub resolution: Option<Resolution>,
+}
+
+impl Event {
+    /// An event of `round` that records no resolution.
+    pub fn new(kind: EventKind, text: Option<String>, round: u32) -> Event {
+        Event {
+            kind,
+            text,
+            round,
+            resolution: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,6 +174,8 @@ pub struct Transition {
     pub events: Vec<Event>,
     /// Set by `rate`: what the resident said.
     pub rating: Option<(Rating, String)>,
+    /// Set by `resolve`: what the resolution amounts to.
+    pub resolution: Option<Resolution>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -181,8 +239,16 @@ fn relation_holds(actor: &Actor, case: &Case, command: &Command) -> bool {
             | Command::Reply { .. }
             | Command::Assign { .. }
     );
+    let queue_bound = matches!(command, Command::Reassign { .. }) && case.status == Reopened;
     can_see(actor, &case.scope)
         && (!deputy_bound || actor.role != Role::Deputy || acts_as_deputy(actor, case))
+        && (!queue_bound
+            || may_reassign(
+                actor,
+                case.scope.county_id,
+                case.scope.station_id,
+                case.reassign_by,
+            ))
 }
 
 /// The states a command may be issued in.
@@ -190,10 +256,15 @@ fn valid_in(command: &Command, status: CaseStatus) -> bool {
     match command {
         Command::Accept => status == Submitted,
         Command::Decline { .. } => matches!(status, Submitted | Accepted),
-        Command::Reply { .. }
-        | Command::Assign { .. }
-        | Command::Urge { .. }
-        | Command::Reassign { .. } => status.is_in_progress(),
+        Command::Reply { .. } | Command::Urge { .. } => status.is_in_progress(),
+        // A case in the re-assignment queue goes on only by being re-assigned.
+        Command::Assign { .. } => status.is_in_progress() && status != Reopened,
+        Command::Reassign {
+            to: ReassignTo::Deputy { .. },
+        } => status.is_in_progress(),
+        Command::Reassign {
+            to: ReassignTo::Department { .. },
+        } => status == Reopened,
         Command::Handle { .. } => status == Assigned,
         Command::Note { .. } => true,
         Command::Resolve { .. } => matches!(status, Accepted | Assigned | Handled),
@@ -242,7 +313,16 @@ pub fn apply(
     let mut next = case.clone();
     let mut events = Vec::new();
     let mut rating = None;
-    let mut record = |kind: EventKind, text: Option<String>| events.push(Event { kind, text });
+    let mut resolution = None;
+    // A step belongs to the round it leaves the case in; a rating judges the round it ends.
+    let mut record = |kind: EventKind, text: Option<String>| {
+        let round = if kind == EventKind::Rated {
+            case.round()
+        } else {
+            0
+        };
+        events.push(Event::new(kind, text, round));
+    };
     // Accepting, declining, replying and handing on all count as the first answer.
     let answer = |next: &mut Case| {
         next.first_response_at.get_or_insert(now);
@@ -281,15 +361,7 @@ pub fn apply(
                 .map(|n| text::content("note", n))
                 .transpose()?;
             if let Some(deadline) = resolve_by {
-                if *deadline <= now {
-                    return Err(Invalid::one(
-                        "resolve_by",
-                        "in_past",
-                        "resolve_by must be in the future",
-                    )
-                    .into());
-                }
-                next.resolve_by = *deadline;
+                next.resolve_by = future("resolve_by", *deadline, now)?;
             }
             next.status = Assigned;
             next.scope.department_id = Some(*department_id);
@@ -305,27 +377,80 @@ pub fn apply(
             let note = text::content("note", note)?;
             record(EventKind::Urged, Some(note));
         }
-        Command::Reassign { deputy_id } => {
-            if case.scope.assignee_id == Some(*deputy_id) {
+        Command::Reassign {
+            to: ReassignTo::Department { id, resolve_by },
+        } => {
+            let Some(deadline) = resolve_by else {
                 return Err(Invalid::one(
-                    "deputy_id",
-                    "unchanged",
-                    "the case is already with this deputy",
+                    "resolve_by",
+                    "required",
+                    "a re-assignment to a department needs a new deadline",
                 )
                 .into());
+            };
+            next.resolve_by = future("resolve_by", *deadline, now)?;
+            next.status = Assigned;
+            next.scope.department_id = Some(*id);
+            // Handed on like any assignment: the resident and the department hear of it.
+            record(EventKind::Assigned, None);
+        }
+        Command::Reassign {
+            to: ReassignTo::Deputy { id, instructions },
+        } => {
+            let instructions = instructions
+                .as_deref()
+                .map(|i| text::content("instructions", i))
+                .transpose()?;
+            if case.status == Reopened {
+                let Some(instructions) = instructions else {
+                    return Err(Invalid::one(
+                        "instructions",
+                        "required",
+                        "a deputy given a new round needs instructions",
+                    )
+                    .into());
+                };
+                // The round is the deputy's own: no department carries it over.
+                next.status = Accepted;
+                next.scope.department_id = None;
+                next.scope.assignee_id = Some(*id);
+                record(EventKind::Reassigned, Some(instructions));
+            } else {
+                if case.scope.assignee_id == Some(*id) {
+                    return Err(Invalid::one(
+                        "deputy_id",
+                        "unchanged",
+                        "the case is already with this deputy",
+                    )
+                    .into());
+                }
+                next.scope.assignee_id = Some(*id);
+                record(EventKind::Reassigned, instructions);
             }
-            next.scope.assignee_id = Some(*deputy_id);
-            record(EventKind::Reassigned, None);
         }
         Command::Note { content } => {
             let content = text::content("content", content)?;
             record(EventKind::Noted, Some(content));
         }
-        Command::Resolve { summary } => {
-            let summary = text::content("summary", summary)?;
+        Command::Resolve {
+            summary,
+            outcome,
+            planned_on,
+            reason,
+        } => {
+            let summary = text::content("summary", summary);
+            let parsed =
+                Resolution::parse(*outcome, *planned_on, reason.as_deref(), now.date_naive());
+            let (summary, parsed) = match (summary, parsed) {
+                (Ok(summary), Ok(parsed)) => (summary, parsed),
+                (summary, parsed) => {
+                    return Err(Invalid::merge([summary.err(), parsed.err()]).into());
+                }
+            };
             next.status = Resolved;
             next.resolved_at = Some(now);
             record(EventKind::Resolved, Some(summary));
+            resolution = Some(parsed);
         }
         Command::Rate {
             rating: given,
@@ -335,8 +460,9 @@ pub fn apply(
             record(EventKind::Rated, Some(given.as_str().to_owned()));
             rating = Some((*given, comment));
             if *given == Rating::Unsatisfied {
-                // 重新交办: back to work with a fresh deadline.
-                next.status = Accepted;
+                // 重新交办: into the re-assignment queue, with a fresh deadline running while
+                // it waits there and for the next round's work.
+                next.status = Reopened;
                 next.resolved_at = None;
                 next.reopen_count += 1;
                 next.resolve_by = now + case.resolve_within;
@@ -376,11 +502,36 @@ pub fn apply(
             );
         }
     }
+    for event in &mut events {
+        if event.round == 0 {
+            event.round = next.round();
+        }
+        if event.kind == EventKind::Resolved {
+            event.resolution.clone_from(&resolution);
+        }
+    }
     Ok(Transition {
         case: next,
         events,
         rating,
+        resolution,
     })
+}
+
+/// A deadline given with a step, which must lie ahead.
+fn future(
+    field: &str,
+    deadline: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, Invalid> {
+    if deadline <= now {
+        return Err(Invalid::one(
+            field,
+            "in_past",
+            format!("{field} must be in the future"),
+        ));
+    }
+    Ok(deadline)
 }
 
 /// Every command with a sample payload, in the order the docs list them.
@@ -404,12 +555,20 @@ pub fn sample_commands() -> Vec<Command> {
         Command::Urge {
             note: "请尽快办理".to_owned(),
         },
-        Command::Reassign { deputy_id: 8 },
+        Command::Reassign {
+            to: ReassignTo::Deputy {
+                id: 8,
+                instructions: Some("请重新核实".to_owned()),
+            },
+        },
         Command::Note {
             content: "内部备注".to_owned(),
         },
         Command::Resolve {
             summary: "已办结".to_owned(),
+            outcome: Outcome::Implemented,
+            planned_on: None,
+            reason: None,
         },
         Command::Rate {
             rating: Rating::Satisfied,
@@ -478,9 +637,19 @@ pub fn table() -> String {
     out
 }
 
-/// The payloads that lead different ways: a rating can close or reopen.
+/// The payloads that lead different ways: a rating can close or reopen, a re-assignment go to a
+/// deputy or a department.
 fn variants(command: &Command) -> Vec<Command> {
     match command {
+        Command::Reassign { to } => vec![
+            Command::Reassign { to: to.clone() },
+            Command::Reassign {
+                to: ReassignTo::Department {
+                    id: 3,
+                    resolve_by: Some(probe_now() + Duration::days(10)),
+                },
+            },
+        ],
         Command::Rate { comment, .. } => [Rating::Satisfied, Rating::Unsatisfied]
             .into_iter()
             .map(|rating| Command::Rate {
@@ -502,7 +671,7 @@ fn probe_now() -> DateTime<Utc> {
 }
 
 /// A case in `status`, in everybody's scope, long resolved so that it may be closed.
-fn probe_case(status: CaseStatus) -> Case {
+pub(crate) fn probe_case(status: CaseStatus) -> Case {
     Case {
         status,
         scope: Scope {
@@ -520,11 +689,12 @@ fn probe_case(status: CaseStatus) -> Case {
         resolved_at: Some(probe_now() - Duration::days(30)),
         closed_at: None,
         for_visitor: false,
+        reassign_by: ReassignBy::County,
     }
 }
 
 /// An actor of `role` for whom the probe case is in scope (the deputy is its assignee).
-fn probe_actor(role: Role) -> Actor {
+pub(crate) fn probe_actor(role: Role) -> Actor {
     Actor {
         user_id: if role == Role::Resident { 100 } else { 200 },
         role,

@@ -1,17 +1,20 @@
 //! The case (诉求): its states, who may move it how, where it goes, when it is due.
 
 pub mod access;
+pub mod appraisal;
 pub mod audience;
 pub mod channel;
 pub mod deadline;
 pub mod event;
 pub mod machine;
 pub mod number;
+pub mod outcome;
 pub mod routing;
 pub mod status;
 pub mod text;
 
 pub use channel::Channel;
 pub use event::EventKind;
-pub use machine::{apply, may_issue, By, Case, CaseError, Command, Rules, Transition};
+pub use machine::{apply, may_issue, By, Case, CaseError, Command, ReassignTo, Rules, Transition};
+pub use outcome::{Outcome, Resolution};
 pub use status::{CaseStatus, Rating};

@@ -3,20 +3,23 @@
 use crate::vocabulary::vocabulary;
 
 vocabulary!(
-    /// The states of a case. `closed` and `declined` are final.
+    /// The states of a case. `closed` and `declined` are final. `reopened`: rated unsatisfied,
+    /// the case waits in the re-assignment queue for its next round.
     CaseStatus, "status" {
         Submitted => "submitted",
         Accepted => "accepted",
         Assigned => "assigned",
         Handled => "handled",
         Resolved => "resolved",
+        Reopened => "reopened",
         Closed => "closed",
         Declined => "declined",
     }
 );
 
 impl CaseStatus {
-    /// Still being worked on: counts toward a deputy's load and can fall overdue.
+    /// Still being worked on: counts toward a deputy's load and can fall overdue. A case
+    /// waiting for re-assignment is work not yet done: its fresh deadline runs while it waits.
     pub fn is_in_progress(self) -> bool {
         matches!(
             self,
@@ -24,6 +27,7 @@ impl CaseStatus {
                 | CaseStatus::Accepted
                 | CaseStatus::Assigned
                 | CaseStatus::Handled
+                | CaseStatus::Reopened
         )
     }
 
@@ -49,7 +53,10 @@ mod tests {
     #[test]
     fn work_is_in_progress_until_resolved_closed_or_declined() {
         let words: Vec<&str> = CaseStatus::in_progress().map(CaseStatus::as_str).collect();
-        assert_eq!(words, ["submitted", "accepted", "assigned", "handled"]);
+        assert_eq!(
+            words,
+            ["submitted", "accepted", "assigned", "handled", "reopened"]
+        );
         for status in CaseStatus::ALL {
             assert_eq!(
                 status.is_in_progress(),

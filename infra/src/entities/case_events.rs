@@ -1,6 +1,6 @@
 //! The `case_events` table.
 
-use liaison_domain::case::EventKind;
+use liaison_domain::case::{EventKind, Outcome};
 use sea_orm::entity::prelude::*;
 
 use super::Word;
@@ -19,6 +19,12 @@ pub struct Model {
     pub text: Option<String>,
     /// Internal events are never shown to the resident.
     pub internal: bool,
+    /// The round of work the event belongs to: 1, then one more after each unsatisfied rating.
+    pub round: i32,
+    /// On a `resolved` event: what the resolution amounts to.
+    pub outcome: Option<Word<Outcome>>,
+    pub planned_on: Option<Date>,
+    pub outcome_reason: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

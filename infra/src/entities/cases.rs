@@ -1,6 +1,6 @@
 //! The `cases` table.
 
-use liaison_domain::case::{CaseStatus, Channel, Rating};
+use liaison_domain::case::{CaseStatus, Channel, Outcome, Rating};
 use sea_orm::entity::prelude::*;
 
 use super::Word;
@@ -45,6 +45,10 @@ pub struct Model {
     pub rating_comment: Option<String>,
     /// The reception (接待活动) it was raised in, for a case raised at a sitting.
     pub reception_id: Option<i64>,
+    /// What the last resolution amounts to, with its date (`planned`) or reason (`not_feasible`).
+    pub outcome: Option<Word<Outcome>>,
+    pub planned_on: Option<Date>,
+    pub outcome_reason: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

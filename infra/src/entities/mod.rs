@@ -10,6 +10,7 @@ pub mod cases;
 pub mod categories;
 pub mod deadline_marks;
 pub mod deliveries;
+pub mod department_ratings;
 pub mod departments;
 pub mod deputies;
 pub mod deputy_group_members;

@@ -1,6 +1,6 @@
 //! The `regions` table.
 
-use liaison_domain::region::RegionLevel;
+use liaison_domain::region::{ReassignBy, RegionLevel};
 use sea_orm::entity::prelude::*;
 
 use super::Word;
@@ -16,6 +16,8 @@ pub struct Model {
     /// `None` for a county itself.
     pub county_id: Option<i64>,
     pub code: Option<String>,
+    /// On a county: whose re-assignment queue its unsatisfied cases wait in.
+    pub reassign_by: Word<ReassignBy>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -119,8 +119,8 @@ mod tests {
         let table = Schema::new(backend).create_table_from_entity(regions::Entity);
         db.execute(backend.build(&table)).await.unwrap();
         db.execute_unprepared(
-            "INSERT INTO regions (id, name, level, county_id, created_at, updated_at) \
-             VALUES (7, '西平县', 'planet', 7, '2026-12-01 08:00:00', '2026-12-01 08:00:00')",
+            "INSERT INTO regions (id, name, level, county_id, reassign_by, created_at, updated_at) \
+             VALUES (7, '西平县', 'planet', 7, 'county', '2026-12-01 08:00:00', '2026-12-01 08:00:00')",
         )
         .await
         .unwrap();

@@ -1,4 +1,4 @@
-//! Reference data, cached per node: stations, categories, county codes, who sits where, the
+//! Reference data, cached per node: stations, categories, counties, who sits where, the
 //! duty roster, webhooks, and who hears of a case. Every submit reads them and they change
 //! rarely, so a node keeps what it read. A change anywhere drops what it touched on every node
 //! (the writer tells this node at once and the others through the bus); every entry also
@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use liaison_domain::actor::Role;
 use liaison_domain::case::audience::Audience;
+use liaison_domain::region::ReassignBy;
 use liaison_domain::roster::{self, Group, Shift};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
@@ -20,7 +21,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::entities::{categories, stations, user_stations, users, webhooks, Word};
+use crate::entities::{categories, regions, stations, user_stations, users, webhooks, Word};
 use crate::live::{Heard, LiveBus};
 use crate::store::organisation;
 
@@ -102,7 +103,7 @@ pub struct Reference {
 struct Caches {
     stations: Cache<i64, Option<stations::Model>>,
     categories: Cache<i64, Option<categories::Model>>,
-    county_codes: Cache<i64, Option<String>>,
+    counties: Cache<i64, Option<regions::Model>>,
     members: Cache<i64, Arc<Vec<i64>>>,
     rosters: Cache<i64, Arc<Duty>>,
     webhooks: Cache<i64, Arc<Vec<webhooks::Model>>>,
@@ -116,7 +117,7 @@ impl Reference {
             inner: Arc::new(Caches {
                 stations: Cache::new(),
                 categories: Cache::new(),
-                county_codes: Cache::new(),
+                counties: Cache::new(),
                 members: Cache::new(),
                 rosters: Cache::new(),
                 webhooks: Cache::new(),
@@ -165,7 +166,7 @@ impl Reference {
             Kind::Organisation => {
                 caches.stations.clear();
                 caches.categories.clear();
-                caches.county_codes.clear();
+                caches.counties.clear();
                 caches.members.clear();
             }
             Kind::Rosters => caches.rosters.clear(),
@@ -202,11 +203,29 @@ impl Reference {
         db: &impl ConnectionTrait,
         county_id: i64,
     ) -> Result<Option<String>, DbErr> {
+        Ok(self.county(db, county_id).await?.and_then(|c| c.code))
+    }
+
+    /// Whose re-assignment queue the county's unsatisfied cases wait in.
+    pub async fn reassign_by(
+        &self,
+        db: &impl ConnectionTrait,
+        county_id: i64,
+    ) -> Result<ReassignBy, DbErr> {
+        Ok(self
+            .county(db, county_id)
+            .await?
+            .map_or(ReassignBy::County, |c| *c.reassign_by))
+    }
+
+    async fn county(
+        &self,
+        db: &impl ConnectionTrait,
+        county_id: i64,
+    ) -> Result<Option<regions::Model>, DbErr> {
         self.inner
-            .county_codes
-            .get_or_load(county_id, || {
-                organisation::regions::county_code(db, county_id)
-            })
+            .counties
+            .get_or_load(county_id, || organisation::regions::find(db, county_id))
             .await
     }
 

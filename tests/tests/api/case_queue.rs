@@ -925,7 +925,7 @@ async fn overdue_selects_cases_past_a_deadline_and_not_yet_there(backend: Backen
         &w.station_admin,
         c.b1,
         "resolve",
-        json!({"summary": "已列入今年危房改造计划"}),
+        json!({"outcome": "implemented", "summary": "已列入今年危房改造计划"}),
     )
     .await
     .expect(200);

@@ -259,7 +259,12 @@ async fn a_case_goes_from_scan_to_a_satisfied_rating(backend: Backend) {
     .await
     .expect(200);
     let resolved = w
-        .step(&w.deputy, id, "resolve", json!({"summary": "路灯已修复。"}))
+        .step(
+            &w.deputy,
+            id,
+            "resolve",
+            json!({"outcome": "implemented", "summary": "路灯已修复。"}),
+        )
         .await
         .expect(200)
         .body;
@@ -329,9 +334,14 @@ async fn unsatisfied_sends_the_case_back_and_too_many_rounds_reach_the_county(ba
     w.step(&w.deputy, id, "accept", json!({})).await.expect(200);
 
     for round in 1..=2 {
-        w.step(&w.deputy, id, "resolve", json!({"summary": "已调整"}))
-            .await
-            .expect(200);
+        w.step(
+            &w.deputy,
+            id,
+            "resolve",
+            json!({"outcome": "implemented", "summary": "已调整"}),
+        )
+        .await
+        .expect(200);
         let before = Utc::now();
         let reopened = w
             .step(
@@ -343,12 +353,24 @@ async fn unsatisfied_sends_the_case_back_and_too_many_rounds_reach_the_county(ba
             .await
             .expect(200)
             .body;
-        assert_eq!(reopened["status"], "accepted", "重新交办");
+        assert_eq!(
+            reopened["status"], "reopened",
+            "重新交办: the re-assignment queue"
+        );
         assert_eq!(reopened["reopen_count"], round);
         let resolve_by: chrono::DateTime<Utc> =
             reopened["resolve_by"].as_str().unwrap().parse().unwrap();
         assert!(resolve_by > before + Duration::days(1), "a fresh deadline");
         assert_eq!(reopened["escalated"], round > 1, "round {round}");
+        // The county gives the next round back to the deputy.
+        w.step(
+            &w.county_admin,
+            id,
+            "reassign",
+            json!({"deputy_id": w.deputy_id, "instructions": "请再核实水压"}),
+        )
+        .await
+        .expect(200);
     }
     let staff_view = w.case(&w.county_admin, id).await;
     assert!(kinds(&staff_view).contains(&"escalated".to_owned()));
@@ -568,9 +590,14 @@ async fn ratings_only_by_the_author_once_and_after_resolving(backend: Backend) {
         "case.invalid_transition"
     );
     w.step(&w.deputy, id, "accept", json!({})).await.expect(200);
-    w.step(&w.deputy, id, "resolve", json!({"summary": "好了"}))
-        .await
-        .expect(200);
+    w.step(
+        &w.deputy,
+        id,
+        "resolve",
+        json!({"outcome": "implemented", "summary": "好了"}),
+    )
+    .await
+    .expect(200);
     w.step(&stranger, id, "rate", satisfied.clone())
         .await
         .expect(404);
@@ -657,9 +684,14 @@ async fn a_case_resolved_and_never_rated_closes_without_a_rating(backend: Backen
     let resident = w.app.resident("o-silent").await;
     let id = w.raise(&resident, "无人评价").await;
     w.step(&w.deputy, id, "accept", json!({})).await.expect(200);
-    w.step(&w.deputy, id, "resolve", json!({"summary": "已办结"}))
-        .await
-        .expect(200);
+    w.step(
+        &w.deputy,
+        id,
+        "resolve",
+        json!({"outcome": "implemented", "summary": "已办结"}),
+    )
+    .await
+    .expect(200);
     let closed = liaison_api::cases::actions::close_unrated(
         &w.app.state.cases(),
         Utc::now() + Duration::days(1),
@@ -868,9 +900,27 @@ async fn the_demo_has_cases_in_every_state_once() {
             "closed",
             "declined",
             "handled",
+            "reopened",
             "resolved",
             "submitted"
         ]
+    );
+    // One case was re-assigned from the queue: round 2 is under way, its department rated.
+    let reassigned = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["reopen_count"] == 1 && c["status"] == "assigned")
+        .expect("a re-assigned demo case");
+    let detail = app
+        .get(&format!("/api/v1/cases/{}", reassigned["id"]), Some(&admin))
+        .await
+        .expect(200)
+        .body;
+    let last = detail["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (&last["kind"], &last["round"]),
+        (&json!("assigned"), &json!(2))
     );
     // The demo deputy who can log in has cases of their own in several states to work.
     let deputy = app.login(&demo.deputy).await;

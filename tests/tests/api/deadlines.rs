@@ -212,12 +212,22 @@ async fn cases_answered_in_time_or_finished_are_left_alone(backend: Backend) {
     w.step(&w.deputy, accepted, "accept", json!({})).await;
     let resolved = w.raise().await;
     w.step(&w.deputy, resolved, "accept", json!({})).await;
-    w.step(&w.deputy, resolved, "resolve", json!({"summary": "修好了"}))
-        .await;
+    w.step(
+        &w.deputy,
+        resolved,
+        "resolve",
+        json!({"outcome": "implemented", "summary": "修好了"}),
+    )
+    .await;
     let rated = w.raise().await;
     w.step(&w.deputy, rated, "accept", json!({})).await;
-    w.step(&w.deputy, rated, "resolve", json!({"summary": "修好了"}))
-        .await;
+    w.step(
+        &w.deputy,
+        rated,
+        "resolve",
+        json!({"outcome": "implemented", "summary": "修好了"}),
+    )
+    .await;
     w.step(&w.resident, rated, "rate", json!({"rating": "satisfied"}))
         .await;
     let declined = w.raise().await;
@@ -257,7 +267,7 @@ async fn cases_answered_in_time_or_finished_are_left_alone(backend: Backend) {
         &w.deputy,
         late_but_done,
         "resolve",
-        json!({"summary": "晚了些"}),
+        json!({"outcome": "implemented", "summary": "晚了些"}),
     )
     .await;
     assert_eq!(w.sweep(resolve_by + Duration::days(30)).await, swept(0, 0));

@@ -25,6 +25,7 @@ mod outbox;
 mod receptions;
 mod regions;
 mod roster;
+mod rounds;
 mod sessions;
 mod stations;
 mod stream;

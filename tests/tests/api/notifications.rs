@@ -82,7 +82,11 @@ async fn the_resident_hears_of_the_work_and_never_of_the_office(backend: Backend
     )
     .await
     .expect(200);
-    step("resolve", json!({"summary": "好了"})).await;
+    step(
+        "resolve",
+        json!({"outcome": "implemented", "summary": "好了"}),
+    )
+    .await;
     assert_eq!(
         app.inbox(&resident).await,
         ["accepted", "replied", "resolved"]
@@ -126,10 +130,16 @@ async fn departments_hear_of_cases_handed_to_them_and_the_county_of_escalations(
     act(&admin, "assign", json!({"department_id": department})).await;
     assert_eq!(app.inbox(&handler).await, ["assigned"]);
     act(&handler, "handle", json!({"content": "已处理"})).await;
-    act(&admin, "resolve", json!({"summary": "好了"})).await;
+    act(
+        &admin,
+        "resolve",
+        json!({"outcome": "implemented", "summary": "好了"}),
+    )
+    .await;
     assert!(app.inbox(&county_admin).await.is_empty());
     act(&resident, "rate", json!({"rating": "unsatisfied"})).await;
-    assert_eq!(app.inbox(&county_admin).await, ["escalated"]);
+    // The county keeps the re-assignment queue, and hears of the escalation too.
+    assert_eq!(app.inbox(&county_admin).await, ["reopened", "escalated"]);
     assert!(app.inbox(&admin).await.contains(&"reopened".to_owned()));
 }
 

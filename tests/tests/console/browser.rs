@@ -397,8 +397,10 @@ async fn a_case_raised_appears_live_and_goes_from_station_to_department_and_back
     browser
         .fill("#resolve-summary", "路灯已修复，经回访确认。")
         .await;
+    browser.select("#resolve-outcome", "implemented").await;
     browser.click("#step-resolve button[type='submit']").await;
     assert!(browser.text("#case-status").await.contains("已办结"));
+    assert!(browser.text("#timeline").await.contains("办理结果：已落实"));
     browser
         .shoot(&format!("case-resolved-{}", name(&backend)))
         .await;

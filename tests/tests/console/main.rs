@@ -12,6 +12,7 @@ mod http;
 mod organisation;
 mod public;
 mod receptions;
+mod rounds;
 mod townships;
 mod walk_ins;
 

@@ -7,15 +7,17 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use liaison_domain::case::{Command, Rating};
+use liaison_domain::case::{CaseStatus, Command, Outcome, Rating};
 use liaison_domain::FieldError;
 use serde::Deserialize;
 
 use crate::app_error::{AppError, Conflict};
 use crate::attachments::service as attachments;
 use crate::cases::dto::CaseDetail;
+use crate::cases::dto::ReassignBody;
+use crate::cases::routes::reassign_to;
 use crate::cases::view::{self, names};
-use crate::cases::{access, actions};
+use crate::cases::{access, actions, appraisal};
 use crate::console::error::{ConsoleError, ConsoleResult};
 use crate::console::form::{id_field, optional, Field, Input};
 use crate::console::messages::Messages;
@@ -25,6 +27,10 @@ use crate::departments::service::{self as departments, DepartmentFilter};
 use crate::deputies::service as deputies;
 use crate::pagination::{Page, MAX_LIMIT};
 use crate::state::AppState;
+
+/// The console's step for the deputy's rating of the department: not a command of the case's
+/// machine, since it leaves the case as it is and names nobody on its timeline.
+const RATE_DEPARTMENT: &str = "rate_department";
 
 /// What a step's form sends; every field a string, kept as typed for the page again.
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -46,6 +52,12 @@ pub struct StepForm {
     #[serde(default)]
     deputy_id: String,
     #[serde(default)]
+    instructions: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    planned_on: String,
+    #[serde(default)]
     rating: String,
     #[serde(default)]
     comment: String,
@@ -61,6 +73,9 @@ impl StepForm {
             "department_id" => &self.department_id,
             "resolve_by" => &self.resolve_by,
             "deputy_id" => &self.deputy_id,
+            "instructions" => &self.instructions,
+            "outcome" => &self.outcome,
+            "planned_on" => &self.planned_on,
             "rating" => &self.rating,
             "comment" => &self.comment,
             _ => "",
@@ -90,6 +105,10 @@ pub struct EventRow {
     pub actor: String,
     pub role: &'static str,
     pub text: Option<String>,
+    /// On a resolution: what it amounts to, with its date or reason, as the resident reads it.
+    pub outcome: Option<String>,
+    /// The round of work, said from the second on.
+    pub round: Option<i32>,
     pub internal: bool,
     pub at: String,
 }
@@ -139,13 +158,26 @@ struct Posted<'a> {
     errors: &'a [FieldError],
 }
 
-/// The fields of each step: the names the domain checks them by, so its errors find them.
-fn fields_of(step: &str) -> &'static [(&'static str, bool)] {
+/// The fields of each step: the names the domain checks them by, so its errors find them. A
+/// case in the re-assignment queue (`queued`) goes to a deputy or a department.
+fn fields_of(step: &str, queued: bool) -> &'static [(&'static str, bool)] {
     match step {
         "decline" => &[("reason", true)],
         "reply" | "note" | "handle" => &[("content", true)],
         "urge" => &[("note", true)],
-        "resolve" => &[("summary", true)],
+        "resolve" => &[
+            ("summary", true),
+            ("outcome", true),
+            ("planned_on", false),
+            ("reason", false),
+        ],
+        "reassign" if queued => &[
+            ("department_id", false),
+            ("resolve_by", false),
+            ("deputy_id", false),
+            ("instructions", false),
+        ],
+        RATE_DEPARTMENT => &[("rating", true)],
         "assign" => &[
             ("department_id", true),
             ("resolve_by", false),
@@ -170,7 +202,11 @@ async fn render(
     let m = Messages::current();
     let cases = state.cases();
     let (case, resident) = access::find_visible_with_resident(&state.db, &staff.actor, id).await?;
-    let allowed = view::steps(&cases, &staff.actor, &case).await?;
+    let mut allowed = view::steps(&cases, &staff.actor, &case).await?;
+    if appraisal::may_rate(&cases, &staff.actor, &case).await? {
+        allowed.push(RATE_DEPARTMENT);
+    }
+    let queued = *case.status == CaseStatus::Reopened;
     let place = Place {
         county_id: case.county_id,
         station_id: case.station_id,
@@ -181,7 +217,7 @@ async fn render(
     for name in allowed {
         let posted = posted.as_ref().filter(|p| p.step == name);
         let mut fields = Vec::new();
-        for (field, required) in fields_of(name) {
+        for (field, required) in fields_of(name, queued) {
             let (value, error) = match posted {
                 Some(p) => (p.form.value(field).to_owned(), error_on(p.errors, field, m)),
                 None => (String::new(), None),
@@ -192,7 +228,7 @@ async fn render(
         let errors = posted.map_or_else(Vec::new, |p| {
             p.errors
                 .iter()
-                .filter(|e| !fields_of(name).iter().any(|(f, _)| *f == e.field))
+                .filter(|e| !fields_of(name, queued).iter().any(|(f, _)| *f == e.field))
                 .map(|e| m.field_error(e.code))
                 .collect()
         });
@@ -224,20 +260,46 @@ async fn field_view(
     place: Place,
 ) -> ConsoleResult<Field> {
     let (label, input, hint, options) = match name {
-        "reason" => (m.field_reason, Input::Textarea, None, Vec::new()),
         "content" => (m.field_content, Input::Textarea, None, Vec::new()),
         "note" => (m.field_note, Input::Textarea, None, Vec::new()),
         "summary" => (m.field_summary, Input::Textarea, None, Vec::new()),
-        "comment" => (m.field_comment, Input::Textarea, None, Vec::new()),
-        "rating" => {
-            let ratings = Rating::ALL
+        "instructions" => (m.field_instructions, Input::Textarea, None, Vec::new()),
+        "reason" if step == "resolve" => {
+            (m.field_outcome_reason, Input::Textarea, None, Vec::new())
+        }
+        "reason" => (m.field_reason, Input::Textarea, None, Vec::new()),
+        "planned_on" => (
+            m.field_planned_on,
+            Input::Date,
+            Some(m.field_resolve_by_hint),
+            Vec::new(),
+        ),
+        "outcome" => {
+            let options = Outcome::ALL
                 .iter()
-                .map(|r| (r.as_str().to_owned(), m.rating(r.as_str()).to_owned()));
+                .map(|o| (o.as_str().to_owned(), m.outcome(o.as_str()).to_owned()));
             (
-                m.field_rating,
+                m.field_outcome,
                 Input::Select,
                 None,
-                choices(ratings, &value, m.choose),
+                choices(options, &value, m.choose),
+            )
+        }
+        "comment" => (m.field_comment, Input::Textarea, None, Vec::new()),
+        "rating" => {
+            let options = Rating::ALL
+                .iter()
+                .map(|r| (r.as_str().to_owned(), m.rating(r.as_str()).to_owned()));
+            // The visitor's rating staff record, or the deputy's of the department.
+            let label = match step {
+                "rate" => m.field_rating,
+                _ => m.field_department_rating,
+            };
+            (
+                label,
+                Input::Select,
+                None,
+                choices(options, &value, m.choose),
             )
         }
         "resolve_by" => (
@@ -335,6 +397,11 @@ fn page_of(
                 kind: e.kind,
                 actor: e.actor_name,
                 text: e.text,
+                outcome: e
+                    .outcome
+                    .as_deref()
+                    .map(|o| m.outcome_line(o, e.planned_on, e.outcome_reason.as_deref())),
+                round: (e.round > 1).then_some(e.round),
                 internal: e.internal,
                 at: local(e.created_at),
             })
@@ -365,12 +432,19 @@ pub async fn show(
 
 /// The end of day `date` in Beijing, the deadline a date picked in the county means.
 fn end_of_day(date: &str) -> Result<DateTime<Utc>, FieldError> {
-    let last_second = NaiveTime::from_hms_opt(23, 59, 59);
+    let last_second = NaiveTime::from_hms_opt(23, 59, 59).unwrap_or_default();
+    Ok(from_local(day("resolve_by", date)?, last_second))
+}
+
+/// A date typed in `field` as `2026-12-31`.
+fn day(field: &str, date: &str) -> Result<NaiveDate, FieldError> {
     NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
-        .ok()
-        .zip(last_second)
-        .map(|(day, time)| from_local(day, time))
-        .ok_or_else(|| FieldError::new("resolve_by", "invalid_date", "resolve_by must be a date"))
+        .map_err(|_| FieldError::new(field, "invalid_date", format!("{field} must be a date")))
+}
+
+/// The id chosen in `field`, if any.
+fn optional_id(field: &'static str, value: &str) -> Result<Option<i64>, FieldError> {
+    optional(value).map(|v| id_field(field, &v)).transpose()
 }
 
 /// The command a step's form asks for, or the fields that cannot make one.
@@ -392,9 +466,28 @@ fn command_of(step: &str, form: &StepForm) -> ConsoleResult<Result<Command, Vec<
         "urge" => Command::Urge {
             note: form.note.clone(),
         },
-        "resolve" => Command::Resolve {
-            summary: form.summary.clone(),
-        },
+        "resolve" => {
+            let outcome = Outcome::parse(form.outcome.trim()).map_err(|i| i.0);
+            let planned_on = optional(&form.planned_on)
+                .map(|d| day("planned_on", &d))
+                .transpose();
+            match (outcome, planned_on) {
+                (Ok(outcome), Ok(planned_on)) => Command::Resolve {
+                    summary: form.summary.clone(),
+                    outcome,
+                    planned_on,
+                    reason: optional(&form.reason),
+                },
+                (outcome, planned_on) => {
+                    return Ok(Err(outcome
+                        .err()
+                        .into_iter()
+                        .flatten()
+                        .chain(planned_on.err())
+                        .collect()));
+                }
+            }
+        }
         "assign" => {
             let department = id_field("department_id", &form.department_id);
             let resolve_by = optional(&form.resolve_by)
@@ -422,10 +515,35 @@ fn command_of(step: &str, form: &StepForm) -> ConsoleResult<Result<Command, Vec<
             },
             Err(invalid) => return Ok(Err(invalid.0)),
         },
-        "reassign" => match id_field("deputy_id", &form.deputy_id) {
-            Ok(deputy_id) => Command::Reassign { deputy_id },
-            Err(error) => return Ok(Err(vec![error])),
-        },
+        "reassign" => {
+            let deputy_id = optional_id("deputy_id", &form.deputy_id);
+            let department_id = optional_id("department_id", &form.department_id);
+            let resolve_by = optional(&form.resolve_by)
+                .map(|d| end_of_day(&d))
+                .transpose();
+            let (deputy_id, department_id, resolve_by) =
+                match (deputy_id, department_id, resolve_by) {
+                    (Ok(a), Ok(b), Ok(c)) => (a, b, c),
+                    (a, b, c) => {
+                        return Ok(Err(a
+                            .err()
+                            .into_iter()
+                            .chain(b.err())
+                            .chain(c.err())
+                            .collect()));
+                    }
+                };
+            let body = ReassignBody {
+                deputy_id,
+                instructions: optional(&form.instructions),
+                department_id,
+                resolve_by,
+            };
+            match reassign_to(body) {
+                Ok(to) => Command::Reassign { to },
+                Err(invalid) => return Ok(Err(invalid.0)),
+            }
+        }
         _ => return Err(ConsoleError::App(AppError::NotFound("step"))),
     };
     Ok(Ok(command))
@@ -472,18 +590,27 @@ pub async fn act(
         form: &form,
         errors,
     };
-    let command = match command_of(&step, &form)? {
-        Ok(command) => command,
-        Err(errors) => return again(errors).show().await,
-    };
     let cases = state.cases();
-    match actions::act(&cases, &staff.actor, &staff.name, id, command).await {
+    let done = if step == RATE_DEPARTMENT {
+        match Rating::parse(form.rating.trim()) {
+            Ok(rating) => appraisal::rate_department(&cases, &staff.actor, id, rating).await,
+            Err(invalid) => return again(invalid.0).show().await,
+        }
+    } else {
+        match command_of(&step, &form)? {
+            Ok(command) => actions::act(&cases, &staff.actor, &staff.name, id, command).await,
+            Err(errors) => return again(errors).show().await,
+        }
+    };
+    match done {
         Ok(_) => Ok(HttpResponse::SeeOther()
             .insert_header((header::LOCATION, format!("/console/cases/{id}?done=1")))
             .finish()),
         Err(AppError::Invalid(invalid)) => again(invalid.0).show().await,
         Err(AppError::ContentRejected) => {
-            let field = fields_of(&step).first().map_or("content", |(f, _)| *f);
+            let field = fields_of(&step, false)
+                .first()
+                .map_or("content", |(f, _)| *f);
             again(vec![FieldError::new(field, "content_rejected", "rejected")])
                 .show()
                 .await
@@ -500,7 +627,7 @@ pub async fn act(
             )
             .await
         }
-        Err(AppError::Refused { .. }) => {
+        Err(AppError::Refused { .. } | AppError::Conflict(Conflict::Taken { .. })) => {
             render(
                 &state,
                 &staff,

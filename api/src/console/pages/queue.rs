@@ -122,6 +122,8 @@ struct QueuePage {
     paged: bool,
     /// Whether a case raised while the page is open belongs on it (see `QueueQuery::lists_all`).
     inserts: bool,
+    /// The page is the re-assignment queue (`status=reopened`), which has a tab of its own.
+    reassignment: bool,
     errors: Vec<(&'static str, &'static str)>,
 }
 
@@ -270,6 +272,7 @@ pub async fn show(
     let page = QueuePage {
         m,
         layout: Layout::of(&staff, m, "queue"),
+        reassignment: query.status.trim() == CaseStatus::Reopened.as_str(),
         scopes: choices(
             SCOPES
                 .iter()

@@ -22,7 +22,9 @@ fn actor(role: Role) -> Actor {
     probe_actor(role)
 }
 
-const IN_PROGRESS: &[CaseStatus] = &[Submitted, Accepted, Assigned, Handled];
+/// In progress and worked on: not waiting in the re-assignment queue.
+const WORKED: &[CaseStatus] = &[Submitted, Accepted, Assigned, Handled];
+const IN_PROGRESS: &[CaseStatus] = &[Submitted, Accepted, Assigned, Handled, Reopened];
 
 /// The rules as the product defines them, written out independently of the implementation:
 /// (command, roles that may issue it on a case in their scope, states it is valid in).
@@ -43,7 +45,7 @@ fn expected() -> Vec<(&'static str, Vec<Role>, Vec<CaseStatus>)> {
         (
             "assign",
             vec![Deputy, StationAdmin, TownshipAdmin, CountyAdmin],
-            IN_PROGRESS.to_vec(),
+            WORKED.to_vec(),
         ),
         ("handle", vec![Handler], vec![Assigned]),
         (
@@ -95,7 +97,9 @@ fn every_state_command_and_role_answers_as_defined() {
                     Err(CaseError::InvalidTransition { .. }) => "invalid_transition",
                     Err(CaseError::Invalid(_)) => "invalid",
                 };
-                let want = if !roles.contains(role) {
+                // The probe's county keeps its re-assignment queue (`policy::may_reassign`).
+                let queue_bound = *name == "reassign" && *status == Reopened;
+                let want = if !roles.contains(role) || (queue_bound && *role != Role::CountyAdmin) {
                     "forbidden"
                 } else if !states.contains(status) {
                     "invalid_transition"
@@ -110,7 +114,7 @@ fn every_state_command_and_role_answers_as_defined() {
             }
         }
     }
-    assert_eq!(checked, 12 * 7 * Role::ALL.len());
+    assert_eq!(checked, 12 * 8 * Role::ALL.len());
 }
 
 #[test]
@@ -201,9 +205,7 @@ fn a_deputy_finding_the_case_taken_by_a_colleague_learns_it_was_taken() {
             command: "accept"
         })
     );
-    let resolve = Command::Resolve {
-        summary: "x".to_owned(),
-    };
+    let resolve = resolve("x");
     assert_eq!(
         apply(&taken, &resolve, By::Person(&colleague), now(), &RULES),
         Err(CaseError::Forbidden)
@@ -302,13 +304,7 @@ fn accepting_answers_and_a_station_admin_keeps_the_assignee() {
     assert_eq!(t.case.status, Accepted);
     assert_eq!(t.case.first_response_at, Some(now()));
     assert_eq!(t.case.scope.assignee_id, Some(7));
-    assert_eq!(
-        t.events,
-        [Event {
-            kind: EventKind::Accepted,
-            text: None
-        }]
-    );
+    assert_eq!(t.events, [Event::new(EventKind::Accepted, None, 1)]);
 }
 
 #[test]
@@ -423,9 +419,7 @@ fn the_department_reports_back_and_the_deputy_resolves() {
     )
     .unwrap();
     assert_eq!(handled.case.status, Handled);
-    let resolve = Command::Resolve {
-        summary: "已更换路灯".to_owned(),
-    };
+    let resolve = resolve("已更换路灯");
     let resolved = apply(
         &handled.case,
         &resolve,
@@ -436,6 +430,71 @@ fn the_department_reports_back_and_the_deputy_resolves() {
     .unwrap();
     assert_eq!(resolved.case.status, Resolved);
     assert_eq!(resolved.case.resolved_at, Some(now()));
+    assert_eq!(resolved.resolution, Some(Resolution::Implemented));
+    assert_eq!(resolved.events[0].resolution, Some(Resolution::Implemented));
+}
+
+fn resolve(summary: &str) -> Command {
+    Command::Resolve {
+        summary: summary.to_owned(),
+        outcome: Outcome::Implemented,
+        planned_on: None,
+        reason: None,
+    }
+}
+
+#[test]
+fn a_resolution_records_its_outcome_with_what_it_needs() {
+    let planned = Command::Resolve {
+        summary: "已列入明年计划".to_owned(),
+        outcome: Outcome::Planned,
+        planned_on: Some(now().date_naive() + Duration::days(90)),
+        reason: None,
+    };
+    let t = apply(
+        &case(Accepted),
+        &planned,
+        By::Person(&actor(Role::Deputy)),
+        now(),
+        &RULES,
+    )
+    .unwrap();
+    let want = Resolution::Planned {
+        on: now().date_naive() + Duration::days(90),
+    };
+    assert_eq!(t.resolution.as_ref(), Some(&want));
+    assert_eq!(t.events[0].resolution.as_ref(), Some(&want));
+    // The summary and the outcome's details are checked together: one answer names both.
+    let bad = Command::Resolve {
+        summary: " ".to_owned(),
+        outcome: Outcome::NotFeasible,
+        planned_on: None,
+        reason: None,
+    };
+    let e = apply(
+        &case(Accepted),
+        &bad,
+        By::Person(&actor(Role::Deputy)),
+        now(),
+        &RULES,
+    )
+    .unwrap_err();
+    let CaseError::Invalid(invalid) = e else {
+        panic!("{e:?}")
+    };
+    let fields: Vec<&str> = invalid.0.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(fields, ["summary", "reason"]);
+    // Who may not resolve learns that first, whatever the payload.
+    assert_eq!(
+        apply(
+            &case(Accepted),
+            &bad,
+            By::Person(&actor(Role::Handler)),
+            now(),
+            &RULES
+        ),
+        Err(CaseError::Forbidden)
+    );
 }
 
 #[test]
@@ -476,7 +535,7 @@ fn satisfied_and_basically_satisfied_close_the_case() {
 }
 
 #[test]
-fn unsatisfied_reopens_with_a_fresh_deadline() {
+fn unsatisfied_puts_the_case_in_the_re_assignment_queue_with_a_fresh_deadline() {
     let rate = Command::Rate {
         rating: Rating::Unsatisfied,
         comment: None,
@@ -489,13 +548,17 @@ fn unsatisfied_reopens_with_a_fresh_deadline() {
         &RULES,
     )
     .unwrap();
-    assert_eq!(t.case.status, Accepted);
+    assert_eq!(t.case.status, Reopened, "into the re-assignment queue");
     assert_eq!(t.case.reopen_count, 1);
     assert_eq!(t.case.resolve_by, now() + Duration::days(15));
     assert_eq!(t.case.resolved_at, None);
     assert!(!t.case.escalated);
-    let kinds: Vec<EventKind> = t.events.iter().map(|e| e.kind).collect();
-    assert_eq!(kinds, [EventKind::Rated, EventKind::Reopened]);
+    let kinds: Vec<(EventKind, u32)> = t.events.iter().map(|e| (e.kind, e.round)).collect();
+    assert_eq!(
+        kinds,
+        [(EventKind::Rated, 1), (EventKind::Reopened, 2)],
+        "the rating judges round 1, the case waits for round 2"
+    );
 }
 
 #[test]
@@ -580,25 +643,197 @@ fn a_second_rating_is_an_invalid_transition() {
     );
 }
 
+fn to_deputy(id: i64, instructions: Option<&str>) -> Command {
+    Command::Reassign {
+        to: ReassignTo::Deputy {
+            id,
+            instructions: instructions.map(str::to_owned),
+        },
+    }
+}
+
+fn to_department(id: i64, resolve_by: Option<DateTime<Utc>>) -> Command {
+    Command::Reassign {
+        to: ReassignTo::Department { id, resolve_by },
+    }
+}
+
+/// A case rated unsatisfied once: in the queue for its second round.
+fn queued() -> Case {
+    Case {
+        reopen_count: 1,
+        ..case(Reopened)
+    }
+}
+
 #[test]
 fn reassigning_moves_the_case_to_another_deputy() {
     let t = apply(
         &case(Accepted),
-        &Command::Reassign { deputy_id: 8 },
+        &to_deputy(8, None),
         By::Person(&actor(Role::StationAdmin)),
         now(),
         &RULES,
     )
     .unwrap();
     assert_eq!(t.case.scope.assignee_id, Some(8));
+    assert_eq!(t.case.status, Accepted);
     let same = apply(
         &case(Accepted),
-        &Command::Reassign { deputy_id: 7 },
+        &to_deputy(7, None),
         By::Person(&actor(Role::StationAdmin)),
         now(),
         &RULES,
     );
     assert!(matches!(same, Err(CaseError::Invalid(_))));
+}
+
+#[test]
+fn a_case_in_progress_is_not_re_assigned_to_a_department() {
+    for status in CaseStatus::ALL.iter().filter(|s| **s != Reopened) {
+        let result = apply(
+            &case(*status),
+            &to_department(4, Some(now() + Duration::days(5))),
+            By::Person(&actor(Role::CountyAdmin)),
+            now(),
+            &RULES,
+        );
+        assert_eq!(
+            result,
+            Err(CaseError::InvalidTransition {
+                status: *status,
+                command: "reassign"
+            })
+        );
+    }
+}
+
+#[test]
+fn the_queue_re_assigns_to_a_department_with_a_new_deadline_for_the_next_round() {
+    let deadline = now() + Duration::days(5);
+    let t = apply(
+        &queued(),
+        &to_department(4, Some(deadline)),
+        By::Person(&actor(Role::CountyAdmin)),
+        now(),
+        &RULES,
+    )
+    .unwrap();
+    assert_eq!(
+        (t.case.status, t.case.scope.department_id, t.case.resolve_by),
+        (Assigned, Some(4), deadline)
+    );
+    assert_eq!(
+        t.case.scope.assignee_id,
+        Some(7),
+        "the deputy still answers"
+    );
+    assert_eq!(t.events, [Event::new(EventKind::Assigned, None, 2)]);
+    for (resolve_by, code) in [(None, "required"), (Some(now()), "in_past")] {
+        let e = apply(
+            &queued(),
+            &to_department(4, resolve_by),
+            By::Person(&actor(Role::CountyAdmin)),
+            now(),
+            &RULES,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(e, CaseError::Invalid(ref i) if i.0[0].field == "resolve_by" && i.0[0].code == code),
+            "{e:?}"
+        );
+    }
+}
+
+#[test]
+fn the_queue_re_assigns_to_a_deputy_with_instructions() {
+    let t = apply(
+        &queued(),
+        &to_deputy(8, Some("请上门核实")),
+        By::Person(&actor(Role::CountyAdmin)),
+        now(),
+        &RULES,
+    )
+    .unwrap();
+    assert_eq!(t.case.status, Accepted);
+    assert_eq!(t.case.scope.assignee_id, Some(8));
+    assert_eq!(
+        t.case.scope.department_id, None,
+        "the round is the deputy's own"
+    );
+    assert_eq!(
+        t.events,
+        [Event::new(
+            EventKind::Reassigned,
+            Some("请上门核实".to_owned()),
+            2
+        )]
+    );
+    // Back to the same deputy is a new round, not a no-op.
+    assert!(apply(
+        &queued(),
+        &to_deputy(7, Some("再办一次")),
+        By::Person(&actor(Role::CountyAdmin)),
+        now(),
+        &RULES,
+    )
+    .is_ok());
+    let e = apply(
+        &queued(),
+        &to_deputy(8, None),
+        By::Person(&actor(Role::CountyAdmin)),
+        now(),
+        &RULES,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(e, CaseError::Invalid(ref i) if i.0[0].field == "instructions"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn only_the_queue_s_admins_re_assign_and_the_queued_case_moves_no_other_way() {
+    let station_admin = actor(Role::StationAdmin);
+    assert_eq!(
+        apply(
+            &queued(),
+            &to_deputy(8, Some("x")),
+            By::Person(&station_admin),
+            now(),
+            &RULES
+        ),
+        Err(CaseError::Forbidden)
+    );
+    let other_county = Actor {
+        county_id: Some(2),
+        ..actor(Role::CountyAdmin)
+    };
+    assert_eq!(
+        apply(
+            &queued(),
+            &to_deputy(8, Some("x")),
+            By::Person(&other_county),
+            now(),
+            &RULES
+        ),
+        Err(CaseError::Forbidden)
+    );
+    let assign = Command::Assign {
+        department_id: 4,
+        resolve_by: None,
+        note: None,
+    };
+    for (command, role) in [
+        (&assign, Role::Deputy),
+        (&resolve("x"), Role::Deputy),
+        (&Command::Accept, Role::Deputy),
+    ] {
+        assert!(matches!(
+            apply(&queued(), command, By::Person(&actor(role)), now(), &RULES),
+            Err(CaseError::InvalidTransition { .. })
+        ));
+    }
 }
 
 #[test]
@@ -613,8 +848,12 @@ fn the_documented_table_is_generated_from_apply() {
         "{table}"
     );
     assert!(
-        table.contains("resolved → accepted"),
+        table.contains("resolved → reopened"),
         "unsatisfied reopens: {table}"
+    );
+    assert!(
+        table.contains("reopened → accepted; reopened → assigned"),
+        "the queue re-assigns: {table}"
     );
 }
 

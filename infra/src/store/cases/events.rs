@@ -26,7 +26,23 @@ pub async fn append(
     if events.is_empty() {
         return Ok(());
     }
-    let rows = events.iter().map(|event| case_events::ActiveModel {
+    let rows = events.iter().map(|event| row(case_id, author, event, now));
+    case_events::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// The row of one event of case `case_id`: the one spelling of an event as stored, for
+/// the steps users take and for bulk seeding alike.
+pub fn row(
+    case_id: i64,
+    author: Author<'_>,
+    event: &Event,
+    at: DateTime<Utc>,
+) -> case_events::ActiveModel {
+    let resolution = event.resolution.as_ref();
+    case_events::ActiveModel {
         case_id: Set(case_id),
         kind: Set(Word(event.kind)),
         actor_id: Set(author.actor_id),
@@ -34,13 +50,13 @@ pub async fn append(
         actor_name: Set(author.name.to_owned()),
         text: Set(event.text.clone()),
         internal: Set(event.kind.is_internal()),
-        created_at: Set(now),
+        round: Set(i32::try_from(event.round).unwrap_or(i32::MAX)),
+        outcome: Set(resolution.map(|r| Word(r.outcome()))),
+        planned_on: Set(resolution.and_then(|r| r.planned_on())),
+        outcome_reason: Set(resolution.and_then(|r| r.reason()).map(str::to_owned)),
+        created_at: Set(at),
         ..Default::default()
-    });
-    case_events::Entity::insert_many(rows)
-        .exec_without_returning(db)
-        .await?;
-    Ok(())
+    }
 }
 
 /// The timeline of case `case_id`, oldest first; internal events only `with_internal`.

@@ -4,6 +4,7 @@
 
 pub mod counters;
 pub mod deadlines;
+pub mod department_ratings;
 pub mod events;
 pub mod keys;
 pub mod queue;
@@ -160,6 +161,9 @@ pub async fn insert(db: &impl ConnectionTrait, new: NewCase) -> Result<cases::Mo
         rating_comment: Set(None),
         // Walk-in cases name their reception; a case from the mini-program never does.
         reception_id: Set(None),
+        outcome: Set(None),
+        planned_on: Set(None),
+        outcome_reason: Set(None),
         version: Set(0),
         created_at: Set(new.created_at),
         updated_at: Set(new.created_at),

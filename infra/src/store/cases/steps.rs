@@ -52,6 +52,21 @@ pub async fn record(
                 Expr::value((!comment.is_empty()).then(|| comment.clone())),
             );
     }
+    if let Some(resolution) = &transition.resolution {
+        update = update
+            .col_expr(
+                cases::Column::Outcome,
+                Expr::value(Word(resolution.outcome())),
+            )
+            .col_expr(
+                cases::Column::PlannedOn,
+                Expr::value(resolution.planned_on()),
+            )
+            .col_expr(
+                cases::Column::OutcomeReason,
+                Expr::value(resolution.reason().map(str::to_owned)),
+            );
+    }
     let result = update
         .filter(cases::Column::Id.eq(stored.id))
         .filter(cases::Column::Version.eq(stored.version))

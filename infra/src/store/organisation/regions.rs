@@ -1,7 +1,7 @@
 //! Regions: the administrative tree, county → township → village.
 
 use chrono::{DateTime, Utc};
-use liaison_domain::region::RegionLevel;
+use liaison_domain::region::{ReassignBy, RegionLevel};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -34,6 +34,8 @@ pub struct NewRegion {
 pub struct RegionChange {
     pub name: Option<String>,
     pub code: Option<Option<String>>,
+    /// On a county: whose re-assignment queue its unsatisfied cases wait in.
+    pub reassign_by: Option<ReassignBy>,
 }
 
 /// A page of regions in id order.
@@ -79,14 +81,6 @@ pub async fn below(
         .await
 }
 
-/// The letters the case numbers of a county start with.
-pub async fn county_code(
-    db: &impl ConnectionTrait,
-    county_id: i64,
-) -> Result<Option<String>, DbErr> {
-    Ok(find(db, county_id).await?.and_then(|county| county.code))
-}
-
 /// Writes a region; a code or a name already taken fails on its unique index.
 pub async fn insert(
     db: &impl ConnectionTrait,
@@ -121,6 +115,9 @@ pub async fn update(
     }
     if let Some(code) = change.code {
         active.code = Set(code);
+    }
+    if let Some(by) = change.reassign_by {
+        active.reassign_by = Set(Word(by));
     }
     active.updated_at = Set(now);
     active.update(db).await
