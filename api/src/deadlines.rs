@@ -144,7 +144,7 @@ async fn mark_overdue(
     else {
         return Ok(false);
     };
-    let transition = deadline::overdue(&to_domain(cases, stored).await?, deadline);
+    let transition = deadline::overdue(&to_domain(stored), deadline);
     let txn = cases.db.begin().await?;
     // First, so that a second watcher on the same deadline stops here, before any step.
     if !marks::mark(&txn, stored.id, deadline, lapse.due_at, now).await? {
@@ -189,7 +189,7 @@ async fn escalate(
     if !deadline::escalation_due(lapse, &lapses(&stored, now), escalate_after, now) {
         return Ok(false);
     }
-    let transition = deadline::escalate(&to_domain(cases, &stored).await?, deadline);
+    let transition = deadline::escalate(&to_domain(&stored), deadline);
     let txn = cases.db.begin().await?;
     if !marks::escalated(&txn, mark.id, now).await? {
         txn.rollback().await?;

@@ -10,7 +10,7 @@ use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 use crate::error::{Problem, ProblemField};
 use crate::{
     attachments, auth, cases, categories, departments, deputies, landing, notifications, ops,
-    outbox, regions, stations, subscriptions, users, webhooks,
+    outbox, regions, reply_templates, stations, subscriptions, users, webhooks,
 };
 
 #[derive(OpenApi)]
@@ -135,7 +135,8 @@ where
                 .configure(notifications::routes::configure)
                 .configure(subscriptions::routes::configure)
                 .configure(outbox::routes::configure)
-                .configure(webhooks::routes::configure),
+                .configure(webhooks::routes::configure)
+                .configure(reply_templates::routes::configure),
         )
         .configure(ops::configure)
         .configure(landing::configure)

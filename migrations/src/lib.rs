@@ -19,6 +19,8 @@ mod m20261201_000010_track_account_changes;
 mod m20261201_000011_check_closed_sets;
 mod m20261201_000012_deadline_order_by_county;
 mod m20261201_000013_index_standing;
+mod m20261202_000019_reply_templates;
+mod m20261202_000020_catalogue_upkeep;
 
 pub struct Migrator;
 
@@ -40,6 +42,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000011_check_closed_sets::Migration),
             Box::new(m20261201_000012_deadline_order_by_county::Migration),
             Box::new(m20261201_000013_index_standing::Migration),
+            Box::new(m20261202_000019_reply_templates::Migration),
+            Box::new(m20261202_000020_catalogue_upkeep::Migration),
         ]
     }
 }

@@ -7,12 +7,12 @@ use liaison_domain::case::{self, By, Command, Transition};
 use liaison_infra::entities::cases;
 use liaison_infra::store::cases::events::Author;
 use liaison_infra::store::cases::{self as store, rules::scope_of, steps};
-use liaison_infra::store::organisation::departments;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait};
 
 use super::access::find_visible;
 use super::Cases;
 use crate::app_error::{AppError, AppResult, Conflict};
+use crate::departments::service::check_takes_work;
 use crate::notifications::{self, News};
 
 /// The system, as the timeline names it when it takes a step by itself.
@@ -35,7 +35,7 @@ pub async fn act(
     // a writer instead of waiting its turn.
     let stored = find_visible(cases.db, actor, case_id).await?;
     let now = Utc::now();
-    let domain_case = to_domain(cases, &stored).await?;
+    let domain_case = to_domain(&stored);
     let transition = case::apply(&domain_case, &command, By::Person(actor), now, cases.rules)?;
     // After the domain: who may not take the step learns that first, not that an id is wrong.
     check_references(cases, &stored, &command).await?;
@@ -57,7 +57,7 @@ pub async fn close_unrated(cases: &Cases<'_>, now: DateTime<Utc>) -> AppResult<u
     let cutoff = now - cases.rules.close_unrated_after;
     let mut closed = 0;
     for stored in store::awaiting_rating(cases.db, cutoff).await? {
-        let domain_case = to_domain(cases, &stored).await?;
+        let domain_case = to_domain(&stored);
         let Ok(transition) = case::apply(
             &domain_case,
             &Command::AutoClose,
@@ -109,17 +109,7 @@ async fn check_references(
 ) -> AppResult<()> {
     match command {
         Command::Assign { department_id, .. } => {
-            let of_county =
-                departments::is_of_county(cases.db, *department_id, stored.county_id).await?;
-            if of_county {
-                Ok(())
-            } else {
-                Err(AppError::invalid_field(
-                    "department_id",
-                    "unknown",
-                    "no department of this county has this id",
-                ))
-            }
+            check_takes_work(cases.db, "department_id", *department_id, stored.county_id).await
         }
         Command::Reassign { deputy_id } => {
             // The cached members of the station: who sits there changes rarely, and every
@@ -140,24 +130,20 @@ async fn check_references(
 }
 
 /// The case as the domain's machine reads it.
-pub(crate) async fn to_domain(cases: &Cases<'_>, stored: &cases::Model) -> AppResult<case::Case> {
-    let resolve_days = cases
-        .reference
-        .category(cases.db, stored.category_id)
-        .await?
-        .map(|c| c.resolve_within_days)
-        .ok_or_else(|| AppError::internal(anyhow::anyhow!("case {} has no category", stored.id)))?;
-    Ok(case::Case {
+pub(crate) fn to_domain(stored: &cases::Model) -> case::Case {
+    case::Case {
         status: *stored.status,
         scope: scope_of(stored),
         reopen_count: u32::try_from(stored.reopen_count).unwrap_or(0),
         escalated: stored.escalated,
         resolve_by: stored.resolve_by,
-        resolve_within: Duration::days(i64::from(resolve_days)),
+        // What the case was given, not what its category says now: a limit changed since
+        // applies to new cases only.
+        resolve_within: Duration::days(i64::from(stored.resolve_within_days)),
         first_response_at: stored.first_response_at,
         resolved_at: stored.resolved_at,
         closed_at: stored.closed_at,
-    })
+    }
 }
 
 /// Writes the transition if the case is still at the version read, with everything its events

@@ -1,5 +1,6 @@
-//! Raising a case (码上说事): checks, moderation, routing to the deputy on duty, a case number,
-//! and the case with its first event and photos in one transaction.
+//! Raising a case (码上说事): checks, moderation, routing to the deputy on duty (or, from a
+//! deputy's own code, to that deputy), a case number, and the case with its first event and
+//! photos in one transaction.
 
 use chrono::{DateTime, SubsecRound, Utc};
 use liaison_domain::actor::{Actor, Role};
@@ -9,7 +10,8 @@ use liaison_domain::category::Limits;
 use liaison_domain::moderation::Verdict;
 use liaison_domain::phone::Phone;
 use liaison_domain::policy;
-use liaison_domain::{scene, search, Invalid};
+use liaison_domain::scene::{self, SceneKind};
+use liaison_domain::{search, Invalid};
 use liaison_infra::entities::{idempotency_keys, stations};
 use liaison_infra::rate_limit::Decision;
 use liaison_infra::store::cases::events::{self, Author};
@@ -111,7 +113,7 @@ async fn raise(
         (Ok(t), Ok(c), Ok(l), Ok(p)) => (t, c, l, p),
         (t, c, l, p) => return Err(Invalid::merge([t.err(), c.err(), l.err(), p.err()]).into()),
     };
-    let station = station_of(cases, &new).await?;
+    let (station, to_deputy) = destination(cases, &new).await?;
     let category = cases
         .reference
         .category(cases.db, new.category_id)
@@ -164,7 +166,10 @@ async fn raise(
 
     // Microseconds: what PostgreSQL keeps, so the case built here is the case stored.
     let now = Utc::now().trunc_subsecs(6);
-    let assignee_id = route(cases, station.id, now).await?;
+    let assignee_id = match to_deputy {
+        Some(deputy_id) => Some(deputy_id),
+        None => route(cases, station.id, now).await?,
+    };
     let county_code = cases
         .reference
         .county_code(cases.db, station.county_id)
@@ -201,6 +206,7 @@ async fn raise(
             flagged: verdict == Verdict::Review,
             respond_by,
             resolve_by,
+            resolve_within_days: category.resolve_within_days,
             created_at: now,
         },
     )
@@ -299,14 +305,26 @@ async fn replay(
     }))
 }
 
-/// The station the body names, by signed scene or id (which must agree when both are given).
-async fn station_of(cases: &Cases<'_>, new: &NewCase) -> AppResult<stations::Model> {
+/// The station the body names, by signed scene or id (which must agree when both are given),
+/// and the deputy the case goes to when the scene is a deputy's own code: their first station
+/// (`routing::to_deputy`), whoever is on duty there.
+async fn destination(
+    cases: &Cases<'_>,
+    new: &NewCase,
+) -> AppResult<(stations::Model, Option<i64>)> {
     let key = cases.scene_secret.expose_secret().as_bytes();
-    let from_scene = match &new.scene {
-        Some(text) => Some(scene::verify(text, key).ok_or_else(|| {
-            AppError::invalid_field("scene", "invalid", "this is not a station code of ours")
-        })?),
-        None => None,
+    let unknown_code = || AppError::invalid_field("scene", "invalid", "this is not a code of ours");
+    let (from_scene, to_deputy) = match &new.scene {
+        Some(text) => match scene::verify(text, key).ok_or_else(unknown_code)? {
+            (SceneKind::Station, id) => (Some(id), None),
+            (SceneKind::Deputy, id) => {
+                let to = crate::deputies::code::destination(cases.db, id)
+                    .await?
+                    .ok_or_else(unknown_code)?;
+                (Some(to.station_id), Some(to.assignee_id))
+            }
+        },
+        None => (None, None),
     };
     let id = match (from_scene, new.station_id) {
         (Some(a), Some(b)) if a != b => {
@@ -325,11 +343,14 @@ async fn station_of(cases: &Cases<'_>, new: &NewCase) -> AppResult<stations::Mod
             ));
         }
     };
-    cases
+    let station = cases
         .reference
         .station(cases.db, id)
         .await?
-        .ok_or_else(|| AppError::invalid_field("station_id", "unknown", "no station has this id"))
+        .ok_or_else(|| {
+            AppError::invalid_field("station_id", "unknown", "no station has this id")
+        })?;
+    Ok((station, to_deputy))
 }
 
 /// The deputy on duty with the fewest cases in progress, or `None` for the station queue.

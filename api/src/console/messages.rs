@@ -201,6 +201,10 @@ pub struct Messages {
     pub public_open: &'static str,
     pub public_open_hint: &'static str,
     pub public_scan_hint: &'static str,
+    pub public_deputy_level: &'static str,
+    pub public_deputy_station: &'static str,
+    pub public_deputy_open_hint: &'static str,
+    pub public_deputy_scan_hint: &'static str,
 }
 
 /// The words of the organisation's pages: regions, stations, deputies, departments and
@@ -548,6 +552,10 @@ pub static ZH_CN: Messages = Messages {
     public_open: "打开“码上说事”小程序",
     public_open_hint: "在小程序里向本站代表反映问题，随时查看办理进度。",
     public_scan_hint: "请用微信“扫一扫”扫描联络站张贴的二维码，在“码上说事”小程序里向本站代表反映问题，随时查看办理进度。",
+    public_deputy_level: "代表层级",
+    public_deputy_station: "所在联络站",
+    public_deputy_open_hint: "在小程序里直接向这位代表反映问题，随时查看办理进度。",
+    public_deputy_scan_hint: "请用微信“扫一扫”扫描这位代表的代表码，在“码上说事”小程序里直接向代表反映问题，随时查看办理进度。",
 };
 
 impl Messages {

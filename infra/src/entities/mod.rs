@@ -17,6 +17,7 @@ pub mod leases;
 pub mod notifications;
 pub mod refresh_tokens;
 pub mod regions;
+pub mod reply_templates;
 pub mod stations;
 pub mod subscription_grants;
 pub mod user_stations;

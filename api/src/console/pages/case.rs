@@ -157,7 +157,7 @@ async fn render(
     let m = Messages::current();
     let cases = state.cases();
     let (case, resident) = access::find_visible_with_resident(&state.db, &staff.actor, id).await?;
-    let allowed = view::steps(&cases, &staff.actor, &case).await?;
+    let allowed = view::steps(&staff.actor, &case);
     let place = Place {
         county_id: case.county_id,
         station_id: case.station_id,
@@ -224,6 +224,7 @@ async fn field_view(
         "department_id" => {
             let filter = DepartmentFilter {
                 county_id: Some(place.county_id),
+                include_inactive: false,
             };
             let listed = departments::list(
                 &state.db,

@@ -131,6 +131,7 @@ async fn listed(state: &AppState, county_id: i64) -> AppResult<(Vec<Department>,
     let departments = every(|page| {
         let filter = DepartmentFilter {
             county_id: Some(county_id),
+            include_inactive: true,
         };
         async move { departments::list(&state.db, &filter, page).await }
     })
