@@ -122,6 +122,28 @@ pub async fn create(
     Ok(created.into())
 }
 
+/// A category of the county admin's county: 403 for anyone else, 404 for another county's.
+async fn administered(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+) -> AppResult<categories::Model> {
+    let county_id = administered_county(actor)?;
+    store::find(db, id)
+        .await?
+        .filter(|c| c.county_id == county_id)
+        .ok_or(AppError::NotFound("category"))
+}
+
+/// A category as its form shows it, for its county admins.
+pub async fn find_administered(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+) -> AppResult<Category> {
+    Ok(administered(db, actor, id).await?.into())
+}
+
 /// Renames, deactivates or reactivates a category of the county admin's county, or changes its
 /// limits (a limit not given keeps its value, and the pair is checked together); another
 /// county's is not found.
@@ -131,11 +153,7 @@ pub async fn update(
     id: i64,
     patch: CategoryPatch,
 ) -> AppResult<Category> {
-    let county_id = administered_county(actor)?;
-    let found = store::find(db, id)
-        .await?
-        .filter(|c| c.county_id == county_id)
-        .ok_or(AppError::NotFound("category"))?;
+    let found = administered(db, actor, id).await?;
     let name = patch.name.as_deref().map(Name::parse).transpose();
     let limits = match (patch.respond_within_hours, patch.resolve_within_days) {
         (None, None) => Ok(None),

@@ -89,6 +89,28 @@ pub async fn create(
     Ok(created.into())
 }
 
+/// A department of the county admin's county: 403 for anyone else, 404 for another county's.
+async fn administered(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+) -> AppResult<departments::Model> {
+    let county_id = administered_county(actor)?;
+    store::find(db, id)
+        .await?
+        .filter(|d| d.county_id == county_id)
+        .ok_or(AppError::NotFound("department"))
+}
+
+/// A department as its form shows it, for its county admins.
+pub async fn find_administered(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+) -> AppResult<Department> {
+    Ok(administered(db, actor, id).await?.into())
+}
+
 /// Renames, deactivates or reactivates a department of the county admin's county; another
 /// county's is not found.
 pub async fn update(
@@ -97,11 +119,7 @@ pub async fn update(
     id: i64,
     patch: DepartmentPatch,
 ) -> AppResult<Department> {
-    let county_id = administered_county(actor)?;
-    let found = store::find(db, id)
-        .await?
-        .filter(|d| d.county_id == county_id)
-        .ok_or(AppError::NotFound("department"))?;
+    let found = administered(db, actor, id).await?;
     let name = patch.name.as_deref().map(Name::parse).transpose()?;
     let change = DepartmentChange {
         name: name.map(Name::into_inner),

@@ -32,6 +32,36 @@ pub async fn describe(codes: &Codes<'_>, actor: &Actor, deputy_id: i64) -> AppRe
     ))
 }
 
+/// What a deputy's printed code shows: the deputy, the station their cases are kept at (none
+/// for a deputy at no station), and the code's image with its media type.
+pub struct Printed {
+    pub deputy: Deputy,
+    pub station: Option<String>,
+    pub image: Vec<u8>,
+    pub image_type: &'static str,
+}
+
+/// The printed code of a deputy, for those [`describe`] lets read it.
+pub async fn printed(codes: &Codes<'_>, actor: &Actor, deputy_id: i64) -> AppResult<Printed> {
+    let code = describe(codes, actor, deputy_id).await?;
+    let (image, image_type) = codes::picture(codes, &code).await?;
+    let deputy = get(codes.db, deputy_id).await?;
+    let station = match destination(codes.db, deputy_id).await? {
+        Some(to) => codes
+            .reference
+            .station(codes.db, to.station_id)
+            .await?
+            .map(|s| s.name),
+        None => None,
+    };
+    Ok(Printed {
+        deputy,
+        station,
+        image,
+        image_type,
+    })
+}
+
 /// The printable image, as [`codes::picture`] draws it.
 pub async fn image(
     codes: &Codes<'_>,

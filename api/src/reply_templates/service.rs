@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::app_error::{AppError, AppResult};
-use crate::pagination::{Page, Paged};
+use crate::pagination::{Page, Paged, MAX_LIMIT};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReplyTemplate {
@@ -106,6 +106,31 @@ pub async fn list(
     };
     let rows = store::list(db, county_id, &stations, page).await?;
     Ok(Paged::finish(page, rows, |r| r.id, ReplyTemplate::from))
+}
+
+/// The saved replies offered in the reply form of a case at `station_id` of `county_id`: the
+/// county's and the station's, as far as the actor reads them (none for who reads none).
+pub async fn offered(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    county_id: i64,
+    station_id: i64,
+) -> AppResult<Vec<ReplyTemplate>> {
+    if !policy::may_read_reply_template(actor, county_id, None) {
+        return Ok(Vec::new());
+    }
+    let station = policy::may_read_reply_template(actor, county_id, Some(station_id));
+    let stations = Stations::Only(station.then_some(station_id).into_iter().collect());
+    let page = Page {
+        limit: MAX_LIMIT,
+        after: None,
+    };
+    let rows = store::list(db, county_id, &stations, page).await?;
+    Ok(rows
+        .into_iter()
+        .take(MAX_LIMIT as usize)
+        .map(ReplyTemplate::from)
+        .collect())
 }
 
 /// One saved reply the actor reads; 404 for one they do not (or no such one).

@@ -4,14 +4,17 @@ pub mod accounts;
 pub mod case;
 pub mod departments;
 pub mod deputies;
+pub mod deputy_code;
 pub mod home;
 pub mod live;
 pub mod login;
 pub mod poster;
 pub mod queue;
 pub mod regions;
+pub mod reply_templates;
 pub mod roster;
 pub mod stations;
+pub mod upkeep;
 // County admin: webhooks, dead letters, outbox
 pub mod deliveries;
 pub mod webhook_secret;
