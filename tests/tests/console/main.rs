@@ -9,6 +9,7 @@ mod browser;
 mod http;
 mod organisation;
 mod public;
+mod upkeep;
 
 use std::collections::BTreeMap;
 
