@@ -3,7 +3,7 @@
 //! edit page and a delete confirmation, through the same use-cases as the API. Who may not
 //! keep one gets the 403 page; one they do not read is the 404 page.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -123,17 +123,17 @@ async fn render(
         page,
     )
     .await?;
+    // The stations' names, each read once (from this node's cache of reference data).
+    let station_ids: BTreeSet<i64> = listed.items.iter().filter_map(|t| t.station_id).collect();
     let mut names: BTreeMap<i64, String> = BTreeMap::new();
-    for station_id in listed.items.iter().filter_map(|t| t.station_id) {
-        if !names.contains_key(&station_id) {
-            if let Some(station) = state
-                .reference
-                .station(&state.db, station_id)
-                .await
-                .map_err(AppError::from)?
-            {
-                names.insert(station_id, station.name);
-            }
+    for station_id in station_ids {
+        let station = state
+            .reference
+            .station(&state.db, station_id)
+            .await
+            .map_err(AppError::from)?;
+        if let Some(station) = station {
+            names.insert(station_id, station.name);
         }
     }
     let rows = listed
