@@ -23,8 +23,11 @@ enum Cases {
 }
 
 /// Every case so far was given what its category says now: nothing changed limits before.
+/// (Every case has its category; the EXISTS only keeps a row without one, which the foreign
+/// key forbids, from failing the NOT NULL.)
 const BACKFILL: &[&str] = &["UPDATE cases SET resolve_within_days = \
-     (SELECT categories.resolve_within_days FROM categories WHERE categories.id = cases.category_id)"];
+     (SELECT categories.resolve_within_days FROM categories WHERE categories.id = cases.category_id) \
+     WHERE EXISTS (SELECT 1 FROM categories WHERE categories.id = cases.category_id)"];
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
