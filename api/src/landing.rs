@@ -1,22 +1,26 @@
-//! `/s/{scene}`: the public page of a station, for a phone's browser (a plain station QR
-//! code opens it when WeChat is not configured, and anyone may be sent its link). It shows the
-//! station's card, who is on duty now and the deputies who sit there, and a button into the
-//! mini-program at that station, or, without one, how to get there by scanning.
+//! `/s/{scene}` and `/d/{scene}`: the public pages of a station and of a deputy, for a
+//! phone's browser (a plain QR code opens them when WeChat is not configured, and anyone may be
+//! sent the link). A station's shows its card, who is on duty now and the deputies who sit
+//! there; a deputy's shows the deputy and the station where cases raised to them are kept.
+//! Both have a button into the mini-program with the same scene, or, without one, how to get
+//! there by scanning.
 
 use actix_web::{get, web, HttpResponse};
 use askama::Template;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::app_error::AppError;
+use crate::codes::link::mini_program_link;
+use crate::codes::Codes;
 use crate::console::assets::asset;
 use crate::console::messages::Messages;
+use crate::deputies::code::at_first_station;
 use crate::deputies::dto::Deputy;
 use crate::error::responses::{BadRequest, NotFound};
 use crate::error::ApiResult;
 use crate::state::AppState;
-use crate::stations::code::scan;
 use crate::stations::dto::Station;
-use crate::stations::link::mini_program_link;
+use liaison_domain::scene::{self, SceneKind};
 
 /// Outside `/s/`, whose every other path is a scene, and outside `/console`, which a
 /// deployment may keep off the public network.
@@ -25,6 +29,7 @@ const STYLESHEET: &str = include_str!("../assets/public/station.css");
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(landing)
+        .service(deputy_landing)
         // A plain route: an asset, not API, so not in the document.
         .route(STYLESHEET_PATH, web::get().to(stylesheet));
 }
@@ -62,6 +67,29 @@ struct StationPage {
     link: Option<String>,
 }
 
+#[derive(Template)]
+#[template(path = "public/deputy.html")]
+struct DeputyPage {
+    m: &'static Messages,
+    stylesheet: &'static str,
+    deputy: PublicDeputy,
+    /// Where the cases raised from the deputy's code are kept.
+    station: Station,
+    link: Option<String>,
+}
+
+/// The id a scene of `kind` names: a forged scene, or one of another kind, is not found.
+fn named(codes: &Codes<'_>, kind: SceneKind, scene: &str) -> Result<i64, AppError> {
+    scene::verify_as(kind, scene, codes.scene_key).ok_or(AppError::NotFound(kind.as_str()))
+}
+
+fn html(page: impl Template) -> ApiResult<HttpResponse> {
+    let body = page.render().map_err(AppError::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(body))
+}
+
 /// The station's public page: card, who is on duty, deputies, and the way into the mini-program.
 #[utoipa::path(
     tag = "stations",
@@ -73,9 +101,10 @@ struct StationPage {
 #[get("/s/{scene}")]
 async fn landing(state: web::Data<AppState>, scene: web::Path<String>) -> ApiResult<HttpResponse> {
     let m = Messages::current();
-    let codes = state.station_codes();
-    let card = scan(&codes, &scene).await?;
-    let link = mini_program_link(&codes, card.station.id, &scene).await;
+    let codes = state.codes();
+    let card =
+        crate::stations::code::card(&codes, named(&codes, SceneKind::Station, &scene)?).await?;
+    let link = mini_program_link(&codes, &scene).await;
     let page = StationPage {
         m,
         stylesheet: STYLESHEET_PATH,
@@ -95,10 +124,35 @@ async fn landing(state: web::Data<AppState>, scene: web::Path<String>) -> ApiRes
         station: card.station,
         link,
     };
-    let body = page.render().map_err(AppError::internal)?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(body))
+    html(page)
+}
+
+/// A deputy's public page: who they are, the station where the cases raised to them are
+/// kept, and the way into the mini-program to raise one.
+#[utoipa::path(
+    tag = "stations",
+    responses(
+        (status = 200, description = "An HTML page", content_type = "text/html", body = String),
+        BadRequest, NotFound,
+    )
+)]
+#[get("/d/{scene}")]
+async fn deputy_landing(
+    state: web::Data<AppState>,
+    scene: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let m = Messages::current();
+    let codes = state.codes();
+    let deputy_id = named(&codes, SceneKind::Deputy, &scene)?;
+    let (deputy, card) = at_first_station(&codes, deputy_id).await?;
+    let link = mini_program_link(&codes, &scene).await;
+    html(DeputyPage {
+        m,
+        stylesheet: STYLESHEET_PATH,
+        deputy: PublicDeputy::of(deputy, m),
+        station: card.station,
+        link,
+    })
 }
 
 /// `2026-12-08 08:00–12:00` on the county's clock (the end's day is the start's).

@@ -10,7 +10,8 @@ use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 use crate::error::{Problem, ProblemField};
 use crate::{
     attachments, audit, auth, cases, categories, departments, deputies, groups, landing,
-    notifications, ops, outbox, receptions, regions, stations, subscriptions, users, webhooks,
+    notifications, ops, outbox, receptions, regions, reply_templates, stations, subscriptions,
+    users, webhooks,
 };
 
 #[derive(OpenApi)]
@@ -138,7 +139,8 @@ where
                 .configure(notifications::routes::configure)
                 .configure(subscriptions::routes::configure)
                 .configure(outbox::routes::configure)
-                .configure(webhooks::routes::configure),
+                .configure(webhooks::routes::configure)
+                .configure(reply_templates::routes::configure),
         )
         .configure(ops::configure)
         .configure(landing::configure)

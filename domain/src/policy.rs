@@ -21,10 +21,11 @@ pub enum Writes {
     ReceptionDays,
     Reception,
     CheckIn,
+    ReplyTemplate,
 }
 
 impl Writes {
-    pub const ALL: [Writes; 12] = [
+    pub const ALL: [Writes; 13] = [
         Writes::Region,
         Writes::Station,
         Writes::Department,
@@ -37,6 +38,7 @@ impl Writes {
         Writes::ReceptionDays,
         Writes::Reception,
         Writes::CheckIn,
+        Writes::ReplyTemplate,
     ];
 }
 
@@ -55,7 +57,8 @@ pub fn may_write(role: Role, writes: Writes) -> bool {
         | Writes::Account
         | Writes::Roster
         | Writes::Group
-        | Writes::ReceptionDays => role.is_admin(),
+        | Writes::ReceptionDays
+        | Writes::ReplyTemplate => role.is_admin(),
         Writes::Reception => role.is_admin() || role == Role::Deputy,
         Writes::CheckIn => role == Role::Deputy,
     }
@@ -170,6 +173,45 @@ pub fn may_organise_station(actor: &Actor, county_id: i64, station_id: i64) -> b
 /// (`serves`, from `roster::serves`), from their own deputy account.
 pub fn may_check_in(actor: &Actor, serves: impl Fn(i64) -> bool) -> bool {
     actor.role == Role::Deputy && actor.deputy_id.is_some_and(serves)
+}
+
+/// A deputy's own code (代表码): the deputy themself, and whoever administers one of the
+/// stations they sit at (a county admin of their county sees every deputy of it).
+pub fn may_read_deputy_code(
+    actor: &Actor,
+    county_id: i64,
+    deputy_id: i64,
+    deputy_station_ids: &[i64],
+) -> bool {
+    actor.role == Role::Deputy && actor.deputy_id == Some(deputy_id)
+        || may_administer_county(actor, county_id)
+        || deputy_station_ids
+            .iter()
+            .any(|station| may_administer_station(actor, county_id, *station))
+}
+
+/// The saved replies (常用回复) of a county (`station_id` `None`) or of one of its stations:
+/// the county's are read by all its staff, a station's by those who work there (its admins and
+/// the deputies who sit at it) and by whoever administers it.
+pub fn may_read_reply_template(actor: &Actor, county_id: i64, station_id: Option<i64>) -> bool {
+    if !actor.role.is_staff() || !actor.in_county(county_id) {
+        return false;
+    }
+    match station_id {
+        None => true,
+        Some(station) => {
+            actor.covers_station(station) || may_administer_station(actor, county_id, station)
+        }
+    }
+}
+
+/// Writing a saved reply: the county's by its county admins, a station's by whoever
+/// administers the station.
+pub fn may_write_reply_template(actor: &Actor, county_id: i64, station_id: Option<i64>) -> bool {
+    match station_id {
+        None => may_administer_county(actor, county_id),
+        Some(station) => may_administer_station(actor, county_id, station),
+    }
 }
 
 /// Whether every station in `station_ids` is within the actor's administration (and there is
@@ -373,6 +415,125 @@ mod tests {
 
     fn station_admin_of(stations: &[i64]) -> Actor {
         actor(Role::StationAdmin, Some(COUNTY), stations)
+    }
+
+    fn deputy(deputy_id: i64, stations: &[i64]) -> Actor {
+        Actor {
+            deputy_id: Some(deputy_id),
+            ..actor(Role::Deputy, Some(COUNTY), stations)
+        }
+    }
+
+    #[test]
+    fn a_deputys_code_is_read_by_the_deputy_and_the_admins_of_their_stations() {
+        let stations = [10, 11];
+        assert!(may_read_deputy_code(
+            &deputy(5, &[10]),
+            COUNTY,
+            5,
+            &stations
+        ));
+        assert!(!may_read_deputy_code(
+            &deputy(6, &[10]),
+            COUNTY,
+            5,
+            &stations
+        ));
+        assert!(may_read_deputy_code(&county_admin(), COUNTY, 5, &stations));
+        assert!(may_read_deputy_code(&county_admin(), COUNTY, 5, &[]));
+        assert!(!may_read_deputy_code(
+            &county_admin(),
+            OTHER_COUNTY,
+            5,
+            &stations
+        ));
+        assert!(may_read_deputy_code(
+            &station_admin_of(&[11]),
+            COUNTY,
+            5,
+            &stations
+        ));
+        assert!(!may_read_deputy_code(
+            &station_admin_of(&[12]),
+            COUNTY,
+            5,
+            &stations
+        ));
+        let handler = actor(Role::Handler, Some(COUNTY), &[]);
+        assert!(!may_read_deputy_code(&handler, COUNTY, 5, &stations));
+        let resident = actor(Role::Resident, None, &[]);
+        assert!(!may_read_deputy_code(&resident, COUNTY, 5, &stations));
+    }
+
+    #[test]
+    fn a_countys_saved_replies_are_read_by_its_staff_and_written_by_its_county_admins() {
+        let handler = actor(Role::Handler, Some(COUNTY), &[]);
+        for reader in [
+            county_admin(),
+            station_admin_of(&[10]),
+            deputy(5, &[10]),
+            handler.clone(),
+        ] {
+            assert!(may_read_reply_template(&reader, COUNTY, None), "{reader:?}");
+            assert!(
+                !may_read_reply_template(&reader, OTHER_COUNTY, None),
+                "{reader:?}"
+            );
+        }
+        assert!(!may_read_reply_template(
+            &actor(Role::Resident, Some(COUNTY), &[]),
+            COUNTY,
+            None
+        ));
+        assert!(may_write_reply_template(&county_admin(), COUNTY, None));
+        assert!(!may_write_reply_template(
+            &county_admin(),
+            OTHER_COUNTY,
+            None
+        ));
+        assert!(!may_write_reply_template(
+            &station_admin_of(&[10]),
+            COUNTY,
+            None
+        ));
+        assert!(!may_write_reply_template(&deputy(5, &[10]), COUNTY, None));
+        assert!(!may_write_reply_template(&handler, COUNTY, None));
+    }
+
+    #[test]
+    fn a_stations_saved_replies_are_its_own_and_its_countys() {
+        let station = Some(10);
+        assert!(may_read_reply_template(
+            &station_admin_of(&[10]),
+            COUNTY,
+            station
+        ));
+        assert!(may_read_reply_template(&deputy(5, &[10]), COUNTY, station));
+        assert!(may_read_reply_template(&county_admin(), COUNTY, station));
+        assert!(!may_read_reply_template(
+            &station_admin_of(&[11]),
+            COUNTY,
+            station
+        ));
+        assert!(!may_read_reply_template(&deputy(5, &[11]), COUNTY, station));
+        let handler = actor(Role::Handler, Some(COUNTY), &[]);
+        assert!(!may_read_reply_template(&handler, COUNTY, station));
+        assert!(may_write_reply_template(
+            &station_admin_of(&[10]),
+            COUNTY,
+            station
+        ));
+        assert!(may_write_reply_template(&county_admin(), COUNTY, station));
+        assert!(!may_write_reply_template(
+            &station_admin_of(&[11]),
+            COUNTY,
+            station
+        ));
+        assert!(!may_write_reply_template(
+            &deputy(5, &[10]),
+            COUNTY,
+            station
+        ));
     }
 
     #[test]

@@ -24,6 +24,8 @@ mod m20261202_000015_account_upkeep;
 mod m20261202_000016_deputy_status;
 mod m20261202_000017_receptions;
 mod m20261202_000018_shift_attendance;
+mod m20261202_000019_reply_templates;
+mod m20261202_000020_catalogue_upkeep;
 mod m20261202_000021_reassignment;
 mod m20261202_000022_outcomes;
 mod m20261202_000023_case_channels;
@@ -53,6 +55,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000016_deputy_status::Migration),
             Box::new(m20261202_000017_receptions::Migration),
             Box::new(m20261202_000018_shift_attendance::Migration),
+            Box::new(m20261202_000019_reply_templates::Migration),
+            Box::new(m20261202_000020_catalogue_upkeep::Migration),
             Box::new(m20261202_000021_reassignment::Migration),
             Box::new(m20261202_000022_outcomes::Migration),
             Box::new(m20261202_000023_case_channels::Migration),

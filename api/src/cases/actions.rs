@@ -7,12 +7,12 @@ use liaison_domain::case::{self, By, Command, ReassignTo, Transition};
 use liaison_infra::entities::cases;
 use liaison_infra::store::cases::events::Author;
 use liaison_infra::store::cases::{self as store, rules::scope_of, steps};
-use liaison_infra::store::organisation::departments;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait};
 
 use super::access::find_visible;
 use super::Cases;
 use crate::app_error::{AppError, AppResult, Conflict};
+use crate::departments::service::check_takes_work;
 use crate::notifications::{self, News};
 
 /// The system, as the timeline names it when it takes a step by itself.
@@ -110,9 +110,9 @@ async fn check_references(
     match command {
         Command::Reassign {
             to: ReassignTo::Department { id, .. },
-        } => department_of_county(cases, stored, *id).await,
+        } => check_takes_work(cases.db, "department_id", *id, stored.county_id).await,
         Command::Assign { department_id, .. } => {
-            department_of_county(cases, stored, *department_id).await
+            check_takes_work(cases.db, "department_id", *department_id, stored.county_id).await
         }
         Command::Reassign {
             to: ReassignTo::Deputy { id: deputy_id, .. },
@@ -134,37 +134,17 @@ async fn check_references(
     }
 }
 
-async fn department_of_county(
-    cases: &Cases<'_>,
-    stored: &cases::Model,
-    department_id: i64,
-) -> AppResult<()> {
-    if departments::is_of_county(cases.db, department_id, stored.county_id).await? {
-        Ok(())
-    } else {
-        Err(AppError::invalid_field(
-            "department_id",
-            "unknown",
-            "no department of this county has this id",
-        ))
-    }
-}
-
 /// The case as the domain's machine reads it.
 pub(crate) async fn to_domain(cases: &Cases<'_>, stored: &cases::Model) -> AppResult<case::Case> {
-    let resolve_days = cases
-        .reference
-        .category(cases.db, stored.category_id)
-        .await?
-        .map(|c| c.resolve_within_days)
-        .ok_or_else(|| AppError::internal(anyhow::anyhow!("case {} has no category", stored.id)))?;
     Ok(case::Case {
         status: *stored.status,
         scope: scope_of(stored),
         reopen_count: u32::try_from(stored.reopen_count).unwrap_or(0),
         escalated: stored.escalated,
         resolve_by: stored.resolve_by,
-        resolve_within: Duration::days(i64::from(resolve_days)),
+        // What the case was given, not what its category says now: a limit changed since
+        // applies to new cases only.
+        resolve_within: Duration::days(i64::from(stored.resolve_within_days)),
         first_response_at: stored.first_response_at,
         resolved_at: stored.resolved_at,
         closed_at: stored.closed_at,

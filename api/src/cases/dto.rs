@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 /// A new case. Name the station by `scene` (from a scanned code) or `station_id`; when both
-/// are given they must agree.
+/// are given they must agree. A deputy's own code names the deputy's first station (the
+/// lowest id), and the case goes to that deputy whoever is on duty.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct NewCase {
     pub scene: Option<String>,

@@ -1,7 +1,7 @@
-//! Raising a case (码上说事): checks, moderation, routing to the deputy on duty, a case number,
-//! and the case with its first event and photos in one transaction. A resident raises their
-//! own from the mini-program; staff record a visitor's (来访, 赶集日, 走访...), which answers a
-//! receipt the visitor claims the case with.
+//! Raising a case (码上说事): checks, moderation, routing to the deputy on duty (or, from a
+//! deputy's own code, to that deputy), a case number, and the case with its first event and
+//! photos in one transaction. A resident raises their own from the mini-program; staff record
+//! a visitor's (来访, 赶集日, 走访...), which answers a receipt the visitor claims the case with.
 
 use chrono::{DateTime, SubsecRound, Utc};
 use liaison_domain::actor::Actor;
@@ -11,8 +11,9 @@ use liaison_domain::category::Limits;
 use liaison_domain::moderation::Verdict;
 use liaison_domain::phone::Phone;
 use liaison_domain::policy;
+use liaison_domain::scene::{self, SceneKind};
 use liaison_domain::text::Name;
-use liaison_domain::{scene, search, Invalid};
+use liaison_domain::{search, Invalid};
 use liaison_infra::entities::{idempotency_keys, stations};
 use liaison_infra::rate_limit::Decision;
 use liaison_infra::store::cases::events::{self, Author};
@@ -131,7 +132,7 @@ async fn raise(
             return Err(Invalid::merge([t.err(), c.err(), l.err(), p.err(), v.err()]).into())
         }
     };
-    let station = station_of(cases, &new).await?;
+    let (station, to_deputy) = destination(cases, &new).await?;
     // Microseconds: what PostgreSQL keeps, so the case built here is the case stored.
     let now = Utc::now().trunc_subsecs(6);
     if for_visitor {
@@ -197,9 +198,11 @@ async fn raise(
         return Err(AppError::ContentRejected);
     }
 
-    // A deputy recording a visitor's case across the desk is the deputy it is with.
-    let assignee_id = match (for_visitor, actor.deputy_id) {
-        (true, Some(deputy)) => Some(deputy),
+    // A case from a deputy's own code goes to that deputy; a deputy recording a visitor's case
+    // across the desk is the deputy it is with.
+    let assignee_id = match (to_deputy, for_visitor, actor.deputy_id) {
+        (Some(deputy_id), _, _) => Some(deputy_id),
+        (None, true, Some(deputy)) => Some(deputy),
         _ => route(cases, station.id, now).await?,
     };
     let county_code = cases
@@ -239,6 +242,7 @@ async fn raise(
             flagged: verdict == Verdict::Review,
             respond_by,
             resolve_by,
+            resolve_within_days: category.resolve_within_days,
             created_at: now,
         },
     )
@@ -386,14 +390,26 @@ async fn replay(
     }))
 }
 
-/// The station the body names, by signed scene or id (which must agree when both are given).
-async fn station_of(cases: &Cases<'_>, new: &NewCase) -> AppResult<stations::Model> {
+/// The station the body names, by signed scene or id (which must agree when both are given),
+/// and the deputy the case goes to when the scene is a deputy's own code: their first station
+/// (`routing::to_deputy`), whoever is on duty there.
+async fn destination(
+    cases: &Cases<'_>,
+    new: &NewCase,
+) -> AppResult<(stations::Model, Option<i64>)> {
     let key = cases.scene_secret.expose_secret().as_bytes();
-    let from_scene = match &new.scene {
-        Some(text) => Some(scene::verify(text, key).ok_or_else(|| {
-            AppError::invalid_field("scene", "invalid", "this is not a station code of ours")
-        })?),
-        None => None,
+    let unknown_code = || AppError::invalid_field("scene", "invalid", "this is not a code of ours");
+    let (from_scene, to_deputy) = match &new.scene {
+        Some(text) => match scene::verify(text, key).ok_or_else(unknown_code)? {
+            (SceneKind::Station, id) => (Some(id), None),
+            (SceneKind::Deputy, id) => {
+                let to = crate::deputies::code::destination(cases.db, id)
+                    .await?
+                    .ok_or_else(unknown_code)?;
+                (Some(to.station_id), Some(to.assignee_id))
+            }
+        },
+        None => (None, None),
     };
     let id = match (from_scene, new.station_id) {
         (Some(a), Some(b)) if a != b => {
@@ -412,11 +428,14 @@ async fn station_of(cases: &Cases<'_>, new: &NewCase) -> AppResult<stations::Mod
             ));
         }
     };
-    cases
+    let station = cases
         .reference
         .station(cases.db, id)
         .await?
-        .ok_or_else(|| AppError::invalid_field("station_id", "unknown", "no station has this id"))
+        .ok_or_else(|| {
+            AppError::invalid_field("station_id", "unknown", "no station has this id")
+        })?;
+    Ok((station, to_deputy))
 }
 
 /// The deputy on duty with the fewest cases in progress, or `None` for the station queue.

@@ -1,13 +1,14 @@
 //! `/categories`.
 
 use actix_web::http::header;
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, patch, post, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::service::{self, Category, CategoryFilter, NewCategory};
+use super::service::{self, Category, CategoryFilter, CategoryPatch, NewCategory};
 use crate::auth::Caller;
 use crate::error::responses::{
-    BadRequest, Conflict, Forbidden, TooLarge, Unauthorized, Unprocessable, UnsupportedMediaType,
+    BadRequest, Conflict, Forbidden, NotFound, TooLarge, Unauthorized, Unprocessable,
+    UnsupportedMediaType,
 };
 use crate::error::ApiResult;
 use crate::extract::Deferred;
@@ -17,7 +18,7 @@ use liaison_domain::policy::Writes;
 use liaison_infra::store::reference::Kind;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list).service(create);
+    cfg.service(list).service(create).service(update);
 }
 
 /// Categorys, optionally of one county. Anyone may read them.
@@ -64,4 +65,30 @@ async fn create(
             format!("/api/v1/categories/{}", category.id),
         ))
         .json(category))
+}
+
+/// Renames a category of the caller's county, deactivates it (refused for new cases, still
+/// shown on the old ones) or reactivates it, or changes its limits: new limits apply to cases
+/// raised from then on, each case keeping the deadlines it was given.
+#[utoipa::path(
+    tag = "organisation",
+    security(("bearer" = [])),
+    request_body = CategoryPatch,
+    responses(
+        (status = 200, body = Category),
+        BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooLarge, UnsupportedMediaType, Unprocessable,
+    )
+)]
+#[patch("/categories/{id}")]
+async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: Deferred<CategoryPatch>,
+) -> ApiResult<web::Json<Category>> {
+    caller.gate(Writes::Category)?;
+    let category = service::update(&state.db, &caller.actor, id.into_inner(), body.open()?).await?;
+    // Submit reads categories from every node's cache: each must forget this one.
+    state.reference.changed(Kind::Organisation).await;
+    Ok(web::Json(category))
 }

@@ -6,14 +6,13 @@ use liaison_domain::category::Limits;
 use liaison_domain::text::Name;
 use liaison_domain::Invalid;
 use liaison_infra::entities::categories;
-use liaison_infra::store::organisation::categories as store;
-use liaison_infra::store::organisation::departments;
+use liaison_infra::store::organisation::categories::{self as store, CategoryChange};
 use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::app_error::{AppError, AppResult};
-use crate::departments::service::administered_county;
+use crate::departments::service::{administered_county, check_takes_work};
 use crate::pagination::{Page, Paged};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -58,6 +57,20 @@ pub struct NewCategory {
     pub resolve_within_days: i64,
 }
 
+/// A change to a category; an absent field is kept. Changed limits apply to cases raised from
+/// then on: a case keeps the deadlines it was given.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct CategoryPatch {
+    /// 1–64 characters, unique in the county.
+    pub name: Option<String>,
+    /// `false` deactivates it: refused for new cases, still shown on the old ones.
+    pub active: Option<bool>,
+    /// 1–720, and no more than `resolve_within_days` × 24 (the one given or the current).
+    pub respond_within_hours: Option<i64>,
+    /// 1–365.
+    pub resolve_within_days: Option<i64>,
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CategoryFilter {
@@ -95,13 +108,7 @@ pub async fn create(
         (Ok(name), Ok(limits)) => (name, limits),
         (name, limits) => return Err(Invalid::merge([name.err(), limits.err()]).into()),
     };
-    if !departments::is_of_county(db, new.department_id, county_id).await? {
-        return Err(AppError::invalid_field(
-            "department_id",
-            "unknown",
-            "no department of your county has this id",
-        ));
-    }
+    check_takes_work(db, "department_id", new.department_id, county_id).await?;
     let new = store::NewCategory {
         county_id,
         name: name.into_inner(),
@@ -113,4 +120,65 @@ pub async fn create(
         .await
         .map_err(|e| AppError::on_unique(e, &[("name", "name", "category.name_taken")]))?;
     Ok(created.into())
+}
+
+/// A category of the county admin's county: 403 for anyone else, 404 for another county's.
+async fn administered(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+) -> AppResult<categories::Model> {
+    let county_id = administered_county(actor)?;
+    store::find(db, id)
+        .await?
+        .filter(|c| c.county_id == county_id)
+        .ok_or(AppError::NotFound("category"))
+}
+
+/// A category as its form shows it, for its county admins.
+pub async fn find_administered(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+) -> AppResult<Category> {
+    Ok(administered(db, actor, id).await?.into())
+}
+
+/// Renames, deactivates or reactivates a category of the county admin's county, or changes its
+/// limits (a limit not given keeps its value, and the pair is checked together); another
+/// county's is not found.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+    patch: CategoryPatch,
+) -> AppResult<Category> {
+    let found = administered(db, actor, id).await?;
+    let name = patch.name.as_deref().map(Name::parse).transpose();
+    let limits = match (patch.respond_within_hours, patch.resolve_within_days) {
+        (None, None) => Ok(None),
+        (respond, resolve) => Limits::parse(
+            respond.unwrap_or(i64::from(found.respond_within_hours)),
+            resolve.unwrap_or(i64::from(found.resolve_within_days)),
+        )
+        .map(Some),
+    };
+    let (name, limits) = match (name, limits) {
+        (Ok(name), Ok(limits)) => (name, limits),
+        (name, limits) => return Err(Invalid::merge([name.err(), limits.err()]).into()),
+    };
+    let change = CategoryChange {
+        name: name.map(Name::into_inner),
+        active: patch.active,
+        limits: limits.map(|l| {
+            (
+                l.respond_within_hours() as i32,
+                l.resolve_within_days() as i32,
+            )
+        }),
+    };
+    let updated = store::update(db, found, change)
+        .await
+        .map_err(|e| AppError::on_unique(e, &[("name", "name", "category.name_taken")]))?;
+    Ok(updated.into())
 }

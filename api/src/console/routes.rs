@@ -5,9 +5,9 @@ use actix_web::{web, HttpResponse};
 
 use super::error::{ConsoleError, ConsoleResult};
 use super::pages::{
-    account, account_list, accounts, audit, case, deliveries, departments, deputies, groups, home,
-    live, login, password, poster, queue, reception_days, receptions, record, regions, roster,
-    stations, webhooks,
+    account, account_list, accounts, audit, case, deliveries, departments, deputies, deputy_code,
+    groups, home, live, login, password, poster, queue, reception_days, receptions, record,
+    regions, reply_templates, roster, stations, upkeep, webhooks,
 };
 use super::{assets, session};
 use crate::app_error::AppError;
@@ -66,12 +66,39 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/deputies/new", web::post().to(deputies::create))
             .route("/deputies/{id}", web::get().to(deputies::edit))
             .route("/deputies/{id}", web::post().to(deputies::update))
+            .route("/deputies/{id}/code", web::get().to(deputy_code::show))
+            .route("/deputies/{id}/code.png", web::get().to(deputy_code::png))
             .route("/departments", web::get().to(departments::show))
             .route(
                 "/departments",
                 web::post().to(departments::create_department),
             )
+            .route("/departments/{id}", web::get().to(upkeep::edit_department))
+            .route(
+                "/departments/{id}",
+                web::post().to(upkeep::update_department),
+            )
             .route("/categories", web::post().to(departments::create_category))
+            .route("/categories/{id}", web::get().to(upkeep::edit_category))
+            .route("/categories/{id}", web::post().to(upkeep::update_category))
+            .route("/reply-templates", web::get().to(reply_templates::list))
+            .route("/reply-templates", web::post().to(reply_templates::create))
+            .route(
+                "/reply-templates/{id}",
+                web::get().to(reply_templates::edit),
+            )
+            .route(
+                "/reply-templates/{id}",
+                web::post().to(reply_templates::update),
+            )
+            .route(
+                "/reply-templates/{id}/delete",
+                web::get().to(reply_templates::confirm_delete),
+            )
+            .route(
+                "/reply-templates/{id}/delete",
+                web::post().to(reply_templates::delete),
+            )
             .route("/accounts/new", web::get().to(accounts::new))
             .route("/accounts/new", web::post().to(accounts::create))
             .route("/accounts", web::get().to(account_list::show))

@@ -1,13 +1,14 @@
 //! `/departments`.
 
 use actix_web::http::header;
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, patch, post, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::service::{self, Department, DepartmentFilter, NewDepartment};
+use super::service::{self, Department, DepartmentFilter, DepartmentPatch, NewDepartment};
 use crate::auth::Caller;
 use crate::error::responses::{
-    BadRequest, Conflict, Forbidden, TooLarge, Unauthorized, Unprocessable, UnsupportedMediaType,
+    BadRequest, Conflict, Forbidden, NotFound, TooLarge, Unauthorized, Unprocessable,
+    UnsupportedMediaType,
 };
 use crate::error::ApiResult;
 use crate::extract::Deferred;
@@ -16,7 +17,7 @@ use crate::state::AppState;
 use liaison_domain::policy::Writes;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list).service(create);
+    cfg.service(list).service(create).service(update);
 }
 
 /// Departments, optionally of one county. Anyone may read them.
@@ -62,4 +63,28 @@ async fn create(
             format!("/api/v1/departments/{}", department.id),
         ))
         .json(department))
+}
+
+/// Renames a department of the caller's county, or deactivates it (it keeps its cases and is
+/// assigned no new one) or reactivates it.
+#[utoipa::path(
+    tag = "organisation",
+    security(("bearer" = [])),
+    request_body = DepartmentPatch,
+    responses(
+        (status = 200, body = Department),
+        BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooLarge, UnsupportedMediaType, Unprocessable,
+    )
+)]
+#[patch("/departments/{id}")]
+async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: Deferred<DepartmentPatch>,
+) -> ApiResult<web::Json<Department>> {
+    caller.gate(Writes::Department)?;
+    let department =
+        service::update(&state.db, &caller.actor, id.into_inner(), body.open()?).await?;
+    Ok(web::Json(department))
 }

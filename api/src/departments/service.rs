@@ -1,11 +1,12 @@
-//! Listing and creating departments; a county admin creates them in its own county.
+//! Listing, creating and keeping up departments; a county admin does it in its own county.
+//! A department deactivated keeps the cases it has and is handed no new one.
 
 use chrono::Utc;
 use liaison_domain::actor::Actor;
 use liaison_domain::policy;
 use liaison_domain::text::Name;
 use liaison_infra::entities::departments;
-use liaison_infra::store::organisation::departments as store;
+use liaison_infra::store::organisation::departments::{self as store, DepartmentChange};
 use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -19,6 +20,8 @@ pub struct Department {
     pub county_id: i64,
     #[schema(example = "县住建局")]
     pub name: String,
+    /// Inactive departments keep their cases but are offered for no new assignment.
+    pub active: bool,
 }
 
 impl From<departments::Model> for Department {
@@ -27,6 +30,7 @@ impl From<departments::Model> for Department {
             id: m.id,
             county_id: m.county_id,
             name: m.name,
+            active: m.active,
         }
     }
 }
@@ -41,6 +45,18 @@ pub struct NewDepartment {
 #[into_params(parameter_in = Query)]
 pub struct DepartmentFilter {
     pub county_id: Option<i64>,
+    /// Include inactive departments (default: active only).
+    #[serde(default)]
+    pub include_inactive: bool,
+}
+
+/// A change to a department; an absent field is kept.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct DepartmentPatch {
+    /// 1–64 characters, unique in the county.
+    pub name: Option<String>,
+    /// `false` deactivates it: no new case is assigned to it, the old ones keep it.
+    pub active: Option<bool>,
 }
 
 pub async fn list(
@@ -48,7 +64,7 @@ pub async fn list(
     filter: &DepartmentFilter,
     page: Page,
 ) -> AppResult<Paged<Department>> {
-    let rows = store::list(db, filter.county_id, page).await?;
+    let rows = store::list(db, filter.county_id, filter.include_inactive, page).await?;
     Ok(Paged::finish(page, rows, |r| r.id, Department::from))
 }
 
@@ -71,4 +87,69 @@ pub async fn create(
         .await
         .map_err(|e| AppError::on_unique(e, &[("name", "name", "department.name_taken")]))?;
     Ok(created.into())
+}
+
+/// A department of the county admin's county: 403 for anyone else, 404 for another county's.
+async fn administered(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+) -> AppResult<departments::Model> {
+    let county_id = administered_county(actor)?;
+    store::find(db, id)
+        .await?
+        .filter(|d| d.county_id == county_id)
+        .ok_or(AppError::NotFound("department"))
+}
+
+/// A department as its form shows it, for its county admins.
+pub async fn find_administered(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+) -> AppResult<Department> {
+    Ok(administered(db, actor, id).await?.into())
+}
+
+/// Renames, deactivates or reactivates a department of the county admin's county; another
+/// county's is not found.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+    patch: DepartmentPatch,
+) -> AppResult<Department> {
+    let found = administered(db, actor, id).await?;
+    let name = patch.name.as_deref().map(Name::parse).transpose()?;
+    let change = DepartmentChange {
+        name: name.map(Name::into_inner),
+        active: patch.active,
+    };
+    let updated = store::update(db, found, change)
+        .await
+        .map_err(|e| AppError::on_unique(e, &[("name", "name", "department.name_taken")]))?;
+    Ok(updated.into())
+}
+
+/// Refuses `department_id` for new work (a case assigned, a category created) unless it is an
+/// active department of `county_id`: 422 naming `field`.
+pub async fn check_takes_work(
+    db: &impl ConnectionTrait,
+    field: &str,
+    department_id: i64,
+    county_id: i64,
+) -> AppResult<()> {
+    match store::find(db, department_id).await? {
+        Some(found) if found.county_id == county_id && found.active => Ok(()),
+        Some(found) if found.county_id == county_id => Err(AppError::invalid_field(
+            field,
+            "inactive",
+            "this department is deactivated and takes no new cases",
+        )),
+        _ => Err(AppError::invalid_field(
+            field,
+            "unknown",
+            "no department of this county has this id",
+        )),
+    }
 }

@@ -1,5 +1,6 @@
-//! Deputies: the public directory and their records.
+//! Deputies: the public directory, their records and their own codes.
 
+pub mod code;
 pub mod dto;
 pub mod routes;
 pub mod service;

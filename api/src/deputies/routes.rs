@@ -4,14 +4,18 @@ use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::code as deputy_code;
 use super::dto::{Deputy, DeputyFilter, DeputyPatch, NewDeputy};
 use super::service;
 use crate::auth::Caller;
+use crate::codes::Code;
 use crate::error::responses::{
-    BadRequest, Forbidden, NotFound, TooLarge, Unauthorized, Unprocessable, UnsupportedMediaType,
+    BadRequest, Forbidden, NotFound, TooLarge, TooManyRequests, Unauthorized, Unavailable,
+    Unprocessable, UnsupportedMediaType,
 };
 use crate::error::ApiResult;
 use crate::extract::Deferred;
+use crate::openapi::Image;
 use crate::pagination::{PageQuery, Paged};
 use crate::state::AppState;
 use liaison_domain::policy::Writes;
@@ -21,7 +25,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list)
         .service(create)
         .service(get)
-        .service(update);
+        .service(update)
+        .service(code)
+        .service(code_png);
 }
 
 /// The public deputy directory, filtered.
@@ -110,4 +116,45 @@ async fn update(
     .await?;
     state.reference.changed(Kind::Organisation).await;
     Ok(web::Json(answer))
+}
+
+/// The deputy's own code (代表码): its signed scene and where its image is. For the deputy
+/// themself and the admins of the stations they sit at.
+#[utoipa::path(
+    tag = "organisation",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Code),
+        BadRequest, Unauthorized, Forbidden, NotFound,
+    )
+)]
+#[get("/deputies/{id}/code")]
+async fn code(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<Code>> {
+    let code = deputy_code::describe(&state.codes(), &caller.actor, id.into_inner()).await?;
+    Ok(web::Json(code))
+}
+
+/// The deputy's printable code: WeChat's mini-program code (JPEG) when WeChat is configured,
+/// else a plain QR code (PNG) of the deputy's public page.
+#[utoipa::path(
+    tag = "organisation",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, content_type = "image/png", body = Image),
+        BadRequest, Unauthorized, Forbidden, NotFound, TooManyRequests, Unavailable,
+    )
+)]
+#[get("/deputies/{id}/code.png")]
+async fn code_png(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    let (bytes, content_type) =
+        deputy_code::image(&state.codes(), &caller.actor, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().content_type(content_type).body(bytes))
 }

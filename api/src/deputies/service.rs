@@ -81,8 +81,11 @@ pub async fn at(db: &impl ConnectionTrait, station_id: i64) -> AppResult<Vec<Dep
     views(db, rows).await
 }
 
-/// The deputy as stored, with the stations it sits at.
-async fn find(db: &impl ConnectionTrait, id: i64) -> AppResult<(deputies::Model, Vec<i64>)> {
+/// The deputy as stored, with the stations it sits at (in id order).
+pub(crate) async fn find(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> AppResult<(deputies::Model, Vec<i64>)> {
     let row = store::find(db, id)
         .await?
         .ok_or(AppError::NotFound("deputy"))?;

@@ -202,6 +202,7 @@ fn one_case<'a>(
         escalated: case.escalated,
         respond_by,
         resolve_by: case.resolve_by,
+        resolve_within_days: i32::try_from(limits.resolve_within_days()).unwrap_or(i32::MAX),
         first_response_at: case.first_response_at,
         resolved_at: case.resolved_at,
         closed_at: case.closed_at,

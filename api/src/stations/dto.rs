@@ -147,25 +147,17 @@ pub struct ShiftOut {
     pub attendance: Option<String>,
 }
 
-/// What a station's printed code holds.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct StationCode {
-    /// The signed scene (≤ 32 characters) the mini-program passes to `/scan/{scene}`.
-    #[schema(example = "1.4fJ8kP2qXz9LmN0aB")]
-    pub scene: String,
-    /// The printable PNG.
-    pub image_url: String,
-    /// Where a plain QR code points when WeChat is not configured.
-    pub url: String,
-}
-
-/// What the mini-program shows after a scan.
+/// What the mini-program shows after a scan. A deputy's code shows the same card, of the
+/// deputy's first station (the lowest id), with `deputy` set: a case raised from it goes to
+/// that deputy whoever is on duty.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ScanCard {
     pub station: Station,
+    /// The deputy whose own code was scanned; `null` for a station's code.
+    pub deputy: Option<Deputy>,
     /// The deputies who sit at the station.
     pub deputies: Vec<Deputy>,
-    /// Those on duty right now; new cases reach them.
+    /// Those on duty right now; new cases raised from the station's code reach them.
     pub on_duty: Vec<Deputy>,
     /// The next scheduled reception day (下次接待日) not yet over, if any.
     pub next_reception_day: Option<Opening>,

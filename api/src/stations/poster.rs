@@ -3,10 +3,11 @@
 
 use liaison_domain::actor::Actor;
 
-use super::code::{code_of, picture, StationCodes};
+use super::code::code_of;
 use super::dto::Station;
 use super::service::find_administered;
 use crate::app_error::AppResult;
+use crate::codes::{picture, Codes};
 use crate::deputies::service::at;
 
 pub struct PosterContent {
@@ -21,7 +22,7 @@ pub struct PosterContent {
 /// The poster of a station the actor administers: 404 when it does not exist, 403 when it
 /// is someone else's.
 pub async fn content(
-    codes: &StationCodes<'_>,
+    codes: &Codes<'_>,
     actor: &Actor,
     station_id: i64,
 ) -> AppResult<PosterContent> {

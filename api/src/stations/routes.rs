@@ -7,10 +7,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::check_in::{self, Step};
 use super::dto::{
     CheckIn, NewStation, ReceptionDays, ReceptionDaysWrite, Roster, RosterQuery, RosterWrite,
-    ScanCard, Station, StationCode, StationFilter, StationPatch,
+    ScanCard, Station, StationFilter, StationPatch,
 };
 use super::{code, reception_days, roster, service};
 use crate::auth::Caller;
+use crate::codes::Code;
 use crate::deputies::dto::Deputy;
 use crate::error::responses::{
     BadRequest, Forbidden, NotFound, TooLarge, TooManyRequests, Unauthorized, Unavailable,
@@ -278,7 +279,7 @@ async fn shift_check_out(
     tag = "stations",
     security(("bearer" = [])),
     responses(
-        (status = 200, body = StationCode),
+        (status = 200, body = Code),
         BadRequest, Unauthorized, Forbidden, NotFound,
     )
 )]
@@ -287,8 +288,8 @@ async fn station_code(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
-) -> ApiResult<web::Json<StationCode>> {
-    let code = code::describe(&state.station_codes(), &caller.actor, id.into_inner()).await?;
+) -> ApiResult<web::Json<Code>> {
+    let code = code::describe(&state.codes(), &caller.actor, id.into_inner()).await?;
     Ok(web::Json(code))
 }
 
@@ -308,13 +309,13 @@ async fn station_code_png(
     caller: Caller,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    let (bytes, content_type) =
-        code::image(&state.station_codes(), &caller.actor, id.into_inner()).await?;
+    let (bytes, content_type) = code::image(&state.codes(), &caller.actor, id.into_inner()).await?;
     Ok(HttpResponse::Ok().content_type(content_type).body(bytes))
 }
 
 /// What the mini-program calls after a scan: the station card, its deputies, who is on duty
-/// now and the categories. A forged or unknown scene answers 404.
+/// now and the categories. A deputy's code answers the card of the deputy's first station
+/// with `deputy` set. A forged or unknown scene answers 404.
 #[utoipa::path(
     tag = "stations",
     responses(
@@ -327,6 +328,6 @@ async fn scan(
     state: web::Data<AppState>,
     scene: web::Path<String>,
 ) -> ApiResult<web::Json<ScanCard>> {
-    let card = code::scan(&state.station_codes(), &scene).await?;
+    let card = crate::codes::scan::scan(&state.codes(), &scene).await?;
     Ok(web::Json(card))
 }

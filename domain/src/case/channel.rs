@@ -1,7 +1,7 @@
 //! How a case reached us (来访, 赶集日, 走访, 电话, 座谈, 来信, or the mini-program), and the
 //! receipt a visitor takes home from the desk.
 
-use crate::scene;
+use crate::scene::{self, SceneKind};
 use crate::vocabulary::vocabulary;
 
 vocabulary!(
@@ -33,16 +33,16 @@ pub fn for_visitor(channel: Channel, claimed: bool) -> bool {
     channel.recorded_by_staff() && !claimed
 }
 
-/// The claim code printed on a visitor's receipt (回执): the case id signed with a key of its
-/// own, derived from `secret`, so that no station scene is ever a claim code or the other way
-/// round. Without the secret nobody can make or alter one.
+/// The claim code printed on a visitor's receipt (回执): the case id signed as scenes are, but
+/// with a key of its own derived from `secret`, so that no scene of a code is ever a claim
+/// code or the other way round. Without the secret nobody can make or alter one.
 pub fn claim_code(case_id: i64, secret: &[u8]) -> String {
-    scene::sign(case_id, &claim_key(secret))
+    scene::sign(SceneKind::Station, case_id, &claim_key(secret))
 }
 
 /// The case a claim code names, or `None` when it is malformed, forged or altered.
 pub fn claimed_case(code: &str, secret: &[u8]) -> Option<i64> {
-    scene::verify(code, &claim_key(secret))
+    scene::verify_as(SceneKind::Station, code, &claim_key(secret))
 }
 
 fn claim_key(secret: &[u8]) -> Vec<u8> {
@@ -80,9 +80,11 @@ mod tests {
         assert_eq!(claimed_case(&code, SECRET), Some(42));
         assert_eq!(claimed_case(&code, b"another secret"), None);
         // A station's scene for the same number is not a claim code, nor the other way round.
-        let scene = scene::sign(42, SECRET);
-        assert_ne!(scene, code);
-        assert_eq!(claimed_case(&scene, SECRET), None);
+        for kind in SceneKind::ALL {
+            let scene = scene::sign(*kind, 42, SECRET);
+            assert_ne!(scene, code);
+            assert_eq!(claimed_case(&scene, SECRET), None);
+        }
         assert_eq!(scene::verify(&code, SECRET), None);
         let mut altered = code.clone().into_bytes();
         let last = altered.len() - 1;

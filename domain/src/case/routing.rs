@@ -1,5 +1,23 @@
 //! Routing: which deputy a new case reaches.
 
+/// Where a case raised from a deputy's own code goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ToDeputy {
+    pub station_id: i64,
+    pub assignee_id: i64,
+}
+
+/// A case raised from a deputy's own code goes to that deputy, whoever is on duty, at their
+/// first station: the lowest id among the stations they sit at, the one they joined earliest
+/// as the ids grow, and the same whatever order the stations are listed in. `None` when the
+/// deputy sits at no station: the case has nowhere to be kept.
+pub fn to_deputy(deputy_id: i64, stations: &[i64]) -> Option<ToDeputy> {
+    stations.iter().min().map(|station_id| ToDeputy {
+        station_id: *station_id,
+        assignee_id: deputy_id,
+    })
+}
+
 /// Picks the deputy for a new case at a station: among those on duty now (in roster order) who
 /// still sit at the station, the one with the fewest cases in progress; ties go to the earlier
 /// in the roster. `None` sends the case to the station queue.
@@ -23,6 +41,22 @@ mod tests {
                 .find(|(d, _)| *d == deputy)
                 .map_or(0, |(_, n)| *n)
         }
+    }
+
+    #[test]
+    fn a_deputys_code_reaches_that_deputy_at_their_lowest_station() {
+        assert_eq!(
+            to_deputy(9, &[12, 3, 7]),
+            Some(ToDeputy {
+                station_id: 3,
+                assignee_id: 9
+            })
+        );
+    }
+
+    #[test]
+    fn a_deputy_at_no_station_takes_no_case_from_their_code() {
+        assert_eq!(to_deputy(9, &[]), None);
     }
 
     #[test]

@@ -38,6 +38,9 @@ pub struct Model {
     pub escalated: bool,
     pub respond_by: DateTimeUtc,
     pub resolve_by: DateTimeUtc,
+    /// The days to resolution its category gave it when raised: a reopened case restarts its
+    /// clock with these, whatever the category says since.
+    pub resolve_within_days: i32,
     pub first_response_at: Option<DateTimeUtc>,
     pub resolved_at: Option<DateTimeUtc>,
     pub closed_at: Option<DateTimeUtc>,

@@ -9,6 +9,8 @@ pub struct Model {
     pub id: i64,
     pub county_id: i64,
     pub name: String,
+    /// Inactive departments keep their cases but are handed no new one.
+    pub active: bool,
     pub created_at: DateTimeUtc,
 }
 

@@ -25,6 +25,7 @@ pub mod reception_deputies;
 pub mod receptions;
 pub mod refresh_tokens;
 pub mod regions;
+pub mod reply_templates;
 pub mod stations;
 pub mod subscription_grants;
 pub mod user_stations;

@@ -9,6 +9,7 @@ pub mod notifications;
 pub mod organisation;
 pub mod outbox;
 pub mod reference;
+pub mod reply_templates;
 pub mod seeding;
 pub mod sessions;
 pub mod subscriptions;

@@ -1,4 +1,4 @@
-//! Mini-program codes that open a station's page (getwxacodeunlimit).
+//! Mini-program codes that open a page with a signed scene: a station's or a deputy's (getwxacodeunlimit).
 
 use super::{parse, Status, WechatClient, WechatError};
 
@@ -10,7 +10,7 @@ const WIDTH: u32 = 430;
 impl WechatClient {
     /// The image of a mini-program code opening `page` with `scene`; `env_version` is
     /// "release", "trial" or "develop".
-    pub async fn station_code(
+    pub async fn scene_code(
         &self,
         scene: &str,
         page: &str,
@@ -80,7 +80,7 @@ mod tests {
             .await;
         let client = test_client(&server.uri(), TIMEOUT);
         let image = client
-            .station_code("1a.XyZ", "pages/scan/index", "trial")
+            .scene_code("1a.XyZ", "pages/scan/index", "trial")
             .await
             .unwrap();
         assert_eq!(image, JPEG);
@@ -100,9 +100,7 @@ mod tests {
             .mount(&server)
             .await;
         let client = test_client(&server.uri(), TIMEOUT);
-        let result = client
-            .station_code("s", "pages/scan/index", "release")
-            .await;
+        let result = client.scene_code("s", "pages/scan/index", "release").await;
         assert!(
             matches!(result, Err(WechatError::RateLimited)),
             "{result:?}"
@@ -122,7 +120,7 @@ mod tests {
             .mount(&server)
             .await;
         let client = test_client(&server.uri(), TIMEOUT);
-        let result = client.station_code("s", "pages/nope", "release").await;
+        let result = client.scene_code("s", "pages/nope", "release").await;
         assert!(
             matches!(result, Err(WechatError::Api { errcode: 41030, .. })),
             "{result:?}"
@@ -148,7 +146,7 @@ mod tests {
             .await;
         let client = test_client(&server.uri(), TIMEOUT);
         let image = client
-            .station_code("s", "pages/scan/index", "release")
+            .scene_code("s", "pages/scan/index", "release")
             .await
             .unwrap();
         assert_eq!(image, JPEG);
@@ -169,9 +167,7 @@ mod tests {
             .mount(&server)
             .await;
         let client = test_client(&server.uri(), TIMEOUT);
-        let result = client
-            .station_code("s", "pages/scan/index", "release")
-            .await;
+        let result = client.scene_code("s", "pages/scan/index", "release").await;
         assert!(
             matches!(result, Err(WechatError::Api { errcode: 42001, .. })),
             "{result:?}"
@@ -208,7 +204,7 @@ mod tests {
                 .unwrap();
         });
         let image = client
-            .station_code("s", "pages/scan/index", "release")
+            .scene_code("s", "pages/scan/index", "release")
             .await
             .unwrap();
         replace.await.unwrap();
@@ -231,9 +227,7 @@ mod tests {
             .mount(&server)
             .await;
         let client = test_client(&server.uri(), Duration::from_millis(300));
-        let result = client
-            .station_code("s", "pages/scan/index", "release")
-            .await;
+        let result = client.scene_code("s", "pages/scan/index", "release").await;
         assert!(matches!(result, Err(WechatError::Busy)), "{result:?}");
     }
 }

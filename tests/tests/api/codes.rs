@@ -2,6 +2,7 @@
 //! is configured, a plain QR code otherwise), and what a scan of the code shows.
 
 use chrono::{Duration, Utc};
+use liaison_domain::scene::SceneKind;
 use liaison_tests::{on_every_backend, spawn_app, spawn_app_with, Backend, TestApp};
 use secrecy::ExposeSecret;
 use serde_json::{json, Value};
@@ -51,7 +52,7 @@ async fn scene_of(app: &TestApp, token: &str, station_id: i64) -> String {
 /// The scene for `station_id` as the server signs it, for stations it would not describe.
 fn signed(app: &TestApp, station_id: i64) -> String {
     let key = app.settings.stations.scene_secret.expose_secret();
-    liaison_domain::scene::sign(station_id, key.as_bytes())
+    liaison_domain::scene::sign(SceneKind::Station, station_id, key.as_bytes())
 }
 
 fn names(list: &Value) -> Vec<String> {
@@ -378,7 +379,7 @@ async fn forged_altered_and_unknown_scenes_answer_404(backend: Backend) {
     let last = altered.len() - 1;
     altered[last] = if altered[last] == b'A' { b'B' } else { b'A' };
     let altered = String::from_utf8(altered).unwrap();
-    let other_key = liaison_domain::scene::sign(1, b"not the server's key");
+    let other_key = liaison_domain::scene::sign(SceneKind::Station, 1, b"not the server's key");
     let forged = [
         // The signature changed in one character.
         altered,

@@ -14,6 +14,7 @@ mod public;
 mod receptions;
 mod rounds;
 mod townships;
+mod upkeep;
 mod walk_ins;
 
 use std::collections::BTreeMap;

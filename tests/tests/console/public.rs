@@ -6,6 +6,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use liaison_api::settings::Settings;
+use liaison_domain::scene::SceneKind;
 use liaison_tests::browser::Browser;
 use liaison_tests::{on_every_backend, spawn_app, spawn_app_with, Backend, TestApp};
 use secrecy::{ExposeSecret, SecretString};
@@ -69,7 +70,7 @@ fn generate_urllink() -> wiremock::MockBuilder {
 
 fn scene_of(app: &TestApp, station_id: i64) -> String {
     let key = app.settings.stations.scene_secret.expose_secret();
-    liaison_domain::scene::sign(station_id, key.as_bytes())
+    liaison_domain::scene::sign(SceneKind::Station, station_id, key.as_bytes())
 }
 
 /// The station page of `station_id`, read as text.
@@ -308,7 +309,7 @@ async fn a_failing_or_slow_wechat_leaves_the_page_with_the_explanation(backend: 
 async fn forged_and_unknown_scenes_are_not_found(backend: Backend) {
     let app = spawn_app(backend).await;
     app.seed_demo().await;
-    let forged = liaison_domain::scene::sign(1, b"not the server's key");
+    let forged = liaison_domain::scene::sign(SceneKind::Station, 1, b"not the server's key");
     for scene in [forged, scene_of(&app, 999), "garbage".to_owned()] {
         let reply = app.get(&format!("/s/{scene}"), None).await;
         assert_eq!(reply.status, 404, "{scene}");

@@ -55,6 +55,7 @@ async fn account_form(state: &AppState, actor: &Actor) -> ConsoleResult<Form> {
     let departments = if roles.contains(&Role::Handler) {
         let filter = DepartmentFilter {
             county_id: Some(county_id),
+            include_inactive: false,
         };
         every(|page| departments::list(&state.db, &filter, page)).await?
     } else {

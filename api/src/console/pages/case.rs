@@ -21,11 +21,14 @@ use crate::cases::{access, actions, appraisal};
 use crate::console::error::{ConsoleError, ConsoleResult};
 use crate::console::form::{id_field, optional, Field, Input};
 use crate::console::messages::Messages;
-use crate::console::pages::{choices, error_on, from_local, html, id_of, local, Layout};
+use crate::console::pages::{
+    choices, error_on, from_local, html, id_of, listed, local, Choice, Layout,
+};
 use crate::console::session::Staff;
 use crate::departments::service::{self as departments, DepartmentFilter};
 use crate::deputies::service as deputies;
 use crate::pagination::{Page, MAX_LIMIT};
+use crate::reply_templates::service as reply_templates;
 use crate::state::AppState;
 
 /// The console's step for the deputy's rating of the department: not a command of the case's
@@ -146,6 +149,8 @@ struct CasePage {
     photos: Vec<i64>,
     events: Vec<EventRow>,
     steps: Vec<Step>,
+    /// The saved replies the reply form offers, the one chosen selected.
+    reply_templates: Vec<Choice>,
     /// A line above the page: a step saved, or why it was not.
     notice: Option<&'static str>,
     notice_kind: &'static str,
@@ -190,12 +195,15 @@ fn fields_of(step: &str, queued: bool) -> &'static [(&'static str, bool)] {
     }
 }
 
-/// Renders the case for `staff`, with the last posted step's values and errors if any.
+/// Renders the case for `staff`, with the last posted step's values and errors if any, or
+/// with the reply form holding the saved reply `template` chosen (how the form fills from a
+/// saved reply without a script).
 async fn render(
     state: &AppState,
     staff: &Staff,
     id: i64,
     posted: Option<Posted<'_>>,
+    template: Option<i64>,
     notice: Option<(&'static str, &'static str)>,
     status: StatusCode,
 ) -> ConsoleResult<HttpResponse> {
@@ -211,6 +219,20 @@ async fn render(
         county_id: case.county_id,
         station_id: case.station_id,
     };
+    let offered = if allowed.contains(&"reply") {
+        reply_templates::offered(&state.db, &staff.actor, place.county_id, place.station_id).await?
+    } else {
+        Vec::new()
+    };
+    let chosen = match template {
+        Some(template) => Some(
+            offered
+                .iter()
+                .find(|t| t.id == template)
+                .ok_or(AppError::NotFound("reply_template"))?,
+        ),
+        None => None,
+    };
     let detail = view::detail(&cases, &staff.actor, case, resident).await?;
     let names = names(&cases, &[&detail.summary]).await?;
     let mut steps = Vec::new();
@@ -218,9 +240,10 @@ async fn render(
         let posted = posted.as_ref().filter(|p| p.step == name);
         let mut fields = Vec::new();
         for (field, required) in fields_of(name, queued) {
-            let (value, error) = match posted {
-                Some(p) => (p.form.value(field).to_owned(), error_on(p.errors, field, m)),
-                None => (String::new(), None),
+            let (value, error) = match (posted, chosen) {
+                (Some(p), _) => (p.form.value(field).to_owned(), error_on(p.errors, field, m)),
+                (None, Some(t)) if name == "reply" => (t.body.clone(), None),
+                (None, _) => (String::new(), None),
             };
             let field = field_view(state, m, name, (field, *required), value, error, place).await?;
             fields.push(field);
@@ -239,7 +262,9 @@ async fn render(
             errors,
         });
     }
-    let page = page_of(
+    let chosen_id = chosen.map(|t| t.id.to_string()).unwrap_or_default();
+    let choices = offered.into_iter().map(|t| (t.id.to_string(), t.title));
+    let mut page = page_of(
         m,
         Layout::of(staff, m, "queue"),
         detail,
@@ -247,6 +272,7 @@ async fn render(
         steps,
         notice,
     );
+    page.reply_templates = listed(choices, &[chosen_id.as_str()]);
     Ok(html(status, &page))
 }
 
@@ -311,6 +337,7 @@ async fn field_view(
         "department_id" => {
             let filter = DepartmentFilter {
                 county_id: Some(place.county_id),
+                include_inactive: false,
             };
             let listed = departments::list(
                 &state.db,
@@ -407,6 +434,7 @@ fn page_of(
             })
             .collect(),
         steps,
+        reply_templates: Vec::new(),
         notice: notice.map(|(text, _)| text),
         notice_kind: notice.map_or("", |(_, kind)| kind),
     }
@@ -416,6 +444,9 @@ fn page_of(
 pub struct CaseQuery {
     #[serde(default)]
     done: String,
+    /// A saved reply to fill the reply form with.
+    #[serde(default)]
+    template: String,
 }
 
 pub async fn show(
@@ -427,7 +458,10 @@ pub async fn show(
     let id = id_of(&id, "case")?;
     let m = Messages::current();
     let notice = (!query.done.is_empty()).then_some((m.case_done, "ok"));
-    render(&state, &staff, id, None, notice, StatusCode::OK).await
+    let template = optional(&query.template)
+        .map(|raw| id_of(&raw, "reply_template"))
+        .transpose()?;
+    render(&state, &staff, id, None, template, notice, StatusCode::OK).await
 }
 
 /// The end of day `date` in Beijing, the deadline a date picked in the county means.
@@ -567,7 +601,16 @@ impl Again<'_> {
             errors: &self.errors,
         };
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        render(self.state, self.staff, self.id, Some(posted), None, status).await
+        render(
+            self.state,
+            self.staff,
+            self.id,
+            Some(posted),
+            None,
+            None,
+            status,
+        )
+        .await
     }
 }
 
@@ -622,6 +665,7 @@ pub async fn act(
                 &staff,
                 id,
                 None,
+                None,
                 Some((m.case_changed, "warn")),
                 StatusCode::CONFLICT,
             )
@@ -632,6 +676,7 @@ pub async fn act(
                 &state,
                 &staff,
                 id,
+                None,
                 None,
                 Some((m.case_refused, "warn")),
                 StatusCode::CONFLICT,

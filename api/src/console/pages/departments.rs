@@ -38,6 +38,8 @@ struct DepartmentsPage {
     /// The forms to add a department and a category, for county admins.
     department_form: Option<Form>,
     category_form: Option<Form>,
+    /// County admins keep each department and category up: a link to its form.
+    keeps: bool,
     notice: Option<&'static str>,
 }
 
@@ -66,6 +68,7 @@ async fn render(
         .collect();
     let offered = departments
         .iter()
+        .filter(|d| d.active)
         .map(|d| (d.id.to_string(), d.name.clone()))
         .collect::<Vec<_>>();
     let adds = administered_county(&staff.actor).is_ok();
@@ -121,6 +124,7 @@ async fn render(
         categories,
         department_form,
         category_form,
+        keeps: adds,
         notice,
     };
     Ok(html(status, &page))
@@ -131,6 +135,7 @@ async fn listed(state: &AppState, county_id: i64) -> AppResult<(Vec<Department>,
     let departments = every(|page| {
         let filter = DepartmentFilter {
             county_id: Some(county_id),
+            include_inactive: true,
         };
         async move { departments::list(&state.db, &filter, page).await }
     })

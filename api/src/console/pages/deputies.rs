@@ -44,6 +44,8 @@ pub struct Row {
     pub stations: String,
     /// Whether the reader may edit this deputy (without moving them to other stations).
     pub editable: bool,
+    /// Whether the reader may print the deputy's own code (`policy::may_read_deputy_code`).
+    pub code: bool,
 }
 
 #[derive(Template)]
@@ -115,6 +117,12 @@ pub async fn show(
                 &staff.actor,
                 deputy.county_id,
                 &deputy.station_ids,
+                &deputy.station_ids,
+            ),
+            code: policy::may_read_deputy_code(
+                &staff.actor,
+                deputy.county_id,
+                deputy.id,
                 &deputy.station_ids,
             ),
             deputy,

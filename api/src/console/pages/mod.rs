@@ -7,6 +7,7 @@ pub mod audit;
 pub mod case;
 pub mod departments;
 pub mod deputies;
+pub mod deputy_code;
 pub mod groups;
 pub mod home;
 pub mod live;
@@ -18,8 +19,10 @@ pub mod reception_days;
 pub mod receptions;
 pub mod record;
 pub mod regions;
+pub mod reply_templates;
 pub mod roster;
 pub mod stations;
+pub mod upkeep;
 // County admin: webhooks, dead letters, outbox
 pub mod deliveries;
 pub mod webhook_secret;

@@ -62,7 +62,7 @@ fn facts(m: &Messages, poster: &PosterContent) -> Vec<Fact> {
 
 async fn gather(state: &AppState, staff: &Staff, raw_id: &str) -> ConsoleResult<PosterContent> {
     let station_id = id_of(raw_id, "station")?;
-    Ok(content(&state.station_codes(), &staff.actor, station_id).await?)
+    Ok(content(&state.codes(), &staff.actor, station_id).await?)
 }
 
 /// The print page.

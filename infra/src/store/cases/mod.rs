@@ -128,6 +128,8 @@ pub struct NewCase {
     pub flagged: bool,
     pub respond_by: DateTime<Utc>,
     pub resolve_by: DateTime<Utc>,
+    /// What the category gave it, kept for a reopen.
+    pub resolve_within_days: i32,
     pub created_at: DateTime<Utc>,
 }
 
@@ -154,6 +156,7 @@ pub async fn insert(db: &impl ConnectionTrait, new: NewCase) -> Result<cases::Mo
         escalated: Set(false),
         respond_by: Set(new.respond_by),
         resolve_by: Set(new.resolve_by),
+        resolve_within_days: Set(new.resolve_within_days),
         first_response_at: Set(None),
         resolved_at: Set(None),
         closed_at: Set(None),

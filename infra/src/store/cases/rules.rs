@@ -179,6 +179,7 @@ pub(super) mod tests {
                         escalated: false,
                         respond_by: at() + *respond,
                         resolve_by: at() + *resolve,
+                        resolve_within_days: 15,
                         first_response_at: answered.then(|| at() - Duration::hours(2)),
                         resolved_at: None,
                         closed_at: None,

@@ -19,6 +19,15 @@ pub struct NewCategory {
     pub resolve_within_days: i32,
 }
 
+/// What a change writes; `None` keeps the field.
+#[derive(Debug, Default)]
+pub struct CategoryChange {
+    pub name: Option<String>,
+    pub active: Option<bool>,
+    /// Both limits, checked together.
+    pub limits: Option<(i32, i32)>,
+}
+
 /// A page of categories in id order, of one county or of all, the inactive ones only when
 /// asked for.
 pub async fn list(
@@ -75,4 +84,25 @@ pub async fn insert(
     }
     .insert(db)
     .await
+}
+
+/// Writes a change; a name already taken in the county fails on its unique index. Cases keep
+/// the deadlines they were given: nothing here touches them.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    category: categories::Model,
+    change: CategoryChange,
+) -> Result<categories::Model, DbErr> {
+    let mut active: categories::ActiveModel = category.into();
+    if let Some(name) = change.name {
+        active.name = Set(name);
+    }
+    if let Some(on) = change.active {
+        active.active = Set(on);
+    }
+    if let Some((respond_within_hours, resolve_within_days)) = change.limits {
+        active.respond_within_hours = Set(respond_within_hours);
+        active.resolve_within_days = Set(resolve_within_days);
+    }
+    active.update(db).await
 }

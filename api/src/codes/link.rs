@@ -1,18 +1,15 @@
-//! The web address that opens the mini-program at a station, for the public station page:
-//! WeChat's URL link to the page a station code opens, with the station's scene.
+//! The web address that opens the mini-program where a code would, for the public pages of
+//! stations and deputies: WeChat's URL link to the page a code opens, with the code's scene.
 
 use liaison_infra::wechat::LinkTarget;
 
-use super::code::StationCodes;
+use super::Codes;
 
-/// The URL link opening the mini-program at the station of `scene` (already verified), or
-/// `None` when WeChat is not configured or does not make one now. The page then explains how
-/// to scan instead: a WeChat failure never stands between a resident and the station's card.
-pub async fn mini_program_link(
-    codes: &StationCodes<'_>,
-    station_id: i64,
-    scene: &str,
-) -> Option<String> {
+/// The URL link opening the mini-program with `scene` (already verified), or `None` when
+/// WeChat is not configured or does not make one now. The page then explains how to scan
+/// instead: a WeChat failure never stands between a resident and the card. A scene is printed
+/// for anyone to read, so the logs may name it.
+pub async fn mini_program_link(codes: &Codes<'_>, scene: &str) -> Option<String> {
     let wechat = codes.wechat?;
     let settings = codes.wechat_settings;
     // The page reads it as a code's scene, with decodeURIComponent(query.scene).
@@ -29,16 +26,16 @@ pub async fn mini_program_link(
         Ok(link) if link.starts_with("https://") => Some(link),
         Ok(_) => {
             tracing::warn!(
-                station_id,
-                "WeChat's URL link is not an https address: the station page explains how to scan"
+                scene,
+                "WeChat's URL link is not an https address: the page explains how to scan"
             );
             None
         }
         Err(error) => {
             tracing::warn!(
-                station_id,
+                scene,
                 %error,
-                "no mini-program link for the station page: it explains how to scan instead"
+                "no mini-program link for the public page: it explains how to scan instead"
             );
             None
         }
