@@ -135,7 +135,7 @@ pub struct CaseDetail {
     /// A visitor's unclaimed case's receipt, again, for the staff who may print it.
     pub receipt: Option<Receipt>,
     /// The rating was recorded by staff for a visitor (回访), not given in the mini-program.
-    pub rated_by_staff: bool,
+    pub rating_recorded_by_staff: bool,
     pub rating_comment: Option<String>,
     /// What the last resolution amounts to: `implemented`, `explained`, `planned` (with
     /// `planned_on`) or `not_feasible` (with `outcome_reason`).

@@ -93,7 +93,7 @@ pub async fn detail(
     // Until a visitor claims their case, the one who raised it is the staff member who
     // recorded it: the visitor, not they, is whom the case is about.
     let for_visitor = case.for_visitor();
-    let rated_by_staff = events
+    let rating_recorded_by_staff = events
         .iter()
         .any(|e| e.kind == EventKind::Rated.as_str() && e.actor_role != Role::Resident.as_str());
     let resident = match (shows_identity && !for_visitor, resident) {
@@ -139,7 +139,7 @@ pub async fn detail(
         visitor_name,
         claimed_at: case.claimed_at,
         receipt,
-        rated_by_staff,
+        rating_recorded_by_staff,
         rating_comment: case.rating_comment,
         outcome: case.outcome.map(|o| o.as_str().to_owned()),
         planned_on: case.planned_on,

@@ -637,7 +637,8 @@ mod tests {
                 "station_admin",
                 "station_admin",
                 "deputy",
-                "handler"
+                "handler",
+                "township_admin"
             ]
         );
         let users = table::users::Entity::find().all(&db).await.unwrap();
@@ -711,7 +712,7 @@ mod tests {
         }
 
         let before = counts(&db).await;
-        assert_eq!(before, [11, 4, 12, 16, 7, 7, 56, 5, 2]);
+        assert_eq!(before, [11, 4, 12, 16, 7, 7, 56, 6, 2]);
         let second = seed(&db, now() + Duration::days(3)).await.unwrap();
         assert!(!second.created);
         assert_eq!(second.accounts, first.accounts);

@@ -69,7 +69,7 @@ async fn admins_list_the_accounts_they_oversee_filtered_and_paged(backend: Backe
         .expect(200);
     assert_eq!(
         items(&all.body).len(),
-        5,
+        6,
         "every staff account of the county"
     );
     let me = items(&all.body)

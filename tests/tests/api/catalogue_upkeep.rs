@@ -288,7 +288,12 @@ async fn changed_limits_apply_to_new_cases_only_even_on_reopen(backend: Backend)
         async move { app.post(&path, Some(&token), body).await.expect(200) }
     };
     step(&duty.deputy, "accept", json!({})).await;
-    step(&duty.deputy, "resolve", json!({"summary": "已修好"})).await;
+    step(
+        &duty.deputy,
+        "resolve",
+        json!({"summary": "已修好", "outcome": "implemented"}),
+    )
+    .await;
     let reopened_at = Utc::now();
     let reopened = step(&resident, "rate", json!({"rating": "unsatisfied"}))
         .await

@@ -306,9 +306,12 @@ async fn staff_record_the_rating_of_an_unclaimed_case(backend: Backend) {
         async move { app.post(&path, Some(&token), body).await }
     };
     step("accept", json!({})).await.expect(200);
-    step("resolve", json!({"summary": "已电话答复"}))
-        .await
-        .expect(200);
+    step(
+        "resolve",
+        json!({"summary": "已电话答复", "outcome": "explained"}),
+    )
+    .await
+    .expect(200);
     let rated = step(
         "rate",
         json!({"rating": "satisfied", "comment": "电话回访满意"}),
@@ -316,7 +319,7 @@ async fn staff_record_the_rating_of_an_unclaimed_case(backend: Backend) {
     .await
     .expect(200);
     assert_eq!(rated.body["status"], "closed");
-    assert_eq!(rated.body["rated_by_staff"], true);
+    assert_eq!(rated.body["rating_recorded_by_staff"], true);
 
     // A case a resident raised is rated by that resident only.
     let resident = app.resident("walk-in-rater").await;
@@ -325,7 +328,7 @@ async fn staff_record_the_rating_of_an_unclaimed_case(backend: Backend) {
         app.post(
             &format!("/api/v1/cases/{own}/{action}"),
             Some(&on_duty.deputy),
-            json!({"summary": "已处理"}),
+            json!({"summary": "已处理", "outcome": "implemented"}),
         )
         .await
         .expect(200);
