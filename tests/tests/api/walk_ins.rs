@@ -88,55 +88,30 @@ async fn staff_record_only_at_stations_in_scope_and_residents_only_their_own(bac
     let app = spawn_app(backend).await;
     let demo = app.seed_demo().await;
     let before = count_cases(&app).await;
-    // Station 2 is not this admin's: as if it were not there.
     let admin = app.login(&demo.station_admin).await;
-    app.post(
-        "/api/v1/cases",
-        Some(&admin),
-        walk_in(&app, 2, json!({})).await,
-    )
-    .await
-    .expect(404);
-    // A township admin outside its township, likewise.
     let township = app.login(&demo.township_admin).await;
-    app.post(
-        "/api/v1/cases",
-        Some(&township),
-        walk_in(&app, 1, json!({})).await,
-    )
-    .await
-    .expect(404);
-    // A deputy off duty at their station records nothing there.
     let deputy = app.login(&demo.deputy).await;
-    app.on_duty(&admin, &[]).await;
-    app.post(
-        "/api/v1/cases",
-        Some(&deputy),
-        walk_in(&app, 1, json!({})).await,
-    )
-    .await
-    .expect(404);
-    // Handlers record none; residents raise their own only, staff none of a resident's kind.
     let handler = app.login(&demo.handler).await;
-    app.post(
-        "/api/v1/cases",
-        Some(&handler),
-        walk_in(&app, 1, json!({})).await,
-    )
-    .await
-    .expect(403);
     let resident = app.resident("walk-in-resident").await;
-    app.post(
-        "/api/v1/cases",
-        Some(&resident),
-        walk_in(&app, 1, json!({})).await,
-    )
-    .await
-    .expect(403);
-    let own = walk_in(&app, 1, json!({"channel": "mini_program"})).await;
-    app.post("/api/v1/cases", Some(&admin), own)
-        .await
-        .expect(403);
+    app.on_duty(&admin, &[]).await;
+    let refusals = [
+        // Station 2 is not this admin's: as if it were not there.
+        (&admin, 2, json!({}), 404),
+        // A township admin outside its township, likewise.
+        (&township, 1, json!({}), 404),
+        // A deputy off duty at their station records nothing there.
+        (&deputy, 1, json!({}), 404),
+        // Handlers record none; residents raise their own only, staff none of a resident's kind.
+        (&handler, 1, json!({}), 403),
+        (&resident, 1, json!({}), 403),
+        (&admin, 1, json!({"channel": "mini_program"}), 403),
+    ];
+    for (token, station, extra, status) in refusals {
+        let body = walk_in(&app, station, extra.clone()).await;
+        app.post("/api/v1/cases", Some(token), body)
+            .await
+            .expect(status);
+    }
     // An unknown channel, a resident's contact phone on a visitor's case: named.
     let unknown = walk_in(&app, 1, json!({"channel": "fax"})).await;
     let refused = app
