@@ -33,15 +33,7 @@ vocabulary!(
 
 /// The template a step sends to the resident, if any: only steps the resident hears of.
 pub fn template_for(kind: EventKind) -> Option<Template> {
-    let tells_resident = audience::of(
-        kind,
-        Situation {
-            unassigned: false,
-            flagged: false,
-            resident_follows: true,
-        },
-    )
-    .contains(&Audience::Resident);
+    let tells_resident = audience::of(kind, Situation::PLAIN).contains(&Audience::Resident);
     match kind {
         EventKind::Resolved => Some(Template::Resolved),
         _ if tells_resident => Some(Template::Progress),
@@ -218,15 +210,7 @@ mod tests {
     #[test]
     fn only_steps_the_resident_hears_of_send_a_message() {
         for kind in EventKind::ALL {
-            let resident = audience::of(
-                *kind,
-                Situation {
-                    unassigned: false,
-                    flagged: false,
-                    resident_follows: true,
-                },
-            )
-            .contains(&Audience::Resident);
+            let resident = audience::of(*kind, Situation::PLAIN).contains(&Audience::Resident);
             assert_eq!(template_for(*kind).is_some(), resident, "{kind}");
         }
         assert_eq!(template_for(EventKind::Resolved), Some(Template::Resolved));

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use liaison_domain::actor::Actor;
 use liaison_domain::case::audience::{self, Audience, Situation};
 use liaison_domain::case::EventKind;
+use liaison_domain::region::ReassignBy;
 use liaison_infra::entities::cases;
 use liaison_infra::store::notifications::{self, NewNotification};
 use liaison_infra::store::reference::Reference;
@@ -80,10 +81,16 @@ pub async fn tell(
     actor_user_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
+    // Only a reopen asks who keeps the re-assignment queue; the county is in the cache.
+    let township_reassigns = match events.contains(&EventKind::Reopened) {
+        true => reference.reassign_by(db, case.county_id).await? == ReassignBy::Township,
+        false => false,
+    };
     let situation = Situation {
         unassigned: case.assignee_id.is_none(),
         flagged: case.flagged,
         resident_follows: !case.for_visitor(),
+        township_reassigns,
     };
     let mut entries = Vec::new();
     for kind in events {
@@ -115,7 +122,7 @@ async fn members(
     let key = match audience {
         Audience::Resident => return Ok(vec![case.resident_id]),
         Audience::Assignee => case.assignee_id,
-        Audience::StationAdmins => Some(case.station_id),
+        Audience::StationAdmins | Audience::TownshipAdmins => Some(case.station_id),
         Audience::Handlers => case.department_id,
         Audience::CountyAdmins => Some(case.county_id),
     };

@@ -15,6 +15,9 @@ pub enum Audience {
     Handlers,
     /// The admins of its county.
     CountyAdmins,
+    /// The admins of the township its station lies in (none for a station under the county
+    /// itself).
+    TownshipAdmins,
 }
 
 /// Facts about the case at the moment of the event that change who must hear of it.
@@ -27,6 +30,20 @@ pub struct Situation {
     /// A resident follows it in the mini-program: they raised it, or claimed a visitor's
     /// case from its receipt. Until then a visitor's case has nobody to tell on that side.
     pub resident_follows: bool,
+    /// The county lets townships keep their stations' re-assignment queue
+    /// (`ReassignBy::Township`, see `policy::may_reassign`).
+    pub township_reassigns: bool,
+}
+
+impl Situation {
+    /// A case with its deputy, followed by its resident, in a county that re-assigns itself:
+    /// nothing that widens or narrows an audience.
+    pub const PLAIN: Situation = Situation {
+        unassigned: false,
+        flagged: false,
+        resident_follows: true,
+        township_reassigns: false,
+    };
 }
 
 /// The audiences of an event. The person who acted is left out by the caller: nobody is told
@@ -44,9 +61,14 @@ pub fn of(kind: EventKind, situation: Situation) -> Vec<Audience> {
         EventKind::Handled => vec![Resident, Assignee],
         EventKind::Reassigned => vec![Assignee],
         EventKind::Urged | EventKind::Overdue => vec![Assignee, StationAdmins],
-        // The county admins keep the re-assignment queue (`policy::may_reassign`).
+        // Those who keep the re-assignment queue (`policy::may_reassign`): the county's admins,
+        // and the township's where the county lets it re-assign.
+        EventKind::Reopened if situation.township_reassigns => {
+            vec![Assignee, StationAdmins, CountyAdmins, TownshipAdmins]
+        }
         EventKind::Reopened => vec![Assignee, StationAdmins, CountyAdmins],
-        EventKind::Escalated => vec![CountyAdmins],
+        // Reported to the county; the township that runs the station hears of it as well.
+        EventKind::Escalated => vec![CountyAdmins, TownshipAdmins],
         EventKind::Rated => vec![Assignee],
         EventKind::Closed => vec![Resident],
         // The deputy learns that the visitor now follows the case themselves.
@@ -69,11 +91,7 @@ mod tests {
     use super::*;
     use Audience::*;
 
-    const PLAIN: Situation = Situation {
-        unassigned: false,
-        flagged: false,
-        resident_follows: true,
-    };
+    const PLAIN: Situation = Situation::PLAIN;
 
     #[test]
     fn a_visitor_s_unclaimed_case_tells_nobody_on_the_resident_s_side() {
@@ -146,11 +164,35 @@ mod tests {
             of(EventKind::Reopened, PLAIN),
             [Assignee, StationAdmins, CountyAdmins]
         );
+        let by_township = Situation {
+            township_reassigns: true,
+            ..PLAIN
+        };
+        assert_eq!(
+            of(EventKind::Reopened, by_township),
+            [Assignee, StationAdmins, CountyAdmins, TownshipAdmins]
+        );
     }
 
     #[test]
-    fn escalation_reaches_the_county() {
-        assert_eq!(of(EventKind::Escalated, PLAIN), [CountyAdmins]);
+    fn only_a_reopen_asks_who_keeps_the_re_assignment_queue() {
+        let by_township = Situation {
+            township_reassigns: true,
+            ..PLAIN
+        };
+        for kind in EventKind::ALL {
+            if *kind != EventKind::Reopened {
+                assert_eq!(of(*kind, by_township), of(*kind, PLAIN), "{kind}");
+            }
+        }
+    }
+
+    #[test]
+    fn escalation_reaches_the_county_and_the_station_s_township() {
+        assert_eq!(
+            of(EventKind::Escalated, PLAIN),
+            [CountyAdmins, TownshipAdmins]
+        );
     }
 
     #[test]

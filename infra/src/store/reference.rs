@@ -168,6 +168,8 @@ impl Reference {
                 caches.categories.clear();
                 caches.counties.clear();
                 caches.members.clear();
+                // A station moved to another township is heard of by that township's admins.
+                caches.audiences.clear();
             }
             Kind::Rosters => caches.rosters.clear(),
             Kind::Accounts => caches.audiences.clear(),
@@ -339,6 +341,9 @@ async fn load_staff(
         Audience::CountyAdmins => query
             .filter(users::Column::Role.eq(Word(Role::CountyAdmin)))
             .filter(users::Column::CountyId.eq(key)),
+        Audience::TownshipAdmins => query
+            .filter(users::Column::Role.eq(Word(Role::TownshipAdmin)))
+            .filter(users::Column::RegionId.in_subquery(organisation::stations::township_of(key))),
     };
     Ok(Arc::new(query.into_tuple().all(db).await?))
 }

@@ -12,6 +12,7 @@ on_every_backend!(
     a_township_admin_places_and_runs_stations_in_its_township_only,
     a_township_admin_opens_station_accounts_but_no_township_handler_or_county_ones,
     a_station_placed_in_the_township_reaches_the_admin_s_token_at_once,
+    a_township_admin_hears_of_its_stations_reopened_and_escalated_cases,
 );
 
 /// The id of the demo region named `name`.
@@ -261,4 +262,113 @@ async fn a_station_placed_in_the_township_reaches_the_admin_s_token_at_once(back
     .expect(200);
     let me = app.me(&admin).await;
     assert_eq!(me["scopes"]["station_ids"], json!([2, placed]));
+}
+
+/// The kinds of the notifications of case `case_id` in the caller's inbox, oldest first.
+async fn told(app: &TestApp, token: &str, case_id: i64) -> Vec<String> {
+    let page = app
+        .get("/api/v1/notifications?limit=100", Some(token))
+        .await
+        .expect(200)
+        .body;
+    let mut kinds: Vec<String> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["case_id"] == case_id)
+        .map(|n| n["kind"].as_str().unwrap().to_owned())
+        .collect();
+    kinds.reverse();
+    kinds
+}
+
+async fn a_township_admin_hears_of_its_stations_reopened_and_escalated_cases(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let demo = app.seed_demo().await;
+    let county = app.login(&demo.county_admin).await;
+    let township = app.login(&demo.township_admin).await;
+    let deputy_id = app.me(&app.login(&demo.deputy).await).await["scopes"]["deputy_id"]
+        .as_i64()
+        .unwrap();
+    // The demo's deputy sits at station 2, in 出山镇, as well, and is on duty there now.
+    app.patch(
+        &format!("/api/v1/deputies/{deputy_id}"),
+        Some(&county),
+        json!({"station_ids": [1, 2]}),
+    )
+    .await
+    .expect(200);
+    let now = chrono::Utc::now();
+    let hour = chrono::Duration::hours(1);
+    let shift = json!({"deputy_id": deputy_id, "starts_at": now - hour, "ends_at": now + hour});
+    let (from, to) = (now - hour * 12, now + hour * 12);
+    // Off station 1's roster first: one deputy holds one shift at a time.
+    let station_admin = app.login(&demo.station_admin).await;
+    let none = json!({"from": from, "to": to, "shifts": []});
+    app.put("/api/v1/stations/1/roster", Some(&station_admin), none)
+        .await
+        .expect(200);
+    let week = json!({"from": from, "to": to, "shifts": [shift]});
+    app.put("/api/v1/stations/2/roster", Some(&township), week)
+        .await
+        .expect(200);
+    let deputy = app.login(&demo.deputy).await;
+    let resident = app.resident("township-reopen").await;
+    let step = |token: String, id: i64, action: &'static str, body: Value| {
+        let app = &app;
+        async move {
+            app.post(&format!("/api/v1/cases/{id}/{action}"), Some(&token), body)
+                .await
+                .expect(200)
+        }
+    };
+    let resolve_and_reject = |id: i64| {
+        let (deputy, resident) = (deputy.clone(), resident.clone());
+        async move {
+            let resolved = json!({"summary": "已处理", "outcome": "implemented"});
+            step(deputy, id, "resolve", resolved).await;
+            let unsatisfied = json!({"rating": "unsatisfied"});
+            step(resident, id, "rate", unsatisfied).await;
+        }
+    };
+
+    // While the county keeps the re-assignment queue, a reopen is the county's news only.
+    let first = app.raise_at(&resident, 2).await;
+    step(deputy.clone(), first, "accept", json!({})).await;
+    resolve_and_reject(first).await;
+    assert!(told(&app, &county, first)
+        .await
+        .contains(&"reopened".to_owned()));
+    assert!(!told(&app, &township, first)
+        .await
+        .contains(&"reopened".to_owned()));
+
+    // Where the county lets townships re-assign, the township admin hears of it too; and of
+    // the escalation the rounds past the limit bring, which the county hears of either way.
+    app.patch(
+        "/api/v1/regions/1",
+        Some(&county),
+        json!({"reassign_by": "township"}),
+    )
+    .await
+    .expect(200);
+    let case = app.raise_at(&resident, 2).await;
+    step(deputy.clone(), case, "accept", json!({})).await;
+    for _ in 0..3 {
+        resolve_and_reject(case).await;
+        let again = json!({"deputy_id": deputy_id, "instructions": "请再跑一趟"});
+        step(township.clone(), case, "reassign", again).await;
+    }
+    let heard = told(&app, &township, case).await;
+    assert_eq!(
+        heard.iter().filter(|k| *k == "reopened").count(),
+        3,
+        "{heard:?}"
+    );
+    assert!(heard.contains(&"escalated".to_owned()), "{heard:?}");
+    assert!(told(&app, &county, case)
+        .await
+        .contains(&"escalated".to_owned()));
+    // A township's news stays in it: station 1's admin, of 柏城街道, hears none of this.
+    assert!(told(&app, &station_admin, case).await.is_empty());
 }

@@ -1,8 +1,9 @@
 //! Stations: where deputies meet residents, each in one region of one county.
 
 use chrono::{DateTime, Utc};
+use liaison_domain::region::RegionLevel;
 use liaison_domain::station::{Location, StationKind};
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -79,6 +80,36 @@ fn in_region(region_id: i64) -> Condition {
         )
         .to_owned();
     Condition::all().add(stations::Column::RegionId.in_subquery(below))
+}
+
+/// The township station `station_id` lies in, as a one-row (or, under the county itself,
+/// empty) select: the SQL form of `liaison_domain::region::township_of` for the station's
+/// region, a township itself or a village's parent.
+pub fn township_of(station_id: i64) -> SelectStatement {
+    let region = Query::select()
+        .column(stations::Column::RegionId)
+        .from(stations::Entity)
+        .and_where(stations::Column::Id.eq(station_id))
+        .to_owned();
+    let village_parent = Query::select()
+        .column(regions::Column::ParentId)
+        .from(regions::Entity)
+        .and_where(regions::Column::Id.in_subquery(region.clone()))
+        .and_where(regions::Column::Level.eq(Word(RegionLevel::Village)))
+        .to_owned();
+    Query::select()
+        .column(regions::Column::Id)
+        .from(regions::Entity)
+        .cond_where(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(regions::Column::Id.in_subquery(region))
+                        .add(regions::Column::Level.eq(Word(RegionLevel::Township))),
+                )
+                .add(regions::Column::Id.in_subquery(village_parent)),
+        )
+        .to_owned()
 }
 
 /// The ids of the stations of township `township_id` (in it or in one of its villages) of
@@ -177,4 +208,111 @@ pub async fn update(
     }
     active.updated_at = Set(now);
     active.update(db).await
+}
+
+#[cfg(test)]
+mod tests {
+    use liaison_domain::region::{self, ReassignBy};
+    use sea_orm::{EntityTrait, QuerySelect, Schema};
+
+    use super::*;
+    use crate::db::testing::scratch_databases;
+
+    /// A county (1) with a township (2) and its village (3), and another township (4).
+    fn regions() -> Vec<regions::Model> {
+        let at = "2026-12-01T08:00:00Z".parse().unwrap();
+        let region = |id, level, parent_id| regions::Model {
+            id,
+            name: format!("区划{id}"),
+            level: Word(level),
+            parent_id,
+            county_id: parent_id.map(|_| 1),
+            code: None,
+            reassign_by: Word(ReassignBy::County),
+            created_at: at,
+            updated_at: at,
+        };
+        vec![
+            region(1, RegionLevel::County, None),
+            region(2, RegionLevel::Township, Some(1)),
+            region(3, RegionLevel::Village, Some(2)),
+            region(4, RegionLevel::Township, Some(1)),
+        ]
+    }
+
+    /// One station in each region: station `10 + r` lies in region `r`.
+    async fn loaded() -> (tempfile::TempDir, Vec<crate::db::Db>) {
+        let (dir, databases) = scratch_databases().await;
+        let at = "2026-12-01T08:00:00Z".parse().unwrap();
+        for db in &databases {
+            let backend = db.get_database_backend();
+            let schema = Schema::new(backend);
+            for table in [
+                schema.create_table_from_entity(regions::Entity),
+                schema.create_table_from_entity(stations::Entity),
+            ] {
+                db.execute(backend.build(&table)).await.unwrap();
+            }
+            let rows = regions().into_iter().map(regions::ActiveModel::from);
+            regions::Entity::insert_many(rows)
+                .exec_without_returning(db)
+                .await
+                .unwrap();
+            let rows = regions().into_iter().map(|r| {
+                stations::ActiveModel::from(stations::Model {
+                    id: 10 + r.id,
+                    county_id: 1,
+                    region_id: r.id,
+                    name: format!("联络站{}", r.id),
+                    kind: Word(StationKind::Station),
+                    address: String::new(),
+                    opening_hours: None,
+                    latitude: None,
+                    longitude: None,
+                    created_at: at,
+                    updated_at: at,
+                })
+            });
+            stations::Entity::insert_many(rows)
+                .exec_without_returning(db)
+                .await
+                .unwrap();
+        }
+        (dir, databases)
+    }
+
+    #[tokio::test]
+    async fn a_station_s_township_in_sql_is_the_domain_s() {
+        let (_dir, databases) = loaded().await;
+        for db in &databases {
+            for r in regions() {
+                let expected = region::township_of(*r.level, r.id, r.parent_id);
+                let found: Vec<i64> = regions::Entity::find()
+                    .select_only()
+                    .column(regions::Column::Id)
+                    .filter(regions::Column::Id.in_subquery(township_of(10 + r.id)))
+                    .into_tuple()
+                    .all(db)
+                    .await
+                    .unwrap();
+                assert_eq!(found, Vec::from_iter(expected), "station {}", 10 + r.id);
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_township_s_stations_in_sql_are_those_the_domain_puts_in_it() {
+        let (_dir, databases) = loaded().await;
+        for db in &databases {
+            for township in [2, 4] {
+                let expected: Vec<i64> = regions()
+                    .into_iter()
+                    .filter(|r| region::township_of(*r.level, r.id, r.parent_id) == Some(township))
+                    .map(|r| 10 + r.id)
+                    .collect();
+                let found = of_township(db, 1, township).await.unwrap();
+                assert_eq!(found, expected, "township {township}");
+            }
+        }
+    }
 }
