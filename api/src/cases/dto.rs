@@ -36,6 +36,8 @@ pub struct NewCase {
     /// For a visitor's case: a mobile number to call them back on; sealed at rest and masked
     /// like `contact_phone`.
     pub visitor_phone: Option<String>,
+    /// For a visitor's case: the reception (接待活动) at the same station it was raised in.
+    pub reception_id: Option<i64>,
 }
 
 /// The answer to a new case: what the resident needs at once.
@@ -134,6 +136,8 @@ pub struct CaseDetail {
     pub claimed_at: Option<DateTime<Utc>>,
     /// A visitor's unclaimed case's receipt, again, for the staff who may print it.
     pub receipt: Option<Receipt>,
+    /// The reception a visitor's case was raised in, for the staff who record cases.
+    pub reception_id: Option<i64>,
     /// The rating was recorded by staff for a visitor (回访), not given in the mini-program.
     pub rating_recorded_by_staff: bool,
     pub rating_comment: Option<String>,

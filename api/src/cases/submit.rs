@@ -18,6 +18,7 @@ use liaison_infra::entities::{idempotency_keys, stations};
 use liaison_infra::rate_limit::Decision;
 use liaison_infra::store::cases::events::{self, Author};
 use liaison_infra::store::cases::{self as store, counters, keys};
+use liaison_infra::store::organisation::receptions;
 use sea_orm::{ConnectionTrait, TransactionTrait};
 use secrecy::ExposeSecret;
 use sha2::{Digest, Sha256};
@@ -125,11 +126,16 @@ async fn raise(
         new.location.as_deref().map(text::location).transpose(),
         contact_phone(&new, for_visitor),
         visitor_name(&new, for_visitor),
+        match (new.reception_id, for_visitor) {
+            (Some(_), false) => Err(not_for_channel("reception_id")),
+            _ => Ok(()),
+        },
     );
     let (title, content, location, contact_phone, visitor_name) = match fields {
-        (Ok(t), Ok(c), Ok(l), Ok(p), Ok(v)) => (t, c, l, p, v),
-        (t, c, l, p, v) => {
-            return Err(Invalid::merge([t.err(), c.err(), l.err(), p.err(), v.err()]).into())
+        (Ok(t), Ok(c), Ok(l), Ok(p), Ok(v), Ok(())) => (t, c, l, p, v),
+        (t, c, l, p, v, r) => {
+            let errors = [t.err(), c.err(), l.err(), p.err(), v.err(), r.err()];
+            return Err(Invalid::merge(errors).into());
         }
     };
     let (station, to_deputy) = destination(cases, &new).await?;
@@ -147,6 +153,9 @@ async fn raise(
         if !policy::may_record_case(actor, station.county_id, station.id, on_duty) {
             return Err(AppError::NotFound("station"));
         }
+    }
+    if let Some(reception_id) = new.reception_id {
+        held_at(cases, reception_id, station.id).await?;
     }
     let category = cases
         .reference
@@ -239,6 +248,7 @@ async fn raise(
             contact_phone: sealed_phone,
             channel,
             visitor_name: sealed_name,
+            reception_id: new.reception_id,
             flagged: verdict == Verdict::Review,
             respond_by,
             resolve_by,
@@ -326,6 +336,18 @@ fn visitor_name(new: &NewCase, for_visitor: bool) -> Result<Option<Name>, Invali
             .map(Some)
             .map_err(|e| e.renamed("visitor_name")),
         (None, _) => Ok(None),
+    }
+}
+
+/// Checks that the reception a visitor's case names was held at the case's station.
+async fn held_at(cases: &Cases<'_>, reception_id: i64, station_id: i64) -> AppResult<()> {
+    match receptions::station_of(cases.db, reception_id).await? {
+        Some(at) if at == station_id => Ok(()),
+        _ => Err(AppError::invalid_field(
+            "reception_id",
+            "unknown",
+            "no reception at this station has this id",
+        )),
     }
 }
 

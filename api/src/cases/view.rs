@@ -127,8 +127,9 @@ pub async fn detail(
             })
         }
     };
-    let receipt = (for_visitor && policy::may_record_cases(actor.role))
-        .then(|| submit::receipt(cases, case.id));
+    let staff = policy::may_record_cases(actor.role);
+    let receipt = (for_visitor && staff).then(|| submit::receipt(cases, case.id));
+    let reception_id = case.reception_id.filter(|_| staff);
     let attachments = of_case(cases.db, case.id, cases.base_url).await?;
     let department_rated = is_rated(cases, &case).await?;
     Ok(CaseDetail {
@@ -139,6 +140,7 @@ pub async fn detail(
         visitor_name,
         claimed_at: case.claimed_at,
         receipt,
+        reception_id,
         rating_recorded_by_staff,
         rating_comment: case.rating_comment,
         outcome: case.outcome.map(|o| o.as_str().to_owned()),

@@ -50,6 +50,14 @@ impl Posted {
         id_field(name, self.one(name))
     }
 
+    /// The id chosen in `name`, if one is: a select whose first choice is none.
+    pub fn optional_id(&self, name: &'static str) -> Result<Option<i64>, FieldError> {
+        match self.one(name).trim() {
+            "" => Ok(None),
+            value => id_field(name, value).map(Some),
+        }
+    }
+
     /// The ids ticked in `name`; one that is not an id is the field's error.
     pub fn ids(&self, name: &'static str) -> Result<Vec<i64>, FieldError> {
         self.all(name)

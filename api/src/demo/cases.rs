@@ -4,9 +4,12 @@
 use anyhow::{anyhow, Context};
 use chrono::{Duration, Utc};
 use liaison_domain::case::{Channel, Command, Outcome, Rating, ReassignTo};
+use liaison_domain::reception::ReceptionKind;
 use liaison_infra::store::accounts;
 use liaison_infra::store::cases;
+use liaison_infra::store::organisation::receptions::{self, Filter};
 use liaison_infra::store::organisation::{categories, counties, stations};
+use liaison_infra::store::Page;
 
 use super::COUNTY;
 use crate::auth::Caller;
@@ -209,6 +212,20 @@ pub async fn seed_cases(state: &AppState) -> anyhow::Result<usize> {
         .context("the demo handler has no department")?;
 
     let recorder = staff(state, STATION_ADMIN_PHONE).await?;
+    // The market day `seed` records at the first station: its visitor's case was raised there.
+    let market_day = Filter {
+        station_ids: vec![station.id],
+        kind: Some(ReceptionKind::MarketDay),
+        ..Filter::default()
+    };
+    let first = Page {
+        limit: 1,
+        after: None,
+    };
+    let market_day = receptions::list(&state.db, market_day, first)
+        .await?
+        .first()
+        .map(|r| r.reception.id);
     for (index, story) in STORIES.iter().enumerate() {
         let visitor = story.channel.recorded_by_staff();
         let resident = match visitor {
@@ -229,6 +246,7 @@ pub async fn seed_cases(state: &AppState) -> anyhow::Result<usize> {
             channel: Some(story.channel.as_str().to_owned()),
             visitor_name: visitor.then(|| "王大爷".to_owned()),
             visitor_phone: phone.filter(|_| visitor),
+            reception_id: market_day.filter(|_| story.channel == Channel::MarketDay),
         };
         let case_id = submit(&state.cases(), &resident.actor, &resident.name, new, None)
             .await

@@ -3,7 +3,6 @@
 
 use chrono::{Duration, Utc};
 use liaison_tests::{on_every_backend, spawn_app, Backend, TestApp};
-use sea_orm::ConnectionTrait;
 use serde_json::{json, Value};
 
 use crate::roster::stamp;
@@ -127,15 +126,50 @@ async fn a_reception_lists_the_cases_raised_in_it(backend: Backend) {
         .await
         .expect(201)
         .id();
-    let resident = app.resident("reception-visitor").await;
-    let case = app.raise(&resident).await;
-    // Walk-in cases will name their reception when raised; until then the column is set here.
-    app.db()
-        .execute_unprepared(&format!(
-            "UPDATE cases SET reception_id = {reception} WHERE id = {case}"
-        ))
+    let category = app.first_category().await;
+    let visitor_case = |station_id: i64, reception: i64| {
+        json!({"station_id": station_id, "category_id": category, "title": "路灯不亮",
+               "content": "村口的路灯坏了", "channel": "market_day", "reception_id": reception})
+    };
+    let case = app
+        .post("/api/v1/cases", Some(&admin), visitor_case(1, reception))
         .await
-        .unwrap();
+        .expect(201)
+        .id();
+    let seen = app
+        .get(&format!("/api/v1/cases/{case}"), Some(&admin))
+        .await
+        .expect(200);
+    assert_eq!(seen.body["reception_id"], reception);
+
+    // A reception at another station, or none at all, is the field's error and raises nothing;
+    // so is a resident naming one, whose case no reception ever holds.
+    let county = app.login(&demo.county_admin).await;
+    let elsewhere = app
+        .post(
+            "/api/v1/receptions",
+            Some(&county),
+            json!({"station_id": 2, "kind": "duty", "held_at": stamp(Utc::now())}),
+        )
+        .await
+        .expect(201)
+        .id();
+    for wrong in [elsewhere, 999_999] {
+        let refused = app
+            .post("/api/v1/cases", Some(&admin), visitor_case(1, wrong))
+            .await
+            .expect(422);
+        assert_eq!(refused.fields(), ["reception_id"]);
+    }
+    let resident = app.resident("reception-visitor").await;
+    let mut own = visitor_case(1, reception);
+    own.as_object_mut().unwrap().remove("channel");
+    let refused = app
+        .post("/api/v1/cases", Some(&resident), own)
+        .await
+        .expect(422);
+    assert_eq!(refused.fields(), ["reception_id"]);
+
     let read = app
         .get(&format!("/api/v1/receptions/{reception}"), Some(&admin))
         .await

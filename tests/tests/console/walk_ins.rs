@@ -73,6 +73,41 @@ async fn in_the_browser_a_station_admin_records_a_walk_in_and_prints_its_receipt
         !browser.has("#case-receipt").await,
         "a claimed case has no receipt"
     );
+
+    // From the demo's market day, the form comes with its station and that reception chosen,
+    // and the case recorded is among the reception's.
+    let admin = app.login(&demo.station_admin).await;
+    let market_day = app
+        .get("/api/v1/receptions?kind=market_day", Some(&admin))
+        .await
+        .expect(200)
+        .body["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    browser.goto(&app.url("/console/receptions")).await;
+    browser
+        .click(&format!("tr[data-reception-id='{market_day}'] a"))
+        .await;
+    browser.click("#record-case").await;
+    assert_eq!(browser.value("#record-station_id").await, "1");
+    assert_eq!(
+        browser.value("#record-reception_id").await,
+        market_day.to_string()
+    );
+    browser.select("#record-category_id", &category).await;
+    browser.fill("#record-title", "集市公厕太少").await;
+    browser
+        .fill("#record-content", "赶集日人多，公厕不够用")
+        .await;
+    browser.click("#record button[type='submit']").await;
+    browser.wait_for("#receipt").await;
+    browser
+        .goto(&app.url(&format!("/console/receptions/{market_day}")))
+        .await;
+    assert!(browser
+        .text("#reception-cases")
+        .await
+        .contains("集市公厕太少"));
 }
 
 /// The page the browser is on, reloaded.

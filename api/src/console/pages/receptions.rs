@@ -326,6 +326,7 @@ struct EditPage {
     m: &'static Messages,
     layout: Layout,
     form: Form,
+    id: i64,
     /// The cases raised in it: number, title, link.
     cases: Vec<(i64, String, String)>,
 }
@@ -342,6 +343,7 @@ pub async fn edit(
         m,
         layout: Layout::of(&staff, m, "receptions"),
         form,
+        id: detail.reception.id,
         cases: detail
             .cases
             .into_iter()

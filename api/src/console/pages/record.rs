@@ -7,9 +7,12 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use chrono::{Duration, Utc};
 use liaison_domain::case::Channel;
-use liaison_domain::{policy, FieldError};
+use liaison_domain::policy::{self, Writes};
+use liaison_domain::FieldError;
 use liaison_infra::qr;
+use serde::Deserialize;
 
 use crate::app_error::AppError;
 use crate::cases::dto::NewCase;
@@ -20,11 +23,29 @@ use crate::console::form::{checked, refused, Form, FormPage, Input, Posted};
 use crate::console::messages::Messages;
 use crate::console::pages::{choices, every, html, id_of, local, ok, see_other};
 use crate::console::session::Staff;
+use crate::receptions::dto::ReceptionFilter;
+use crate::receptions::service as receptions;
 use crate::state::AppState;
 use crate::stations::service as stations;
 
-/// The form, with the stations this staff member records at and their county's categories.
-async fn record_form(state: &AppState, staff: &Staff) -> ConsoleResult<Form> {
+/// A reception to record a case in, as the reception's page links here with it.
+#[derive(Debug, Deserialize)]
+pub struct Preset {
+    reception_id: Option<String>,
+}
+
+/// How far back the form offers receptions: the cases said at one are recorded in the days
+/// after it, rarely later.
+const RECENT_RECEPTIONS: Duration = Duration::days(30);
+
+/// The form, with the stations this staff member records at, their county's categories and
+/// the recent receptions at those stations; `reception`, if one of them, comes chosen with its
+/// station.
+async fn record_form(
+    state: &AppState,
+    staff: &Staff,
+    reception: Option<i64>,
+) -> ConsoleResult<Form> {
     let m = Messages::current();
     let actor = &staff.actor;
     if !policy::may_record_cases(actor.role) {
@@ -38,6 +59,40 @@ async fn record_form(state: &AppState, staff: &Staff) -> ConsoleResult<Form> {
         include_inactive: false,
     };
     let kinds = every(|page| categories::list(&state.db, &filter, page)).await?;
+    let recent = ReceptionFilter {
+        station_id: None,
+        kind: None,
+        from: Some(Utc::now() - RECENT_RECEPTIONS),
+        to: None,
+    };
+    // A deputy who does not record receptions still records cases; they choose none.
+    let sittings = match policy::may_write(actor.role, Writes::Reception) {
+        true => every(|page| receptions::list(&state.db, actor, &recent, page)).await?,
+        false => Vec::new(),
+    };
+    let chosen = reception.and_then(|id| sittings.iter().find(|r| r.id == id));
+    let station_chosen = chosen.map(|r| r.station_id.to_string()).unwrap_or_default();
+    let reception_chosen = chosen.map(|r| r.id.to_string()).unwrap_or_default();
+    let station_name = |id: i64| {
+        places
+            .iter()
+            .find(|s| s.id == id)
+            .map_or("", |s| s.name.as_str())
+            .to_owned()
+    };
+    let sittings: Vec<(String, String)> = sittings
+        .iter()
+        .rev()
+        .map(|r| {
+            let label = format!(
+                "{} {} · {}",
+                local(r.held_at),
+                m.reception_kind(&r.kind),
+                station_name(r.station_id)
+            );
+            (r.id.to_string(), label)
+        })
+        .collect();
     let channels = Channel::ALL
         .iter()
         .filter(|c| c.recorded_by_staff())
@@ -48,8 +103,9 @@ async fn record_form(state: &AppState, staff: &Staff) -> ConsoleResult<Form> {
             f.required().options(choices(channels, "walk_in", m.choose))
         })
         .field("station_id", m.col_station, Input::Select, |f| {
-            let all = places.into_iter().map(|s| (s.id.to_string(), s.name));
-            f.required().options(choices(all, "", m.choose))
+            let all = places.iter().map(|s| (s.id.to_string(), s.name.clone()));
+            f.required()
+                .options(choices(all, &station_chosen, m.choose))
         })
         .field("category_id", m.col_category, Input::Select, |f| {
             let all = kinds.into_iter().map(|c| (c.id.to_string(), c.name));
@@ -61,7 +117,14 @@ async fn record_form(state: &AppState, staff: &Staff) -> ConsoleResult<Form> {
         .field("visitor_name", m.case_visitor, Input::Text, |f| {
             f.hint(m.record_visitor_hint)
         })
-        .field("visitor_phone", m.case_contact, Input::Tel, |f| f))
+        .field("visitor_phone", m.case_contact, Input::Tel, |f| f)
+        .field("reception_id", m.record_reception, Input::Select, |f| {
+            f.hint(m.record_reception_hint).options(choices(
+                sittings,
+                &reception_chosen,
+                m.record_no_reception,
+            ))
+        }))
 }
 
 fn form_page(staff: &Staff, form: Form) -> FormPage {
@@ -79,8 +142,17 @@ fn form_page(staff: &Staff, form: Form) -> FormPage {
     }
 }
 
-pub async fn new(state: web::Data<AppState>, staff: Staff) -> ConsoleResult<HttpResponse> {
-    let form = record_form(&state, &staff).await?;
+pub async fn new(
+    state: web::Data<AppState>,
+    staff: Staff,
+    preset: web::Query<Preset>,
+) -> ConsoleResult<HttpResponse> {
+    // A link with a reception that is not one to choose opens the form without it.
+    let reception = preset
+        .reception_id
+        .as_deref()
+        .and_then(|id| id.parse().ok());
+    let form = record_form(&state, &staff, reception).await?;
     Ok(ok(&form_page(&staff, form)))
 }
 
@@ -90,9 +162,13 @@ pub async fn create(
     form: web::Form<Vec<(String, String)>>,
 ) -> ConsoleResult<HttpResponse> {
     let sent = checked(&state, &staff, form)?;
-    let ids = (sent.id("station_id"), sent.id("category_id"));
+    let ids = (
+        sent.id("station_id"),
+        sent.id("category_id"),
+        sent.optional_id("reception_id"),
+    );
     let errors = match ids {
-        (Ok(station_id), Ok(category_id)) => {
+        (Ok(station_id), Ok(category_id), Ok(reception_id)) => {
             let new = NewCase {
                 scene: None,
                 station_id: Some(station_id),
@@ -106,6 +182,7 @@ pub async fn create(
                 channel: Some(sent.one("channel").to_owned()),
                 visitor_name: sent.optional("visitor_name"),
                 visitor_phone: sent.optional("visitor_phone").map(|p| p.trim().to_owned()),
+                reception_id,
             };
             // The form's one-time value is the request's idempotency key: posted twice, the
             // second answers the first case, and its receipt.
@@ -119,7 +196,7 @@ pub async fn create(
                 Err(error) => refused(error)?,
             }
         }
-        (station, category) => [station.err(), category.err()]
+        (station, category, reception) => [station.err(), category.err(), reception.err()]
             .into_iter()
             .flatten()
             .collect::<Vec<FieldError>>(),
@@ -134,7 +211,9 @@ async fn again(
     errors: &[FieldError],
 ) -> ConsoleResult<HttpResponse> {
     let m = Messages::current();
-    let form = record_form(state, staff).await?.again(sent, errors, m);
+    let form = record_form(state, staff, None)
+        .await?
+        .again(sent, errors, m);
     Ok(html(
         StatusCode::UNPROCESSABLE_ENTITY,
         &form_page(staff, form),

@@ -186,15 +186,9 @@ pub async fn create(
 ) -> ConsoleResult<HttpResponse> {
     let sent = checked(&state, &staff, form)?;
     let work = async {
-        let station_id = match sent.optional("station_id") {
-            Some(raw) => match raw.parse() {
-                Ok(id) => Some(id),
-                Err(_) => {
-                    let error = FieldError::new("station_id", "unknown", "not an id");
-                    return Ok(Outcome::Refused(vec![error]));
-                }
-            },
-            None => None,
+        let station_id = match sent.optional_id("station_id") {
+            Ok(id) => id,
+            Err(error) => return Ok(Outcome::Refused(vec![error])),
         };
         let new = NewReplyTemplate {
             station_id,

@@ -124,6 +124,8 @@ pub struct NewCase {
     pub channel: Channel,
     /// Already sealed.
     pub visitor_name: Option<String>,
+    /// The reception a visitor's case was raised in, at the same station.
+    pub reception_id: Option<i64>,
     /// Moderation asked for a human look.
     pub flagged: bool,
     pub respond_by: DateTime<Utc>,
@@ -162,8 +164,7 @@ pub async fn insert(db: &impl ConnectionTrait, new: NewCase) -> Result<cases::Mo
         closed_at: Set(None),
         rating: Set(None),
         rating_comment: Set(None),
-        // Walk-in cases name their reception; a case from the mini-program never does.
-        reception_id: Set(None),
+        reception_id: Set(new.reception_id),
         outcome: Set(None),
         planned_on: Set(None),
         outcome_reason: Set(None),

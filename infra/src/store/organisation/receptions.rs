@@ -82,6 +82,17 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<Stored>, 
     Ok(with_deputies(db, vec![row]).await?.pop())
 }
 
+/// The station reception `id` was held at, if there is such a reception: one statement, for
+/// a case raised in it.
+pub async fn station_of(db: &impl ConnectionTrait, id: i64) -> Result<Option<i64>, DbErr> {
+    receptions::Entity::find_by_id(id)
+        .select_only()
+        .column(receptions::Column::StationId)
+        .into_tuple()
+        .one(db)
+        .await
+}
+
 async fn with_deputies(
     db: &impl ConnectionTrait,
     rows: Vec<receptions::Model>,
