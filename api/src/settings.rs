@@ -1,6 +1,7 @@
 //! Configuration: built-in defaults, then an optional TOML file, then `LIAISON_*` variables
 //! (`__` separates nesting: `LIAISON_HTTP__ADDR` is `http.addr`).
 
+use liaison_domain::case::light::YellowAt;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -110,6 +111,16 @@ pub struct CaseSettings {
     pub per_resident_per_day: u64,
     /// The largest photo accepted, in pixels (width × height), read from its header.
     pub photo_max_pixels: u64,
+    /// How far into a deadline's time (1–99 %) an open case's traffic light turns yellow.
+    pub yellow_at_percent: i64,
+}
+
+impl CaseSettings {
+    pub fn yellow_at(&self) -> Result<YellowAt, SettingsError> {
+        YellowAt::parse(self.yellow_at_percent).map_err(|_| {
+            SettingsError::Invalid("LIAISON_CASES__YELLOW_AT_PERCENT must be 1 to 99".to_owned())
+        })
+    }
 }
 
 impl Default for CaseSettings {
@@ -121,6 +132,7 @@ impl Default for CaseSettings {
             per_resident_per_hour: 20,
             per_resident_per_day: 50,
             photo_max_pixels: 40_000_000,
+            yellow_at_percent: 80,
         }
     }
 }
@@ -508,6 +520,7 @@ impl Settings {
         self.http
             .trusted_proxy_nets()
             .map_err(SettingsError::Invalid)?;
+        self.cases.yellow_at()?;
         if self.console.idle_minutes < 1 || self.console.absolute_hours < 1 {
             return Err(SettingsError::Invalid(
                 "LIAISON_CONSOLE__IDLE_MINUTES and LIAISON_CONSOLE__ABSOLUTE_HOURS must be at least 1"
@@ -639,6 +652,22 @@ mod tests {
         assert!(s.check().is_ok());
         s.http.trusted_proxies.push("the balancer".into());
         assert!(s.check().unwrap_err().to_string().contains("the balancer"));
+    }
+
+    #[test]
+    fn the_yellow_light_s_share_is_checked_at_start() {
+        let mut s = Settings::default();
+        assert_eq!(s.cases.yellow_at().unwrap(), YellowAt::DEFAULT);
+        for wrong in [0, 100] {
+            s.cases.yellow_at_percent = wrong;
+            let refused = s.check().unwrap_err().to_string();
+            assert!(
+                refused.contains("LIAISON_CASES__YELLOW_AT_PERCENT"),
+                "{refused}"
+            );
+        }
+        s.cases.yellow_at_percent = 60;
+        assert!(s.check().is_ok());
     }
 
     #[test]

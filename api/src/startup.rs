@@ -133,6 +133,7 @@ pub async fn build_state(settings: Settings, db: Db) -> anyhow::Result<AppState>
         reopen_limit: settings.cases.reopen_limit,
         close_unrated_after: ChronoDuration::days(settings.cases.close_unrated_after_days),
     };
+    let yellow_at = settings.cases.yellow_at()?;
     let trusted_proxies = settings
         .http
         .trusted_proxy_nets()
@@ -143,6 +144,7 @@ pub async fn build_state(settings: Settings, db: Db) -> anyhow::Result<AppState>
         sealer,
         webhooks,
         case_rules,
+        yellow_at,
         tokens,
         limiter: RateLimiter::new(shared.clone()),
         shared,

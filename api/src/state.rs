@@ -1,5 +1,6 @@
 //! What every handler shares: connections, keys and clients built once at start.
 
+use liaison_domain::case::light::YellowAt;
 use std::sync::Arc;
 
 use liaison_domain::case::Rules;
@@ -34,6 +35,8 @@ pub struct AppState {
     pub webhooks: WebhookSender,
     /// The case rules the settings chose (reopen limit, closing unrated cases).
     pub case_rules: Rules,
+    /// When an open case's traffic light turns yellow.
+    pub yellow_at: YellowAt,
     /// Cancelled when the process is asked to stop: long-lived work (deliveries, live streams,
     /// watchers) winds down on it.
     pub shutdown: CancellationToken,

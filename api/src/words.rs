@@ -45,6 +45,16 @@ pub fn case_channel() -> Object {
     words::<liaison_domain::case::Channel>()
 }
 
+/// An open case's traffic light (三色督办).
+pub fn light() -> Object {
+    words::<liaison_domain::case::light::Light>()
+}
+
+/// A case's light, `null` once it is out of progress.
+pub fn light_or_null() -> Object {
+    words_or_null::<liaison_domain::case::light::Light>()
+}
+
 pub fn rating() -> Object {
     words::<Rating>()
 }

@@ -104,6 +104,10 @@ pub struct CaseSummary {
     pub resolve_by: DateTime<Utc>,
     /// Past `respond_by` unanswered, or past `resolve_by` unresolved.
     pub overdue: bool,
+    /// Its traffic light (三色督办) while in progress: `red` overdue, `yellow` past the
+    /// server's share (default 80 %) of a running deadline's time, else `green`.
+    #[schema(schema_with = crate::words::light_or_null)]
+    pub light: Option<String>,
     /// Moderation asked a station admin to look at it (staff only; always false for residents).
     pub flagged: bool,
     pub reopen_count: i32,
@@ -194,6 +198,9 @@ pub struct CaseFilter {
     #[param(schema_with = crate::words::case_status)]
     pub status: Option<String>,
     pub overdue: Option<bool>,
+    /// Only the open cases of this traffic light: `green`, `yellow` or `red`.
+    #[param(schema_with = crate::words::light)]
+    pub light: Option<String>,
     /// Words in the title, content, location or number; every word must occur. Chinese is
     /// matched by character pairs, so one- and two-character words work; letters and digits
     /// match the start of a word (`XP-2026` finds `XP-20261122-0007`).

@@ -12,6 +12,7 @@ pub mod routes;
 pub mod submit;
 pub mod view;
 
+use liaison_domain::case::light::YellowAt;
 use std::time::Duration;
 
 use liaison_domain::case::Rules;
@@ -43,6 +44,8 @@ pub struct Cases<'a> {
     /// Counts the cases each resident raises, against `raising`.
     pub limiter: &'a RateLimiter,
     pub raising: Raising,
+    /// When an open case's traffic light turns yellow.
+    pub yellow_at: YellowAt,
 }
 
 /// How many cases one resident may raise: enough for anyone with things to say, too few for
@@ -73,6 +76,7 @@ impl AppState {
                 per_hour: self.settings.cases.per_resident_per_hour,
                 per_day: self.settings.cases.per_resident_per_day,
             },
+            yellow_at: self.yellow_at,
         }
     }
 }

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use liaison_domain::actor::{Actor, Role};
 use liaison_domain::case::access::sees_flags;
+use liaison_domain::case::light::{Light, YellowAt};
 use liaison_domain::case::CaseStatus;
 use liaison_domain::search;
 use liaison_infra::entities::cases;
@@ -52,6 +53,7 @@ fn own_only(actor: &Actor, filter: &CaseFilter) -> AppResult<bool> {
 pub async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
+    yellow_at: YellowAt,
     filter: &CaseFilter,
     limit: u64,
     cursor: Option<&str>,
@@ -73,6 +75,7 @@ pub async fn list(
         .as_deref()
         .map(CaseStatus::parse)
         .transpose()?;
+    let light = filter.light.as_deref().map(Light::parse).transpose()?;
     let order = match cursor {
         Some(cursor) => after(sort, cursor)?,
         None => match sort {
@@ -85,6 +88,8 @@ pub async fn list(
         station_id: filter.station_id,
         status,
         overdue: filter.overdue,
+        light,
+        yellow_at,
         terms: filter.q.as_deref().and_then(search::query_terms),
         order,
         limit,
@@ -99,7 +104,10 @@ pub async fn list(
         None
     };
     Ok(Paged {
-        items: rows.iter().map(|c| summary(c, actor, now)).collect(),
+        items: rows
+            .iter()
+            .map(|c| summary(c, actor, now, yellow_at))
+            .collect(),
         next_cursor,
     })
 }
@@ -113,6 +121,7 @@ pub async fn standing(db: &impl ConnectionTrait, actor: &Actor) -> AppResult<Sta
         station_id: None,
         status: None,
         overdue: None,
+        light: None,
         q: None,
         sort: None,
     };

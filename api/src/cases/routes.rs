@@ -102,6 +102,7 @@ async fn list(
     let cases = queue::list(
         &state.db,
         &caller.actor,
+        state.yellow_at,
         &filter,
         limit,
         page.cursor.as_deref(),

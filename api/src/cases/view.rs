@@ -6,12 +6,14 @@ use chrono::{DateTime, Utc};
 use liaison_domain::actor::{Actor, Role};
 use liaison_domain::case::access::{sees_contact, sees_flags, sees_identity, sees_internal};
 use liaison_domain::case::deadline::is_overdue;
+use liaison_domain::case::light::{light, YellowAt};
 use liaison_domain::case::machine::sample_commands;
 use liaison_domain::case::{may_issue, Command, EventKind};
 use liaison_domain::text::mask_name;
 use liaison_domain::{phone, policy};
 use liaison_infra::entities::{cases, users};
-use liaison_infra::store::cases::{self as store, events, rules::scope_of};
+use liaison_infra::store::cases::rules::{clocks_of, scope_of};
+use liaison_infra::store::cases::{self as store, events};
 
 use super::actions::to_domain;
 use super::appraisal::is_rated;
@@ -24,7 +26,12 @@ use crate::attachments::service::of_case;
 /// What residents see instead of the name of an anonymous author.
 const ANONYMOUS: &str = "匿名群众";
 
-pub fn summary(case: &cases::Model, actor: &Actor, now: DateTime<Utc>) -> CaseSummary {
+pub fn summary(
+    case: &cases::Model,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    yellow_at: YellowAt,
+) -> CaseSummary {
     let overdue = is_overdue(
         *case.status,
         case.respond_by,
@@ -32,6 +39,7 @@ pub fn summary(case: &cases::Model, actor: &Actor, now: DateTime<Utc>) -> CaseSu
         case.first_response_at,
         now,
     );
+    let light = light(&clocks_of(case), yellow_at, now).map(|l| l.as_str().to_owned());
     CaseSummary {
         id: case.id,
         number: case.number.clone(),
@@ -46,6 +54,7 @@ pub fn summary(case: &cases::Model, actor: &Actor, now: DateTime<Utc>) -> CaseSu
         respond_by: case.respond_by,
         resolve_by: case.resolve_by,
         overdue,
+        light,
         flagged: case.flagged && sees_flags(actor),
         reopen_count: case.reopen_count,
         escalated: case.escalated,
@@ -133,7 +142,7 @@ pub async fn detail(
     let attachments = of_case(cases.db, case.id, cases.base_url).await?;
     let department_rated = is_rated(cases, &case).await?;
     Ok(CaseDetail {
-        summary: summary(&case, actor, chrono::Utc::now()),
+        summary: summary(&case, actor, chrono::Utc::now(), cases.yellow_at),
         content: case.content,
         resident,
         contact_phone,

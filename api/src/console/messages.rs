@@ -44,6 +44,8 @@ pub struct Messages {
     pub filter_station: &'static str,
     pub filter_status: &'static str,
     pub filter_overdue: &'static str,
+    pub filter_light: &'static str,
+
     pub filter_q: &'static str,
     pub filter_sort: &'static str,
     pub filter_any: &'static str,
@@ -585,6 +587,8 @@ pub static ZH_CN: Messages = Messages {
     filter_station: "联络站",
     filter_status: "状态",
     filter_overdue: "超期",
+    filter_light: "三色督办",
+
     filter_q: "关键词",
     filter_sort: "排序",
     filter_any: "全部",
@@ -849,6 +853,16 @@ impl Messages {
             "reopened" => "待重新交办",
             "closed" => "已关闭",
             "declined" => "不予受理",
+            _ => "未知",
+        }
+    }
+
+    /// A case's traffic light (三色督办) as staff read it.
+    pub fn light(&self, light: &str) -> &'static str {
+        match light {
+            "green" => "绿灯：时限充足",
+            "yellow" => "黄灯：临近时限",
+            "red" => "红灯：已超期",
             _ => "未知",
         }
     }

@@ -6,6 +6,7 @@ pub mod audience;
 pub mod channel;
 pub mod deadline;
 pub mod event;
+pub mod light;
 pub mod machine;
 pub mod number;
 pub mod outcome;

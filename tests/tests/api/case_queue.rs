@@ -27,6 +27,7 @@ on_every_backend!(
     q_finds_one_character_two_character_words_and_case_numbers,
     unknown_or_incomplete_filters_answer_422,
     overdue_selects_cases_past_a_deadline_and_not_yet_there,
+    the_light_filter_sorts_open_cases_into_green_yellow_and_red,
     newest_first_pages_walk_every_case_once,
     deadline_pages_walk_every_case_once_nearest_first_ties_by_id,
     bad_cursors_and_limits_answer_422,
@@ -846,6 +847,7 @@ async fn unknown_or_incomplete_filters_answer_422(backend: Backend) {
         ("sort=oldest", "sort"),
         ("status=open", "status"),
         ("status=", "status"),
+        ("light=amber", "light"),
     ] {
         for token in [&w.county_admin, &w.resident_a, &w.deputy] {
             let reply = w
@@ -864,6 +866,7 @@ async fn unknown_or_incomplete_filters_answer_422(backend: Backend) {
         "sort=deadline",
         "status=resolved",
         "overdue=false",
+        "light=green",
     ] {
         w.app
             .get(&format!("/api/v1/cases?{query}"), Some(&w.county_admin))
@@ -939,6 +942,52 @@ async fn overdue_selects_cases_past_a_deadline_and_not_yet_there(backend: Backen
         .await
         .expect(200);
     assert_eq!(w.queue(admin, "overdue=true").await, set(&[]));
+}
+
+async fn the_light_filter_sorts_open_cases_into_green_yellow_and_red(backend: Backend) {
+    let w = world(backend).await;
+    let c = w.cases;
+    // a1: past respond_by unanswered, red. b1: answered (handed on), an hour before resolve_by,
+    // which is past 80 % of any category's days: yellow. a2 and b2: just raised, green.
+    w.set_deadline(c.a1, "respond_by", Utc::now() - Duration::hours(1))
+        .await;
+    w.set_deadline(c.b1, "resolve_by", Utc::now() + Duration::hours(1))
+        .await;
+    let admin = &w.county_admin;
+    assert_eq!(w.queue(admin, "light=red").await, set(&[c.a1]));
+    assert_eq!(w.queue(admin, "light=yellow").await, set(&[c.b1]));
+    assert_eq!(w.queue(admin, "light=green").await, set(&[c.a2, c.b2]));
+    for item in w.items(admin, "").await {
+        let id = item["id"].as_i64().unwrap();
+        let expected = match id {
+            _ if id == c.a1 => "red",
+            _ if id == c.b1 => "yellow",
+            _ => "green",
+        };
+        assert_eq!(item["light"], expected, "case {id}");
+    }
+    assert_eq!(w.case(admin, c.b1).await["light"], "yellow");
+    // Within the scope, and with the other filters.
+    assert_eq!(w.queue(&w.handler, "light=yellow").await, set(&[c.b1]));
+    assert_eq!(w.queue(&w.other_station_admin, "light=red").await, set(&[]));
+    assert_eq!(
+        w.queue(admin, "light=green&station_id=2").await,
+        set(&[c.a2])
+    );
+    // A resolved case has no light, and no light filter lists it.
+    w.step(
+        &w.station_admin,
+        c.b1,
+        "resolve",
+        json!({"outcome": "implemented", "summary": "已修复"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(w.case(admin, c.b1).await["light"], Value::Null);
+    for light in ["green", "yellow", "red"] {
+        let listed = w.queue(admin, &format!("light={light}")).await;
+        assert!(!listed.contains(&c.b1), "{light}");
+    }
 }
 
 /// Six more cases at station 1 in categories with different deadlines, two of them handed

@@ -85,7 +85,15 @@ async fn a_station_admin_accepts_and_answers_a_case_a_resident_just_raised(backe
     browser.shoot(&format!("queue-{}", name(&backend))).await;
 
     // Every filter of the API's queue is there, and a search narrows to the case.
-    for field in ["scope", "station_id", "status", "overdue", "sort", "q"] {
+    for field in [
+        "scope",
+        "station_id",
+        "status",
+        "overdue",
+        "light",
+        "sort",
+        "q",
+    ] {
         assert!(
             browser.has(&format!("#filters [name='{field}']")).await,
             "{field}"
@@ -94,6 +102,15 @@ async fn a_station_admin_accepts_and_answers_a_case_a_resident_just_raised(backe
     browser.fill("#f-q", &number).await;
     browser.click("#filters button[type='submit']").await;
     assert!(browser.path().await.contains("q="));
+    assert!(browser.has(&row).await);
+    // Just raised, it has all its time: a green light, listed as green and not as red.
+    assert!(browser.has(&format!("{row} .light-green")).await);
+    browser.select("#f-light", "red").await;
+    browser.click("#filters button[type='submit']").await;
+    assert!(browser.path().await.contains("light=red"));
+    assert!(!browser.has(&row).await);
+    browser.select("#f-light", "green").await;
+    browser.click("#filters button[type='submit']").await;
     assert!(browser.has(&row).await);
 
     browser.click(&format!("{row} a")).await;

@@ -41,10 +41,19 @@ pub async fn show(state: web::Data<AppState>, staff: Staff) -> ConsoleResult<Htt
         station_id: None,
         status: None,
         overdue: Some(true),
+        light: None,
         q: None,
         sort: Some("deadline".to_owned()),
     };
-    let listed = queue::list(&state.db, &staff.actor, &overdue, SHOWN, None).await?;
+    let listed = queue::list(
+        &state.db,
+        &staff.actor,
+        state.yellow_at,
+        &overdue,
+        SHOWN,
+        None,
+    )
+    .await?;
     let summaries: Vec<&CaseSummary> = listed.items.iter().collect();
     let names = names(&state.cases(), &summaries).await?;
     let page = HomePage {

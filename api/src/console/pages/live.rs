@@ -43,7 +43,7 @@ pub async fn row(
     let m = Messages::current();
     let case = find_visible(&state.db, &staff.actor, id_of(&id, "case")?).await?;
     let belongs = queue::belongs(&state, &staff, &query, case.id).await?;
-    let summary = summary(&case, &staff.actor, Utc::now());
+    let summary = summary(&case, &staff.actor, Utc::now(), state.yellow_at);
     let names = names(&state.cases(), &[&summary]).await?;
     let row = Row::of(&summary, &names, m);
     let mut answer = ok(&RowFragment { m, row });

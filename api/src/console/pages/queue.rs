@@ -4,6 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
+use liaison_domain::case::light::Light;
 use liaison_domain::case::CaseStatus;
 use liaison_domain::FieldError;
 use serde::Deserialize;
@@ -36,6 +37,8 @@ pub struct Row {
     pub resolve_by: String,
     pub created: String,
     pub overdue: bool,
+    /// The traffic light's word and what it reads as, while the case is in progress.
+    pub light: Option<(String, &'static str)>,
     pub flagged: bool,
     pub escalated: bool,
 }
@@ -53,6 +56,10 @@ impl Row {
             resolve_by: local(case.resolve_by),
             created: local(case.created_at),
             overdue: case.overdue,
+            light: case.light.clone().map(|l| {
+                let label = m.light(&l);
+                (l, label)
+            }),
             flagged: case.flagged,
             escalated: case.escalated,
         }
@@ -71,6 +78,8 @@ pub struct QueueQuery {
     status: String,
     #[serde(default)]
     overdue: String,
+    #[serde(default)]
+    light: String,
     #[serde(default)]
     q: String,
     #[serde(default)]
@@ -99,7 +108,16 @@ pub async fn belongs(
     let Ok((filter, limit)) = filter_of(query) else {
         return Ok(false);
     };
-    match queue::list(&state.db, &staff.actor, &filter, limit, None).await {
+    match queue::list(
+        &state.db,
+        &staff.actor,
+        state.yellow_at,
+        &filter,
+        limit,
+        None,
+    )
+    .await
+    {
         Ok(page) => Ok(page.items.iter().any(|case| case.id == case_id)),
         Err(AppError::Invalid(_)) => Ok(false),
         Err(other) => Err(other.into()),
@@ -116,6 +134,7 @@ struct QueuePage {
     stations: Vec<Choice>,
     statuses: Vec<Choice>,
     overdue: Vec<Choice>,
+    lights: Vec<Choice>,
     sorts: Vec<Choice>,
     rows: Vec<Row>,
     next: Option<String>,
@@ -169,6 +188,7 @@ fn filter_of(query: &QueueQuery) -> Result<(CaseFilter, u64), Vec<FieldError>> {
             station_id,
             status: blank(&query.status),
             overdue,
+            light: blank(&query.light),
             q: blank(&query.q),
             sort: blank(&query.sort),
         };
@@ -234,7 +254,15 @@ pub async fn show(
     let listed = match filter_of(&query) {
         Ok((filter, limit)) => {
             let cursor = blank(&query.cursor);
-            match queue::list(&state.db, &staff.actor, &filter, limit, cursor.as_deref()).await {
+            let listed = queue::list(
+                &state.db,
+                &staff.actor,
+                state.yellow_at,
+                &filter,
+                limit,
+                cursor.as_deref(),
+            );
+            match listed.await {
                 Ok(paged) => Ok(paged),
                 Err(AppError::Invalid(invalid)) => Err(invalid.0),
                 Err(other) => return Err(other.into()),
@@ -261,6 +289,7 @@ pub async fn show(
         "scope",
         "station_id",
         "status",
+        "light",
         "sort",
         "cursor",
         "q",
@@ -294,6 +323,13 @@ pub async fn show(
                 ("false".to_owned(), m.overdue_none.to_owned()),
             ],
             &query.overdue,
+            m.filter_any,
+        ),
+        lights: choices(
+            Light::ALL
+                .iter()
+                .map(|l| (l.as_str().to_owned(), m.light(l.as_str()).to_owned())),
+            &query.light,
             m.filter_any,
         ),
         sorts: SORTS

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use liaison_domain::actor::{Actor, Role};
+use liaison_domain::case::light::{Light, YellowAt};
 use liaison_domain::case::CaseStatus;
 use liaison_domain::search::QueryTerm;
 use sea_orm::sea_query::{Condition, Expr, SimpleExpr};
@@ -11,7 +12,7 @@ use sea_orm::{
     QuerySelect,
 };
 
-use super::rules::{flagged, in_progress, overdue, visible, visible_reading, Stations};
+use super::rules::{flagged, in_progress, lit, overdue, visible, visible_reading, Stations};
 use super::search::{search_cases, searched_id};
 use crate::db::Backend;
 use crate::entities::{cases, Word};
@@ -25,6 +26,9 @@ pub struct Listing {
     pub status: Option<CaseStatus>,
     /// Only the overdue cases (`true`), or only the others (`false`).
     pub overdue: Option<bool>,
+    /// Only the open cases of this light, turning yellow at `yellow_at` of their time.
+    pub light: Option<Light>,
+    pub yellow_at: YellowAt,
     /// Terms that must all match (`liaison_domain::search::query_terms`).
     pub terms: Option<Vec<QueryTerm>>,
     pub order: Order,
@@ -69,6 +73,10 @@ pub async fn page(
         Some(true) => condition = condition.add(overdue(now)),
         Some(false) => condition = condition.add(overdue(now).not()),
         None => {}
+    }
+    if let Some(light) = listing.light {
+        let backend = Backend::of_connection(db);
+        condition = condition.add(lit(light, listing.yellow_at, now, backend));
     }
     let mut query = cases::Entity::find().filter(condition);
     // Newest first is by id; a search on SQLite reads the same id from its index (see there).

@@ -1,16 +1,19 @@
 //! The SQL forms of the domain's rules about cases, beside the queries that filter by them:
-//! who sees a case (`domain::case::access::can_see`) and when a deadline has lapsed
-//! (`domain::case::deadline::lapsed`, `is_overdue`). Each is tied to its predicate by the
-//! test below, over a table of cases on every backend.
+//! who sees a case (`domain::case::access::can_see`), when a deadline has lapsed
+//! (`domain::case::deadline::lapsed`, `is_overdue`) and a case's traffic light
+//! (`domain::case::light::light`). Each is tied to its predicate by the test below, over a
+//! table of cases on every backend.
 
 use chrono::{DateTime, Utc};
 use liaison_domain::actor::{Actor, Role};
 use liaison_domain::case::access::Scope;
 use liaison_domain::case::deadline::Deadline;
+use liaison_domain::case::light::{Clocks, Light, YellowAt};
 use liaison_domain::case::CaseStatus;
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::ColumnTrait;
 
+use crate::db::Backend;
 use crate::entities::{cases, Word};
 
 /// What the domain's access rules read of a stored case.
@@ -21,6 +24,18 @@ pub fn scope_of(case: &cases::Model) -> Scope {
         resident_id: case.resident_id,
         assignee_id: case.assignee_id,
         department_id: case.department_id,
+    }
+}
+
+/// What the domain's traffic light reads of a stored case.
+pub fn clocks_of(case: &cases::Model) -> Clocks {
+    Clocks {
+        status: *case.status,
+        created_at: case.created_at,
+        respond_by: case.respond_by,
+        resolve_by: case.resolve_by,
+        resolve_within_days: case.resolve_within_days,
+        first_response_at: case.first_response_at,
     }
 }
 
@@ -121,6 +136,52 @@ pub fn lapsed(deadline: Deadline, now: DateTime<Utc>) -> Condition {
         .add_option(unanswered)
 }
 
+/// `light::light` as SQL: the open cases whose light at `now` is `light`, turning yellow at
+/// `at` of their time.
+pub fn lit(light: Light, at: YellowAt, now: DateTime<Utc>, backend: Backend) -> Condition {
+    match light {
+        Light::Red => overdue(now),
+        Light::Yellow => in_progress()
+            .add(overdue(now).not())
+            .add(warned(at, now, backend)),
+        Light::Green => in_progress()
+            .add(overdue(now).not())
+            .add(warned(at, now, backend).not()),
+    }
+}
+
+/// Past `light::yellow_from` of a running deadline at `now`. Time arithmetic is each
+/// backend's own: PostgreSQL subtracts intervals, SQLite compares Julian days (exact to the
+/// millisecond, which no deadline is set to).
+fn warned(at: YellowAt, now: DateTime<Utc>, backend: Backend) -> Condition {
+    let left = at.left_percent();
+    let (respond, resolve) = match backend {
+        Backend::Postgres => (
+            format!(
+                r#""cases"."respond_by" - ("cases"."respond_by" - "cases"."created_at") * {left} / 100 <= $1"#
+            ),
+            format!(
+                r#""cases"."resolve_by" - "cases"."resolve_within_days" * INTERVAL '1 day' * {left} / 100 <= $1"#
+            ),
+        ),
+        Backend::Sqlite => (
+            format!(
+                r#"julianday("cases"."respond_by") - (julianday("cases"."respond_by") - julianday("cases"."created_at")) * {left} / 100.0 <= julianday(?)"#
+            ),
+            format!(
+                r#"julianday("cases"."resolve_by") - "cases"."resolve_within_days" * {left} / 100.0 <= julianday(?)"#
+            ),
+        ),
+    };
+    Condition::any()
+        .add(
+            Condition::all()
+                .add(cases::Column::FirstResponseAt.is_null())
+                .add(Expr::cust_with_values(respond, [now])),
+        )
+        .add(Expr::cust_with_values(resolve, [now]))
+}
+
 /// The column that holds `deadline`.
 pub(super) fn column(deadline: Deadline) -> cases::Column {
     match deadline {
@@ -134,6 +195,7 @@ pub(super) mod tests {
     use chrono::Duration;
     use liaison_domain::case::access::can_see;
     use liaison_domain::case::deadline::{is_overdue, lapsed as domain_lapsed};
+    use liaison_domain::case::light::light;
     use liaison_domain::case::Channel;
     use sea_orm::{
         ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Schema, Set,
@@ -359,6 +421,41 @@ pub(super) mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[tokio::test]
+    async fn the_sql_lights_are_the_domain_s() {
+        let (_dir, databases) = loaded().await;
+        let table = table();
+        for db in &databases {
+            let backend = crate::db::Backend::of_connection(db);
+            let mut seen = std::collections::BTreeSet::new();
+            for share in [YellowAt::DEFAULT, YellowAt::parse(50).unwrap()] {
+                // None on a case's turning point: SQLite's arithmetic is exact to milliseconds.
+                for now in [
+                    at() - Duration::days(4),
+                    at() - Duration::days(1) - Duration::minutes(7),
+                    at() - Duration::minutes(30),
+                    at(),
+                    at() + Duration::minutes(30),
+                ] {
+                    for shown in Light::ALL {
+                        let expected: Vec<i64> = table
+                            .iter()
+                            .filter(|case| light(&clocks_of(case), share, now) == Some(*shown))
+                            .map(|case| case.id)
+                            .collect();
+                        let found = ids(db, lit(*shown, share, now, backend)).await;
+                        assert_eq!(found, expected, "{shown} at {now}, {share:?}");
+                        if !found.is_empty() {
+                            seen.insert(*shown);
+                        }
+                    }
+                }
+            }
+            // Every light occurs, so the comparisons mean something.
+            assert_eq!(seen.len(), Light::ALL.len(), "{seen:?}");
         }
     }
 }
