@@ -122,17 +122,21 @@ pub async fn create(
     Ok(created.into())
 }
 
-/// A category of the county admin's county: 403 for anyone else, 404 for another county's.
+/// A category of the county admin's county: 403 for anyone else, and for another county's
+/// too, since categorys are public (anyone lists them): hiding one would pretend not to know it.
 async fn administered(
     db: &impl ConnectionTrait,
     actor: &Actor,
     id: i64,
 ) -> AppResult<categories::Model> {
     let county_id = administered_county(actor)?;
-    store::find(db, id)
+    let found = store::find(db, id)
         .await?
-        .filter(|c| c.county_id == county_id)
-        .ok_or(AppError::NotFound("category"))
+        .ok_or(AppError::NotFound("category"))?;
+    if found.county_id != county_id {
+        return Err(AppError::Forbidden("this category is another county's"));
+    }
+    Ok(found)
 }
 
 /// A category as its form shows it, for its county admins.
@@ -146,7 +150,7 @@ pub async fn find_administered(
 
 /// Renames, deactivates or reactivates a category of the county admin's county, or changes its
 /// limits (a limit not given keeps its value, and the pair is checked together); another
-/// county's is not found.
+/// county's is refused.
 pub async fn update(
     db: &impl ConnectionTrait,
     actor: &Actor,

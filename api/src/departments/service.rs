@@ -89,17 +89,21 @@ pub async fn create(
     Ok(created.into())
 }
 
-/// A department of the county admin's county: 403 for anyone else, 404 for another county's.
+/// A department of the county admin's county: 403 for anyone else, and for another county's
+/// too, since departments are public (anyone lists them): hiding one would pretend not to know it.
 async fn administered(
     db: &impl ConnectionTrait,
     actor: &Actor,
     id: i64,
 ) -> AppResult<departments::Model> {
     let county_id = administered_county(actor)?;
-    store::find(db, id)
+    let found = store::find(db, id)
         .await?
-        .filter(|d| d.county_id == county_id)
-        .ok_or(AppError::NotFound("department"))
+        .ok_or(AppError::NotFound("department"))?;
+    if found.county_id != county_id {
+        return Err(AppError::Forbidden("this department is another county's"));
+    }
+    Ok(found)
 }
 
 /// A department as its form shows it, for its county admins.
@@ -112,7 +116,7 @@ pub async fn find_administered(
 }
 
 /// Renames, deactivates or reactivates a department of the county admin's county; another
-/// county's is not found.
+/// county's is refused.
 pub async fn update(
     db: &impl ConnectionTrait,
     actor: &Actor,

@@ -330,12 +330,12 @@ async fn only_the_county_admin_of_that_county_keeps_the_catalogue(backend: Backe
             .await
             .expect(401);
     }
-    // Another county's admin does not find them.
+    // Another county's admin may not change them: they are public, so refused, not hidden.
     let other = other_county(&app).await;
     for path in &paths {
         app.patch(path, Some(&other.token), json!({"active": false}))
             .await
-            .expect(404);
+            .expect(403);
     }
     for path in ["/api/v1/categories/999", "/api/v1/departments/999"] {
         app.patch(path, Some(&county_admin), json!({"active": false}))

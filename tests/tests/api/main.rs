@@ -7,6 +7,7 @@ mod accounts;
 mod attachments;
 mod attendance;
 mod auth;
+mod authorization;
 mod case_queue;
 mod cases;
 mod catalogue;

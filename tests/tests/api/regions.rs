@@ -21,6 +21,7 @@ on_every_backend!(
 /// A county other than the demo's, with its admin logged in.
 pub(crate) struct OtherCounty {
     pub id: i64,
+    pub phone: &'static str,
     pub token: String,
 }
 
@@ -39,6 +40,7 @@ pub(crate) async fn other_county(app: &TestApp) -> OtherCounty {
     .unwrap();
     OtherCounty {
         id: created.county_id,
+        phone,
         token: app.login(phone).await,
     }
 }

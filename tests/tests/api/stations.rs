@@ -458,6 +458,7 @@ async fn a_county_admin_of_another_county_cannot_touch_this_one(backend: Backend
     let crate::regions::OtherCounty {
         token: stranger,
         id: other_county,
+        ..
     } = crate::regions::other_county(&app).await;
     let before = station(&app, 1).await;
     let refused = app
