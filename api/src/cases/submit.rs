@@ -150,12 +150,8 @@ async fn raise(
                 .contains(&deputy),
             None => false,
         };
-        // A station is public (its card, its roster): one the actor may not record at is
-        // refused, not hidden.
         if !policy::may_record_case(actor, station.county_id, station.id, on_duty) {
-            return Err(AppError::Forbidden(
-                "you record visitors' cases only at stations you run or are on duty at",
-            ));
+            return Err(AppError::NotFound("station"));
         }
     }
     if let Some(reception_id) = new.reception_id {

@@ -95,12 +95,12 @@ async fn staff_record_only_at_stations_in_scope_and_residents_only_their_own(bac
     let resident = app.resident("walk-in-resident").await;
     app.on_duty(&admin, &[]).await;
     let refusals = [
-        // Station 2 is not this admin's; stations are public, so it is refused, not hidden.
-        (&admin, 2, json!({}), 403),
+        // Station 2 is not this admin's: as if it were not there.
+        (&admin, 2, json!({}), 404),
         // A township admin outside its township, likewise.
-        (&township, 1, json!({}), 403),
+        (&township, 1, json!({}), 404),
         // A deputy off duty at their station records nothing there.
-        (&deputy, 1, json!({}), 403),
+        (&deputy, 1, json!({}), 404),
         // Handlers record none; residents raise their own only, staff none of a resident's kind.
         (&handler, 1, json!({}), 403),
         (&resident, 1, json!({}), 403),

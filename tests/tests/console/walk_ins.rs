@@ -127,8 +127,7 @@ async fn those_who_may_not_record_get_no_form_and_change_nothing(backend: Backen
         .html
         .contains("nav-record"));
 
-    // Station 2's admin is offered station 2 only, and posting station 1 is refused: stations
-    // are public, so it is forbidden rather than hidden.
+    // Station 1's admin is offered station 1 only, and posting station 2 finds no station.
     let mut admin = Visitor::new(&app);
     admin.log_in(&demo.other_station_admin).await;
     let form = admin.get("/console/cases/new").await;
@@ -153,7 +152,7 @@ async fn those_who_may_not_record_get_no_form_and_change_nothing(backend: Backen
             ],
         )
         .await;
-    assert_eq!(posted.status, 403);
+    assert_eq!(posted.status, 404);
     let queue = app
         .get(
             "/api/v1/cases?limit=100",
