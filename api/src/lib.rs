@@ -23,6 +23,7 @@ pub mod groups;
 pub mod head;
 pub mod housekeeping;
 pub mod landing;
+pub mod ledger;
 pub mod metrics;
 pub mod notifications;
 pub mod openapi;

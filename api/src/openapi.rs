@@ -9,7 +9,7 @@ use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 
 use crate::error::{Problem, ProblemField};
 use crate::{
-    attachments, audit, auth, cases, categories, departments, deputies, groups, landing,
+    attachments, audit, auth, cases, categories, departments, deputies, groups, landing, ledger,
     notifications, ops, outbox, receptions, regions, reply_templates, stations, subscriptions,
     users, webhooks,
 };
@@ -31,6 +31,7 @@ use crate::{
         (name = "stations", description = "Duty rosters, station codes and scanning"),
         (name = "cases", description = "码上说事: raising cases, the queue, every step, ratings"),
         (name = "notifications", description = "The in-app inbox, subscribe-message grants, live updates"),
+        (name = "statistics", description = "The ledger (台账) and the figures reported upward"),
         (name = "webhooks", description = "Signed case events for a county's other systems"),
         (name = "operations", description = "Health, readiness, metrics, this document"),
     )
@@ -102,9 +103,10 @@ impl Modify for Contract {
 /// `<feature>_<verb>`: `/api/v1/stations/{id}/code` handled by `station_code` is
 /// `stations_code`; a handler named after its feature (`me`) is that feature's `get`.
 fn operation_id(path: &str, tag: &str, handler: &str) -> String {
+    // A file's path names its feature without the extension: `/ledger.csv` is `ledger`.
     let feature = path
         .strip_prefix("/api/v1/")
-        .and_then(|rest| rest.split('/').next())
+        .and_then(|rest| rest.split(['/', '.']).next())
         .unwrap_or(tag)
         .replace('-', "_");
     let singular = feature.strip_suffix('s').unwrap_or(&feature);
@@ -140,7 +142,8 @@ where
                 .configure(subscriptions::routes::configure)
                 .configure(outbox::routes::configure)
                 .configure(webhooks::routes::configure)
-                .configure(reply_templates::routes::configure),
+                .configure(reply_templates::routes::configure)
+                .configure(ledger::routes::configure),
         )
         .configure(ops::configure)
         .configure(landing::configure)
@@ -190,6 +193,10 @@ mod tests {
             "notifications_read_all"
         );
         assert_eq!(operation_id("/api/v1/me", "auth", "me"), "me_get");
+        assert_eq!(
+            operation_id("/api/v1/ledger.xlsx", "statistics", "xlsx"),
+            "ledger_xlsx"
+        );
         assert_eq!(
             operation_id("/healthz", "operations", "healthz"),
             "operations_healthz"

@@ -1,5 +1,5 @@
-//! The audit list: who changed which account or deputy, and how. Each change writes one entry
-//! in the transaction that makes it.
+//! The audit list: who changed which account or deputy, and how, and who took the ledger away.
+//! Each change writes one entry in the transaction that makes it.
 
 use crate::vocabulary::vocabulary;
 
@@ -13,14 +13,16 @@ vocabulary!(
         PasswordReset => "password_reset",
         PasswordChanged => "password_changed",
         DeputyStatusChanged => "deputy_status_changed",
+        LedgerExported => "ledger_exported",
     }
 );
 
 vocabulary!(
-    /// What an audit entry is about.
+    /// What an audit entry is about; for the ledger (台账), the target is its county.
     AuditTarget, "target_kind" {
         Account => "account",
         Deputy => "deputy",
+        Ledger => "ledger",
     }
 );
 
@@ -29,6 +31,7 @@ impl AuditAction {
     pub fn target(self) -> AuditTarget {
         match self {
             AuditAction::DeputyStatusChanged => AuditTarget::Deputy,
+            AuditAction::LedgerExported => AuditTarget::Ledger,
             _ => AuditTarget::Account,
         }
     }
@@ -41,10 +44,10 @@ mod tests {
     #[test]
     fn every_action_names_what_it_changes() {
         for action in AuditAction::ALL {
-            let expected = if action.as_str().starts_with("deputy_") {
-                AuditTarget::Deputy
-            } else {
-                AuditTarget::Account
+            let expected = match action.as_str().split('_').next() {
+                Some("deputy") => AuditTarget::Deputy,
+                Some("ledger") => AuditTarget::Ledger,
+                _ => AuditTarget::Account,
             };
             assert_eq!(action.target(), expected, "{action}");
             assert_eq!(AuditAction::parse(action.as_str()).unwrap(), *action);

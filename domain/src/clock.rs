@@ -12,6 +12,13 @@ pub fn local_day(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&beijing()).date_naive()
 }
 
+/// A time as people at the county read and write it, to the minute: `2026-12-02 09:30`.
+pub fn local_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&beijing())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
 /// The instant a date and time on the county's clock mean.
 pub fn from_local(local: NaiveDateTime) -> DateTime<Utc> {
     (local - chrono::Duration::hours(8)).and_utc()

@@ -90,6 +90,12 @@ pub fn may_grant_subscriptions(actor: &Actor) -> bool {
     actor.role == Role::Resident
 }
 
+/// The ledger (台账) is the admins' record of the cases they oversee, each reading what its
+/// role sees; deputies and departments work cases, they do not report on them.
+pub fn may_export_ledger(actor: &Actor) -> bool {
+    actor.role.is_admin() && actor.county_id.is_some()
+}
+
 /// Live updates of cases are for staff, each seeing what its role sees.
 pub fn may_follow_live(actor: &Actor) -> bool {
     actor.role.is_staff()
@@ -573,6 +579,15 @@ mod tests {
             assert_eq!(may_raise_case(&someone), resident, "{role}");
             assert_eq!(may_grant_subscriptions(&someone), resident, "{role}");
             assert_eq!(may_follow_live(&someone), !resident, "{role}");
+        }
+    }
+
+    #[test]
+    fn the_ledger_is_the_admins_of_a_county() {
+        for role in Role::ALL {
+            let someone = actor(*role, Some(COUNTY), &[10]);
+            assert_eq!(may_export_ledger(&someone), role.is_admin(), "{role}");
+            assert!(!may_export_ledger(&actor(*role, None, &[10])), "{role}");
         }
     }
 

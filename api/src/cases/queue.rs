@@ -69,13 +69,6 @@ pub async fn list(
             ))
         }
     };
-    let own = own_only(actor, filter)?;
-    let status = filter
-        .status
-        .as_deref()
-        .map(CaseStatus::parse)
-        .transpose()?;
-    let light = filter.light.as_deref().map(Light::parse).transpose()?;
     let order = match cursor {
         Some(cursor) => after(sort, cursor)?,
         None => match sort {
@@ -83,17 +76,7 @@ pub async fn list(
             Sort::Deadline => Order::Deadline { after: None },
         },
     };
-    let listing = Listing {
-        own,
-        station_id: filter.station_id,
-        status,
-        overdue: filter.overdue,
-        light,
-        yellow_at,
-        terms: filter.q.as_deref().and_then(search::query_terms),
-        order,
-        limit,
-    };
+    let listing = listing(actor, yellow_at, filter, order, limit)?;
     let now = Utc::now();
     let mut rows = store::page(db, actor, &listing, now).await?;
     let more = rows.len() as u64 > limit;
@@ -109,6 +92,32 @@ pub async fn list(
             .map(|c| summary(c, actor, now, yellow_at))
             .collect(),
         next_cursor,
+    })
+}
+
+/// The store's listing of what `filter` asks for, in `order`, `limit` at a time: the queue's
+/// and the ledger's, which filter alike.
+pub fn listing(
+    actor: &Actor,
+    yellow_at: YellowAt,
+    filter: &CaseFilter,
+    order: Order,
+    limit: u64,
+) -> AppResult<Listing> {
+    Ok(Listing {
+        own: own_only(actor, filter)?,
+        station_id: filter.station_id,
+        status: filter
+            .status
+            .as_deref()
+            .map(CaseStatus::parse)
+            .transpose()?,
+        overdue: filter.overdue,
+        light: filter.light.as_deref().map(Light::parse).transpose()?,
+        yellow_at,
+        terms: filter.q.as_deref().and_then(search::query_terms),
+        order,
+        limit,
     })
 }
 

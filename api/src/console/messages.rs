@@ -45,6 +45,7 @@ pub struct Messages {
     pub filter_status: &'static str,
     pub filter_overdue: &'static str,
     pub filter_light: &'static str,
+    pub ledger_download: &'static str,
 
     pub filter_q: &'static str,
     pub filter_sort: &'static str,
@@ -588,6 +589,7 @@ pub static ZH_CN: Messages = Messages {
     filter_status: "状态",
     filter_overdue: "超期",
     filter_light: "三色督办",
+    ledger_download: "按当前筛选导出台账：",
 
     filter_q: "关键词",
     filter_sort: "排序",
@@ -1010,6 +1012,7 @@ impl Messages {
             "password_reset" => "重置密码",
             "password_changed" => "修改本人密码",
             "deputy_status_changed" => "变更代表履职状态",
+            "ledger_exported" => "导出台账",
             _ => "其他",
         }
     }

@@ -25,6 +25,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/login", web::post().to(login::submit))
             .route("/logout", web::post().to(login::leave))
             .route("/cases", web::get().to(queue::show))
+            .route("/ledger.csv", web::get().to(queue::ledger_csv))
+            .route("/ledger.xlsx", web::get().to(queue::ledger_xlsx))
             .route("/cases/new", web::get().to(record::new))
             .route("/cases/new", web::post().to(record::create))
             .route("/cases/{id}/receipt", web::get().to(record::receipt))

@@ -173,6 +173,23 @@ fn matrix() -> Vec<Row> {
             none,
             [401, 403, 403, 403, OK, OK, OK, OK, 403, 403, OK, OK],
         ),
+        // The ledger: any admin, of what it oversees (another county's admin takes its own).
+        row(
+            "ledger_csv",
+            get.clone(),
+            "/api/v1/ledger.csv",
+            Nothing,
+            none,
+            [401, 403, 403, 403, OK, OK, OK, OK, 403, 403, OK, OK],
+        ),
+        row(
+            "ledger_xlsx",
+            get.clone(),
+            "/api/v1/ledger.xlsx",
+            Nothing,
+            none,
+            [401, 403, 403, 403, OK, OK, OK, OK, 403, 403, OK, OK],
+        ),
         // Cases.
         row(
             "cases_list",

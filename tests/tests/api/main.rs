@@ -22,6 +22,7 @@ mod deputy_status;
 mod errors;
 mod groups;
 mod http;
+mod ledger;
 mod notifications;
 mod operations;
 mod outbox;

@@ -9,6 +9,7 @@ mod admin;
 mod browser;
 mod groups;
 mod http;
+mod ledger;
 mod organisation;
 mod public;
 mod receptions;

@@ -117,11 +117,7 @@ pub fn beijing() -> FixedOffset {
 }
 
 /// A time as people at the county read it.
-pub fn local(at: DateTime<Utc>) -> String {
-    at.with_timezone(&beijing())
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
-}
+pub use liaison_domain::clock::local_time as local;
 
 /// The instant a day and time on the county's clock mean.
 pub fn from_local(day: NaiveDate, time: NaiveTime) -> DateTime<Utc> {

@@ -1,12 +1,13 @@
 //! `/console/cases`: the queue, with every filter of the API's (scope, station, status,
-//! overdue, words), its sorts, and keyset paging by links.
+//! overdue, light, words), its sorts, keyset paging by links, and for admins the ledger of
+//! the filter as a download (`/console/ledger.csv`, `.xlsx`).
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use liaison_domain::case::light::Light;
 use liaison_domain::case::CaseStatus;
-use liaison_domain::FieldError;
+use liaison_domain::{policy, FieldError, Invalid};
 use serde::Deserialize;
 
 use crate::app_error::AppError;
@@ -17,6 +18,7 @@ use crate::console::error::ConsoleResult;
 use crate::console::messages::Messages;
 use crate::console::pages::{choices, error_on, html, local, Choice, Layout};
 use crate::console::session::Staff;
+use crate::ledger::{self, routes::download, Format};
 use crate::pagination::PageQuery;
 use crate::state::AppState;
 use crate::stations::dto::StationFilter;
@@ -143,6 +145,8 @@ struct QueuePage {
     inserts: bool,
     /// The page is the re-assignment queue (`status=reopened`), which has a tab of its own.
     reassignment: bool,
+    /// The ledger of this filter, for admins: the query string its downloads take.
+    ledger: Option<String>,
     errors: Vec<(&'static str, &'static str)>,
 }
 
@@ -198,24 +202,64 @@ fn filter_of(query: &QueueQuery) -> Result<(CaseFilter, u64), Vec<FieldError>> {
     }
 }
 
-/// The link to the page after this one: the same filter, the cursor the list gave.
-fn next_link(query: &QueueQuery, cursor: &str) -> String {
+/// The filter and order `query` holds, as a query string to go on.
+fn filters(query: &QueueQuery) -> url::form_urlencoded::Serializer<'static, String> {
     let mut link = url::form_urlencoded::Serializer::new(String::new());
     for (name, value) in [
         ("scope", &query.scope),
         ("station_id", &query.station_id),
         ("status", &query.status),
         ("overdue", &query.overdue),
+        ("light", &query.light),
         ("q", &query.q),
         ("sort", &query.sort),
-        ("limit", &query.limit),
     ] {
         if !value.is_empty() {
             link.append_pair(name, value);
         }
     }
+    link
+}
+
+/// The link to the page after this one: the same filter, the cursor the list gave.
+fn next_link(query: &QueueQuery, cursor: &str) -> String {
+    let mut link = filters(query);
+    if !query.limit.is_empty() {
+        link.append_pair("limit", &query.limit);
+    }
     link.append_pair("cursor", cursor);
     format!("/console/cases?{}", link.finish())
+}
+
+/// The ledger (台账) of what the queue's filter selects, as `format`: the API's download,
+/// through the console's session.
+async fn ledger(
+    state: &AppState,
+    staff: &Staff,
+    query: &QueueQuery,
+    format: Format,
+) -> ConsoleResult<HttpResponse> {
+    let filter = filter_of(query)
+        .map_err(|errors| AppError::Invalid(Invalid(errors)))?
+        .0;
+    let opened = ledger::open(&state.db, &staff.actor, state.yellow_at, &filter, format).await?;
+    Ok(download(format, opened))
+}
+
+pub async fn ledger_csv(
+    state: web::Data<AppState>,
+    staff: Staff,
+    query: web::Query<QueueQuery>,
+) -> ConsoleResult<HttpResponse> {
+    ledger(&state, &staff, &query, Format::Csv).await
+}
+
+pub async fn ledger_xlsx(
+    state: web::Data<AppState>,
+    staff: Staff,
+    query: web::Query<QueueQuery>,
+) -> ConsoleResult<HttpResponse> {
+    ledger(&state, &staff, &query, Format::Xlsx).await
 }
 
 /// The stations the station filter offers: the actor's own, or those of their county.
@@ -302,6 +346,7 @@ pub async fn show(
         m,
         layout: Layout::of(&staff, m, "queue"),
         reassignment: query.status.trim() == CaseStatus::Reopened.as_str(),
+        ledger: policy::may_export_ledger(&staff.actor).then(|| filters(&query).finish()),
         scopes: choices(
             SCOPES
                 .iter()

@@ -42,6 +42,8 @@ pub enum Order {
     Newest { before: Option<i64> },
     /// Nearest `resolve_by` first, ties by id: past `after`, a (`resolve_by`, id) pair.
     Deadline { after: Option<(DateTime<Utc>, i64)> },
+    /// Oldest first, by id: above `after`. The ledger's order, read in batches.
+    Oldest { after: Option<i64> },
 }
 
 /// A page of the queue, with one row more than `listing.limit` when another page follows.
@@ -92,6 +94,12 @@ pub async fn page(
                 query = query.filter(Expr::expr(id.clone()).lt(before));
             }
             query.order_by_desc(id)
+        }
+        Order::Oldest { after } => {
+            if let Some(after) = after {
+                query = query.filter(Expr::expr(id.clone()).gt(after));
+            }
+            query.order_by_asc(id)
         }
         Order::Deadline { after } => {
             if let Some((at, after_id)) = after {

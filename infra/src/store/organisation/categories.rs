@@ -49,6 +49,18 @@ pub async fn list(
     query.limit(page.fetch()).all(db).await
 }
 
+/// Every category of a county, the inactive ones too, in id order.
+pub async fn of_county(
+    db: &impl ConnectionTrait,
+    county_id: i64,
+) -> Result<Vec<categories::Model>, DbErr> {
+    categories::Entity::find()
+        .filter(categories::Column::CountyId.eq(county_id))
+        .order_by_asc(categories::Column::Id)
+        .all(db)
+        .await
+}
+
 /// The active categories of a county, in id order.
 pub async fn active_in(
     db: &impl ConnectionTrait,
