@@ -103,7 +103,7 @@ mod tests {
 
     fn shift() -> Shift {
         Shift {
-            deputy_id: 1,
+            deputy_id: Some(1),
             group_id: None,
             starts_at: at(9, 0),
             ends_at: at(12, 0),

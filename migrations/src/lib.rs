@@ -29,6 +29,7 @@ mod m20261202_000020_catalogue_upkeep;
 mod m20261202_000021_reassignment;
 mod m20261202_000022_outcomes;
 mod m20261202_000023_case_channels;
+mod m20261202_000024_group_only_shifts;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000021_reassignment::Migration),
             Box::new(m20261202_000022_outcomes::Migration),
             Box::new(m20261202_000023_case_channels::Migration),
+            Box::new(m20261202_000024_group_only_shifts::Migration),
         ]
     }
 }

@@ -114,8 +114,11 @@ pub struct RosterWrite {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ShiftIn {
-    pub deputy_id: i64,
-    /// A deputy group (代表小组) of the station whose members are on duty beside the deputy.
+    /// The deputy on duty; may be left out when `group_id` names a group (422
+    /// `nobody_on_duty` on `shifts[i]` when both are).
+    pub deputy_id: Option<i64>,
+    /// A deputy group (代表小组) of the station whose members are all on duty (beside the
+    /// deputy, if one is named).
     pub group_id: Option<i64>,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
@@ -132,8 +135,9 @@ pub struct Roster {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ShiftOut {
     pub id: i64,
-    pub deputy_id: i64,
-    pub deputy_name: String,
+    /// `null` for a shift of its group alone.
+    pub deputy_id: Option<i64>,
+    pub deputy_name: Option<String>,
     pub group_id: Option<i64>,
     pub group_name: Option<String>,
     pub starts_at: DateTime<Utc>,

@@ -35,7 +35,7 @@ async fn shifts_view(
     period: Period,
     shifts: Vec<duty_shifts::Model>,
 ) -> AppResult<Roster> {
-    let names = deputies::names(db, shifts.iter().map(|s| s.deputy_id)).await?;
+    let names = deputies::names(db, shifts.iter().filter_map(|s| s.deputy_id)).await?;
     let groups = groups::of_station(db, station_id).await?;
     let now = Utc::now();
     Ok(Roster {
@@ -49,7 +49,7 @@ async fn shifts_view(
                     attendance::attendance(&rosters::shift_of(&s), rosters::record_of(&s), now);
                 ShiftOut {
                     id: s.id,
-                    deputy_name: names.get(&s.deputy_id).cloned().unwrap_or_default(),
+                    deputy_name: s.deputy_id.and_then(|id| names.get(&id).cloned()),
                     deputy_id: s.deputy_id,
                     group_name: s.group_id.and_then(|id| {
                         groups
@@ -109,15 +109,16 @@ async fn write_checked(
     let now = Utc::now();
     // The same deputies' shifts that outlive this write: those at other stations, and this
     // station's shifts that started before the period and so are kept.
-    let kept = rosters::kept(txn, station_id, period, shifts.iter().map(|s| s.deputy_id)).await?;
+    let named = shifts.iter().filter_map(|s| s.deputy_id);
+    let kept = rosters::kept(txn, station_id, period, named).await?;
     roster::check(
         period,
         shifts,
         |id| seats.contains_key(&id),
         |group| station_groups.iter().any(|g| g.group.id == group),
-        |shift| {
+        |deputy_id, shift| {
             seats
-                .get(&shift.deputy_id)
+                .get(&deputy_id)
                 .is_some_and(|status| roster::may_hold(*status, shift, now))
         },
         &kept,

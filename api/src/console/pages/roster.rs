@@ -81,7 +81,7 @@ pub struct ShiftRow {
     pub deputy_error: Option<&'static str>,
     pub starts_error: Option<&'static str>,
     pub ends_error: Option<&'static str>,
-    /// Errors on no field of this form.
+    /// Errors on no field of this form (a shift naming nobody, say).
     pub errors: Vec<&'static str>,
 }
 
@@ -127,17 +127,16 @@ fn week_period(monday: NaiveDate) -> ConsoleResult<Period> {
     Ok(Period::parse(from, from + Duration::days(7)).map_err(AppError::Invalid)?)
 }
 
-/// The shift a form describes, or the fields that cannot make one.
+/// The shift a form describes, or the fields that cannot make one. No deputy chosen is "no
+/// single deputy": the domain refuses it unless a group is chosen.
 fn shift_of(form: &ShiftForm) -> Result<Shift, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let deputy_id = form.deputy_id.trim().parse::<i64>().map_err(|_| {
-        let code = if form.deputy_id.trim().is_empty() {
-            "required"
-        } else {
-            "unknown"
-        };
-        FieldError::new("deputy_id", code, "choose a deputy")
-    });
+    let deputy_id = crate::console::form::optional(&form.deputy_id)
+        .map(|d| {
+            d.parse::<i64>()
+                .map_err(|_| FieldError::new("deputy_id", "unknown", "choose a deputy"))
+        })
+        .transpose();
     let day = NaiveDate::parse_from_str(form.day.trim(), DAY)
         .map_err(|_| FieldError::new("starts_at", "invalid_date", "not a day"));
     let time = |field: &'static str, value: &str| {
@@ -181,7 +180,9 @@ impl Posted<'_> {
             .iter()
             .filter_map(|e| match e.field.strip_prefix("shifts[") {
                 Some(rest) => {
-                    let (id, field) = rest.split_once("].")?;
+                    // `shifts[7].deputy_id` is on a field of row 7; `shifts[7]` on the row.
+                    let (id, field) = rest.split_once(']')?;
+                    let field = field.strip_prefix('.').unwrap_or(field);
                     let mine = id == key || (Some(id) == own);
                     mine.then(|| (field.to_owned(), e.code))
                 }
@@ -259,7 +260,16 @@ fn row(
             .filter(|(f, _)| !["deputy_id", "starts_at", "ends_at"].contains(&f.as_str()))
             .map(|(_, code)| m.field_error(code))
             .collect(),
-        deputies: choices(options.deputies.iter().cloned(), &deputy_id, m.choose),
+        // With groups to choose, no deputy is a choice of its own: the group's alone.
+        deputies: choices(
+            options.deputies.iter().cloned(),
+            &deputy_id,
+            if options.groups.is_empty() {
+                m.choose
+            } else {
+                m.roster_no_deputy
+            },
+        ),
         groups: if options.groups.is_empty() {
             Vec::new()
         } else {
@@ -328,7 +338,7 @@ async fn render(
                 .filter(on_day)
                 .map(|s| {
                     let values = Values {
-                        deputy_id: s.deputy_id.to_string(),
+                        deputy_id: s.deputy_id.map(|d| d.to_string()).unwrap_or_default(),
                         group_id: s.group_id.map(|g| g.to_string()).unwrap_or_default(),
                         starts: hm(s.starts_at),
                         ends: hm(s.ends_at),

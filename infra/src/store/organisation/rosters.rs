@@ -61,12 +61,23 @@ pub async fn kept(
 }
 
 /// Takes deputy `deputy_id` off every roster from `now` on: shifts still to come are dropped,
-/// one under way ends now, and those over stay as the record of what happened.
+/// or left to their group if they name one; one under way ends now, and those over stay as the
+/// record of what happened.
 pub async fn leave_from(
     db: &impl ConnectionTrait,
     deputy_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    duty_shifts::Entity::update_many()
+        .col_expr(
+            duty_shifts::Column::DeputyId,
+            Expr::value(Option::<i64>::None),
+        )
+        .filter(duty_shifts::Column::DeputyId.eq(deputy_id))
+        .filter(duty_shifts::Column::GroupId.is_not_null())
+        .filter(duty_shifts::Column::StartsAt.gte(now))
+        .exec(db)
+        .await?;
     duty_shifts::Entity::delete_many()
         .filter(duty_shifts::Column::DeputyId.eq(deputy_id))
         .filter(duty_shifts::Column::StartsAt.gte(now))
@@ -83,7 +94,8 @@ pub async fn leave_from(
 
 /// Makes the station's shifts starting in `period` exactly `shifts`; answers them as stored,
 /// in time order. A stored shift with the same deputy and times stays the same row (its group
-/// set anew), so that rewriting a week keeps the check-ins of the shifts it leaves alone.
+/// set anew; a group-only shift, the same group and times), so that rewriting a week keeps the
+/// check-ins of the shifts it leaves alone.
 pub async fn replace(
     db: &impl ConnectionTrait,
     station_id: i64,
@@ -102,6 +114,7 @@ pub async fn replace(
         let same = existing.iter().position(|row| {
             (row.deputy_id, row.starts_at, row.ends_at)
                 == (shift.deputy_id, shift.starts_at, shift.ends_at)
+                && (shift.deputy_id.is_some() || row.group_id == shift.group_id)
         });
         let row = match same {
             Some(index) => {
@@ -191,21 +204,27 @@ pub async fn check_out(
     find(db, id).await
 }
 
-/// Whether a shift that has not ended by `now` names the group.
-pub async fn group_on_duty_ahead(
+/// Whether a shift names the group that cannot forget it: one that has not ended by `now`,
+/// or one of the group alone (without the group, nobody would have been on duty for it).
+pub async fn group_in_use(
     db: &impl ConnectionTrait,
     group_id: i64,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let ahead = duty_shifts::Entity::find()
+    let using = duty_shifts::Entity::find()
         .filter(duty_shifts::Column::GroupId.eq(group_id))
-        .filter(duty_shifts::Column::EndsAt.gt(now))
+        .filter(
+            Condition::any()
+                .add(duty_shifts::Column::EndsAt.gt(now))
+                .add(duty_shifts::Column::DeputyId.is_null()),
+        )
         .count(db)
         .await?;
-    Ok(ahead > 0)
+    Ok(using > 0)
 }
 
-/// Unties past shifts from a group about to go: their deputies' attendance stays.
+/// Unties past shifts from a group about to go (each names a deputy, see [`group_in_use`]):
+/// their deputies' attendance stays.
 pub async fn forget_group(db: &impl ConnectionTrait, group_id: i64) -> Result<(), DbErr> {
     duty_shifts::Entity::update_many()
         .col_expr(
