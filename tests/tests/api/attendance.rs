@@ -5,7 +5,7 @@ use chrono::{Duration, Utc};
 use liaison_tests::{on_every_backend, spawn_app, Backend, TestApp};
 use serde_json::{json, Value};
 
-use crate::roster::{put_roster, shift, stamp};
+use crate::roster::{group_shift, put_roster, shift, stamp};
 
 on_every_backend!(
     the_deputy_checks_in_and_out_of_a_shift_and_the_roster_shows_it,
@@ -13,6 +13,7 @@ on_every_backend!(
     check_out_needs_a_check_in_and_each_step_happens_once,
     only_a_deputy_the_shift_puts_on_duty_checks_in,
     a_past_shift_without_check_in_is_missed,
+    a_member_of_a_group_only_shift_checks_in_near_its_time,
 );
 
 /// Logs in the demo's station admin and deputy; answers (admin, deputy, deputy id).
@@ -253,4 +254,73 @@ async fn a_past_shift_without_check_in_is_missed(backend: Backend) {
     let (admin, _, deputy_id) = people(&app).await;
     let id = one_shift(&app, &admin, deputy_id, -Duration::hours(5)).await;
     assert_eq!(roster_shift(&app, id).await["attendance"], "missed");
+}
+
+async fn a_member_of_a_group_only_shift_checks_in_near_its_time(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (admin, deputy, deputy_id) = people(&app).await;
+    let group = app
+        .post(
+            "/api/v1/stations/1/groups",
+            Some(&admin),
+            json!({"name": "第一小组", "deputy_ids": [deputy_id]}),
+        )
+        .await
+        .expect(201)
+        .id();
+    let now = Utc::now();
+    let period = (now - Duration::hours(12), now + Duration::hours(12));
+    // Two group-only shifts: one far ahead, one starting now.
+    let roster = put_roster(
+        &app,
+        Some(&admin),
+        1,
+        period,
+        vec![
+            group_shift(group, now, now + Duration::hours(2)),
+            group_shift(group, now + Duration::hours(6), now + Duration::hours(8)),
+        ],
+    )
+    .await
+    .expect(200)
+    .body;
+    let (near, far) = (
+        roster["shifts"][0]["id"].as_i64().unwrap(),
+        roster["shifts"][1]["id"].as_i64().unwrap(),
+    );
+    // Far from its time: refused, nothing recorded.
+    let reply = app
+        .post(
+            &format!("/api/v1/shifts/{far}/check-in"),
+            Some(&deputy),
+            json!({}),
+        )
+        .await
+        .expect(422);
+    assert_eq!(reply.fields(), ["checked_in_at"]);
+    assert_eq!(roster_shift(&app, far).await["checked_in_at"], Value::Null);
+
+    let checked = app
+        .post(
+            &format!("/api/v1/shifts/{near}/check-in"),
+            Some(&deputy),
+            json!({}),
+        )
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(checked["checked_in_by"], deputy_id, "{checked}");
+    assert_eq!(checked["attendance"], "held");
+    let shown = roster_shift(&app, near).await;
+    assert_eq!(shown["attendance"], "held", "{shown}");
+    assert_eq!(shown["deputy_id"], Value::Null);
+
+    // Staff are on no shift, whatever group it names.
+    app.post(
+        &format!("/api/v1/shifts/{near}/check-out"),
+        Some(&admin),
+        json!({}),
+    )
+    .await
+    .expect(403);
 }
