@@ -176,7 +176,10 @@ pub fn serves(shift: &Shift, groups: &[Group], deputy_id: i64) -> bool {
 
 /// The deputies a shift puts on duty: its deputy if it names one, then its group's members
 /// (of a group-only shift, the members alone).
-fn on_shift<'a>(shift: &'a Shift, groups: &'a [Group]) -> impl Iterator<Item = i64> + 'a {
+pub(crate) fn on_shift<'a>(
+    shift: &'a Shift,
+    groups: &'a [Group],
+) -> impl Iterator<Item = i64> + 'a {
     let members = shift
         .group_id
         .and_then(|id| groups.iter().find(|g| g.id == id))

@@ -30,6 +30,7 @@ mod m20261202_000021_reassignment;
 mod m20261202_000022_outcomes;
 mod m20261202_000023_case_channels;
 mod m20261202_000024_group_only_shifts;
+mod m20261202_000025_check_ins_by_deputy;
 
 pub struct Migrator;
 
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000022_outcomes::Migration),
             Box::new(m20261202_000023_case_channels::Migration),
             Box::new(m20261202_000024_group_only_shifts::Migration),
+            Box::new(m20261202_000025_check_ins_by_deputy::Migration),
         ]
     }
 }

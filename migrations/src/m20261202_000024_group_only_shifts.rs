@@ -155,7 +155,7 @@ mod tests {
         ))
         .await
         .unwrap();
-        Migrator::up(&db, None).await.unwrap();
+        Migrator::up(&db, Some(1)).await.unwrap();
 
         assert_eq!(
             count(

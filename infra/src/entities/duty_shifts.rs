@@ -15,10 +15,6 @@ pub struct Model {
     pub ends_at: DateTimeUtc,
     /// The deputy group whose members are on duty (beside the deputy, if one is named).
     pub group_id: Option<i64>,
-    pub checked_in_at: Option<DateTimeUtc>,
-    /// The deputy who checked in: the shift's own, or a member of its group.
-    pub checked_in_by: Option<i64>,
-    pub checked_out_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

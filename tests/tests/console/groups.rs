@@ -197,7 +197,14 @@ async fn the_roster_shows_attendance_and_lets_a_shift_name_a_group(backend: Back
         "{}",
         page.html
     );
-    assert!(page.html.contains("迟到"));
+    // Attendance is each deputy's own: the one who checked in is named beside it.
+    let attendance = page
+        .html
+        .split(&format!("id=\"shift-{shift}-attendance\">"))
+        .nth(1)
+        .and_then(|rest| rest.split("</span>").next())
+        .unwrap_or_default();
+    assert!(attendance.contains("刘桂兰 迟到"), "{attendance}");
     assert!(page.html.contains("第一小组"));
 
     // The shift's form names the group.

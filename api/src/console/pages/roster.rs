@@ -73,9 +73,8 @@ pub struct ShiftRow {
     pub groups: Vec<Choice>,
     pub starts: String,
     pub ends: String,
-    /// Held, late or missed, once known; and when the deputy checked in.
-    pub attendance: Option<&'static str>,
-    pub checked_in: Option<String>,
+    /// Each deputy on duty whose attendance is known: held, late or missed.
+    pub attendance: Vec<Presence>,
     /// The group the stored shift names, by name.
     pub group_name: Option<String>,
     pub deputy_error: Option<&'static str>,
@@ -83,6 +82,13 @@ pub struct ShiftRow {
     pub ends_error: Option<&'static str>,
     /// Errors on no field of this form (a shift naming nobody, say).
     pub errors: Vec<&'static str>,
+}
+
+/// One deputy's attendance on a shift, and when they checked in.
+pub struct Presence {
+    pub deputy: String,
+    pub attendance: &'static str,
+    pub checked_in: Option<String>,
 }
 
 pub struct Day {
@@ -197,15 +203,14 @@ fn hm(at: DateTime<Utc>) -> String {
     at.with_timezone(&beijing()).format(TIME).to_string()
 }
 
-/// What a row shows: its fields' values, and of a stored shift its attendance and check-in.
+/// What a row shows: its fields' values, and of a stored shift its deputies' attendance.
 #[derive(Default)]
 struct Values {
     deputy_id: String,
     group_id: String,
     starts: String,
     ends: String,
-    attendance: Option<&'static str>,
-    checked_in: Option<String>,
+    attendance: Vec<Presence>,
 }
 
 /// The choices of a row: the station's deputies and its groups.
@@ -276,7 +281,6 @@ fn row(
             choices(options.groups.iter().cloned(), &group_id, m.none)
         },
         attendance: values.attendance,
-        checked_in: values.checked_in,
         group_name: None,
         key,
         action,
@@ -342,8 +346,17 @@ async fn render(
                         group_id: s.group_id.map(|g| g.to_string()).unwrap_or_default(),
                         starts: hm(s.starts_at),
                         ends: hm(s.ends_at),
-                        attendance: s.attendance.as_deref().map(|a| m.attendance(a)),
-                        checked_in: s.checked_in_at.map(hm),
+                        attendance: s
+                            .on_duty
+                            .iter()
+                            .filter_map(|d| {
+                                Some(Presence {
+                                    deputy: d.deputy_name.clone(),
+                                    attendance: m.attendance(d.attendance.as_deref()?),
+                                    checked_in: d.checked_in_at.map(hm),
+                                })
+                            })
+                            .collect(),
                     };
                     let mut shown = row(
                         m,

@@ -1,15 +1,17 @@
 //! Duty rosters: the shifts deputies hold at stations.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use liaison_domain::attendance::Record;
 use liaison_domain::roster::{Period, Shift};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, Set,
 };
 
-use crate::entities::duty_shifts;
+use crate::entities::{duty_shifts, shift_check_ins};
 
 /// What the roster rules read of a stored shift.
 pub fn shift_of(row: &duty_shifts::Model) -> Shift {
@@ -156,52 +158,89 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<duty_shif
     duty_shifts::Entity::find_by_id(id).one(db).await
 }
 
-/// The attendance of one shift as read by the check-in rules.
-pub fn record_of(row: &duty_shifts::Model) -> Record {
+/// The check-ins of `shift_ids`, by shift: each deputy who checked in with their record.
+pub async fn check_ins(
+    db: &impl ConnectionTrait,
+    shift_ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, Vec<(i64, Record)>>, DbErr> {
+    let rows = shift_check_ins::Entity::find()
+        .filter(shift_check_ins::Column::ShiftId.is_in(shift_ids))
+        .order_by_asc(shift_check_ins::Column::CheckedInAt)
+        .order_by_asc(shift_check_ins::Column::DeputyId)
+        .all(db)
+        .await?;
+    let mut by_shift: HashMap<i64, Vec<(i64, Record)>> = HashMap::new();
+    for row in rows {
+        by_shift
+            .entry(row.shift_id)
+            .or_default()
+            .push((row.deputy_id, record_of(&row)));
+    }
+    Ok(by_shift)
+}
+
+fn record_of(row: &shift_check_ins::Model) -> Record {
     Record {
-        checked_in_at: row.checked_in_at,
+        checked_in_at: Some(row.checked_in_at),
         checked_out_at: row.checked_out_at,
     }
 }
 
-/// Records `deputy_id` checking in at `at`, unless someone checked in meanwhile: answers the
-/// shift as stored, `None` when the shift was already checked in.
-pub async fn check_in(
+/// Deputy `deputy_id`'s record on shift `shift_id`, as the check-in rules read it.
+pub async fn record(
     db: &impl ConnectionTrait,
-    id: i64,
+    shift_id: i64,
     deputy_id: i64,
-    at: DateTime<Utc>,
-) -> Result<Option<duty_shifts::Model>, DbErr> {
-    let done = duty_shifts::Entity::update_many()
-        .col_expr(duty_shifts::Column::CheckedInAt, Expr::value(at))
-        .col_expr(duty_shifts::Column::CheckedInBy, Expr::value(deputy_id))
-        .filter(duty_shifts::Column::Id.eq(id))
-        .filter(duty_shifts::Column::CheckedInAt.is_null())
-        .exec(db)
+) -> Result<Record, DbErr> {
+    let row = shift_check_ins::Entity::find_by_id((shift_id, deputy_id))
+        .one(db)
         .await?;
-    if done.rows_affected == 0 {
-        return Ok(None);
-    }
-    find(db, id).await
+    Ok(row.as_ref().map(record_of).unwrap_or_default())
 }
 
-/// Records the check-out at `at`, unless one was recorded meanwhile (then `None`).
+/// Records `deputy_id` checking in on the shift at `at`, unless they did meanwhile: answers
+/// whether this call recorded it.
+pub async fn check_in(
+    db: &impl ConnectionTrait,
+    shift_id: i64,
+    deputy_id: i64,
+    at: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let row = shift_check_ins::ActiveModel {
+        shift_id: Set(shift_id),
+        deputy_id: Set(deputy_id),
+        checked_in_at: Set(at),
+        checked_out_at: Set(None),
+    };
+    let done = shift_check_ins::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([
+                shift_check_ins::Column::ShiftId,
+                shift_check_ins::Column::DeputyId,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(done > 0)
+}
+
+/// Records `deputy_id`'s check-out at `at`, unless one was recorded meanwhile (then `false`).
 pub async fn check_out(
     db: &impl ConnectionTrait,
-    id: i64,
+    shift_id: i64,
+    deputy_id: i64,
     at: DateTime<Utc>,
-) -> Result<Option<duty_shifts::Model>, DbErr> {
-    let done = duty_shifts::Entity::update_many()
-        .col_expr(duty_shifts::Column::CheckedOutAt, Expr::value(at))
-        .filter(duty_shifts::Column::Id.eq(id))
-        .filter(duty_shifts::Column::CheckedInAt.is_not_null())
-        .filter(duty_shifts::Column::CheckedOutAt.is_null())
+) -> Result<bool, DbErr> {
+    let done = shift_check_ins::Entity::update_many()
+        .col_expr(shift_check_ins::Column::CheckedOutAt, Expr::value(at))
+        .filter(shift_check_ins::Column::ShiftId.eq(shift_id))
+        .filter(shift_check_ins::Column::DeputyId.eq(deputy_id))
+        .filter(shift_check_ins::Column::CheckedOutAt.is_null())
         .exec(db)
         .await?;
-    if done.rows_affected == 0 {
-        return Ok(None);
-    }
-    find(db, id).await
+    Ok(done.rows_affected > 0)
 }
 
 /// Whether a shift names the group that cannot forget it: one that has not ended by `now`,
@@ -224,7 +263,7 @@ pub async fn group_in_use(
 }
 
 /// Unties past shifts from a group about to go (each names a deputy, see [`group_in_use`]):
-/// their deputies' attendance stays.
+/// their check-ins stay, those of the group's members too.
 pub async fn forget_group(db: &impl ConnectionTrait, group_id: i64) -> Result<(), DbErr> {
     duty_shifts::Entity::update_many()
         .col_expr(
