@@ -344,7 +344,7 @@ async fn a_roster_shift_may_name_a_group_and_no_single_deputy(backend: Backend) 
         .as_array()
         .unwrap()
         .iter()
-        .find(|s| s["id"].to_string() == shift_id)
+        .find(|s| s["id"].as_i64().map(|id| id.to_string()).as_deref() == Some(shift_id))
         .cloned()
         .unwrap_or_else(|| panic!("no shift {shift_id} in {read}"));
     assert_eq!(shift["deputy_id"], serde_json::Value::Null);
