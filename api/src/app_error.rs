@@ -92,7 +92,7 @@ pub enum Conflict {
     Claimed,
     /// Only a dead delivery can be retried, and this one is not (or no longer) dead.
     DeliveryNotDead,
-    /// A deputy group that shifts yet to end still name.
+    /// A deputy group that shifts yet to end, or shifts of the group alone, still name.
     GroupInUse,
 }
 

@@ -261,7 +261,7 @@ fn conflict_answer(conflict: Conflict) -> ApiError {
         ),
         Conflict::GroupInUse => ApiError::conflict(
             "group.in_use",
-            "shifts yet to end name this group; change them first",
+            "shifts yet to end, or shifts of this group alone, name it; change them first",
         ),
     }
 }

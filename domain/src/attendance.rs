@@ -1,9 +1,10 @@
-//! Duty check-in (签到): when a deputy may check in and out of a shift, and whether a shift
-//! was held, held late or missed.
+//! Duty check-in (签到): when a deputy may check in and out of a shift, and whether they held
+//! it, held it late or missed it. Attendance is per deputy per shift: a shift of a group puts
+//! each member on duty, and each checks in for themselves.
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::roster::Shift;
+use crate::roster::{self, Group, Shift};
 use crate::vocabulary::vocabulary;
 use crate::Invalid;
 
@@ -23,7 +24,7 @@ pub const GRACE: Duration = Duration::minutes(10);
 /// A deputy may check out until this long after the shift ends (forgetting happens).
 pub const CHECK_OUT_AFTER: Duration = Duration::hours(2);
 
-/// What is stored of a shift's check-in and check-out.
+/// What is stored of one deputy's check-in and check-out on a shift.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Record {
     pub checked_in_at: Option<DateTime<Utc>>,
@@ -92,6 +93,27 @@ pub fn attendance(shift: &Shift, record: Record, now: DateTime<Utc>) -> Option<A
     }
 }
 
+/// The deputies whose attendance a shift shows, each with their record (none stored is the
+/// default): those it puts on duty, in roster order, then any other who checked in (a member
+/// of its group since gone), so that no check-in drops out of the record. Membership is read as
+/// it is now: a member who joined after a past shift shows it missed.
+pub fn of_shift(shift: &Shift, groups: &[Group], records: &[(i64, Record)]) -> Vec<(i64, Record)> {
+    let record = |deputy: i64| {
+        records
+            .iter()
+            .find(|(d, _)| *d == deputy)
+            .map_or_else(Record::default, |(_, r)| *r)
+    };
+    let mut shown: Vec<(i64, Record)> = Vec::new();
+    let checked_in = records.iter().map(|(d, _)| *d);
+    for deputy in roster::on_shift(shift, groups).chain(checked_in) {
+        if !shown.iter().any(|(d, _)| *d == deputy) {
+            shown.push((deputy, record(deputy)));
+        }
+    }
+    shown
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,7 +125,7 @@ mod tests {
 
     fn shift() -> Shift {
         Shift {
-            deputy_id: 1,
+            deputy_id: Some(1),
             group_id: None,
             starts_at: at(9, 0),
             ends_at: at(12, 0),
@@ -181,5 +203,30 @@ mod tests {
             attendance(&s, Record::default(), at(12, 0)),
             Some(Attendance::Missed)
         );
+    }
+
+    #[test]
+    fn a_shift_shows_each_deputy_on_duty_and_whoever_checked_in() {
+        let groups = [Group {
+            id: 5,
+            deputy_ids: vec![2, 3],
+        }];
+        let grouped = Shift {
+            group_id: Some(5),
+            ..shift()
+        };
+        let records = [(3, checked_in(at(9, 0))), (8, checked_in(at(9, 20)))];
+        let none = Record::default();
+        assert_eq!(
+            of_shift(&grouped, &groups, &records),
+            [(1, none), (2, none), records[0], records[1]]
+        );
+        let group_only = Shift {
+            deputy_id: None,
+            ..grouped
+        };
+        assert_eq!(of_shift(&group_only, &groups, &[]), [(2, none), (3, none)]);
+        // Of one deputy's shift, the deputy alone.
+        assert_eq!(of_shift(&shift(), &[], &[]), [(1, none)]);
     }
 }

@@ -5,19 +5,25 @@ use chrono::{DateTime, Duration, Utc};
 use crate::deputy::DeputyStatus;
 use crate::Invalid;
 
-/// A deputy's turn at a station, `[starts_at, ends_at)`, with the deputy group (代表小组)
-/// whose members are on duty beside them, if the shift names one.
+/// A turn on duty at a station, `[starts_at, ends_at)`: of a deputy, of a deputy group
+/// (代表小组) whose members are all on duty, or of both. [`check`] refuses a shift naming
+/// neither.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shift {
-    pub deputy_id: i64,
+    pub deputy_id: Option<i64>,
     pub group_id: Option<i64>,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
 }
 
 impl Shift {
+    /// Whether the two shifts hold the same named deputy at the same time. Only the named
+    /// deputy counts: a group's members are on duty through the group, whose membership
+    /// changes after the roster is written, so a member may also be named on an overlapping
+    /// shift (the two simply put them on duty once).
     fn overlaps(&self, other: &Shift) -> bool {
-        self.deputy_id == other.deputy_id
+        self.deputy_id.is_some()
+            && self.deputy_id == other.deputy_id
             && self.starts_at < other.ends_at
             && other.starts_at < self.ends_at
     }
@@ -72,17 +78,18 @@ impl Period {
 pub const MAX_SHIFTS: usize = 3 * Period::MAX_DAYS as usize;
 
 /// Checks the shifts that are to replace a station's roster over `period`:
-/// each lies in the period, ends after it starts, names a deputy of the station
-/// (`is_station_deputy`) who may hold it (`may_hold`, see [`may_hold`]) and, if any, a group of
-/// the station (`is_station_group`); no deputy holds two overlapping shifts, neither among these nor with
-/// `kept` (the same deputies' shifts this write leaves in place: at other stations, or at this
-/// one but starting before the period).
+/// each lies in the period, ends after it starts, names a deputy or a group or both; a deputy
+/// it names sits at the station (`is_station_deputy`) and may hold it (`may_hold(deputy,
+/// shift)`, see [`may_hold`]), a group it names is the station's (`is_station_group`); no named
+/// deputy holds two overlapping shifts, neither among these nor with `kept` (the same
+/// deputies' shifts this write leaves in place: at other stations, or at this one but starting
+/// before the period).
 pub fn check(
     period: Period,
     shifts: &[Shift],
     is_station_deputy: impl Fn(i64) -> bool,
     is_station_group: impl Fn(i64) -> bool,
-    may_hold: impl Fn(&Shift) -> bool,
+    may_hold: impl Fn(i64, &Shift) -> bool,
     kept: &[Shift],
 ) -> Result<(), Invalid> {
     if shifts.len() > MAX_SHIFTS {
@@ -108,18 +115,25 @@ pub fn check(
                 "a shift must lie within the period it is written for",
             ));
         }
-        if !is_station_deputy(shift.deputy_id) {
+        if shift.deputy_id.is_none() && shift.group_id.is_none() {
             errors.push(Invalid::one(
+                format!("shifts[{index}]"),
+                "nobody_on_duty",
+                "a shift names a deputy, a deputy group, or both",
+            ));
+        }
+        match shift.deputy_id {
+            Some(deputy_id) if !is_station_deputy(deputy_id) => errors.push(Invalid::one(
                 field("deputy_id"),
                 "not_at_station",
                 "the deputy does not sit at this station",
-            ));
-        } else if !may_hold(shift) {
-            errors.push(Invalid::one(
+            )),
+            Some(deputy_id) if !may_hold(deputy_id, shift) => errors.push(Invalid::one(
                 field("deputy_id"),
                 "not_serving",
                 "the deputy is suspended or terminated and takes no shifts",
-            ));
+            )),
+            _ => {}
         }
         if shift.group_id.is_some_and(|group| !is_station_group(group)) {
             errors.push(Invalid::one(
@@ -160,13 +174,17 @@ pub fn serves(shift: &Shift, groups: &[Group], deputy_id: i64) -> bool {
     on_shift(shift, groups).any(|d| d == deputy_id)
 }
 
-/// The deputies a shift puts on duty: its deputy, then its group's members.
-fn on_shift<'a>(shift: &'a Shift, groups: &'a [Group]) -> impl Iterator<Item = i64> + 'a {
+/// The deputies a shift puts on duty: its deputy if it names one, then its group's members
+/// (of a group-only shift, the members alone).
+pub(crate) fn on_shift<'a>(
+    shift: &'a Shift,
+    groups: &'a [Group],
+) -> impl Iterator<Item = i64> + 'a {
     let members = shift
         .group_id
         .and_then(|id| groups.iter().find(|g| g.id == id))
         .map_or(&[][..], |g| g.deputy_ids.as_slice());
-    std::iter::once(shift.deputy_id).chain(members.iter().copied())
+    shift.deputy_id.into_iter().chain(members.iter().copied())
 }
 
 /// The deputies on duty at `at`, each once, in roster order: each shift's deputy, then the
@@ -196,7 +214,7 @@ mod tests {
 
     fn shift(deputy_id: i64, from: u32, to: u32) -> Shift {
         Shift {
-            deputy_id,
+            deputy_id: Some(deputy_id),
             group_id: None,
             starts_at: at(from),
             ends_at: at(to),
@@ -225,7 +243,7 @@ mod tests {
             shifts,
             |id| HERE.contains(&id),
             |group| group == GROUP_HERE,
-            |shift| shift.deputy_id != SUSPENDED,
+            |deputy, _| deputy != SUSPENDED,
             kept,
         ))
     }
@@ -258,7 +276,7 @@ mod tests {
     #[test]
     fn shifts_must_lie_in_the_period() {
         let late = Shift {
-            deputy_id: 1,
+            deputy_id: Some(1),
             group_id: None,
             starts_at: at(20),
             ends_at: at(23) + Duration::hours(2),
@@ -383,5 +401,89 @@ mod tests {
         assert!(!serves(&shifts[0], &groups, 4));
         // A group the roster does not know (deleted since) puts nobody extra on duty.
         assert_eq!(on_duty(&shifts, &[], at(13)), [2]);
+    }
+
+    fn group_only(from: u32, to: u32) -> Shift {
+        Shift {
+            deputy_id: None,
+            group_id: Some(GROUP_HERE),
+            ..shift(1, from, to)
+        }
+    }
+
+    #[test]
+    fn a_shift_may_name_a_group_alone() {
+        assert!(check_here(&[group_only(8, 12)], &[]).is_empty());
+        let elsewhere = Shift {
+            group_id: Some(51),
+            ..group_only(8, 12)
+        };
+        assert_eq!(
+            check_here(&[elsewhere], &[]),
+            [("shifts[0].group_id".to_owned(), "not_at_station")]
+        );
+    }
+
+    #[test]
+    fn a_shift_naming_nobody_is_refused() {
+        let nobody = Shift {
+            deputy_id: None,
+            ..shift(1, 8, 12)
+        };
+        assert_eq!(
+            check_here(&[shift(1, 8, 12), nobody], &[]),
+            [("shifts[1]".to_owned(), "nobody_on_duty")]
+        );
+    }
+
+    #[test]
+    fn overlap_counts_the_named_deputy_only() {
+        // Two group-only shifts at once, and a member named beside the group, are fine.
+        let shifts = [group_only(8, 12), group_only(9, 11), shift(1, 8, 12)];
+        assert!(check_here(&shifts, &[]).is_empty());
+        assert!(check_here(&[group_only(8, 12)], &[shift(1, 8, 12)]).is_empty());
+        // The named deputy of a shift with a group still holds one shift at a time.
+        let both = Shift {
+            group_id: Some(GROUP_HERE),
+            ..shift(2, 8, 12)
+        };
+        assert_eq!(
+            check_here(&[both, shift(2, 10, 11)], &[]),
+            [("shifts[1].starts_at".to_owned(), "overlapping_shift")]
+        );
+    }
+
+    #[test]
+    fn a_group_only_shift_asks_nobody_whether_they_may_hold_it() {
+        let asked = std::cell::Cell::new(0);
+        let result = check(
+            day(),
+            &[group_only(8, 12)],
+            |_| false,
+            |group| group == GROUP_HERE,
+            |_, _| {
+                asked.set(asked.get() + 1);
+                false
+            },
+            &[],
+        );
+        assert!(result.is_ok());
+        assert_eq!(asked.get(), 0);
+    }
+
+    #[test]
+    fn a_group_only_shift_puts_its_members_on_duty() {
+        let groups = [Group {
+            id: GROUP_HERE,
+            deputy_ids: vec![3, 4],
+        }];
+        let shifts = [shift(1, 8, 12), group_only(10, 14)];
+        assert_eq!(on_duty(&shifts, &groups, at(11)), [1, 3, 4]);
+        assert_eq!(on_duty(&shifts, &groups, at(13)), [3, 4]);
+        assert!(serves(&shifts[1], &groups, 3));
+        assert!(!serves(&shifts[1], &groups, 1), "the other shift's deputy");
+        // A group-only shift whose group is unknown puts nobody on duty.
+        assert_eq!(on_duty(&shifts, &[], at(13)), Vec::<i64>::new());
+        assert!(!serves(&shifts[1], &[], 3));
     }
 }

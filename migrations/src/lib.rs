@@ -29,6 +29,8 @@ mod m20261202_000020_catalogue_upkeep;
 mod m20261202_000021_reassignment;
 mod m20261202_000022_outcomes;
 mod m20261202_000023_case_channels;
+mod m20261202_000024_group_only_shifts;
+mod m20261202_000025_check_ins_by_deputy;
 mod m20261202_000026_ledger_exports;
 
 pub struct Migrator;
@@ -61,6 +63,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000021_reassignment::Migration),
             Box::new(m20261202_000022_outcomes::Migration),
             Box::new(m20261202_000023_case_channels::Migration),
+            Box::new(m20261202_000024_group_only_shifts::Migration),
+            Box::new(m20261202_000025_check_ins_by_deputy::Migration),
             Box::new(m20261202_000026_ledger_exports::Migration),
         ]
     }

@@ -147,6 +147,7 @@ pub struct Messages {
     pub roster_empty_day: &'static str,
     pub roster_no_deputies: &'static str,
     pub roster_group: &'static str,
+    pub roster_no_deputy: &'static str,
     pub roster_groups: &'static str,
     pub roster_attendance: &'static str,
     pub roster_checked_in: &'static str,
@@ -691,6 +692,7 @@ pub static ZH_CN: Messages = Messages {
     roster_empty_day: "无人值班",
     roster_no_deputies: "本联络站还没有代表，先为联络站添加代表后再排班。",
     roster_group: "代表小组",
+    roster_no_deputy: "不单独排代表（由小组值班）",
     roster_groups: "代表小组",
     roster_attendance: "签到",
     roster_checked_in: "签到于",
@@ -722,7 +724,7 @@ pub static ZH_CN: Messages = Messages {
     group_name: "小组名称",
     group_members: "成员",
     group_create: "新建小组",
-    group_in_use: "还有未结束的班次排了这个小组，请先在值班表中调整这些班次。",
+    group_in_use: "还有未结束的班次或只排了这个小组的班次，请先在值班表中调整这些班次。",
     weekdays: ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
 
     // County admin: webhooks, dead letters, outbox
@@ -1051,6 +1053,7 @@ impl Messages {
             "out_of_range" => "超出允许的范围。",
             "content_rejected" => "内容未通过审核，请修改后再提交。",
             "overlapping_shift" => "这位代表在这个时段已有班次。",
+            "nobody_on_duty" => "请选择值班的代表或代表小组。",
             "before_start" => "结束时间须晚于开始时间。",
             "outside_period" => "班次须在本周之内。",
             "invalid_time" => "请按 09:00 的格式填写时间。",

@@ -125,11 +125,12 @@ pub async fn update(
 }
 
 /// Deletes a group. Shifts yet to end that name it stand in the way (409: change them first,
-/// so that nobody is silently taken off duty); past shifts forget it and keep their record.
+/// so that nobody is silently taken off duty), and so do past shifts of the group alone, whose
+/// record would name nobody; other past shifts forget it and keep their record.
 pub async fn delete(db: &impl TransactionTrait, actor: &Actor, id: i64) -> AppResult<()> {
     let txn = db.begin().await?;
     let group = organised_group(&txn, actor, id).await?;
-    if rosters::group_on_duty_ahead(&txn, group.group.id, Utc::now()).await? {
+    if rosters::group_in_use(&txn, group.group.id, Utc::now()).await? {
         return Err(Conflict::GroupInUse.into());
     }
     rosters::forget_group(&txn, group.group.id).await?;

@@ -6,7 +6,6 @@ use liaison_domain::attendance::{self, Record};
 use liaison_domain::policy;
 use liaison_domain::roster::{self, Shift};
 use liaison_domain::Invalid;
-use liaison_infra::entities::duty_shifts;
 use liaison_infra::store::organisation::{groups, rosters};
 use sea_orm::ConnectionTrait;
 
@@ -31,9 +30,10 @@ impl Step {
     }
 }
 
-/// Checks the actor in or out of shift `id` now. A shift the actor is not on duty for is not
-/// found (another deputy's shifts are none of theirs); a time outside the window is refused
-/// (422) and changes nothing.
+/// Checks the actor in or out of shift `id` now, for themselves: each deputy the shift puts
+/// on duty (its deputy, or a member of its group) has their own check-in. A shift the actor is
+/// not on duty for is not found (another deputy's shifts are none of theirs); a time outside
+/// the window is refused (422) and changes nothing.
 pub async fn record(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -57,35 +57,25 @@ pub async fn record(
         _ => return Err(AppError::NotFound("shift")),
     };
     let now = Utc::now();
-    step.allowed(&shift, rosters::record_of(&row), now)?;
+    step.allowed(&shift, rosters::record(db, id, deputy_id).await?, now)?;
     let stored = match step {
         Step::In => rosters::check_in(db, id, deputy_id, now).await?,
-        Step::Out => rosters::check_out(db, id, now).await?,
+        Step::Out => rosters::check_out(db, id, deputy_id, now).await?,
     };
-    match stored {
-        Some(stored) => Ok(answer(&stored)),
-        // Another request recorded the same step between the read and the write: read it
-        // again, and the rule refuses as it would have.
-        None => {
-            let again = rosters::find(db, id)
-                .await?
-                .ok_or(AppError::NotFound("shift"))?;
-            step.allowed(&shift, rosters::record_of(&again), now)?;
-            Err(AppError::internal(anyhow::anyhow!(
-                "shift {id}: the check-in write found nothing to change, yet the rule allows it"
-            )))
-        }
+    let record = rosters::record(db, id, deputy_id).await?;
+    if !stored {
+        // Another request of the same deputy recorded the same step between the read and the
+        // write: the rule refuses as it would have.
+        step.allowed(&shift, record, now)?;
+        return Err(AppError::internal(anyhow::anyhow!(
+            "shift {id}: the check-in write found nothing to change, yet the rule allows it"
+        )));
     }
-}
-
-fn answer(row: &duty_shifts::Model) -> CheckIn {
-    let attendance =
-        attendance::attendance(&rosters::shift_of(row), rosters::record_of(row), Utc::now());
-    CheckIn {
-        shift_id: row.id,
-        checked_in_at: row.checked_in_at,
-        checked_in_by: row.checked_in_by,
-        checked_out_at: row.checked_out_at,
-        attendance: attendance.map(|a| a.as_str().to_owned()),
-    }
+    Ok(CheckIn {
+        shift_id: id,
+        deputy_id,
+        checked_in_at: record.checked_in_at,
+        checked_out_at: record.checked_out_at,
+        attendance: attendance::attendance(&shift, record, now).map(|a| a.as_str().to_owned()),
+    })
 }

@@ -114,8 +114,11 @@ pub struct RosterWrite {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ShiftIn {
-    pub deputy_id: i64,
-    /// A deputy group (代表小组) of the station whose members are on duty beside the deputy.
+    /// The deputy on duty; may be left out when `group_id` names a group (422
+    /// `nobody_on_duty` on `shifts[i]` when both are).
+    pub deputy_id: Option<i64>,
+    /// A deputy group (代表小组) of the station whose members are all on duty (beside the
+    /// deputy, if one is named).
     pub group_id: Option<i64>,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
@@ -132,17 +135,26 @@ pub struct Roster {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ShiftOut {
     pub id: i64,
-    pub deputy_id: i64,
-    pub deputy_name: String,
+    /// `null` for a shift of its group alone.
+    pub deputy_id: Option<i64>,
+    pub deputy_name: Option<String>,
     pub group_id: Option<i64>,
     pub group_name: Option<String>,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
+    /// Each deputy the shift puts on duty (its deputy, then its group's members as they are
+    /// now), then any other who checked in, each with their own check-in.
+    pub on_duty: Vec<OnDuty>,
+}
+
+/// One deputy's attendance on a shift.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OnDuty {
+    pub deputy_id: i64,
+    pub deputy_name: String,
     pub checked_in_at: Option<DateTime<Utc>>,
-    /// The deputy who checked in: the shift's own or a member of its group.
-    pub checked_in_by: Option<i64>,
     pub checked_out_at: Option<DateTime<Utc>>,
-    /// `held`, `late` or `missed` once known (a shift checked in, or over); `null` before.
+    /// `held`, `late` or `missed` once known (checked in, or the shift over); `null` before.
     #[schema(schema_with = crate::words::attendance)]
     pub attendance: Option<String>,
 }
@@ -172,12 +184,13 @@ pub struct Opening {
     pub ends_at: DateTime<Utc>,
 }
 
-/// A shift's check-in as stored.
+/// A deputy's check-in on a shift as stored.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CheckIn {
     pub shift_id: i64,
+    /// The deputy who checked in: the shift's own or a member of its group.
+    pub deputy_id: i64,
     pub checked_in_at: Option<DateTime<Utc>>,
-    pub checked_in_by: Option<i64>,
     pub checked_out_at: Option<DateTime<Utc>>,
     /// `held` or `late` once checked in.
     #[schema(schema_with = crate::words::attendance)]

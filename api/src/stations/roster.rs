@@ -9,7 +9,7 @@ use liaison_infra::entities::duty_shifts;
 use liaison_infra::store::organisation::{deputies, groups, rosters};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait};
 
-use super::dto::{Roster, RosterQuery, RosterWrite, ShiftOut};
+use super::dto::{OnDuty, Roster, RosterQuery, RosterWrite, ShiftOut};
 use super::service::{find, find_administered};
 use crate::app_error::{AppError, AppResult};
 
@@ -35,8 +35,26 @@ async fn shifts_view(
     period: Period,
     shifts: Vec<duty_shifts::Model>,
 ) -> AppResult<Roster> {
-    let names = deputies::names(db, shifts.iter().map(|s| s.deputy_id)).await?;
-    let groups = groups::of_station(db, station_id).await?;
+    let station_groups = groups::of_station(db, station_id).await?;
+    let members: Vec<roster::Group> = station_groups
+        .iter()
+        .map(|g| roster::Group {
+            id: g.group.id,
+            deputy_ids: g.deputy_ids.clone(),
+        })
+        .collect();
+    let check_ins = rosters::check_ins(db, shifts.iter().map(|s| s.id)).await?;
+    let on_duty: Vec<Vec<(i64, attendance::Record)>> = shifts
+        .iter()
+        .map(|s| {
+            let records = check_ins.get(&s.id).map_or(&[][..], Vec::as_slice);
+            attendance::of_shift(&rosters::shift_of(s), &members, records)
+        })
+        .collect();
+    let named = shifts.iter().filter_map(|s| s.deputy_id);
+    let everyone = on_duty.iter().flatten().map(|(d, _)| *d);
+    let names = deputies::names(db, named.chain(everyone)).await?;
+    let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
     let now = Utc::now();
     Ok(Roster {
         station_id,
@@ -44,15 +62,15 @@ async fn shifts_view(
         to: period.to(),
         shifts: shifts
             .into_iter()
-            .map(|s| {
-                let attendance =
-                    attendance::attendance(&rosters::shift_of(&s), rosters::record_of(&s), now);
+            .zip(on_duty)
+            .map(|(s, on_duty)| {
+                let shift = rosters::shift_of(&s);
                 ShiftOut {
                     id: s.id,
-                    deputy_name: names.get(&s.deputy_id).cloned().unwrap_or_default(),
+                    deputy_name: s.deputy_id.map(name),
                     deputy_id: s.deputy_id,
                     group_name: s.group_id.and_then(|id| {
-                        groups
+                        station_groups
                             .iter()
                             .find(|g| g.group.id == id)
                             .map(|g| g.group.name.clone())
@@ -60,10 +78,17 @@ async fn shifts_view(
                     group_id: s.group_id,
                     starts_at: s.starts_at,
                     ends_at: s.ends_at,
-                    checked_in_at: s.checked_in_at,
-                    checked_in_by: s.checked_in_by,
-                    checked_out_at: s.checked_out_at,
-                    attendance: attendance.map(|a| a.as_str().to_owned()),
+                    on_duty: on_duty
+                        .into_iter()
+                        .map(|(deputy_id, record)| OnDuty {
+                            deputy_id,
+                            deputy_name: name(deputy_id),
+                            checked_in_at: record.checked_in_at,
+                            checked_out_at: record.checked_out_at,
+                            attendance: attendance::attendance(&shift, record, now)
+                                .map(|a| a.as_str().to_owned()),
+                        })
+                        .collect(),
                 }
             })
             .collect(),
@@ -109,15 +134,16 @@ async fn write_checked(
     let now = Utc::now();
     // The same deputies' shifts that outlive this write: those at other stations, and this
     // station's shifts that started before the period and so are kept.
-    let kept = rosters::kept(txn, station_id, period, shifts.iter().map(|s| s.deputy_id)).await?;
+    let named = shifts.iter().filter_map(|s| s.deputy_id);
+    let kept = rosters::kept(txn, station_id, period, named).await?;
     roster::check(
         period,
         shifts,
         |id| seats.contains_key(&id),
         |group| station_groups.iter().any(|g| g.group.id == group),
-        |shift| {
+        |deputy_id, shift| {
             seats
-                .get(&shift.deputy_id)
+                .get(&deputy_id)
                 .is_some_and(|status| roster::may_hold(*status, shift, now))
         },
         &kept,

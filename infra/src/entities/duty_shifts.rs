@@ -8,15 +8,13 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub station_id: i64,
-    pub deputy_id: i64,
+    /// The deputy on duty; `None` for a shift of its group alone (a CHECK keeps one of the
+    /// two set).
+    pub deputy_id: Option<i64>,
     pub starts_at: DateTimeUtc,
     pub ends_at: DateTimeUtc,
-    /// The deputy group whose members are on duty beside the deputy.
+    /// The deputy group whose members are on duty (beside the deputy, if one is named).
     pub group_id: Option<i64>,
-    pub checked_in_at: Option<DateTimeUtc>,
-    /// The deputy who checked in: the shift's own, or a member of its group.
-    pub checked_in_by: Option<i64>,
-    pub checked_out_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,11 +1,12 @@
-//! Duty check-in: the deputy of a shift (or a member of the group it names) checks in near the
-//! shift's time and out after; the roster shows held, late and missed shifts.
+//! Duty check-in: each deputy a shift puts on duty (its deputy, or a member of the group it
+//! names) checks in for themselves near the shift's time and out after; the roster shows each
+//! one's shift held, late or missed.
 
 use chrono::{Duration, Utc};
-use liaison_tests::{on_every_backend, spawn_app, Backend, TestApp};
+use liaison_tests::{on_every_backend, spawn_app, Backend, Demo, TestApp, DEMO_PASSWORD};
 use serde_json::{json, Value};
 
-use crate::roster::{put_roster, shift, stamp};
+use crate::roster::{group_shift, put_roster, shift, stamp};
 
 on_every_backend!(
     the_deputy_checks_in_and_out_of_a_shift_and_the_roster_shows_it,
@@ -13,17 +14,18 @@ on_every_backend!(
     check_out_needs_a_check_in_and_each_step_happens_once,
     only_a_deputy_the_shift_puts_on_duty_checks_in,
     a_past_shift_without_check_in_is_missed,
+    a_member_of_a_group_only_shift_checks_in_near_its_time,
 );
 
-/// Logs in the demo's station admin and deputy; answers (admin, deputy, deputy id).
-async fn people(app: &TestApp) -> (String, String, i64) {
+/// Logs in the demo's station admin and deputy; answers (demo, admin, deputy, deputy id).
+async fn people(app: &TestApp) -> (Demo, String, String, i64) {
     let demo = app.seed_demo().await;
     let admin = app.login(&demo.station_admin).await;
     let deputy = app.login(&demo.deputy).await;
     let deputy_id = app.me(&deputy).await["scopes"]["deputy_id"]
         .as_i64()
         .unwrap();
-    (admin, deputy, deputy_id)
+    (demo, admin, deputy, deputy_id)
 }
 
 /// Makes the demo deputy's only shift at station 1 (around now) start `starts_in` from now and
@@ -67,12 +69,27 @@ async fn roster_shift(app: &TestApp, id: i64) -> Value {
         .unwrap_or_else(|| panic!("no shift {id} in {roster}"))
 }
 
+/// Deputy `deputy_id`'s attendance on shift `id`, as the roster shows it.
+async fn on_duty(app: &TestApp, id: i64, deputy_id: i64) -> Value {
+    let shift = roster_shift(app, id).await;
+    shift["on_duty"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["deputy_id"] == deputy_id)
+        .cloned()
+        .unwrap_or_else(|| panic!("deputy {deputy_id} is not on duty in {shift}"))
+}
+
 async fn the_deputy_checks_in_and_out_of_a_shift_and_the_roster_shows_it(backend: Backend) {
     let app = spawn_app(backend).await;
-    let (admin, deputy, deputy_id) = people(&app).await;
+    let (_, admin, deputy, deputy_id) = people(&app).await;
     // Starts in ten minutes: early, within the window, so not late.
     let id = one_shift(&app, &admin, deputy_id, Duration::minutes(10)).await;
-    assert_eq!(roster_shift(&app, id).await["attendance"], Value::Null);
+    assert_eq!(
+        on_duty(&app, id, deputy_id).await["attendance"],
+        Value::Null
+    );
 
     let checked = app
         .post(
@@ -84,7 +101,7 @@ async fn the_deputy_checks_in_and_out_of_a_shift_and_the_roster_shows_it(backend
         .expect(200)
         .body;
     assert_eq!(checked["attendance"], "held", "{checked}");
-    assert_eq!(checked["checked_in_by"], deputy_id);
+    assert_eq!(checked["deputy_id"], deputy_id);
     assert!(checked["checked_in_at"].is_string());
     assert_eq!(checked["checked_out_at"], Value::Null);
 
@@ -99,7 +116,7 @@ async fn the_deputy_checks_in_and_out_of_a_shift_and_the_roster_shows_it(backend
         .body;
     assert!(out["checked_out_at"].is_string(), "{out}");
 
-    let shown = roster_shift(&app, id).await;
+    let shown = on_duty(&app, id, deputy_id).await;
     assert_eq!(shown["attendance"], "held");
     assert_eq!(shown["checked_in_at"], checked["checked_in_at"]);
     assert_eq!(shown["checked_out_at"], out["checked_out_at"]);
@@ -120,7 +137,7 @@ async fn the_deputy_checks_in_and_out_of_a_shift_and_the_roster_shows_it(backend
     .await
     .expect(200);
     assert_eq!(
-        roster_shift(&app, id).await["checked_in_at"],
+        on_duty(&app, id, deputy_id).await["checked_in_at"],
         checked["checked_in_at"]
     );
 
@@ -136,12 +153,12 @@ async fn the_deputy_checks_in_and_out_of_a_shift_and_the_roster_shows_it(backend
         .expect(200)
         .body;
     assert_eq!(checked["attendance"], "late");
-    assert_eq!(roster_shift(&app, late).await["attendance"], "late");
+    assert_eq!(on_duty(&app, late, deputy_id).await["attendance"], "late");
 }
 
 async fn a_check_in_far_from_the_shift_is_refused_and_changes_nothing(backend: Backend) {
     let app = spawn_app(backend).await;
-    let (admin, deputy, deputy_id) = people(&app).await;
+    let (_, admin, deputy, deputy_id) = people(&app).await;
     let id = one_shift(&app, &admin, deputy_id, Duration::hours(3)).await;
     let reply = app
         .post(
@@ -153,12 +170,15 @@ async fn a_check_in_far_from_the_shift_is_refused_and_changes_nothing(backend: B
         .expect(422);
     assert_eq!(reply.fields(), ["checked_in_at"]);
     assert_eq!(reply.body["errors"][0]["code"], "outside_window");
-    assert_eq!(roster_shift(&app, id).await["checked_in_at"], Value::Null);
+    assert_eq!(
+        on_duty(&app, id, deputy_id).await["checked_in_at"],
+        Value::Null
+    );
 }
 
 async fn check_out_needs_a_check_in_and_each_step_happens_once(backend: Backend) {
     let app = spawn_app(backend).await;
-    let (admin, deputy, deputy_id) = people(&app).await;
+    let (_, admin, deputy, deputy_id) = people(&app).await;
     let id = one_shift(&app, &admin, deputy_id, Duration::zero()).await;
     let out = format!("/api/v1/shifts/{id}/check-out");
     let reply = app.post(&out, Some(&deputy), json!({})).await.expect(422);
@@ -168,7 +188,7 @@ async fn check_out_needs_a_check_in_and_each_step_happens_once(backend: Backend)
     let again = app.post(&into, Some(&deputy), json!({})).await.expect(422);
     assert_eq!(again.body["errors"][0]["code"], "already_checked_in");
     assert_eq!(
-        roster_shift(&app, id).await["checked_in_at"],
+        on_duty(&app, id, deputy_id).await["checked_in_at"],
         first.body["checked_in_at"]
     );
     app.post(&out, Some(&deputy), json!({})).await.expect(200);
@@ -209,7 +229,7 @@ async fn only_a_deputy_the_shift_puts_on_duty_checks_in(backend: Backend) {
     app.post("/api/v1/shifts/999999/check-in", Some(&deputy), json!({}))
         .await
         .expect(404);
-    assert_eq!(roster_shift(&app, id).await["checked_in_at"], Value::Null);
+    assert_eq!(on_duty(&app, id, other).await["checked_in_at"], Value::Null);
 
     // Named in the shift's group, the deputy is on duty and checks in.
     let group = app
@@ -245,12 +265,116 @@ async fn only_a_deputy_the_shift_puts_on_duty_checks_in(backend: Backend) {
         .await
         .expect(200)
         .body;
-    assert_eq!(checked["checked_in_by"], deputy_id);
+    assert_eq!(checked["deputy_id"], deputy_id);
 }
 
 async fn a_past_shift_without_check_in_is_missed(backend: Backend) {
     let app = spawn_app(backend).await;
-    let (admin, _, deputy_id) = people(&app).await;
+    let (_, admin, _, deputy_id) = people(&app).await;
     let id = one_shift(&app, &admin, deputy_id, -Duration::hours(5)).await;
-    assert_eq!(roster_shift(&app, id).await["attendance"], "missed");
+    assert_eq!(on_duty(&app, id, deputy_id).await["attendance"], "missed");
+}
+
+async fn a_member_of_a_group_only_shift_checks_in_near_its_time(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (demo, admin, deputy, deputy_id) = people(&app).await;
+    let other = crate::roster::deputy_at(&app, 1, "王秀英").await;
+    assert_ne!(other, deputy_id);
+    let group = app
+        .post(
+            "/api/v1/stations/1/groups",
+            Some(&admin),
+            json!({"name": "第一小组", "deputy_ids": [deputy_id, other]}),
+        )
+        .await
+        .expect(201)
+        .id();
+    let now = Utc::now();
+    let period = (now - Duration::hours(12), now + Duration::hours(12));
+    // Three group-only shifts: one over, one starting now, one far ahead.
+    let roster = put_roster(
+        &app,
+        Some(&admin),
+        1,
+        period,
+        vec![
+            group_shift(group, now - Duration::hours(5), now - Duration::hours(3)),
+            group_shift(group, now, now + Duration::hours(2)),
+            group_shift(group, now + Duration::hours(6), now + Duration::hours(8)),
+        ],
+    )
+    .await
+    .expect(200)
+    .body;
+    let [past, near, far] = [0, 1, 2].map(|i| roster["shifts"][i]["id"].as_i64().unwrap());
+    // Over without a check-in: each member missed it.
+    for member in [deputy_id, other] {
+        assert_eq!(on_duty(&app, past, member).await["attendance"], "missed");
+    }
+    // Far from its time: refused, nothing recorded.
+    let reply = app
+        .post(
+            &format!("/api/v1/shifts/{far}/check-in"),
+            Some(&deputy),
+            json!({}),
+        )
+        .await
+        .expect(422);
+    assert_eq!(reply.fields(), ["checked_in_at"]);
+    assert_eq!(
+        on_duty(&app, far, deputy_id).await["checked_in_at"],
+        Value::Null
+    );
+
+    let checked = app
+        .post(
+            &format!("/api/v1/shifts/{near}/check-in"),
+            Some(&deputy),
+            json!({}),
+        )
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(checked["deputy_id"], deputy_id, "{checked}");
+    assert_eq!(checked["attendance"], "held");
+    // The member who checked in held it; the other has yet to check in for themselves.
+    assert_eq!(on_duty(&app, near, deputy_id).await["attendance"], "held");
+    let waiting = on_duty(&app, near, other).await;
+    assert_eq!(waiting["attendance"], Value::Null, "{waiting}");
+    assert_eq!(waiting["checked_in_at"], Value::Null);
+    assert_eq!(roster_shift(&app, near).await["deputy_id"], Value::Null);
+    // ... and does, beside the first: one check-in each.
+    let county_admin = app.login(&demo.county_admin).await;
+    app.post(
+        "/api/v1/users",
+        Some(&county_admin),
+        json!({"role": "deputy", "name": "王秀英", "phone": "13900000071", "password": DEMO_PASSWORD, "deputy_id": other}),
+    )
+    .await
+    .expect(201);
+    let colleague = app.login("13900000071").await;
+    let theirs = app
+        .post(
+            &format!("/api/v1/shifts/{near}/check-in"),
+            Some(&colleague),
+            json!({}),
+        )
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(theirs["deputy_id"], other, "{theirs}");
+    assert_eq!(on_duty(&app, near, other).await["attendance"], "held");
+    assert_eq!(
+        on_duty(&app, near, deputy_id).await["checked_in_at"],
+        checked["checked_in_at"]
+    );
+
+    // Staff are on no shift, whatever group it names.
+    app.post(
+        &format!("/api/v1/shifts/{near}/check-out"),
+        Some(&admin),
+        json!({}),
+    )
+    .await
+    .expect(403);
 }

@@ -9,6 +9,7 @@ on_every_backend!(
     a_deputy_leaves_service_only_with_a_reason_and_by_their_admins,
     term_and_constituency_are_kept_and_cleared,
     the_demo_has_a_suspended_deputy,
+    a_shift_ahead_that_names_a_group_is_left_to_it_when_its_deputy_leaves,
 );
 
 fn kinds(case: &Value) -> Vec<String> {
@@ -225,4 +226,51 @@ async fn the_demo_has_a_suspended_deputy(backend: Backend) {
         .collect();
     assert_eq!(suspended.len(), 1);
     assert!(suspended[0]["status_reason"].is_string());
+}
+
+async fn a_shift_ahead_that_names_a_group_is_left_to_it_when_its_deputy_leaves(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let demo = app.seed_demo().await;
+    let duty = app.deputy_on_duty(&demo).await;
+    let member = crate::roster::deputy_at(&app, 1, "王秀英").await;
+    let group = app
+        .post(
+            "/api/v1/stations/1/groups",
+            Some(&duty.admin),
+            json!({"name": "一组", "deputy_ids": [member]}),
+        )
+        .await
+        .expect(201)
+        .id();
+    let mut roster = roster_with(duty.deputy_id);
+    roster["shifts"][0]["group_id"] = json!(group);
+    let lone = roster_with(duty.deputy_id)["shifts"][0].clone();
+    let hour = chrono::Duration::hours(1);
+    let mut lone_later = lone.clone();
+    lone_later["starts_at"] = json!(chrono::Utc::now() + hour * 5);
+    lone_later["ends_at"] = json!(chrono::Utc::now() + hour * 6);
+    roster["shifts"].as_array_mut().unwrap().push(lone_later);
+    let written = app
+        .put("/api/v1/stations/1/roster", Some(&duty.admin), roster)
+        .await
+        .expect(200)
+        .body;
+    let grouped = written["shifts"][0]["id"].clone();
+
+    let county = app.login(&demo.county_admin).await;
+    app.patch(
+        &format!("/api/v1/deputies/{}", duty.deputy_id),
+        Some(&county),
+        json!({"status": "suspended", "status_reason": "外出学习三个月"}),
+    )
+    .await
+    .expect(200);
+    // The grouped shift stays, the group's alone; the deputy's own shift ahead is gone.
+    let now = chrono::Utc::now();
+    let shifts = crate::roster::shifts(&app, 1, now, now + hour * 12).await;
+    let shifts = shifts.as_array().unwrap();
+    assert_eq!(shifts.len(), 1, "{shifts:?}");
+    assert_eq!(shifts[0]["id"], grouped);
+    assert_eq!(shifts[0]["deputy_id"], Value::Null);
+    assert_eq!(shifts[0]["group_id"], group);
 }

@@ -6,7 +6,7 @@ use liaison_tests::{on_every_backend, spawn_app, Backend, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::roster::{put_roster, shift};
+use crate::roster::{group_shift, put_roster, shift};
 
 on_every_backend!(
     a_station_admin_creates_renames_changes_and_deletes_a_group,
@@ -14,6 +14,8 @@ on_every_backend!(
     a_group_named_by_a_shift_ahead_is_not_deleted,
     others_may_not_touch_a_stations_groups,
     every_member_of_a_shifts_group_is_on_duty_for_new_cases,
+    a_group_only_shift_is_read_back_and_routes_new_cases_to_its_members,
+    a_group_with_a_past_group_only_shift_is_not_deleted,
 );
 
 /// The ids of the deputies who sit at station 1.
@@ -324,4 +326,101 @@ async fn every_member_of_a_shifts_group_is_on_duty_for_new_cases(backend: Backen
         .expect(200)
         .body;
     assert_eq!(read["assignee_id"], member, "{read}");
+}
+
+async fn a_group_only_shift_is_read_back_and_routes_new_cases_to_its_members(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let demo = app.seed_demo().await;
+    let admin = app.login(&demo.station_admin).await;
+    let deputy = app.login(&demo.deputy).await;
+    let member = app.me(&deputy).await["scopes"]["deputy_id"]
+        .as_i64()
+        .unwrap();
+    let group = app
+        .post(
+            "/api/v1/stations/1/groups",
+            Some(&admin),
+            json!({"name": "一组", "deputy_ids": [member]}),
+        )
+        .await
+        .expect(201)
+        .id();
+    let now = Utc::now();
+    let period = (now - Duration::hours(12), now + Duration::hours(12));
+    // The group alone around now: the demo's own shift of the deputy is replaced by it.
+    let written = put_roster(
+        &app,
+        Some(&admin),
+        1,
+        period,
+        vec![group_shift(
+            group,
+            now - Duration::hours(1),
+            now + Duration::hours(1),
+        )],
+    )
+    .await
+    .expect(200)
+    .body;
+    let read = crate::roster::shifts(&app, 1, period.0, period.1).await;
+    let shifts = read.as_array().unwrap();
+    let ours: Vec<&Value> = shifts
+        .iter()
+        .filter(|s| s["id"] == written["shifts"][0]["id"])
+        .collect();
+    assert_eq!(ours.len(), 1, "{read}");
+    assert_eq!(ours[0]["deputy_id"], Value::Null);
+    assert_eq!(ours[0]["deputy_name"], Value::Null);
+    assert_eq!(ours[0]["group_id"], group);
+    assert_eq!(ours[0]["group_name"], "一组");
+    // Nobody else is on duty at station 1 now.
+    assert!(
+        shifts
+            .iter()
+            .all(|s| s["id"] == ours[0]["id"] || s["deputy_id"] != member),
+        "{read}"
+    );
+
+    let resident = app.resident("group-only-routing").await;
+    let case = app.raise(&resident).await;
+    let read = app
+        .get(&format!("/api/v1/cases/{case}"), Some(&admin))
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(read["assignee_id"], member, "{read}");
+}
+
+async fn a_group_with_a_past_group_only_shift_is_not_deleted(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let demo = app.seed_demo().await;
+    let admin = app.login(&demo.station_admin).await;
+    let here = station_deputies(&app).await;
+    let id = app
+        .post(
+            "/api/v1/stations/1/groups",
+            Some(&admin),
+            json!({"name": "一组", "deputy_ids": [here[1]]}),
+        )
+        .await
+        .expect(201)
+        .id();
+    let now = Utc::now();
+    let period = (now - Duration::hours(12), now + Duration::hours(12));
+    let past = group_shift(id, now - Duration::hours(5), now - Duration::hours(3));
+    put_roster(&app, Some(&admin), 1, period, vec![past])
+        .await
+        .expect(200);
+    // Its record would name nobody without the group.
+    let reply = app
+        .request(
+            Method::DELETE,
+            &format!("/api/v1/groups/{id}"),
+            Some(&admin),
+            None,
+        )
+        .await
+        .expect(409);
+    assert_eq!(reply.code(), "group.in_use");
+    assert_eq!(groups(&app, &admin).await.as_array().unwrap().len(), 1);
 }

@@ -14,6 +14,7 @@ on_every_backend!(
     a_shift_must_end_after_it_starts,
     a_shift_must_lie_in_its_period,
     a_shift_must_name_a_deputy_of_the_station,
+    a_shift_naming_neither_deputy_nor_group_is_refused,
     a_deputy_cannot_hold_overlapping_shifts_in_one_write,
     a_deputy_cannot_hold_overlapping_shifts_at_two_stations,
     a_shift_kept_from_before_the_period_counts_for_overlaps,
@@ -57,6 +58,11 @@ fn time(value: &Value) -> DateTime<Utc> {
 
 pub fn shift(deputy_id: i64, starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> Value {
     json!({"deputy_id": deputy_id, "starts_at": stamp(starts_at), "ends_at": stamp(ends_at)})
+}
+
+/// A shift of deputy group `group_id` alone, naming no deputy.
+pub fn group_shift(group_id: i64, starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> Value {
+    json!({"group_id": group_id, "starts_at": stamp(starts_at), "ends_at": stamp(ends_at)})
 }
 
 /// The id of the deputy named `name` among those of `station_id`.
@@ -395,6 +401,28 @@ async fn a_shift_must_name_a_deputy_of_the_station(backend: Backend) {
         &token,
         vec![shift(9999, at(3, 2), at(3, 4))],
         &[("shifts[0].deputy_id", "not_at_station")],
+    )
+    .await;
+}
+
+async fn a_shift_naming_neither_deputy_nor_group_is_refused(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let demo = app.seed_demo().await;
+    let token = app.login(&demo.station_admin).await;
+    let wang = deputy_at(&app, 1, "王秀英").await;
+    let nobody = json!({"starts_at": stamp(at(3, 5)), "ends_at": stamp(at(3, 6))});
+    let null_deputy = json!({
+        "deputy_id": null, "group_id": null,
+        "starts_at": stamp(at(4, 5)), "ends_at": stamp(at(4, 6)),
+    });
+    refused(
+        &app,
+        &token,
+        vec![shift(wang, at(3, 2), at(3, 4)), nobody, null_deputy],
+        &[
+            ("shifts[1]", "nobody_on_duty"),
+            ("shifts[2]", "nobody_on_duty"),
+        ],
     )
     .await;
 }

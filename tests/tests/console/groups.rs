@@ -13,6 +13,7 @@ on_every_backend!(
     a_station_admin_keeps_the_deputy_groups_of_a_station,
     others_may_not_see_or_change_a_stations_groups,
     the_roster_shows_attendance_and_lets_a_shift_name_a_group,
+    a_roster_shift_may_name_a_group_and_no_single_deputy,
 );
 
 /// The ids of the deputies who sit at station 1.
@@ -196,7 +197,14 @@ async fn the_roster_shows_attendance_and_lets_a_shift_name_a_group(backend: Back
         "{}",
         page.html
     );
-    assert!(page.html.contains("迟到"));
+    // Attendance is each deputy's own: the one who checked in is named beside it.
+    let attendance = page
+        .html
+        .split(&format!("id=\"shift-{shift}-attendance\">"))
+        .nth(1)
+        .and_then(|rest| rest.split("</span>").next())
+        .unwrap_or_default();
+    assert!(attendance.contains("刘桂兰 迟到"), "{attendance}");
     assert!(page.html.contains("第一小组"));
 
     // The shift's form names the group.
@@ -255,4 +263,107 @@ async fn the_roster_shows_attendance_and_lets_a_shift_name_a_group(backend: Back
     assert_eq!(page.status, 200);
     assert!(page.html.contains("第一小组"));
     assert!(!page.html.contains("/console/stations/1/groups"));
+}
+
+async fn a_roster_shift_may_name_a_group_and_no_single_deputy(backend: Backend) {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = spawn_app(backend.clone()).await;
+    let demo = app.seed_demo().await;
+    let admin = app.login(&demo.station_admin).await;
+    let here = station_deputies(&app).await;
+    let group = app
+        .post(
+            "/api/v1/stations/1/groups",
+            Some(&admin),
+            json!({"name": "第二小组", "deputy_ids": [here[0], here[1]]}),
+        )
+        .await
+        .expect(201)
+        .id()
+        .to_string();
+    // Five weeks on, past the shifts the demo plans.
+    let later = (Utc::now() + Duration::weeks(5)).format("%Y-%m-%d");
+    log_in(
+        &browser,
+        &app,
+        &demo.station_admin,
+        &format!("/console/stations/1/roster?week={later}"),
+    )
+    .await;
+    let monday =
+        chrono::NaiveDate::parse_from_str(&browser.attr("#roster", "data-week").await, "%Y-%m-%d")
+            .unwrap();
+    let day = (monday + Duration::days(2)).format("%Y-%m-%d").to_string();
+    let add = format!("#shift-new-{day}");
+
+    // No single deputy and no group: the form again, with the message, what was typed kept.
+    assert!(browser
+        .text(&format!("{add}-deputy option[value='']"))
+        .await
+        .contains("不单独排代表"));
+    browser.select(&format!("{add}-deputy"), "").await;
+    browser.set_value(&format!("{add}-starts"), "09:00").await;
+    browser.set_value(&format!("{add}-ends"), "12:00").await;
+    browser.click(&format!("{add} button[value='save']")).await;
+    let error = browser.text(&format!("{add} p.error")).await;
+    assert!(error.contains("代表或代表小组"), "{error}");
+    assert_eq!(browser.value(&format!("{add}-starts")).await, "09:00");
+    assert!(!browser.has(&format!("#day-{day} form.shift.stored")).await);
+    browser
+        .shoot(&format!("roster-nobody-{}", name(&backend)))
+        .await;
+
+    // The group alone: saved, and the stored row names the group and no deputy.
+    browser.select(&format!("{add}-group"), &group).await;
+    browser.click(&format!("{add} button[value='save']")).await;
+    assert!(browser.text("#roster-notice").await.contains("已保存"));
+    let stored = format!("#day-{day} form.shift.stored");
+    let id = browser.attr(&stored, "id").await;
+    assert_eq!(browser.value(&format!("#{id}-group")).await, group);
+    assert_eq!(browser.value(&format!("#{id}-deputy")).await, "");
+    browser
+        .shoot(&format!("roster-group-only-{}", name(&backend)))
+        .await;
+    let shift_id = id.trim_start_matches("shift-");
+    let from = monday.and_hms_opt(0, 0, 0).unwrap().and_utc() - Duration::days(1);
+    let read = app
+        .get(
+            &format!(
+                "/api/v1/stations/1/roster?from={}&to={}",
+                from.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                (from + Duration::days(9)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ),
+            None,
+        )
+        .await
+        .expect(200)
+        .body;
+    let shift = read["shifts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"].as_i64().map(|id| id.to_string()).as_deref() == Some(shift_id))
+        .cloned()
+        .unwrap_or_else(|| panic!("no shift {shift_id} in {read}"));
+    assert_eq!(shift["deputy_id"], serde_json::Value::Null);
+    assert_eq!(shift["group_id"].to_string(), group);
+    browser.close().await;
+
+    // A deputy of the station reads the shift by its group's name.
+    let mut reader = Visitor::new(&app);
+    reader.log_in(&demo.deputy).await;
+    let page = reader
+        .get(&format!("/console/stations/1/roster?week={later}"))
+        .await;
+    assert_eq!(page.status, 200);
+    let row = page
+        .html
+        .split(&format!("id=\"shift-{shift_id}\""))
+        .nth(1)
+        .and_then(|rest| rest.split("</p>").next())
+        .unwrap_or_else(|| panic!("no shift {shift_id} in {}", page.html));
+    assert!(row.contains("第二小组"), "{row}");
+    assert!(!row.contains("请选择"), "{row}");
 }

@@ -73,16 +73,22 @@ pub struct ShiftRow {
     pub groups: Vec<Choice>,
     pub starts: String,
     pub ends: String,
-    /// Held, late or missed, once known; and when the deputy checked in.
-    pub attendance: Option<&'static str>,
-    pub checked_in: Option<String>,
+    /// Each deputy on duty whose attendance is known: held, late or missed.
+    pub attendance: Vec<Presence>,
     /// The group the stored shift names, by name.
     pub group_name: Option<String>,
     pub deputy_error: Option<&'static str>,
     pub starts_error: Option<&'static str>,
     pub ends_error: Option<&'static str>,
-    /// Errors on no field of this form.
+    /// Errors on no field of this form (a shift naming nobody, say).
     pub errors: Vec<&'static str>,
+}
+
+/// One deputy's attendance on a shift, and when they checked in.
+pub struct Presence {
+    pub deputy: String,
+    pub attendance: &'static str,
+    pub checked_in: Option<String>,
 }
 
 pub struct Day {
@@ -127,17 +133,16 @@ fn week_period(monday: NaiveDate) -> ConsoleResult<Period> {
     Ok(Period::parse(from, from + Duration::days(7)).map_err(AppError::Invalid)?)
 }
 
-/// The shift a form describes, or the fields that cannot make one.
+/// The shift a form describes, or the fields that cannot make one. No deputy chosen is "no
+/// single deputy": the domain refuses it unless a group is chosen.
 fn shift_of(form: &ShiftForm) -> Result<Shift, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let deputy_id = form.deputy_id.trim().parse::<i64>().map_err(|_| {
-        let code = if form.deputy_id.trim().is_empty() {
-            "required"
-        } else {
-            "unknown"
-        };
-        FieldError::new("deputy_id", code, "choose a deputy")
-    });
+    let deputy_id = crate::console::form::optional(&form.deputy_id)
+        .map(|d| {
+            d.parse::<i64>()
+                .map_err(|_| FieldError::new("deputy_id", "unknown", "choose a deputy"))
+        })
+        .transpose();
     let day = NaiveDate::parse_from_str(form.day.trim(), DAY)
         .map_err(|_| FieldError::new("starts_at", "invalid_date", "not a day"));
     let time = |field: &'static str, value: &str| {
@@ -181,7 +186,9 @@ impl Posted<'_> {
             .iter()
             .filter_map(|e| match e.field.strip_prefix("shifts[") {
                 Some(rest) => {
-                    let (id, field) = rest.split_once("].")?;
+                    // `shifts[7].deputy_id` is on a field of row 7; `shifts[7]` on the row.
+                    let (id, field) = rest.split_once(']')?;
+                    let field = field.strip_prefix('.').unwrap_or(field);
                     let mine = id == key || (Some(id) == own);
                     mine.then(|| (field.to_owned(), e.code))
                 }
@@ -196,15 +203,14 @@ fn hm(at: DateTime<Utc>) -> String {
     at.with_timezone(&beijing()).format(TIME).to_string()
 }
 
-/// What a row shows: its fields' values, and of a stored shift its attendance and check-in.
+/// What a row shows: its fields' values, and of a stored shift its deputies' attendance.
 #[derive(Default)]
 struct Values {
     deputy_id: String,
     group_id: String,
     starts: String,
     ends: String,
-    attendance: Option<&'static str>,
-    checked_in: Option<String>,
+    attendance: Vec<Presence>,
 }
 
 /// The choices of a row: the station's deputies and its groups.
@@ -259,14 +265,22 @@ fn row(
             .filter(|(f, _)| !["deputy_id", "starts_at", "ends_at"].contains(&f.as_str()))
             .map(|(_, code)| m.field_error(code))
             .collect(),
-        deputies: choices(options.deputies.iter().cloned(), &deputy_id, m.choose),
+        // With groups to choose, no deputy is a choice of its own: the group's alone.
+        deputies: choices(
+            options.deputies.iter().cloned(),
+            &deputy_id,
+            if options.groups.is_empty() {
+                m.choose
+            } else {
+                m.roster_no_deputy
+            },
+        ),
         groups: if options.groups.is_empty() {
             Vec::new()
         } else {
             choices(options.groups.iter().cloned(), &group_id, m.none)
         },
         attendance: values.attendance,
-        checked_in: values.checked_in,
         group_name: None,
         key,
         action,
@@ -328,12 +342,21 @@ async fn render(
                 .filter(on_day)
                 .map(|s| {
                     let values = Values {
-                        deputy_id: s.deputy_id.to_string(),
+                        deputy_id: s.deputy_id.map(|d| d.to_string()).unwrap_or_default(),
                         group_id: s.group_id.map(|g| g.to_string()).unwrap_or_default(),
                         starts: hm(s.starts_at),
                         ends: hm(s.ends_at),
-                        attendance: s.attendance.as_deref().map(|a| m.attendance(a)),
-                        checked_in: s.checked_in_at.map(hm),
+                        attendance: s
+                            .on_duty
+                            .iter()
+                            .filter_map(|d| {
+                                Some(Presence {
+                                    deputy: d.deputy_name.clone(),
+                                    attendance: m.attendance(d.attendance.as_deref()?),
+                                    checked_in: d.checked_in_at.map(hm),
+                                })
+                            })
+                            .collect(),
                     };
                     let mut shown = row(
                         m,
