@@ -15,6 +15,7 @@ pub mod deputy;
 pub mod error;
 pub mod link;
 pub mod moderation;
+pub mod period;
 pub mod phone;
 pub mod policy;
 pub mod reception;

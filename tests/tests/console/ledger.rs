@@ -35,9 +35,17 @@ async fn an_admin_downloads_the_ledger_of_the_queue_s_filter(backend: Backend) {
     assert!(browser.has("#ledger").await);
     let csv = browser.attr("#ledger-csv", "href").await;
     let xlsx = browser.attr("#ledger-xlsx", "href").await;
-    assert!(csv.contains("/console/ledger.csv?") && csv.contains("status=submitted"), "{csv}");
-    assert!(xlsx.contains("/console/ledger.xlsx?") && xlsx.contains("status=submitted"), "{xlsx}");
-    browser.shoot(&format!("queue-ledger-{}", name(&backend))).await;
+    assert!(
+        csv.contains("/console/ledger.csv?") && csv.contains("status=submitted"),
+        "{csv}"
+    );
+    assert!(
+        xlsx.contains("/console/ledger.xlsx?") && xlsx.contains("status=submitted"),
+        "{xlsx}"
+    );
+    browser
+        .shoot(&format!("queue-ledger-{}", name(&backend)))
+        .await;
     browser.close().await;
 
     // The links answer the files, with the session's cookie.
@@ -46,9 +54,19 @@ async fn an_admin_downloads_the_ledger_of_the_queue_s_filter(backend: Backend) {
     let path = |link: &str| link[link.find("/console").unwrap()..].to_owned();
     let file = admin.get(&path(&csv)).await;
     assert_eq!(file.status, 200);
-    assert!(file.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
-    assert!(file.html.starts_with('\u{feff}'), "UTF-8 with a byte-order mark");
-    assert!(file.html.contains("编号") && file.html.contains(&number), "{}", file.html);
+    assert!(file.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    assert!(
+        file.html.starts_with('\u{feff}'),
+        "UTF-8 with a byte-order mark"
+    );
+    assert!(
+        file.html.contains("编号") && file.html.contains(&number),
+        "{}",
+        file.html
+    );
     let workbook = admin.get(&path(&xlsx)).await;
     assert_eq!(workbook.status, 200);
     assert!(workbook.headers["content-disposition"]

@@ -1,0 +1,345 @@
+//! The period figures are reported for (统计期间): a year, a quarter, a month, or days from one
+//! date to another, on the county's clock; and the period before it, to compare against.
+
+use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, Utc};
+
+use crate::clock::{from_local, local_day};
+use crate::Invalid;
+
+/// The longest period figures are asked for: five years, a deputies' term.
+pub const MAX_DAYS: i64 = 5 * 366;
+
+/// What a request may say of its period; at most one way of saying it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Asked {
+    /// The first day, and the last day, both included.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub year: Option<i32>,
+    /// 1–4, with `year`.
+    pub quarter: Option<u32>,
+    /// 1–12, with `year`.
+    pub month: Option<u32>,
+}
+
+/// How the period was given, which decides what "the period before" is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Year,
+    Quarter,
+    Month,
+    Days,
+}
+
+/// Days `[first, last]` on the county's clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+    pub unit: Unit,
+}
+
+impl Period {
+    /// Reads what was asked; nothing at all is this year so far (`today` on the county's clock).
+    pub fn parse(asked: Asked, today: NaiveDate) -> Result<Period, Invalid> {
+        let calendar = asked.year.is_some() || asked.quarter.is_some() || asked.month.is_some();
+        let days = asked.from.is_some() || asked.to.is_some();
+        if calendar && days {
+            return Err(Invalid::one(
+                "from",
+                "conflicting",
+                "give from and to, or a year (with a quarter or a month), not both",
+            ));
+        }
+        let period = match (asked, calendar) {
+            (_, true) => calendar_period(asked)?,
+            (Asked { from, to, .. }, false) => {
+                let first = from.unwrap_or_else(|| start_of_year(today));
+                let last = to.unwrap_or(today);
+                if last < first {
+                    return Err(Invalid::one("to", "before_from", "to is before from"));
+                }
+                Period {
+                    first,
+                    last,
+                    unit: Unit::Days,
+                }
+            }
+        };
+        if period.days() > MAX_DAYS {
+            return Err(Invalid::one(
+                if days { "to" } else { "year" },
+                "period_too_long",
+                "a period spans at most five years",
+            ));
+        }
+        Ok(period)
+    }
+
+    /// Days in the period, both ends included.
+    pub fn days(&self) -> i64 {
+        (self.last - self.first).num_days() + 1
+    }
+
+    /// The instants the period covers, `[from, to)`.
+    pub fn instants(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        let start = |day: NaiveDate| from_local(day.and_time(chrono::NaiveTime::MIN));
+        (start(self.first), start(self.last + Duration::days(1)))
+    }
+
+    /// Whether `at` falls in the period.
+    pub fn contains(&self, at: DateTime<Utc>) -> bool {
+        let day = local_day(at);
+        self.first <= day && day <= self.last
+    }
+
+    /// The period before, to compare against: the year, quarter or month before, or as many
+    /// days just before.
+    pub fn previous(&self) -> Period {
+        let months = match self.unit {
+            Unit::Year => Some(12),
+            Unit::Quarter => Some(3),
+            Unit::Month => Some(1),
+            Unit::Days => None,
+        };
+        match months {
+            Some(months) => {
+                let first = self.first - Months::new(months);
+                Period {
+                    first,
+                    last: self.first - Duration::days(1),
+                    unit: self.unit,
+                }
+            }
+            None => Period {
+                first: self.first - Duration::days(self.days()),
+                last: self.first - Duration::days(1),
+                unit: Unit::Days,
+            },
+        }
+    }
+
+    /// The months the period touches, first to last, as their first days.
+    pub fn months(&self) -> Vec<NaiveDate> {
+        let mut month = self.first.with_day(1).unwrap_or(self.first);
+        let mut months = Vec::new();
+        while month <= self.last {
+            months.push(month);
+            month = month + Months::new(1);
+        }
+        months
+    }
+}
+
+fn start_of_year(day: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(day.year(), 1, 1).unwrap_or(day)
+}
+
+fn calendar_period(asked: Asked) -> Result<Period, Invalid> {
+    let Some(year) = asked.year else {
+        let field = if asked.quarter.is_some() {
+            "quarter"
+        } else {
+            "month"
+        };
+        return Err(Invalid::one(
+            field,
+            "year_required",
+            "a quarter or a month needs its year",
+        ));
+    };
+    let day = |month: u32| {
+        NaiveDate::from_ymd_opt(year, month, 1)
+            .ok_or_else(|| Invalid::one("year", "out_of_range", "no such year"))
+    };
+    let (first, months, unit) = match (asked.quarter, asked.month) {
+        (Some(_), Some(_)) => {
+            return Err(Invalid::one(
+                "month",
+                "conflicting",
+                "give a quarter or a month, not both",
+            ))
+        }
+        (Some(quarter @ 1..=4), None) => (day(quarter * 3 - 2)?, 3, Unit::Quarter),
+        (Some(_), None) => return Err(Invalid::one("quarter", "out_of_range", "quarter is 1–4")),
+        (None, Some(month @ 1..=12)) => (day(month)?, 1, Unit::Month),
+        (None, Some(_)) => return Err(Invalid::one("month", "out_of_range", "month is 1–12")),
+        (None, None) => (day(1)?, 12, Unit::Year),
+    };
+    Ok(Period {
+        first,
+        last: first + Months::new(months) - Duration::days(1),
+        unit,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn today() -> NaiveDate {
+        date(2026, 12, 2)
+    }
+
+    fn field(asked: Asked) -> String {
+        Period::parse(asked, today()).unwrap_err().0[0]
+            .field
+            .clone()
+    }
+
+    #[test]
+    fn a_year_a_quarter_or_a_month_is_its_calendar_days() {
+        let year = Period::parse(
+            Asked {
+                year: Some(2026),
+                ..Asked::default()
+            },
+            today(),
+        )
+        .unwrap();
+        assert_eq!(
+            (year.first, year.last),
+            (date(2026, 1, 1), date(2026, 12, 31))
+        );
+        let quarter = Period::parse(
+            Asked {
+                year: Some(2026),
+                quarter: Some(4),
+                ..Asked::default()
+            },
+            today(),
+        )
+        .unwrap();
+        assert_eq!(
+            (quarter.first, quarter.last),
+            (date(2026, 10, 1), date(2026, 12, 31))
+        );
+        let february = Period::parse(
+            Asked {
+                year: Some(2028),
+                month: Some(2),
+                ..Asked::default()
+            },
+            today(),
+        )
+        .unwrap();
+        assert_eq!(february.last, date(2028, 2, 29), "a leap year");
+        assert_eq!(february.days(), 29);
+    }
+
+    #[test]
+    fn nothing_asked_is_this_year_so_far() {
+        let period = Period::parse(Asked::default(), today()).unwrap();
+        assert_eq!((period.first, period.last), (date(2026, 1, 1), today()));
+        assert_eq!(period.unit, Unit::Days);
+    }
+
+    #[test]
+    fn the_period_s_instants_are_the_county_s_days() {
+        let period = Period {
+            first: date(2026, 12, 1),
+            last: date(2026, 12, 1),
+            unit: Unit::Days,
+        };
+        let (from, to) = period.instants();
+        assert_eq!(
+            from,
+            "2026-11-30T16:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        assert_eq!(to, "2026-12-01T16:00:00Z".parse::<DateTime<Utc>>().unwrap());
+        assert!(period.contains(from));
+        assert!(!period.contains(to));
+        assert!(period.contains(to - Duration::seconds(1)));
+    }
+
+    #[test]
+    fn the_period_before_is_the_unit_before_or_as_many_days() {
+        let q1 = Period::parse(
+            Asked {
+                year: Some(2026),
+                quarter: Some(1),
+                ..Asked::default()
+            },
+            today(),
+        )
+        .unwrap();
+        let before = q1.previous();
+        assert_eq!(
+            (before.first, before.last),
+            (date(2025, 10, 1), date(2025, 12, 31))
+        );
+        let days = Period {
+            first: date(2026, 3, 1),
+            last: date(2026, 3, 10),
+            unit: Unit::Days,
+        };
+        let before = days.previous();
+        assert_eq!(
+            (before.first, before.last),
+            (date(2026, 2, 19), date(2026, 2, 28))
+        );
+    }
+
+    #[test]
+    fn months_are_listed_from_first_to_last() {
+        let period = Period {
+            first: date(2026, 11, 15),
+            last: date(2027, 1, 3),
+            unit: Unit::Days,
+        };
+        assert_eq!(
+            period.months(),
+            [date(2026, 11, 1), date(2026, 12, 1), date(2027, 1, 1)]
+        );
+    }
+
+    #[test]
+    fn bad_periods_name_their_field() {
+        let to_before_from = Asked {
+            from: Some(date(2026, 5, 1)),
+            to: Some(date(2026, 4, 1)),
+            ..Asked::default()
+        };
+        assert_eq!(field(to_before_from), "to");
+        let too_long = Asked {
+            from: Some(date(2020, 1, 1)),
+            to: Some(date(2026, 1, 1)),
+            ..Asked::default()
+        };
+        assert_eq!(field(too_long), "to");
+        let both = Asked {
+            from: Some(date(2026, 1, 1)),
+            year: Some(2026),
+            ..Asked::default()
+        };
+        assert_eq!(field(both), "from");
+        let orphan = Asked {
+            month: Some(3),
+            ..Asked::default()
+        };
+        assert_eq!(field(orphan), "month");
+        let thirteenth = Asked {
+            year: Some(2026),
+            month: Some(13),
+            ..Asked::default()
+        };
+        assert_eq!(field(thirteenth), "month");
+        let fifth = Asked {
+            year: Some(2026),
+            quarter: Some(5),
+            ..Asked::default()
+        };
+        assert_eq!(field(fifth), "quarter");
+        // Five years is the most: 2022-01-01 to 2026-12-31 is allowed.
+        let five = Asked {
+            from: Some(date(2022, 1, 1)),
+            to: Some(date(2026, 12, 31)),
+            ..Asked::default()
+        };
+        assert!(Period::parse(five, today()).is_ok());
+    }
+}
