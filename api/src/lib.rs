@@ -42,6 +42,7 @@ pub mod settings;
 pub mod startup;
 pub mod state;
 pub mod stations;
+pub mod stats;
 pub mod subscriptions;
 pub mod telemetry;
 pub mod users;

@@ -10,8 +10,8 @@ use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 use crate::error::{Problem, ProblemField};
 use crate::{
     attachments, audit, auth, cases, categories, departments, deputies, groups, landing, ledger,
-    notifications, ops, outbox, receptions, regions, reply_templates, stations, subscriptions,
-    users, webhooks,
+    notifications, ops, outbox, receptions, regions, reply_templates, stations, stats,
+    subscriptions, users, webhooks,
 };
 
 #[derive(OpenApi)]
@@ -143,7 +143,8 @@ where
                 .configure(outbox::routes::configure)
                 .configure(webhooks::routes::configure)
                 .configure(reply_templates::routes::configure)
-                .configure(ledger::routes::configure),
+                .configure(ledger::routes::configure)
+                .configure(stats::routes::configure),
         )
         .configure(ops::configure)
         .configure(landing::configure)

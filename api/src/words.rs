@@ -45,6 +45,15 @@ pub fn case_channel() -> Object {
     words::<liaison_domain::case::Channel>()
 }
 
+/// What figures are grouped by.
+pub fn group_by() -> Object {
+    words::<liaison_domain::stats::GroupBy>()
+}
+
+pub fn group_by_or_null() -> Object {
+    words_or_null::<liaison_domain::stats::GroupBy>()
+}
+
 /// An open case's traffic light (三色督办).
 pub fn light() -> Object {
     words::<liaison_domain::case::light::Light>()

@@ -25,6 +25,7 @@ pub mod roster;
 pub mod scene;
 pub mod search;
 pub mod station;
+pub mod stats;
 pub mod subscribe;
 pub mod text;
 pub mod vocabulary;

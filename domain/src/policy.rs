@@ -96,6 +96,12 @@ pub fn may_export_ledger(actor: &Actor) -> bool {
     actor.role.is_admin() && actor.county_id.is_some()
 }
 
+/// The figures are the admins', each over what it oversees, and a deputy's of their own cases;
+/// residents and departments have none to report.
+pub fn may_read_figures(actor: &Actor) -> bool {
+    (actor.role.is_admin() || actor.role == Role::Deputy) && actor.county_id.is_some()
+}
+
 /// Live updates of cases are for staff, each seeing what its role sees.
 pub fn may_follow_live(actor: &Actor) -> bool {
     actor.role.is_staff()
@@ -579,6 +585,16 @@ mod tests {
             assert_eq!(may_raise_case(&someone), resident, "{role}");
             assert_eq!(may_grant_subscriptions(&someone), resident, "{role}");
             assert_eq!(may_follow_live(&someone), !resident, "{role}");
+        }
+    }
+
+    #[test]
+    fn figures_are_the_admins_and_the_deputies() {
+        for role in Role::ALL {
+            let someone = actor(*role, Some(COUNTY), &[10]);
+            let expected = role.is_admin() || *role == Role::Deputy;
+            assert_eq!(may_read_figures(&someone), expected, "{role}");
+            assert!(!may_read_figures(&actor(*role, None, &[10])), "{role}");
         }
     }
 

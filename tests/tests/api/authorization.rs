@@ -173,6 +173,15 @@ fn matrix() -> Vec<Row> {
             none,
             [401, 403, 403, 403, OK, OK, OK, OK, 403, 403, OK, OK],
         ),
+        // The figures: admins of what they oversee, a deputy of their own cases.
+        row(
+            "stats_get",
+            get.clone(),
+            "/api/v1/stats",
+            Nothing,
+            none,
+            [401, 403, 403, OK, OK, OK, OK, OK, 403, 403, OK, OK],
+        ),
         // The ledger: any admin, of what it oversees (another county's admin takes its own).
         row(
             "ledger_csv",

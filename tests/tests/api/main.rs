@@ -33,6 +33,7 @@ mod roster;
 mod rounds;
 mod sessions;
 mod stations;
+mod stats;
 mod stream;
 mod subscriptions;
 mod townships;

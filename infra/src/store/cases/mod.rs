@@ -6,6 +6,7 @@ pub mod counters;
 pub mod deadlines;
 pub mod department_ratings;
 pub mod events;
+pub mod figures;
 pub mod keys;
 pub mod queue;
 pub mod rules;
