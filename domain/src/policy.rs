@@ -102,6 +102,11 @@ pub fn may_read_figures(actor: &Actor) -> bool {
     (actor.role.is_admin() || actor.role == Role::Deputy) && actor.county_id.is_some()
 }
 
+/// The cockpit (驾驶舱) is the county's and the townships' overview.
+pub fn may_view_cockpit(actor: &Actor) -> bool {
+    matches!(actor.role, Role::CountyAdmin | Role::TownshipAdmin) && actor.county_id.is_some()
+}
+
 /// Live updates of cases are for staff, each seeing what its role sees.
 pub fn may_follow_live(actor: &Actor) -> bool {
     actor.role.is_staff()
@@ -595,6 +600,15 @@ mod tests {
             let expected = role.is_admin() || *role == Role::Deputy;
             assert_eq!(may_read_figures(&someone), expected, "{role}");
             assert!(!may_read_figures(&actor(*role, None, &[10])), "{role}");
+        }
+    }
+
+    #[test]
+    fn the_cockpit_is_the_county_s_and_the_townships() {
+        for role in Role::ALL {
+            let someone = actor(*role, Some(COUNTY), &[10]);
+            let expected = matches!(role, Role::CountyAdmin | Role::TownshipAdmin);
+            assert_eq!(may_view_cockpit(&someone), expected, "{role}");
         }
     }
 

@@ -9,6 +9,8 @@
 //!   answered (accepted, replied or declined) by then;
 //! - resolution rate (解决率): of the cases due (`resolve_by`) or closed in the period, the
 //!   share resolved;
+//! - a deadline still ahead is judged once it has come, or once it is met: until then the case
+//!   is in neither side of a rate;
 //! - satisfaction rate (满意率): of the ratings given in the period, the share `satisfied` or
 //!   `basically_satisfied`;
 //! - the median times run from raising to the first answer, and to each resolution, given in

@@ -3,6 +3,7 @@
 //! CSRF tokens. HTML for people: none of it is in the OpenAPI document.
 
 pub(crate) mod assets;
+mod charts;
 mod csrf;
 mod error;
 mod form;

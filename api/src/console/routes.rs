@@ -5,9 +5,9 @@ use actix_web::{web, HttpResponse};
 
 use super::error::{ConsoleError, ConsoleResult};
 use super::pages::{
-    account, account_list, accounts, audit, case, deliveries, departments, deputies, deputy_code,
-    groups, home, live, login, password, poster, queue, reception_days, receptions, record,
-    regions, reply_templates, roster, stations, upkeep, webhooks,
+    account, account_list, accounts, audit, case, cockpit, deliveries, departments, deputies,
+    deputy_code, groups, home, live, login, password, poster, queue, reception_days, receptions,
+    record, regions, reply_templates, roster, stations, upkeep, webhooks,
 };
 use super::{assets, session};
 use crate::app_error::AppError;
@@ -25,6 +25,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/login", web::post().to(login::submit))
             .route("/logout", web::post().to(login::leave))
             .route("/cases", web::get().to(queue::show))
+            .route("/cockpit", web::get().to(cockpit::show))
             .route("/ledger.csv", web::get().to(queue::ledger_csv))
             .route("/ledger.xlsx", web::get().to(queue::ledger_xlsx))
             .route("/cases/new", web::get().to(record::new))

@@ -233,6 +233,13 @@ async fn every_figure_of_2025_is_the_one_worked_out_by_hand(backend: Backend) {
             "receptions": 1, "visitors": 12,
         })
     );
+    // A deadline still ahead is judged once it comes: today's case is on neither side.
+    let today = f.app.resident("stats-today").await;
+    f.app.raise(&today).await;
+    let this_year = f.stats(&f.county, "").await;
+    assert_eq!(this_year["total"]["received"], 1);
+    assert_eq!(this_year["total"]["response_rate"], Value::Null);
+    assert_eq!(this_year["total"]["resolution_rate"], Value::Null);
     // The year before holds only D's raising and its deadline to answer.
     let before = f.stats(&f.county, "year=2024").await;
     assert_eq!(before["total"]["received"], 1);

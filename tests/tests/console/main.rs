@@ -7,6 +7,7 @@
 mod accounts;
 mod admin;
 mod browser;
+mod cockpit;
 mod groups;
 mod http;
 mod ledger;

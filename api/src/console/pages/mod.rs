@@ -5,6 +5,7 @@ pub mod account_list;
 pub mod accounts;
 pub mod audit;
 pub mod case;
+pub mod cockpit;
 pub mod departments;
 pub mod deputies;
 pub mod deputy_code;
@@ -56,6 +57,8 @@ pub struct Layout {
     /// Whether the county admin's entries are in the navigation: by the rule their pages'
     /// use-cases apply, so a link is offered exactly where the page would answer.
     pub county_admin: bool,
+    /// Whether the navigation offers the cockpit (驾驶舱).
+    pub cockpit: bool,
 }
 
 impl Layout {
@@ -72,6 +75,7 @@ impl Layout {
                 liaison_domain::policy::Writes::Reception,
             ),
             county_admin: administered_county(&staff.actor).is_ok(),
+            cockpit: liaison_domain::policy::may_view_cockpit(&staff.actor),
         }
     }
 }

@@ -339,6 +339,16 @@ impl Sql<'_> {
         Self::grouped(select, &[])
     }
 
+    /// A deadline to judge: in the period, and come by now or met already (a deadline still
+    /// ahead is nobody's failure yet).
+    fn judged(&self, deadline: &str, met: &str) -> Condition {
+        self.in_period(deadline).add(
+            Condition::any()
+                .add(Expr::expr(Expr::cust(deadline.to_owned())).lt(self.ask.now))
+                .add(Expr::expr(Expr::cust(met.to_owned())).is_not_null()),
+        )
+    }
+
     fn due_to_respond(&self) -> SelectStatement {
         let due = r#""cases"."respond_by""#;
         let mut select = self.cases(due);
@@ -350,7 +360,7 @@ impl Sql<'_> {
                 ),
                 Alias::new("kept"),
             )
-            .cond_where(self.in_period(due));
+            .cond_where(self.judged(due, r#""cases"."first_response_at""#));
         Self::grouped(select, &[])
     }
 
@@ -380,7 +390,7 @@ impl Sql<'_> {
             .cond_where(self.ask.within.clone())
             .cond_where(
                 Condition::any()
-                    .add(self.in_period(r#""cases"."resolve_by""#))
+                    .add(self.judged(r#""cases"."resolve_by""#, r#""cases"."resolved_at""#))
                     .add(self.in_period(r#""cases"."closed_at""#)),
             );
         select

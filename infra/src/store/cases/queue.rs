@@ -162,6 +162,26 @@ pub async fn standing(
     })
 }
 
+/// How many of the open cases `actor` oversees show each light at `now`, in the order of
+/// `Light::ALL` (green, yellow, red).
+pub async fn lights(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    yellow_at: YellowAt,
+    now: DateTime<Utc>,
+) -> Result<Vec<(Light, u64)>, DbErr> {
+    let backend = Backend::of_connection(db);
+    let mut counted = Vec::new();
+    for light in Light::ALL {
+        let n = cases::Entity::find()
+            .filter(visible(actor).add(lit(*light, yellow_at, now, backend)))
+            .count(db)
+            .await?;
+        counted.push((*light, n));
+    }
+    Ok(counted)
+}
+
 #[cfg(test)]
 mod tests {
     use liaison_domain::case::deadline::is_overdue;
