@@ -14,8 +14,8 @@ use liaison_domain::case::deadline::Deadline;
 use liaison_domain::case::machine::Event;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Iterable, QueryFilter,
+    QuerySelect, Set,
 };
 
 use crate::db::Backend;
@@ -24,10 +24,14 @@ use crate::entities::{
 };
 use crate::store::cases::events::{self, Author};
 
-/// Rows per INSERT of cases, the widest table (31 values a row).
-const CASE_ROWS: usize = 1_000;
-/// Rows per INSERT of the other tables, which write 12 values a row at most (events).
-const ROWS: usize = 2_500;
+/// The most values one statement binds on SQLite (`SQLITE_MAX_VARIABLE_NUMBER`).
+const SQLITE_VALUES: usize = 32_766;
+
+/// Rows per INSERT into `E`'s table: as many as SQLite binds, whatever columns the table
+/// has grown (a fixed number broke the seeder when cases and events gained columns).
+fn rows_per_insert<E: EntityTrait>() -> usize {
+    SQLITE_VALUES / E::Column::iter().count().max(1)
+}
 
 /// One step of a generated case's timeline.
 #[derive(Debug, Clone)]
@@ -71,7 +75,10 @@ pub async fn next_case_id(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
 pub async fn insert_cases(db: &impl ConnectionTrait, rows: Vec<cases::Model>) -> Result<(), DbErr> {
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
-        let batch = rows.by_ref().take(CASE_ROWS).map(cases::ActiveModel::from);
+        let batch = rows
+            .by_ref()
+            .take(rows_per_insert::<cases::Entity>())
+            .map(cases::ActiveModel::from);
         cases::Entity::insert_many(batch)
             .exec_without_returning(db)
             .await?;
@@ -88,7 +95,7 @@ pub async fn insert_events(
     while rows.peek().is_some() {
         let batch = rows
             .by_ref()
-            .take(ROWS)
+            .take(rows_per_insert::<case_events::Entity>())
             .map(|new| events::row(new.case_id, new.author, &new.event, new.at));
         case_events::Entity::insert_many(batch)
             .exec_without_returning(db)
@@ -103,7 +110,7 @@ pub async fn insert_marks(db: &impl ConnectionTrait, rows: Vec<NewMark>) -> Resu
     while rows.peek().is_some() {
         let batch = rows
             .by_ref()
-            .take(ROWS)
+            .take(rows_per_insert::<deadline_marks::Entity>())
             .map(|mark| deadline_marks::ActiveModel {
                 case_id: Set(mark.case_id),
                 deadline: Set(mark.deadline.as_str().to_owned()),
@@ -139,13 +146,16 @@ pub async fn insert_residents(
 ) -> Result<(), DbErr> {
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
-        let batch = rows.by_ref().take(ROWS).map(|resident| users::ActiveModel {
-            role: Set(Word(Role::Resident)),
-            name: Set(resident.name),
-            openid: Set(Some(resident.openid)),
-            created_at: Set(now),
-            ..Default::default()
-        });
+        let batch = rows
+            .by_ref()
+            .take(rows_per_insert::<users::Entity>())
+            .map(|resident| users::ActiveModel {
+                role: Set(Word(Role::Resident)),
+                name: Set(resident.name),
+                openid: Set(Some(resident.openid)),
+                created_at: Set(now),
+                ..Default::default()
+            });
         users::Entity::insert_many(batch)
             .exec_without_returning(db)
             .await?;
@@ -235,7 +245,7 @@ pub async fn set_day_counters(
     while rows.peek().is_some() {
         let batch = rows
             .by_ref()
-            .take(ROWS)
+            .take(rows_per_insert::<case_counters::Entity>())
             .map(|(day, seq)| case_counters::ActiveModel {
                 prefix: Set(prefix.to_owned()),
                 day: Set(day.clone()),
