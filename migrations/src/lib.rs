@@ -5,6 +5,36 @@ pub use sea_orm_migration::prelude::*;
 
 mod closed_sets;
 
+/// What the migrations' own tests start from.
+#[cfg(test)]
+mod testing {
+    use sea_orm_migration::sea_orm::{
+        ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
+    };
+
+    use super::{Migrator, MigratorTrait};
+
+    /// An in-memory SQLite database migrated up to just before migration `name` (found by
+    /// name: later migrations come after it), with foreign keys off, so that a test writes the
+    /// rows it is about without the organisation around them.
+    pub async fn before(name: &str) -> DatabaseConnection {
+        let mut options = ConnectOptions::new("sqlite::memory:");
+        options.max_connections(1);
+        let db = Database::connect(options).await.unwrap();
+        let steps = Migrator::migrations()
+            .iter()
+            .position(|m| m.name() == name)
+            .unwrap();
+        Migrator::up(&db, Some(u32::try_from(steps).unwrap()))
+            .await
+            .unwrap();
+        db.execute_unprepared("PRAGMA foreign_keys = OFF")
+            .await
+            .unwrap();
+        db
+    }
+}
+
 mod m20261123_000001_create_organisation;
 mod m20261123_000002_create_users;
 mod m20261123_000003_create_duty_shifts;

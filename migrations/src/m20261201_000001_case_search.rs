@@ -198,7 +198,7 @@ async fn fill(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
 
 #[cfg(test)]
 mod tests {
-    use sea_orm_migration::sea_orm::{ConnectOptions, Database, DatabaseConnection, Statement};
+    use sea_orm_migration::sea_orm::{DatabaseConnection, Statement};
 
     use super::*;
     use crate::Migrator;
@@ -222,26 +222,14 @@ mod tests {
     /// end-to-end test.)
     #[tokio::test]
     async fn existing_cases_are_filled_and_the_index_follows_every_change() {
-        let mut options = ConnectOptions::new("sqlite::memory:");
-        options.max_connections(1);
-        let db = Database::connect(options).await.unwrap();
-        // Found by name: later migrations come after this one.
+        // The case only: its organisation is beside the point here.
+        let db = crate::testing::before("m20261201_000001_case_search").await;
         let all = Migrator::migrations();
         let before = all
             .iter()
             .position(|m| m.name() == "m20261201_000001_case_search")
             .unwrap();
         let from_here = <u32 as TryFrom<usize>>::try_from(all.len() - before).unwrap();
-        Migrator::up(
-            &db,
-            Some(<u32 as TryFrom<usize>>::try_from(before).unwrap()),
-        )
-        .await
-        .unwrap();
-        // The case only: its organisation is beside the point here.
-        db.execute_unprepared("PRAGMA foreign_keys = OFF")
-            .await
-            .unwrap();
         db.execute_unprepared(
             "INSERT INTO cases (id, number, station_id, county_id, category_id, resident_id, \
              title, content, location, status, respond_by, resolve_by, created_at, updated_at) \

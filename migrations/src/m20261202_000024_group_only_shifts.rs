@@ -112,7 +112,7 @@ impl MigrationTrait for Migration {
 
 #[cfg(test)]
 mod tests {
-    use sea_orm_migration::sea_orm::{ConnectOptions, ConnectionTrait, Database, Statement};
+    use sea_orm_migration::sea_orm::{ConnectionTrait, Statement};
 
     use super::*;
     use crate::Migrator;
@@ -131,24 +131,8 @@ mod tests {
 
     #[tokio::test]
     async fn shifts_keep_their_rows_and_indexes_and_may_name_a_group_alone() {
-        let mut options = ConnectOptions::new("sqlite::memory:");
-        options.max_connections(1);
-        let db = Database::connect(options).await.unwrap();
-        let all = Migrator::migrations();
-        let before = all
-            .iter()
-            .position(|m| m.name() == "m20261202_000024_group_only_shifts")
-            .unwrap();
-        Migrator::up(
-            &db,
-            Some(<u32 as TryFrom<usize>>::try_from(before).unwrap()),
-        )
-        .await
-        .unwrap();
         // The shifts only: their organisation is beside the point here.
-        db.execute_unprepared("PRAGMA foreign_keys = OFF")
-            .await
-            .unwrap();
+        let db = crate::testing::before("m20261202_000024_group_only_shifts").await;
         db.execute_unprepared(&format!(
             "{SHIFT} (7, 1, 3, 9, '2026-12-01 09:00', '2026-12-01 12:00', \
              '2026-12-01 09:05', 4)"

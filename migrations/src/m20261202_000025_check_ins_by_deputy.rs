@@ -128,9 +128,7 @@ impl MigrationTrait for Migration {
 
 #[cfg(test)]
 mod tests {
-    use sea_orm_migration::sea_orm::{
-        ConnectOptions, ConnectionTrait, Database, DbBackend, Statement,
-    };
+    use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, Statement};
 
     use crate::{Migrator, MigratorTrait};
 
@@ -150,24 +148,8 @@ mod tests {
 
     #[tokio::test]
     async fn each_check_in_moves_to_the_deputy_who_made_it_and_back() {
-        let mut options = ConnectOptions::new("sqlite::memory:");
-        options.max_connections(1);
-        let db = Database::connect(options).await.unwrap();
-        let all = Migrator::migrations();
-        let before = all
-            .iter()
-            .position(|m| m.name() == "m20261202_000025_check_ins_by_deputy")
-            .unwrap();
-        Migrator::up(
-            &db,
-            Some(<u32 as TryFrom<usize>>::try_from(before).unwrap()),
-        )
-        .await
-        .unwrap();
         // Deputies and shifts only: the rest of the organisation is beside the point here.
-        db.execute_unprepared("PRAGMA foreign_keys = OFF")
-            .await
-            .unwrap();
+        let db = crate::testing::before("m20261202_000025_check_ins_by_deputy").await;
         for id in [3, 4] {
             db.execute_unprepared(&format!(
                 "INSERT INTO deputies (id, county_id, name, level, created_at, updated_at) \
@@ -184,7 +166,8 @@ mod tests {
         )
         .await
         .unwrap();
-        Migrator::up(&db, None).await.unwrap();
+        // This migration alone, so that down() below undoes it and not a later one.
+        Migrator::up(&db, Some(1)).await.unwrap();
         assert_eq!(
             rows(&db, "SELECT shift_id, deputy_id FROM shift_check_ins").await,
             [(7, 4)]
