@@ -35,6 +35,9 @@ async fn a_station_admin_records_a_visitor_s_case_with_a_receipt(backend: Backen
     let app = spawn_app(backend).await;
     let demo = app.seed_demo().await;
     let admin = app.login(&demo.station_admin).await;
+    // Nobody on duty, whatever the hour: the case waits in the station queue, so the deputy
+    // below reads it as a colleague of the station, not as the deputy it reached.
+    app.on_duty(&admin, &[]).await;
     let body = walk_in(
         &app,
         1,
