@@ -77,11 +77,7 @@ pub struct DeputyWork {
 }
 
 /// The board of station `station_id` (404 when there is none) for `period`.
-pub async fn board(
-    db: &impl ConnectionTrait,
-    station_id: i64,
-    period: Period,
-) -> AppResult<Board> {
+pub async fn board(db: &impl ConnectionTrait, station_id: i64, period: Period) -> AppResult<Board> {
     let station = service::find(db, station_id).await?;
     let bounds = period.month_bounds();
     let (from, to) = period.instants();

@@ -4,12 +4,12 @@ use actix_web::http::header;
 use actix_web::{get, patch, post, put, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::board::Board;
 use super::check_in::{self, Step};
 use super::dto::{
     CheckIn, NewStation, ReceptionDays, ReceptionDaysWrite, Roster, RosterQuery, RosterWrite,
     ScanCard, Station, StationFilter, StationPatch,
 };
-use super::board::Board;
 use super::{board, code, reception_days, roster, service};
 use crate::auth::Caller;
 use crate::codes::Code;
@@ -169,7 +169,9 @@ async fn get_board(
     period: web::Query<PeriodQuery>,
 ) -> ApiResult<web::Json<Board>> {
     let period = period.period()?;
-    Ok(web::Json(board::board(&state.db, id.into_inner(), period).await?))
+    Ok(web::Json(
+        board::board(&state.db, id.into_inner(), period).await?,
+    ))
 }
 
 /// Duty shifts overlapping a window (default: the next seven days).

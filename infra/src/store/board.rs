@@ -12,7 +12,7 @@ use sea_orm::sea_query::{
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, FromQueryResult, StatementBuilder};
 
 use crate::entities::{
-    case_events, cases, deputies, deputy_stations, duty_shifts, receptions, reception_deputies,
+    case_events, cases, deputies, deputy_stations, duty_shifts, reception_deputies, receptions,
     shift_check_ins, users, Word,
 };
 
@@ -125,8 +125,7 @@ pub async fn months(
         )
         .and_where(Expr::col((cases::Entity, cases::Column::StationId)).eq(station_id))
         .and_where(
-            Expr::col((case_events::Entity, case_events::Column::Kind))
-                .eq(Word(EventKind::Rated)),
+            Expr::col((case_events::Entity, case_events::Column::Kind)).eq(Word(EventKind::Rated)),
         )
         .cond_where(within(rated, from, to))
         .group_by_col(Alias::new("rated_in"))
@@ -180,15 +179,16 @@ pub async fn published(
         .and_where(cases::Column::Publishable.eq(true))
         .and_where(cases::Column::Flagged.eq(false))
         .and_where(
-            cases::Column::Status
-                .is_in([Word(CaseStatus::Resolved), Word(CaseStatus::Closed)]),
+            cases::Column::Status.is_in([Word(CaseStatus::Resolved), Word(CaseStatus::Closed)]),
         )
         .cond_where(within(resolved, from, to))
         .order_by((cases::Entity, cases::Column::ResolvedAt), Order::Desc)
         .order_by((cases::Entity, cases::Column::Id), Order::Desc)
         .limit(PUBLISHED)
         .to_owned();
-    Published::find_by_statement(build(db, &query)).all(db).await
+    Published::find_by_statement(build(db, &query))
+        .all(db)
+        .await
 }
 
 /// The deputies who sit at the station and serve, in id order, each with their counts at the
@@ -202,7 +202,13 @@ pub async fn deputies_work(
     let deputy = || Expr::col((deputies::Entity, deputies::Column::Id));
     let held_at = || Expr::col((receptions::Entity, receptions::Column::HeldAt));
     let attended = Query::select()
-        .expr(Expr::col((reception_deputies::Entity, reception_deputies::Column::ReceptionId)).count())
+        .expr(
+            Expr::col((
+                reception_deputies::Entity,
+                reception_deputies::Column::ReceptionId,
+            ))
+            .count(),
+        )
         .from(reception_deputies::Entity)
         .inner_join(
             receptions::Entity,
@@ -212,8 +218,11 @@ pub async fn deputies_work(
             )),
         )
         .and_where(
-            Expr::col((reception_deputies::Entity, reception_deputies::Column::DeputyId))
-                .eq(deputy()),
+            Expr::col((
+                reception_deputies::Entity,
+                reception_deputies::Column::DeputyId,
+            ))
+            .eq(deputy()),
         )
         .and_where(Expr::col((receptions::Entity, receptions::Column::StationId)).eq(station_id))
         .cond_where(within(held_at, from, to))
@@ -278,7 +287,9 @@ pub async fn deputies_work(
         )
         .order_by((deputies::Entity, deputies::Column::Id), Order::Asc)
         .to_owned();
-    DeputyWork::find_by_statement(build(db, &query)).all(db).await
+    DeputyWork::find_by_statement(build(db, &query))
+        .all(db)
+        .await
 }
 
 /// Which month of `bounds` the timestamp falls in, as its index; NULL outside the period.
@@ -306,4 +317,3 @@ fn sub_query(select: SelectStatement) -> SimpleExpr {
 fn build(db: &impl ConnectionTrait, query: &impl StatementBuilder) -> sea_orm::Statement {
     query.build(&db.get_database_backend())
 }
-

@@ -126,7 +126,10 @@ async fn record_form(
             ))
         })
         .field("publishable", m.record_publishable, Input::Checks, |f| {
-            f.options(listed([(AGREED.to_owned(), m.record_publishable_agreed.to_owned())], &[]))
+            f.options(listed(
+                [(AGREED.to_owned(), m.record_publishable_agreed.to_owned())],
+                &[],
+            ))
         }))
 }
 
