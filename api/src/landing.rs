@@ -3,7 +3,8 @@
 //! sent the link). A station's shows its card, who is on duty now and the deputies who sit
 //! there; a deputy's shows the deputy and the station where cases raised to them are kept.
 //! Both have a button into the mini-program with the same scene, or, without one, how to get
-//! there by scanning.
+//! there by scanning. `/s/{id}/board` is a station's public board (公示), by the station's id
+//! as the API's board is: the figures are public, so there is no scene to verify.
 
 use actix_web::{get, web, HttpResponse};
 use askama::Template;
@@ -16,9 +17,11 @@ use crate::console::assets::asset;
 use crate::console::messages::Messages;
 use crate::deputies::code::at_first_station;
 use crate::deputies::dto::Deputy;
-use crate::error::responses::{BadRequest, NotFound};
+use crate::error::responses::{BadRequest, NotFound, Unprocessable};
 use crate::error::ApiResult;
+use crate::period::PeriodQuery;
 use crate::state::AppState;
+use crate::stations::board::{self, Board};
 use crate::stations::dto::Station;
 use liaison_domain::scene::{self, SceneKind};
 
@@ -29,6 +32,7 @@ const STYLESHEET: &str = include_str!("../assets/public/station.css");
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(landing)
+        .service(board_page)
         .service(deputy_landing)
         // A plain route: an asset, not API, so not in the document.
         .route(STYLESHEET_PATH, web::get().to(stylesheet));
@@ -78,6 +82,34 @@ struct DeputyPage {
     link: Option<String>,
 }
 
+#[derive(Template)]
+#[template(path = "public/board.html")]
+struct BoardPage {
+    m: &'static Messages,
+    stylesheet: &'static str,
+    months: Vec<BoardRow>,
+    published: Vec<PublishedRow>,
+    board: Board,
+}
+
+/// A month of the board as the table says it.
+struct BoardRow {
+    month: String,
+    received: u64,
+    resolved: u64,
+    rated: u64,
+    /// `87.5%`, or a dash when nothing was rated.
+    satisfaction: String,
+}
+
+struct PublishedRow {
+    number: String,
+    title: String,
+    outcome: &'static str,
+    summary: String,
+    resolved_on: String,
+}
+
 /// The id a scene of `kind` names: a forged scene, or one of another kind, is not found.
 fn named(codes: &Codes<'_>, kind: SceneKind, scene: &str) -> Result<i64, AppError> {
     scene::verify_as(kind, scene, codes.scene_key).ok_or(AppError::NotFound(kind.as_str()))
@@ -125,6 +157,56 @@ async fn landing(state: web::Data<AppState>, scene: web::Path<String>) -> ApiRes
         link,
     };
     html(page)
+}
+
+/// A station's public board (公示) as a page, for the period asked (default: this year so far):
+/// the same figures as `GET /api/v1/stations/{id}/board`, in tables.
+#[utoipa::path(
+    tag = "stations",
+    params(PeriodQuery),
+    responses(
+        (status = 200, description = "An HTML page", content_type = "text/html", body = String),
+        BadRequest, NotFound, Unprocessable,
+    )
+)]
+#[get("/s/{id}/board")]
+async fn board_page(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    period: web::Query<PeriodQuery>,
+) -> ApiResult<HttpResponse> {
+    let m = Messages::current();
+    let mut board = board::board(&state.db, id.into_inner(), period.period()?).await?;
+    let months = board
+        .months
+        .iter()
+        .map(|month| BoardRow {
+            month: month.month.format("%Y-%m").to_string(),
+            received: month.received,
+            resolved: month.resolved,
+            rated: month.rated,
+            satisfaction: month
+                .satisfaction_rate
+                .map_or_else(|| "—".to_owned(), |rate| format!("{:.1}%", rate * 100.0)),
+        })
+        .collect();
+    let published = std::mem::take(&mut board.published)
+        .into_iter()
+        .map(|result| PublishedRow {
+            outcome: result.outcome.as_deref().map_or("", |o| m.outcome(o)),
+            number: result.number,
+            title: result.title,
+            summary: result.summary.unwrap_or_default(),
+            resolved_on: result.resolved_on.to_string(),
+        })
+        .collect();
+    html(BoardPage {
+        m,
+        stylesheet: STYLESHEET_PATH,
+        months,
+        published,
+        board,
+    })
 }
 
 /// A deputy's public page: who they are, the station where the cases raised to them are

@@ -129,6 +129,20 @@ impl Period {
         }
         months
     }
+
+    /// Where the months of the period begin and the period ends, as instants: month `i` of
+    /// `months()` covers `[bounds[i], bounds[i + 1])`, the first and the last cut to the
+    /// period. Counting per month compares timestamps with these.
+    pub fn month_bounds(&self) -> Vec<DateTime<Utc>> {
+        let start = |day: NaiveDate| from_local(day.and_time(chrono::NaiveTime::MIN));
+        let mut bounds: Vec<DateTime<Utc>> = self
+            .months()
+            .into_iter()
+            .map(|month| start(month.max(self.first)))
+            .collect();
+        bounds.push(self.instants().1);
+        bounds
+    }
 }
 
 fn start_of_year(day: NaiveDate) -> NaiveDate {
@@ -189,6 +203,35 @@ mod tests {
         Period::parse(asked, today()).unwrap_err().0[0]
             .field
             .clone()
+    }
+
+    #[test]
+    fn month_bounds_cut_the_first_and_last_month_to_the_period_on_the_county_clock() {
+        let period = Period::parse(
+            Asked {
+                from: Some(date(2026, 1, 15)),
+                to: Some(date(2026, 3, 3)),
+                ..Asked::default()
+            },
+            today(),
+        )
+        .unwrap();
+        let local = |d: NaiveDate| from_local(d.and_time(chrono::NaiveTime::MIN));
+        assert_eq!(
+            period.month_bounds(),
+            vec![
+                local(date(2026, 1, 15)),
+                local(date(2026, 2, 1)),
+                local(date(2026, 3, 1)),
+                local(date(2026, 3, 4)),
+            ]
+        );
+        assert_eq!(period.month_bounds().len(), period.months().len() + 1);
+        // Midnight in Beijing is 16:00 the day before in UTC.
+        assert_eq!(
+            period.month_bounds()[1].to_rfc3339(),
+            "2026-01-31T16:00:00+00:00"
+        );
     }
 
     #[test]

@@ -38,6 +38,10 @@ pub struct NewCase {
     pub visitor_phone: Option<String>,
     /// For a visitor's case: the reception (接待活动) at the same station it was raised in.
     pub reception_id: Option<i64>,
+    /// The resident (or the visitor, whose agreement staff record) agrees that the result be
+    /// published on the station's board (公示): title, outcome and summary, never who raised it.
+    #[serde(default)]
+    pub publishable: bool,
 }
 
 /// The answer to a new case: what the resident needs at once.
@@ -154,6 +158,8 @@ pub struct CaseDetail {
     /// Whether the department's handling of this round is rated by the case's deputy. The
     /// rating is anonymous: no answer says who gave it.
     pub department_rated: bool,
+    /// The resident agreed that the result be published on the station's board.
+    pub publishable: bool,
     pub attachments: Vec<crate::attachments::dto::Attachment>,
     /// The timeline, oldest first. Residents see public events only.
     pub events: Vec<Event>,

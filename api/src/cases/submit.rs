@@ -249,6 +249,7 @@ async fn raise(
             channel,
             visitor_name: sealed_name,
             reception_id: new.reception_id,
+            publishable: new.publishable,
             flagged: verdict == Verdict::Review,
             respond_by,
             resolve_by,

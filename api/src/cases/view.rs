@@ -156,6 +156,7 @@ pub async fn detail(
         planned_on: case.planned_on,
         outcome_reason: case.outcome_reason,
         department_rated,
+        publishable: case.publishable,
         attachments,
         events,
     })

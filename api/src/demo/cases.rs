@@ -247,6 +247,8 @@ pub async fn seed_cases(state: &AppState) -> anyhow::Result<usize> {
             visitor_name: visitor.then(|| "王大爷".to_owned()),
             visitor_phone: phone.filter(|_| visitor),
             reception_id: market_day.filter(|_| story.channel == Channel::MarketDay),
+            // Those who stay anonymous would not have their matter on the public board.
+            publishable: !story.anonymous,
         };
         let case_id = submit(&state.cases(), &resident.actor, &resident.name, new, None)
             .await

@@ -221,6 +221,8 @@ fn one_case<'a>(
         channel: Word(Channel::MiniProgram),
         visitor_name: None,
         claimed_at: None,
+        // A share of the results on the public boards, without another draw from `rng`.
+        publishable: id % 3 == 0,
     };
     let events = steps
         .into_iter()

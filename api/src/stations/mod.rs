@@ -1,6 +1,7 @@
 //! Liaison stations: their cards, duty rosters, printed codes and posters, and what a scan
 //! shows.
 
+pub mod board;
 pub mod check_in;
 pub mod code;
 pub mod dto;

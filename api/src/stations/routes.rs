@@ -4,12 +4,13 @@ use actix_web::http::header;
 use actix_web::{get, patch, post, put, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::board::Board;
 use super::check_in::{self, Step};
 use super::dto::{
     CheckIn, NewStation, ReceptionDays, ReceptionDaysWrite, Roster, RosterQuery, RosterWrite,
     ScanCard, Station, StationFilter, StationPatch,
 };
-use super::{code, reception_days, roster, service};
+use super::{board, code, reception_days, roster, service};
 use crate::auth::Caller;
 use crate::codes::Code;
 use crate::deputies::dto::Deputy;
@@ -21,6 +22,7 @@ use crate::error::ApiResult;
 use crate::extract::Deferred;
 use crate::openapi::Image;
 use crate::pagination::{PageQuery, Paged};
+use crate::period::PeriodQuery;
 use crate::state::AppState;
 use liaison_domain::policy::Writes;
 use liaison_infra::store::reference::Kind;
@@ -31,6 +33,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get)
         .service(update)
         .service(deputies)
+        .service(get_board)
         .service(get_roster)
         .service(put_roster)
         .service(get_reception_days)
@@ -146,6 +149,29 @@ async fn deputies(
     let station = service::find(&state.db, id.into_inner()).await?;
     let deputies = crate::deputies::service::at(&state.db, station.id).await?;
     Ok(web::Json(deputies))
+}
+
+/// The station's public board (公示) for a period (default: this year so far): figures per
+/// month, the results residents agreed to publish, and its deputies' work summary. Anyone may
+/// read it; nothing in it points to a resident.
+#[utoipa::path(
+    tag = "stations",
+    params(PeriodQuery),
+    responses(
+        (status = 200, body = Board),
+        BadRequest, NotFound, Unprocessable,
+    )
+)]
+#[get("/stations/{id}/board")]
+async fn get_board(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    period: web::Query<PeriodQuery>,
+) -> ApiResult<web::Json<Board>> {
+    let period = period.period()?;
+    Ok(web::Json(
+        board::board(&state.db, id.into_inner(), period).await?,
+    ))
 }
 
 /// Duty shifts overlapping a window (default: the next seven days).

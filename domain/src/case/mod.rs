@@ -11,6 +11,7 @@ pub mod machine;
 pub mod number;
 pub mod outcome;
 pub mod routing;
+pub mod satisfaction;
 pub mod status;
 pub mod text;
 

@@ -60,6 +60,8 @@ pub struct Model {
     pub visitor_name: Option<String>,
     /// When the visitor claimed the case from its receipt and became its resident.
     pub claimed_at: Option<DateTimeUtc>,
+    /// The resident agreed that its result be published on the station's board (公示).
+    pub publishable: bool,
 }
 
 impl Model {

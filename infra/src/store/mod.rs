@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod attachments;
 pub mod audit;
+pub mod board;
 pub mod cases;
 pub mod notifications;
 pub mod organisation;

@@ -822,7 +822,7 @@ const NEW_PASSWORD: &str = "liaison-changed-2026";
 
 /// Operations that answer anyone: the public face of stations and deputies, sign-in, and the
 /// operators' endpoints. Each is asked anonymously and must not answer 401 or 403.
-const PUBLIC: [(&str, &str); 22] = [
+const PUBLIC: [(&str, &str); 24] = [
     ("auth_dev_login", "POST /api/v1/auth/dev"),
     ("auth_password_login", "POST /api/v1/auth/password"),
     ("auth_refresh", "POST /api/v1/auth/refresh"),
@@ -842,6 +842,8 @@ const PUBLIC: [(&str, &str); 22] = [
         "GET /api/v1/stations/1/reception-days",
     ),
     ("stations_get_roster", "GET /api/v1/stations/1/roster"),
+    ("stations_get_board", "GET /api/v1/stations/1/board"),
+    ("stations_board_page", "GET /s/1/board"),
     ("stations_deputy_landing", "GET /d/unknown"),
     ("stations_landing", "GET /s/unknown"),
     ("operations_healthz", "GET /healthz"),

@@ -8,6 +8,7 @@ mod attachments;
 mod attendance;
 mod auth;
 mod authorization;
+mod board;
 mod case_queue;
 mod cases;
 mod catalogue;

@@ -29,6 +29,7 @@ on_every_backend!(
     the_poster_png_is_one_a4_png,
     without_its_font_the_png_is_a_503_page_and_the_print_page_still_works,
     the_station_page_in_a_browser,
+    the_board_from_the_station_page_in_a_browser,
     the_poster_print_page_in_a_browser,
 );
 
@@ -519,6 +520,34 @@ async fn the_station_page_in_a_browser(backend: Backend) {
         .await;
     browser
         .shoot(&format!("station-page-{}", name(&backend)))
+        .await;
+    browser.close().await;
+}
+
+/// A resident follows the station page's link to its public board: this year's months in a
+/// table, the deputies' work summary, and no phone anywhere on it.
+async fn the_board_from_the_station_page_in_a_browser(backend: Backend) {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = spawn_app(backend.clone()).await;
+    app.seed_demo().await;
+    browser
+        .goto(&app.url(&format!("/s/{}", scene_of(&app, 1))))
+        .await;
+    browser.click("#board-link").await;
+    assert_eq!(browser.path().await, "/s/1/board");
+    assert!(browser.text("#board h1").await.contains(STATION));
+    let today = liaison_domain::clock::local_day(chrono::Utc::now());
+    let months = browser.text("#board-months tbody").await;
+    assert!(
+        months.contains(&today.format("%Y-%m").to_string()),
+        "{months}"
+    );
+    assert!(browser.text("#board-deputies").await.contains("王秀英"));
+    assert!(!holds_a_phone(&browser.text("main").await));
+    browser
+        .shoot(&format!("station-board-{}", name(&backend)))
         .await;
     browser.close().await;
 }

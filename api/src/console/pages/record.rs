@@ -21,7 +21,7 @@ use crate::categories::service::{self as categories, CategoryFilter};
 use crate::console::error::{ConsoleError, ConsoleResult};
 use crate::console::form::{checked, refused, Form, FormPage, Input, Posted};
 use crate::console::messages::Messages;
-use crate::console::pages::{choices, every, html, id_of, local, ok, see_other};
+use crate::console::pages::{choices, every, html, id_of, listed, local, ok, see_other};
 use crate::console::session::Staff;
 use crate::receptions::dto::ReceptionFilter;
 use crate::receptions::service as receptions;
@@ -124,8 +124,17 @@ async fn record_form(
                 &reception_chosen,
                 m.record_no_reception,
             ))
+        })
+        .field("publishable", m.record_publishable, Input::Checks, |f| {
+            f.options(listed(
+                [(AGREED.to_owned(), m.record_publishable_agreed.to_owned())],
+                &[],
+            ))
         }))
 }
+
+/// The value of the ticked box: the visitor agreed that the result be published.
+const AGREED: &str = "true";
 
 fn form_page(staff: &Staff, form: Form) -> FormPage {
     let m = Messages::current();
@@ -183,6 +192,7 @@ pub async fn create(
                 visitor_name: sent.optional("visitor_name"),
                 visitor_phone: sent.optional("visitor_phone").map(|p| p.trim().to_owned()),
                 reception_id,
+                publishable: sent.all("publishable").contains(&AGREED),
             };
             // The form's one-time value is the request's idempotency key: posted twice, the
             // second answers the first case, and its receipt.

@@ -127,6 +127,8 @@ pub struct NewCase {
     pub visitor_name: Option<String>,
     /// The reception a visitor's case was raised in, at the same station.
     pub reception_id: Option<i64>,
+    /// The resident agreed that its result be published on the station's board.
+    pub publishable: bool,
     /// Moderation asked for a human look.
     pub flagged: bool,
     pub respond_by: DateTime<Utc>,
@@ -175,6 +177,7 @@ pub async fn insert(db: &impl ConnectionTrait, new: NewCase) -> Result<cases::Mo
         channel: Set(Word(new.channel)),
         visitor_name: Set(new.visitor_name),
         claimed_at: Set(None),
+        publishable: Set(new.publishable),
         ..Default::default()
     };
     let inserted = cases::Entity::insert(row.clone()).exec(db).await?;

@@ -262,6 +262,7 @@ pub(super) mod tests {
                         }),
                         visitor_name: None,
                         claimed_at: (id % 6 == 0).then(|| at() - Duration::days(1)),
+                        publishable: false,
                     });
                 }
             }
