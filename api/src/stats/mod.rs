@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::Utc;
 use liaison_domain::actor::{Actor, Role};
-use liaison_domain::case::{EventKind, Outcome, Rating};
+use liaison_domain::case::{EventKind, Outcome};
 use liaison_domain::policy;
 use liaison_domain::region::township_of;
 use liaison_domain::stats::{median, rate, GroupBy};
@@ -170,8 +170,6 @@ pub fn figures_of(counts: &Counts, receptions: bool) -> Figures {
     };
     let step = |kind: EventKind| counts.steps.get(&kind).copied().unwrap_or(0);
     let outcome = |o: Outcome| counts.resolved_by_outcome.get(&o).copied().unwrap_or(0);
-    let rating = |r: Rating| counts.ratings.get(&r).copied().unwrap_or(0);
-    let rated: u64 = counts.ratings.values().sum();
     let hours = |secs: &[f64]| {
         let mut hours: Vec<f64> = secs.iter().map(|s| s / 3600.0).collect();
         median(&mut hours).map(|h| (h * 100.0).round() / 100.0)
@@ -190,13 +188,10 @@ pub fn figures_of(counts: &Counts, receptions: bool) -> Figures {
         },
         reopened: step(EventKind::Reopened),
         overdue_now: counts.overdue,
-        rated,
+        rated: counts.ratings.rated(),
         response_rate: rate(counts.answered_in_time, counts.due_to_respond),
         resolution_rate: rate(counts.resolved_of_due, counts.due_to_resolve),
-        satisfaction_rate: rate(
-            rating(Rating::Satisfied) + rating(Rating::BasicallySatisfied),
-            rated,
-        ),
+        satisfaction_rate: counts.ratings.satisfaction_rate(),
         median_first_response_hours: hours(&counts.first_response_secs),
         median_resolution_hours: hours(&counts.resolution_secs),
         receptions: held(counts.receptions),

@@ -22,15 +22,21 @@ impl Ratings {
         *count += n;
     }
 
+    /// Counts another tally's ratings too.
+    pub fn add_all(&mut self, other: Ratings) {
+        self.satisfied += other.satisfied;
+        self.basically_satisfied += other.basically_satisfied;
+        self.unsatisfied += other.unsatisfied;
+    }
+
     pub fn rated(&self) -> u64 {
         self.satisfied + self.basically_satisfied + self.unsatisfied
     }
 
-    /// (`satisfied` + `basically_satisfied`) over the rated, from 0 to 1; `None` when nothing
-    /// was rated, which is no rate at all rather than a rate of 0.
+    /// (`satisfied` + `basically_satisfied`) over the rated, from 0 to 1 (`stats::rate`, to
+    /// four places); `None` when nothing was rated, which is no rate at all rather than 0.
     pub fn satisfaction_rate(&self) -> Option<f64> {
-        let rated = self.rated();
-        (rated > 0).then(|| (self.satisfied + self.basically_satisfied) as f64 / rated as f64)
+        crate::stats::rate(self.satisfied + self.basically_satisfied, self.rated())
     }
 }
 

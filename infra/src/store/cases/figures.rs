@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use liaison_domain::case::satisfaction::Ratings;
 use liaison_domain::case::{EventKind, Outcome, Rating};
 use liaison_domain::vocabulary::Vocabulary;
 use sea_orm::sea_query::{Alias, Condition, Expr, Query, SelectStatement};
@@ -55,7 +56,7 @@ pub struct Counts {
     pub received: u64,
     pub steps: HashMap<EventKind, u64>,
     pub resolved_by_outcome: HashMap<Outcome, u64>,
-    pub ratings: HashMap<Rating, u64>,
+    pub ratings: Ratings,
     /// Overdue now: in the bucket of no month (`""`), a standing rather than a step.
     pub overdue: u64,
     /// Cases due to be answered in the bucket, and those answered by then.
@@ -82,9 +83,7 @@ impl Counts {
         for (outcome, n) in &other.resolved_by_outcome {
             *self.resolved_by_outcome.entry(*outcome).or_default() += n;
         }
-        for (rating, n) in &other.ratings {
-            *self.ratings.entry(*rating).or_default() += n;
-        }
+        self.ratings.add_all(other.ratings);
         self.overdue += other.overdue;
         self.due_to_respond += other.due_to_respond;
         self.answered_in_time += other.answered_in_time;
@@ -123,7 +122,7 @@ pub async fn count(db: &impl ConnectionTrait, ask: &Ask) -> Result<HashMap<Bucke
         }
         if kind == EventKind::Rated {
             if let Some(rating) = optional_word::<Rating>(&row, "step_rating")? {
-                *counts.ratings.entry(rating).or_default() += n;
+                counts.ratings.add(rating, n);
             }
         }
     }
