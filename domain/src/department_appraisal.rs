@@ -25,7 +25,6 @@
 //! than eight ranked the top five come first and the bottom takes what is left (six ranked:
 //! one bottom; five or fewer: none). Departments without a handover are listed, unranked.
 
-use crate::case::Rating;
 use crate::vocabulary::vocabulary;
 
 /// What the store counts of one department's handovers in the period.
@@ -50,15 +49,6 @@ pub struct DeputyRatings {
 }
 
 impl DeputyRatings {
-    /// Counts one more rating.
-    pub fn add(&mut self, rating: Rating, count: u32) {
-        match rating {
-            Rating::Satisfied => self.satisfied += count,
-            Rating::BasicallySatisfied => self.basically_satisfied += count,
-            Rating::Unsatisfied => self.unsatisfied += count,
-        }
-    }
-
     pub fn total(&self) -> u32 {
         self.satisfied + self.basically_satisfied + self.unsatisfied
     }
@@ -220,7 +210,7 @@ mod tests {
         let only_on_time = Figures::of(tally(2, 1));
         assert_eq!(only_on_time.score, Some(50.0));
         let mut rated = tally(2, 1);
-        rated.deputy_ratings.add(Rating::Satisfied, 1);
+        rated.deputy_ratings.satisfied = 1;
         // (0.4 × 50 + 0.3 × 100) / 0.7
         assert_eq!(Figures::of(rated).score, Some(71.4));
         assert_eq!(Figures::of(Tally::default()).score, None);

@@ -96,6 +96,14 @@ pub fn may_export_ledger(actor: &Actor) -> bool {
     actor.role.is_admin() && actor.county_id.is_some()
 }
 
+/// The department appraisal (承办单位测评) is read by the county's admins over its cases and by
+/// a township admin over its stations' cases: they oversee the work the departments do for
+/// them. Deputies rate departments but do not read the ranking; departments do not grade
+/// themselves.
+pub fn may_read_department_appraisal(actor: &Actor) -> bool {
+    matches!(actor.role, Role::CountyAdmin | Role::TownshipAdmin) && actor.county_id.is_some()
+}
+
 /// Live updates of cases are for staff, each seeing what its role sees.
 pub fn may_follow_live(actor: &Actor) -> bool {
     actor.role.is_staff()
@@ -580,6 +588,23 @@ mod tests {
             assert_eq!(may_grant_subscriptions(&someone), resident, "{role}");
             assert_eq!(may_follow_live(&someone), !resident, "{role}");
         }
+    }
+
+    #[test]
+    fn the_department_appraisal_is_the_county_and_township_admins() {
+        for role in Role::ALL {
+            let may = matches!(role, Role::CountyAdmin | Role::TownshipAdmin);
+            assert_eq!(
+                may_read_department_appraisal(&actor(*role, Some(COUNTY), &[10])),
+                may,
+                "{role}"
+            );
+        }
+        assert!(!may_read_department_appraisal(&actor(
+            Role::CountyAdmin,
+            None,
+            &[]
+        )));
     }
 
     #[test]

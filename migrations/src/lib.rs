@@ -32,6 +32,7 @@ mod m20261202_000023_case_channels;
 mod m20261202_000024_group_only_shifts;
 mod m20261202_000025_check_ins_by_deputy;
 mod m20261202_000026_ledger_exports;
+mod m20261202_000027_handover_events;
 
 pub struct Migrator;
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000024_group_only_shifts::Migration),
             Box::new(m20261202_000025_check_ins_by_deputy::Migration),
             Box::new(m20261202_000026_ledger_exports::Migration),
+            Box::new(m20261202_000027_handover_events::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod attachments;
 pub mod audit;
 pub mod cases;
+pub mod department_appraisal;
 pub mod notifications;
 pub mod organisation;
 pub mod outbox;
