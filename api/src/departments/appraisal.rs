@@ -126,13 +126,8 @@ async fn appraisal_of(
         .filter_map(|department| {
             let found = tallies.iter().position(|(id, _)| *id == department.id);
             let tally = found.map(|at| tallies.swap_remove(at).1);
-            (department.active || tally.is_some()).then(|| {
-                (
-                    department.id,
-                    department.name,
-                    tally.unwrap_or_default(),
-                )
-            })
+            (department.active || tally.is_some())
+                .then(|| (department.id, department.name, tally.unwrap_or_default()))
         })
         .collect();
     Ok(Appraisal {

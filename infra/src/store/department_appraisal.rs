@@ -141,7 +141,10 @@ mod tests {
     #[test]
     fn postgres_numbers_the_parameters_in_order() {
         let sql = "a = ? AND b IN (?, ?)";
-        assert_eq!(numbered(DbBackend::Postgres, sql), "a = $1 AND b IN ($2, $3)");
+        assert_eq!(
+            numbered(DbBackend::Postgres, sql),
+            "a = $1 AND b IN ($2, $3)"
+        );
         assert_eq!(numbered(DbBackend::Sqlite, sql), sql);
     }
 }
