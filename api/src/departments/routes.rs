@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::appraisal::{self, Appraisal};
+use super::appraisal::{appraise, Appraisal};
 use super::service::{self, Department, DepartmentFilter, DepartmentPatch, NewDepartment};
 use crate::auth::Caller;
 use crate::error::responses::{
@@ -20,7 +20,7 @@ use liaison_domain::policy::Writes;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list)
-        .service(appraisal_of)
+        .service(appraisal)
         .service(create)
         .service(update);
 }
@@ -60,13 +60,14 @@ async fn list(
     )
 )]
 #[get("/departments/appraisal")]
-async fn appraisal_of(
+async fn appraisal(
     state: web::Data<AppState>,
     caller: Caller,
     period: web::Query<PeriodQuery>,
 ) -> ApiResult<web::Json<Appraisal>> {
-    let appraisal = appraisal::appraise(&state.db, &caller.actor, &period).await?;
-    Ok(web::Json(appraisal))
+    Ok(web::Json(
+        appraise(&state.db, &caller.actor, &period).await?,
+    ))
 }
 
 /// Creates a department in the caller's county.
