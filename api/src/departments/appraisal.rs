@@ -97,14 +97,19 @@ pub async fn appraise(
     actor: &Actor,
     asked: &PeriodQuery,
 ) -> AppResult<Appraisal> {
-    let county_id = actor
+    let county_id = appraiser_county(actor)?;
+    let period = asked.period()?;
+    Ok(appraisal_of(db, actor, county_id, period).await?)
+}
+
+/// The county whose departments `actor` may appraise, or 403.
+pub fn appraiser_county(actor: &Actor) -> AppResult<i64> {
+    actor
         .county_id
         .filter(|_| policy::may_read_department_appraisal(actor))
         .ok_or(AppError::Forbidden(
             "the appraisal is for county and township admins",
-        ))?;
-    let period = asked.period()?;
-    Ok(appraisal_of(db, actor, county_id, period).await?)
+        ))
 }
 
 async fn appraisal_of(
