@@ -182,7 +182,7 @@ async fn backdate(app: &TestApp, cases: &[i64], at: DateTime<Utc>) {
         .unwrap();
 }
 
-fn line<'a>(appraisal: &'a Value, id: i64) -> &'a Value {
+fn line(appraisal: &Value, id: i64) -> &Value {
     appraisal["departments"]
         .as_array()
         .unwrap()
