@@ -11,6 +11,7 @@ pub mod case;
 pub mod category;
 pub mod clock;
 pub mod delivery;
+pub mod department_appraisal;
 pub mod deputy;
 pub mod error;
 pub mod link;

@@ -102,9 +102,18 @@ pub fn may_read_figures(actor: &Actor) -> bool {
     (actor.role.is_admin() || actor.role == Role::Deputy) && actor.county_id.is_some()
 }
 
-/// The cockpit (驾驶舱) is the county's and the townships' overview.
-pub fn may_view_cockpit(actor: &Actor) -> bool {
+/// The department appraisal (承办单位测评) is read by the county's admins over its cases and by
+/// a township admin over its stations' cases: they oversee the work the departments do for
+/// them. Deputies rate departments but do not read the ranking; departments do not grade
+/// themselves.
+pub fn may_read_department_appraisal(actor: &Actor) -> bool {
     matches!(actor.role, Role::CountyAdmin | Role::TownshipAdmin) && actor.county_id.is_some()
+}
+
+/// The cockpit (驾驶舱) is the county's and the townships' overview; it ranks the departments,
+/// so it is for whoever reads their appraisal.
+pub fn may_view_cockpit(actor: &Actor) -> bool {
+    may_read_department_appraisal(actor)
 }
 
 /// Live updates of cases are for staff, each seeing what its role sees.
@@ -604,12 +613,18 @@ mod tests {
     }
 
     #[test]
-    fn the_cockpit_is_the_county_s_and_the_townships() {
+    fn the_department_appraisal_and_the_cockpit_are_the_county_and_township_admins() {
         for role in Role::ALL {
+            let may = matches!(role, Role::CountyAdmin | Role::TownshipAdmin);
             let someone = actor(*role, Some(COUNTY), &[10]);
-            let expected = matches!(role, Role::CountyAdmin | Role::TownshipAdmin);
-            assert_eq!(may_view_cockpit(&someone), expected, "{role}");
+            assert_eq!(may_read_department_appraisal(&someone), may, "{role}");
+            assert_eq!(may_view_cockpit(&someone), may, "{role}");
         }
+        assert!(!may_read_department_appraisal(&actor(
+            Role::CountyAdmin,
+            None,
+            &[]
+        )));
     }
 
     #[test]

@@ -63,6 +63,7 @@ mod m20261202_000024_group_only_shifts;
 mod m20261202_000025_check_ins_by_deputy;
 mod m20261202_000026_ledger_exports;
 mod m20261202_000027_publishable_cases;
+mod m20261202_000028_handover_events;
 
 pub struct Migrator;
 
@@ -98,6 +99,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000025_check_ins_by_deputy::Migration),
             Box::new(m20261202_000026_ledger_exports::Migration),
             Box::new(m20261202_000027_publishable_cases::Migration),
+            Box::new(m20261202_000028_handover_events::Migration),
         ]
     }
 }

@@ -5,9 +5,9 @@ use actix_web::{web, HttpResponse};
 
 use super::error::{ConsoleError, ConsoleResult};
 use super::pages::{
-    account, account_list, accounts, audit, case, cockpit, deliveries, departments, deputies,
-    deputy_code, groups, home, live, login, password, poster, queue, reception_days, receptions,
-    record, regions, reply_templates, roster, stations, upkeep, webhooks,
+    account, account_list, accounts, appraisal, audit, case, cockpit, deliveries, departments,
+    deputies, deputy_code, groups, home, live, login, password, poster, queue, reception_days,
+    receptions, record, regions, reply_templates, roster, stations, upkeep, webhooks,
 };
 use super::{assets, session};
 use crate::app_error::AppError;
@@ -76,6 +76,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 "/departments",
                 web::post().to(departments::create_department),
             )
+            .route("/departments/appraisal", web::get().to(appraisal::show))
             .route("/departments/{id}", web::get().to(upkeep::edit_department))
             .route(
                 "/departments/{id}",

@@ -4,6 +4,7 @@ use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::appraisal::{appraise, Appraisal};
 use super::service::{self, Department, DepartmentFilter, DepartmentPatch, NewDepartment};
 use crate::auth::Caller;
 use crate::error::responses::{
@@ -13,11 +14,15 @@ use crate::error::responses::{
 use crate::error::ApiResult;
 use crate::extract::Deferred;
 use crate::pagination::{PageQuery, Paged};
+use crate::period::PeriodQuery;
 use crate::state::AppState;
 use liaison_domain::policy::Writes;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list).service(create).service(update);
+    cfg.service(list)
+        .service(appraisal)
+        .service(create)
+        .service(update);
 }
 
 /// Departments, optionally of one county. Anyone may read them.
@@ -37,6 +42,32 @@ async fn list(
 ) -> ApiResult<web::Json<Paged<Department>>> {
     let departments = service::list(&state.db, &filter, page.page()?).await?;
     Ok(web::Json(departments))
+}
+
+/// The department appraisal (承办单位测评) for a period (default: this year so far): every
+/// department of the county with the rounds handed to it in the period, how many were
+/// reported back on by the deadline, reopened, the residents' satisfaction and the deputies'
+/// anonymous ratings, a score, and the ranking with the top five and the bottom three marked
+/// (docs/statistics.md). County admins read it over the county's cases, township admins over
+/// their stations'; others 403.
+#[utoipa::path(
+    tag = "statistics",
+    security(("bearer" = [])),
+    params(PeriodQuery),
+    responses(
+        (status = 200, body = Appraisal),
+        BadRequest, Unauthorized, Forbidden, Unprocessable,
+    )
+)]
+#[get("/departments/appraisal")]
+async fn appraisal(
+    state: web::Data<AppState>,
+    caller: Caller,
+    period: web::Query<PeriodQuery>,
+) -> ApiResult<web::Json<Appraisal>> {
+    Ok(web::Json(
+        appraise(&state.db, &caller.actor, &period).await?,
+    ))
 }
 
 /// Creates a department in the caller's county.

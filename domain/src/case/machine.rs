@@ -154,6 +154,16 @@ pub struct Event {
     pub round: u32,
     /// What the resolution amounts to, on a `resolved` event.
     pub resolution: Option<Resolution>,
+    /// On the steps of a department's work (`assigned`, `handled`): the department, and on
+    /// `assigned` the deadline it was given; the appraisal counts rounds by them.
+    pub department: Option<Handover>,
+}
+
+/// The department a step of its work is about, with the deadline an assignment gave it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Handover {
+    pub department_id: i64,
+    pub resolve_by: Option<DateTime<Utc>>,
 }
 
 impl Event {
@@ -164,6 +174,7 @@ impl Event {
             text,
             round,
             resolution: None,
+            department: None,
         }
     }
 }
@@ -509,6 +520,17 @@ pub fn apply(
         if event.kind == EventKind::Resolved {
             event.resolution.clone_from(&resolution);
         }
+        event.department = match event.kind {
+            EventKind::Assigned => next.scope.department_id.map(|department_id| Handover {
+                department_id,
+                resolve_by: Some(next.resolve_by),
+            }),
+            EventKind::Handled => next.scope.department_id.map(|department_id| Handover {
+                department_id,
+                resolve_by: None,
+            }),
+            _ => None,
+        };
     }
     Ok(Transition {
         case: next,

@@ -25,6 +25,10 @@ pub struct Model {
     pub outcome: Option<Word<Outcome>>,
     pub planned_on: Option<Date>,
     pub outcome_reason: Option<String>,
+    /// On `assigned` and `handled`: the department the step is about.
+    pub department_id: Option<i64>,
+    /// On `assigned`: the deadline the department was given.
+    pub resolve_by: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
 }
 

@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod audit;
 pub mod board;
 pub mod cases;
+pub mod department_appraisal;
 pub mod notifications;
 pub mod organisation;
 pub mod outbox;

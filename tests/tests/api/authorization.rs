@@ -385,6 +385,15 @@ fn matrix() -> Vec<Row> {
             |c, _| Body::Json(json!({"name": c.unique("县环保局")})),
             [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, OK, OK],
         ),
+        // The department appraisal: county and township admins, each over what it oversees.
+        row(
+            "departments_appraisal",
+            get.clone(),
+            "/api/v1/departments/appraisal",
+            Nothing,
+            none,
+            [401, 403, 403, 403, 403, 403, OK, OK, 403, 403, OK, OK],
+        ),
         row(
             "departments_update",
             patch.clone(),

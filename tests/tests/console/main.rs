@@ -6,6 +6,7 @@
 
 mod accounts;
 mod admin;
+mod appraisal;
 mod browser;
 mod cockpit;
 mod groups;

@@ -17,6 +17,7 @@ use crate::console::messages::Messages;
 use crate::console::once::{once, outcome, Outcome};
 use crate::console::pages::{choices, every, html, see_other, Done, Layout};
 use crate::console::session::Staff;
+use crate::departments::appraisal::appraiser_county;
 use crate::departments::service::{
     self as departments, administered_county, Department, DepartmentFilter, NewDepartment,
 };
@@ -40,6 +41,8 @@ struct DepartmentsPage {
     category_form: Option<Form>,
     /// County admins keep each department and category up: a link to its form.
     keeps: bool,
+    /// County and township admins read the appraisal: a link to it.
+    appraises: bool,
     notice: Option<&'static str>,
 }
 
@@ -125,6 +128,7 @@ async fn render(
         department_form,
         category_form,
         keeps: adds,
+        appraises: appraiser_county(&staff.actor).is_ok(),
         notice,
     };
     Ok(html(status, &page))

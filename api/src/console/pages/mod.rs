@@ -3,6 +3,7 @@
 pub mod account;
 pub mod account_list;
 pub mod accounts;
+pub mod appraisal;
 pub mod audit;
 pub mod case;
 pub mod cockpit;

@@ -419,6 +419,14 @@ fn the_department_reports_back_and_the_deputy_resolves() {
     )
     .unwrap();
     assert_eq!(handled.case.status, Handled);
+    assert_eq!(
+        handled.events[0].department,
+        Some(Handover {
+            department_id: 3,
+            resolve_by: None
+        }),
+        "the report names the department that handled it"
+    );
     let resolve = resolve("已更换路灯");
     let resolved = apply(
         &handled.case,
@@ -728,7 +736,17 @@ fn the_queue_re_assigns_to_a_department_with_a_new_deadline_for_the_next_round()
         Some(7),
         "the deputy still answers"
     );
-    assert_eq!(t.events, [Event::new(EventKind::Assigned, None, 2)]);
+    assert_eq!(
+        t.events,
+        [Event {
+            department: Some(Handover {
+                department_id: 4,
+                resolve_by: Some(deadline),
+            }),
+            ..Event::new(EventKind::Assigned, None, 2)
+        }],
+        "the handover names the department and its deadline"
+    );
     for (resolve_by, code) in [(None, "required"), (Some(now()), "in_past")] {
         let e = apply(
             &queued(),

@@ -54,6 +54,8 @@ pub fn row(
         outcome: Set(resolution.map(|r| Word(r.outcome()))),
         planned_on: Set(resolution.and_then(|r| r.planned_on())),
         outcome_reason: Set(resolution.and_then(|r| r.reason()).map(str::to_owned)),
+        department_id: Set(event.department.map(|d| d.department_id)),
+        resolve_by: Set(event.department.and_then(|d| d.resolve_by)),
         created_at: Set(at),
         ..Default::default()
     }
