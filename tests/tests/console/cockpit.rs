@@ -56,6 +56,11 @@ async fn the_county_admin_reads_the_cockpit_of_a_period(backend: Backend) {
         stations.contains(first["name"].as_str().unwrap()),
         "{stations}"
     );
+    // No case was handed to a department yet: the ranking says so.
+    assert!(browser
+        .text("#cockpit-departments")
+        .await
+        .contains("本期没有交办"));
     browser.shoot(&format!("cockpit-{}", name(&backend))).await;
 
     // Another period: the first quarter of this year holds none of today's cases (unless

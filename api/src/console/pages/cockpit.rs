@@ -1,6 +1,7 @@
 //! `/console/cockpit`: the county's (or a township's) overview (驾驶舱) for a period: the
 //! figures, the three rates against the period before, open cases by traffic light, cases by
-//! month and by category as charts with their numbers below, and the stations ranked.
+//! month and by category as charts with their numbers below, the stations and the departments
+//! ranked.
 
 use actix_web::{web, HttpResponse};
 use askama::Template;
@@ -16,10 +17,12 @@ use crate::console::error::ConsoleResult;
 use crate::console::messages::Messages;
 use crate::console::pages::{choices, ok, Choice, Layout};
 use crate::console::session::Staff;
+use crate::departments::appraisal::appraise;
 use crate::period::PeriodQuery;
 use crate::state::AppState;
 use crate::stats::dto::{Figures, Stats, StatsQuery};
 use crate::stats::figures;
+use liaison_domain::department_appraisal::Mark;
 
 /// The period form as posted: empty fields are not given.
 #[derive(Debug, Default, Deserialize)]
@@ -62,6 +65,8 @@ struct CockpitPage {
     categories: Vec<Bar>,
     categories_height: f64,
     stations: Vec<(String, Figures)>,
+    /// The departments ranked (承办单位测评): rank, name, score, mark and what it reads as.
+    departments: Vec<(u32, String, String, &'static str, &'static str)>,
 }
 
 fn number(field: &'static str, text: &str) -> Result<Option<i64>, AppError> {
@@ -134,6 +139,23 @@ pub async fn show(
     };
     let by_category = figures(&state.db, actor, &period, &grouped("category")).await?;
     let by_station = figures(&state.db, actor, &period, &grouped("station")).await?;
+    let departments = appraise(&state.db, actor, &period)
+        .await?
+        .departments
+        .into_iter()
+        .filter_map(|d| {
+            let rank = d.rank?;
+            let score = d
+                .score
+                .map_or_else(|| "—".to_owned(), |s| format!("{s:.1}"));
+            let (mark, label) = match d.mark {
+                Some(Mark::Top) => ("top", m.cockpit_top),
+                Some(Mark::Bottom) => ("bottom", m.cockpit_bottom),
+                None => ("", ""),
+            };
+            Some((rank, d.name, score, mark, label))
+        })
+        .collect();
     let lights = store::lights(&state.db, actor, state.yellow_at, Utc::now())
         .await
         .map_err(AppError::from)?
@@ -234,6 +256,7 @@ pub async fn show(
         categories_height: charts::bars_height(categories.len()),
         categories,
         stations,
+        departments,
     };
     Ok(ok(&page))
 }
