@@ -9,6 +9,9 @@ use crate::Invalid;
 /// The longest period figures are asked for: five years, a deputies' term.
 pub const MAX_DAYS: i64 = 5 * 366;
 
+/// The years a period may lie in.
+const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
+
 /// What a request may say of its period; at most one way of saying it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Asked {
@@ -42,6 +45,17 @@ pub struct Period {
 impl Period {
     /// Reads what was asked; nothing at all is this year so far (`today` on the county's clock).
     pub fn parse(asked: Asked, today: NaiveDate) -> Result<Period, Invalid> {
+        // Years a county reports on, and every date arithmetic below stays within chrono's.
+        let out_of_range =
+            |field: &'static str| Invalid::one(field, "out_of_range", "a year from 1 to 9999");
+        if asked.year.is_some_and(|y| !YEARS.contains(&y)) {
+            return Err(out_of_range("year"));
+        }
+        for (field, day) in [("from", asked.from), ("to", asked.to)] {
+            if day.is_some_and(|d| !YEARS.contains(&d.year())) {
+                return Err(out_of_range(field));
+            }
+        }
         let calendar = asked.year.is_some() || asked.quarter.is_some() || asked.month.is_some();
         let days = asked.from.is_some() || asked.to.is_some();
         if calendar && days {
@@ -377,6 +391,21 @@ mod tests {
             ..Asked::default()
         };
         assert_eq!(field(fifth), "quarter");
+        // Far years are refused before any date arithmetic could overflow.
+        for year in [0, 10_000, 262_142, i32::MAX, i32::MIN] {
+            let far = Asked {
+                year: Some(year),
+                quarter: Some(4),
+                ..Asked::default()
+            };
+            assert_eq!(field(far), "year", "{year}");
+        }
+        let last_day = Asked {
+            from: Some(NaiveDate::MAX - Duration::days(3)),
+            to: Some(NaiveDate::MAX),
+            ..Asked::default()
+        };
+        assert_eq!(field(last_day), "from");
         // Five years is the most: 2022-01-01 to 2026-12-31 is allowed.
         let five = Asked {
             from: Some(date(2022, 1, 1)),
