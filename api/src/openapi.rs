@@ -175,6 +175,55 @@ mod tests {
 
     use super::*;
 
+    /// utoipa names a schema after its type alone, and a second type of the same name silently
+    /// takes the first one's place in the document (deputy groups once answered as figures).
+    #[test]
+    fn no_two_schemas_share_a_name() {
+        fn walk(dir: &std::path::Path, found: &mut Vec<(String, String)>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, found);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                let mut lines = text.lines().peekable();
+                while let Some(line) = lines.next() {
+                    if !(line.contains("derive(") && line.contains("ToSchema")) {
+                        continue;
+                    }
+                    // The type follows its attributes.
+                    for next in lines.by_ref() {
+                        let next = next.trim();
+                        let named = ["pub struct ", "pub enum ", "struct ", "enum "]
+                            .iter()
+                            .find_map(|kw| next.strip_prefix(kw));
+                        if let Some(rest) = named {
+                            let name: String = rest
+                                .chars()
+                                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                                .collect();
+                            found.push((name, path.display().to_string()));
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut found,
+        );
+        assert!(found.len() > 50, "the scan finds the schemas");
+        let mut seen = std::collections::HashMap::new();
+        for (name, file) in &found {
+            if let Some(first) = seen.insert(name.clone(), file.clone()) {
+                panic!("two schemas named {name}: in {first} and in {file}");
+            }
+        }
+    }
+
     #[test]
     fn operation_ids_are_feature_and_verb() {
         assert_eq!(

@@ -29,11 +29,11 @@ pub struct Stats {
     pub months: Vec<MonthFigures>,
     /// Each group with anything to count, keyed by the id (or the word, for a channel); the
     /// group whose key is `null` holds cases without one (no department, no deputy).
-    pub groups: Vec<Group>,
+    pub groups: Vec<GroupFigures>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Group {
+pub struct GroupFigures {
     pub key: Option<String>,
     pub name: String,
     pub figures: Figures,

@@ -22,7 +22,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait};
 use crate::app_error::{AppError, AppResult};
 use crate::console::messages::Messages;
 use crate::period::PeriodQuery;
-use dto::{Figures, Group, MonthFigures, Outcomes, Stats, StatsQuery};
+use dto::{Figures, GroupFigures, MonthFigures, Outcomes, Stats, StatsQuery};
 
 /// The figures `query` asks for over the period asked, as `actor` may see them. Who may is
 /// asked before anything is read of the query.
@@ -108,11 +108,11 @@ pub async fn figures(
     }
     let names = names(db, county_id, group_by, &groups).await?;
     let by_month = query.by_month.unwrap_or(false);
-    let mut listed: Vec<Group> = match group_by {
+    let mut listed: Vec<GroupFigures> = match group_by {
         None => Vec::new(),
         Some(_) => groups
             .iter()
-            .map(|(key, (whole, its_months))| Group {
+            .map(|(key, (whole, its_months))| GroupFigures {
                 key: key.clone(),
                 name: key
                     .as_ref()
