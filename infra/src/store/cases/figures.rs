@@ -189,6 +189,20 @@ fn optional_word<V: Vocabulary>(row: &QueryResult, column: &str) -> Result<Optio
     .transpose()
 }
 
+/// The township (as text) of the station in `station`, from the caller's map: a CASE over the
+/// county's stations, none for a station in no township.
+fn township(map: &HashMap<i64, i64>, station: &str) -> String {
+    if map.is_empty() {
+        return "NULL".to_owned();
+    }
+    let mut arms: Vec<String> = map
+        .iter()
+        .map(|(station, township)| format!("WHEN {station} THEN '{township}'"))
+        .collect();
+    arms.sort();
+    format!("CASE {station} {} END", arms.join(" "))
+}
+
 /// The statements, in the backend's dialect where times are computed.
 struct Sql<'a> {
     backend: Backend,
@@ -202,15 +216,7 @@ impl Sql<'_> {
         match &self.ask.key {
             Key::All => "''".to_owned(),
             Key::Station => text("station_id"),
-            Key::Township(map) if map.is_empty() => "NULL".to_owned(),
-            Key::Township(map) => {
-                let mut arms: Vec<String> = map
-                    .iter()
-                    .map(|(station, township)| format!("WHEN {station} THEN '{township}'"))
-                    .collect();
-                arms.sort();
-                format!(r#"CASE "cases"."station_id" {} END"#, arms.join(" "))
-            }
+            Key::Township(map) => township(map, r#""cases"."station_id""#),
             Key::Category => text("category_id"),
             Key::Department => text("department_id"),
             Key::Deputy => text("assignee_id"),
@@ -444,15 +450,7 @@ impl Sql<'_> {
         let key = match &self.ask.key {
             Key::All => "''".to_owned(),
             Key::Station => text("station_id"),
-            Key::Township(map) if map.is_empty() => "NULL".to_owned(),
-            Key::Township(map) => {
-                let mut arms: Vec<String> = map
-                    .iter()
-                    .map(|(station, township)| format!("WHEN {station} THEN '{township}'"))
-                    .collect();
-                arms.sort();
-                format!(r#"CASE "receptions"."station_id" {} END"#, arms.join(" "))
-            }
+            Key::Township(map) => township(map, r#""receptions"."station_id""#),
             Key::Deputy => r#"CAST("reception_deputies"."deputy_id" AS TEXT)"#.to_owned(),
             Key::Category | Key::Department | Key::Channel => return None,
         };
