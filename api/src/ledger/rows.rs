@@ -7,9 +7,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use liaison_domain::case::deadline::is_overdue;
 use liaison_domain::clock::local_time;
-use liaison_domain::region::township_of;
 use liaison_infra::entities::cases;
-use liaison_infra::store::organisation::{categories, departments, regions, stations};
+use liaison_infra::store::organisation::{categories, departments, stations};
 use sea_orm::{ConnectionTrait, DbErr};
 
 use crate::console::messages::Messages;
@@ -51,19 +50,14 @@ pub struct Names {
 
 impl Names {
     pub async fn load(db: &impl ConnectionTrait, county_id: i64) -> Result<Self, DbErr> {
-        let regions = regions::below(db, county_id).await?;
-        let township = |region_id: i64| {
-            let region = regions.iter().find(|r| r.id == region_id)?;
-            let township_id = township_of(*region.level, region.id, region.parent_id)?;
-            regions
-                .iter()
-                .find(|r| r.id == township_id)
-                .map(|t| t.name.clone())
-        };
+        let mut townships = stations::townships(db, county_id).await?;
         let stations = stations::of_county(db, county_id)
             .await?
             .into_iter()
-            .map(|s| (s.id, (s.name, township(s.region_id).unwrap_or_default())))
+            .map(|s| {
+                let township = townships.remove(&s.id).map(|t| t.name).unwrap_or_default();
+                (s.id, (s.name, township))
+            })
             .collect();
         let categories = categories::of_county(db, county_id)
             .await?

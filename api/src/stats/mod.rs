@@ -11,7 +11,6 @@ use chrono::Utc;
 use liaison_domain::actor::{Actor, Role};
 use liaison_domain::case::{EventKind, Outcome};
 use liaison_domain::policy;
-use liaison_domain::region::township_of;
 use liaison_domain::stats::{median, rate, GroupBy};
 use liaison_infra::entities::cases;
 use liaison_infra::store::cases::figures::{self, Ask, Counts, Key};
@@ -57,16 +56,10 @@ pub async fn figures(
         Some(_) => return Err(AppError::NotFound("station")),
         None => overseen,
     };
-    let regions = regions::below(db, county_id).await?;
-    let townships: HashMap<i64, i64> = county_stations
-        .iter()
-        .filter_map(|s| {
-            let region = regions.iter().find(|r| r.id == s.region_id)?;
-            Some((
-                s.id,
-                township_of(*region.level, region.id, region.parent_id)?,
-            ))
-        })
+    let townships: HashMap<i64, i64> = stations::townships(db, county_id)
+        .await?
+        .into_iter()
+        .map(|(station, township)| (station, township.id))
         .collect();
     let key = match group_by {
         None => Key::All,

@@ -1,7 +1,9 @@
 //! Stations: where deputies meet residents, each in one region of one county.
 
 use chrono::{DateTime, Utc};
-use liaison_domain::region::RegionLevel;
+use std::collections::HashMap;
+
+use liaison_domain::region::{self, RegionLevel};
 use liaison_domain::station::{Location, StationKind};
 use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{
@@ -128,6 +130,25 @@ pub async fn of_township(
         .into_tuple()
         .all(db)
         .await
+}
+
+/// The township each station of county `county_id` lies in (`region::township_of` of its
+/// region), by station id; a station under the county itself has none.
+pub async fn townships(
+    db: &impl ConnectionTrait,
+    county_id: i64,
+) -> Result<HashMap<i64, regions::Model>, DbErr> {
+    let regions = super::regions::below(db, county_id).await?;
+    let township = |region_id: i64| {
+        let region = regions.iter().find(|r| r.id == region_id)?;
+        let township_id = region::township_of(*region.level, region.id, region.parent_id)?;
+        regions.iter().find(|r| r.id == township_id).cloned()
+    };
+    Ok(of_county(db, county_id)
+        .await?
+        .into_iter()
+        .filter_map(|s| Some((s.id, township(s.region_id)?)))
+        .collect())
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<stations::Model>, DbErr> {
