@@ -22,10 +22,17 @@ pub enum Writes {
     Reception,
     CheckIn,
     ReplyTemplate,
+    /// A case raised (a resident's) or recorded for a visitor (staff's).
+    Case,
+    /// A visitor taking over the case staff recorded for them.
+    CaseClaim,
+    Subscriptions,
+    /// One's own password.
+    OwnPassword,
 }
 
 impl Writes {
-    pub const ALL: [Writes; 13] = [
+    pub const ALL: [Writes; 17] = [
         Writes::Region,
         Writes::Station,
         Writes::Department,
@@ -39,6 +46,10 @@ impl Writes {
         Writes::Reception,
         Writes::CheckIn,
         Writes::ReplyTemplate,
+        Writes::Case,
+        Writes::CaseClaim,
+        Writes::Subscriptions,
+        Writes::OwnPassword,
     ];
 }
 
@@ -61,6 +72,11 @@ pub fn may_write(role: Role, writes: Writes) -> bool {
         | Writes::ReplyTemplate => role.is_admin(),
         Writes::Reception => role.is_admin() || role == Role::Deputy,
         Writes::CheckIn => role == Role::Deputy,
+        Writes::Case => role == Role::Resident || may_record_cases(role),
+        // Residents work from the mini-program: they claim, subscribe, and log in by WeChat,
+        // so only staff have a password to change.
+        Writes::CaseClaim | Writes::Subscriptions => role == Role::Resident,
+        Writes::OwnPassword => role.is_staff(),
     }
 }
 
@@ -87,7 +103,7 @@ pub fn may_record_case(actor: &Actor, county_id: i64, station_id: i64, on_duty: 
 
 /// Subscribe-message grants are a resident's, given in the mini-program.
 pub fn may_grant_subscriptions(actor: &Actor) -> bool {
-    actor.role == Role::Resident
+    may_write(actor.role, Writes::Subscriptions)
 }
 
 /// The ledger (台账) is the admins' record of the cases they oversee, each reading what its
@@ -745,6 +761,9 @@ mod tests {
                     }
                     Writes::Reception => role.is_admin() || *role == Role::Deputy,
                     Writes::CheckIn => *role == Role::Deputy,
+                    Writes::Case => *role != Role::Handler,
+                    Writes::CaseClaim | Writes::Subscriptions => *role == Role::Resident,
+                    Writes::OwnPassword => *role != Role::Resident,
                     _ => role.is_admin(),
                 };
                 assert_eq!(may_write(*role, writes), expected, "{role} {writes:?}");

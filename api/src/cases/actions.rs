@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use liaison_domain::actor::Actor;
-use liaison_domain::case::{self, By, Command, ReassignTo, Transition};
+use liaison_domain::case::{self, By, Command, ReassignTo, Step, Transition};
 use liaison_infra::entities::cases;
 use liaison_infra::store::cases::events::Author;
 use liaison_infra::store::cases::{self as store, rules::scope_of, steps};
@@ -22,7 +22,60 @@ pub(crate) const SYSTEM: Author<'static> = Author {
     name: "系统",
 };
 
-/// Issues `command` on the case as `actor` (named `actor_name` on the timeline).
+/// A step asked of a case that the caller may ask: the case is visible to them, their role
+/// may take the step and the case's state allows it. The command itself is read after this, so
+/// a caller without the right learns that first, whatever the body holds.
+pub struct Attempt {
+    stored: cases::Model,
+    case: case::Case,
+}
+
+/// Whether `actor` may attempt `step` on the case: 404 if it is hidden, 403 or 409 as
+/// `case::may_attempt` says.
+pub async fn attempt(
+    cases: &Cases<'_>,
+    actor: &Actor,
+    case_id: i64,
+    step: Step,
+) -> AppResult<Attempt> {
+    // Read outside the write transaction: the version check in `record` catches any change in
+    // between, and SQLite would refuse to turn a transaction that read an older snapshot into
+    // a writer instead of waiting its turn.
+    let stored = find_visible(cases.db, actor, case_id).await?;
+    let case = to_domain(cases, &stored).await?;
+    case::may_attempt(&case, step, actor)?;
+    Ok(Attempt { stored, case })
+}
+
+impl Attempt {
+    /// Issues `command` (of the attempted step) as `actor`, named `actor_name` on the timeline.
+    pub async fn issue(
+        self,
+        cases: &Cases<'_>,
+        actor: &Actor,
+        actor_name: &str,
+        command: Command,
+    ) -> AppResult<cases::Model> {
+        let Attempt { stored, case } = self;
+        let now = Utc::now();
+        let transition = case::apply(&case, &command, By::Person(actor), now, cases.rules)?;
+        // After the domain: who may not take the step learns that first, not that an id is wrong.
+        check_references(cases, &stored, &command).await?;
+        let author = Author {
+            actor_id: Some(actor.user_id),
+            role: actor.role.as_str(),
+            name: actor_name,
+        };
+        let txn = cases.db.begin().await?;
+        let (updated, news) = record(&txn, cases, &stored, &transition, author, now).await?;
+        txn.commit().await?;
+        news.announce(&cases.notifier);
+        tracing::info!(case_id = stored.id, command = command.name(), status = %updated.status, "case changed");
+        Ok(updated)
+    }
+}
+
+/// Issues a command already read on the case as `actor` (named `actor_name` on the timeline).
 pub async fn act(
     cases: &Cases<'_>,
     actor: &Actor,
@@ -30,26 +83,10 @@ pub async fn act(
     case_id: i64,
     command: Command,
 ) -> AppResult<cases::Model> {
-    // Read outside the write transaction: the version check in `record` catches any change in
-    // between, and SQLite would refuse to turn a transaction that read an older snapshot into
-    // a writer instead of waiting its turn.
-    let stored = find_visible(cases.db, actor, case_id).await?;
-    let now = Utc::now();
-    let domain_case = to_domain(cases, &stored).await?;
-    let transition = case::apply(&domain_case, &command, By::Person(actor), now, cases.rules)?;
-    // After the domain: who may not take the step learns that first, not that an id is wrong.
-    check_references(cases, &stored, &command).await?;
-    let author = Author {
-        actor_id: Some(actor.user_id),
-        role: actor.role.as_str(),
-        name: actor_name,
-    };
-    let txn = cases.db.begin().await?;
-    let (updated, news) = record(&txn, cases, &stored, &transition, author, now).await?;
-    txn.commit().await?;
-    news.announce(&cases.notifier);
-    tracing::info!(case_id, command = command.name(), status = %updated.status, "case changed");
-    Ok(updated)
+    attempt(cases, actor, case_id, command.step())
+        .await?
+        .issue(cases, actor, actor_name, command)
+        .await
 }
 
 /// Closes resolved cases left unrated past the configured delay, as the system.

@@ -5,7 +5,7 @@ use chrono::Utc;
 use liaison_domain::actor::Actor;
 use liaison_domain::case::machine::{self, Event};
 use liaison_domain::case::{channel, EventKind};
-use liaison_domain::policy;
+use liaison_domain::policy::{self, Writes};
 use liaison_infra::store::cases::events::{self, Author};
 use liaison_infra::store::cases::{self as store};
 use sea_orm::TransactionTrait;
@@ -23,7 +23,7 @@ pub async fn claim(
     actor_name: &str,
     claim_code: &str,
 ) -> AppResult<i64> {
-    if !policy::may_raise_case(actor) {
+    if !policy::may_write(actor.role, Writes::CaseClaim) {
         return Err(AppError::Forbidden(
             "visitors claim their case in the mini-program",
         ));

@@ -2,7 +2,7 @@
 
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use liaison_domain::case::{Command, Outcome, Rating, ReassignTo};
+use liaison_domain::case::{Command, Outcome, Rating, ReassignTo, Step};
 use liaison_domain::Invalid;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -17,9 +17,10 @@ use crate::error::responses::{
     UnsupportedMediaType,
 };
 use crate::error::ApiResult;
-use crate::extract::Json;
+use crate::extract::Deferred;
 use crate::pagination::{PageQuery, Paged};
 use crate::state::AppState;
+use liaison_domain::policy::Writes;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create)
@@ -58,8 +59,9 @@ async fn create(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
-    body: Json<NewCase>,
+    body: Deferred<NewCase>,
 ) -> ApiResult<HttpResponse> {
+    caller.gate(Writes::Case)?;
     let key = req
         .headers()
         .get("Idempotency-Key")
@@ -69,7 +71,7 @@ async fn create(
         &state.cases(),
         &caller.actor,
         &caller.name,
-        body.0,
+        body.open()?,
         key.as_deref(),
     )
     .await?;
@@ -124,10 +126,12 @@ async fn list(
 async fn claim(
     state: web::Data<AppState>,
     caller: Caller,
-    body: Json<Claim>,
+    body: Deferred<Claim>,
 ) -> ApiResult<web::Json<CaseDetail>> {
+    caller.gate(Writes::CaseClaim)?;
+    let claim_code = body.open()?.claim_code;
     let cases = state.cases();
-    let id = claiming::claim(&cases, &caller.actor, &caller.name, &body.0.claim_code).await?;
+    let id = claiming::claim(&cases, &caller.actor, &caller.name, &claim_code).await?;
     let (case, resident) = access::find_visible_with_resident(&state.db, &caller.actor, id).await?;
     let detail = view::detail(&cases, &caller.actor, case, resident).await?;
     Ok(web::Json(detail))
@@ -156,10 +160,15 @@ async fn step(
     state: &AppState,
     caller: &Caller,
     case_id: i64,
-    command: Command,
+    step: Step,
+    command: impl FnOnce() -> ApiResult<Command>,
 ) -> ApiResult<web::Json<CaseDetail>> {
     let cases = state.cases();
-    let case = actions::act(&cases, &caller.actor, &caller.name, case_id, command).await?;
+    // Whether the caller may take the step at all comes before anything about the body.
+    let attempt = actions::attempt(&cases, &caller.actor, case_id, step).await?;
+    let case = attempt
+        .issue(&cases, &caller.actor, &caller.name, command()?)
+        .await?;
     let detail = view::detail(&cases, &caller.actor, case, None).await?;
     Ok(web::Json(detail))
 }
@@ -176,7 +185,10 @@ async fn accept(
     caller: Caller,
     id: web::Path<i64>,
 ) -> ApiResult<web::Json<CaseDetail>> {
-    step(&state, &caller, id.into_inner(), Command::Accept).await
+    step(&state, &caller, id.into_inner(), Step::Accept, || {
+        Ok(Command::Accept)
+    })
+    .await
 }
 
 /// Declines the case as out of scope, with the reason and the right channel; closes it.
@@ -191,16 +203,13 @@ async fn decline(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
-    body: Json<DeclineBody>,
+    body: Deferred<DeclineBody>,
 ) -> ApiResult<web::Json<CaseDetail>> {
-    step(
-        &state,
-        &caller,
-        id.into_inner(),
-        Command::Decline {
-            reason: body.0.reason,
-        },
-    )
+    step(&state, &caller, id.into_inner(), Step::Decline, move || {
+        Ok(Command::Decline {
+            reason: body.open()?.reason,
+        })
+    })
     .await
 }
 
@@ -216,16 +225,13 @@ async fn reply(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
-    body: Json<ContentBody>,
+    body: Deferred<ContentBody>,
 ) -> ApiResult<web::Json<CaseDetail>> {
-    step(
-        &state,
-        &caller,
-        id.into_inner(),
-        Command::Reply {
-            content: body.0.content,
-        },
-    )
+    step(&state, &caller, id.into_inner(), Step::Reply, move || {
+        Ok(Command::Reply {
+            content: body.open()?.content,
+        })
+    })
     .await
 }
 
@@ -241,15 +247,17 @@ async fn assign(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
-    body: Json<AssignBody>,
+    body: Deferred<AssignBody>,
 ) -> ApiResult<web::Json<CaseDetail>> {
-    let body = body.0;
-    let command = Command::Assign {
-        department_id: body.department_id,
-        resolve_by: body.resolve_by,
-        note: body.note,
-    };
-    step(&state, &caller, id.into_inner(), command).await
+    step(&state, &caller, id.into_inner(), Step::Assign, move || {
+        let body = body.open()?;
+        Ok(Command::Assign {
+            department_id: body.department_id,
+            resolve_by: body.resolve_by,
+            note: body.note,
+        })
+    })
+    .await
 }
 
 /// The department's report back (handler of the assigned department).
@@ -264,16 +272,13 @@ async fn handle(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
-    body: Json<ContentBody>,
+    body: Deferred<ContentBody>,
 ) -> ApiResult<web::Json<CaseDetail>> {
-    step(
-        &state,
-        &caller,
-        id.into_inner(),
-        Command::Handle {
-            content: body.0.content,
-        },
-    )
+    step(&state, &caller, id.into_inner(), Step::Handle, move || {
+        Ok(Command::Handle {
+            content: body.open()?.content,
+        })
+    })
     .await
 }
 
@@ -289,14 +294,13 @@ async fn urge(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
-    body: Json<UrgeBody>,
+    body: Deferred<UrgeBody>,
 ) -> ApiResult<web::Json<CaseDetail>> {
-    step(
-        &state,
-        &caller,
-        id.into_inner(),
-        Command::Urge { note: body.0.note },
-    )
+    step(&state, &caller, id.into_inner(), Step::Urge, move || {
+        Ok(Command::Urge {
+            note: body.open()?.note,
+        })
+    })
     .await
 }
 
@@ -316,14 +320,17 @@ async fn reassign(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
-    body: Json<ReassignBody>,
+    body: Deferred<ReassignBody>,
 ) -> ApiResult<web::Json<CaseDetail>> {
     step(
         &state,
         &caller,
         id.into_inner(),
-        Command::Reassign {
-            to: reassign_to(body.0)?,
+        Step::Reassign,
+        move || {
+            Ok(Command::Reassign {
+                to: reassign_to(body.open()?)?,
+            })
         },
     )
     .await
@@ -370,16 +377,13 @@ async fn note(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
-    body: Json<ContentBody>,
+    body: Deferred<ContentBody>,
 ) -> ApiResult<web::Json<CaseDetail>> {
-    step(
-        &state,
-        &caller,
-        id.into_inner(),
-        Command::Note {
-            content: body.0.content,
-        },
-    )
+    step(&state, &caller, id.into_inner(), Step::Note, move || {
+        Ok(Command::Note {
+            content: body.open()?.content,
+        })
+    })
     .await
 }
 
@@ -396,19 +400,17 @@ async fn resolve(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
-    body: Json<ResolveBody>,
+    body: Deferred<ResolveBody>,
 ) -> ApiResult<web::Json<CaseDetail>> {
-    step(
-        &state,
-        &caller,
-        id.into_inner(),
-        Command::Resolve {
-            summary: body.0.summary,
-            outcome: Outcome::parse(&body.0.outcome)?,
-            planned_on: body.0.planned_on,
-            reason: body.0.reason,
-        },
-    )
+    step(&state, &caller, id.into_inner(), Step::Resolve, move || {
+        let body = body.open()?;
+        Ok(Command::Resolve {
+            outcome: Outcome::parse(&body.outcome)?,
+            summary: body.summary,
+            planned_on: body.planned_on,
+            reason: body.reason,
+        })
+    })
     .await
 }
 
@@ -424,16 +426,15 @@ async fn rate(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
-    body: Json<RateBody>,
+    body: Deferred<RateBody>,
 ) -> ApiResult<web::Json<CaseDetail>> {
-    let RateBody { rating, comment } = body.0;
-    let rating = Rating::parse(&rating)?;
-    step(
-        &state,
-        &caller,
-        id.into_inner(),
-        Command::Rate { rating, comment },
-    )
+    step(&state, &caller, id.into_inner(), Step::Rate, move || {
+        let RateBody { rating, comment } = body.open()?;
+        Ok(Command::Rate {
+            rating: Rating::parse(&rating)?,
+            comment,
+        })
+    })
     .await
 }
 
@@ -450,12 +451,13 @@ async fn department_rating(
     state: web::Data<AppState>,
     caller: UnnamedCaller,
     id: web::Path<i64>,
-    body: Json<DepartmentRatingBody>,
+    body: Deferred<DepartmentRatingBody>,
 ) -> ApiResult<web::Json<CaseDetail>> {
     let UnnamedCaller(caller) = caller;
-    let rating = Rating::parse(&body.0.rating)?;
     let cases = state.cases();
-    let case = appraisal::rate_department(&cases, &caller.actor, id.into_inner(), rating).await?;
+    let ratable = appraisal::ratable(&cases, &caller.actor, id.into_inner()).await?;
+    let rating = Rating::parse(&body.open()?.rating)?;
+    let case = ratable.rate(&cases, rating).await?;
     let detail = view::detail(&cases, &caller.actor, case, None).await?;
     Ok(web::Json(detail))
 }

@@ -10,7 +10,7 @@ use liaison_domain::case::{channel, machine, number, routing, text, Channel, Eve
 use liaison_domain::category::Limits;
 use liaison_domain::moderation::Verdict;
 use liaison_domain::phone::Phone;
-use liaison_domain::policy;
+use liaison_domain::policy::{self, Writes};
 use liaison_domain::scene::{self, SceneKind};
 use liaison_domain::text::Name;
 use liaison_domain::{search, Invalid};
@@ -44,7 +44,7 @@ pub async fn submit(
     new: NewCase,
     idempotency_key: Option<&str>,
 ) -> AppResult<Outcome> {
-    if !policy::may_raise_case(actor) && !policy::may_record_cases(actor.role) {
+    if !policy::may_write(actor.role, Writes::Case) {
         return Err(AppError::Forbidden(
             "cases are raised by residents and recorded by deputies and admins",
         ));

@@ -10,8 +10,9 @@ use crate::error::responses::{
     BadRequest, Forbidden, Unauthorized, Unprocessable, UnsupportedMediaType,
 };
 use crate::error::ApiResult;
-use crate::extract::Json;
+use crate::extract::Deferred;
 use crate::state::AppState;
+use liaison_domain::policy::Writes;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(record);
@@ -32,13 +33,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
 async fn record(
     state: web::Data<AppState>,
     caller: Caller,
-    body: Json<NewGrants>,
+    body: Deferred<NewGrants>,
 ) -> ApiResult<web::Json<Grants>> {
+    caller.gate(Writes::Subscriptions)?;
     let grants = grants::record(
         &state.db,
         &caller.actor,
         &state.templates,
-        body.0,
+        body.open()?,
         Utc::now(),
     )
     .await?;

@@ -16,7 +16,7 @@ use crate::error::responses::{
     UnsupportedMediaType,
 };
 use crate::error::ApiResult;
-use crate::extract::{Deferred, Json};
+use crate::extract::Deferred;
 use crate::pagination::{PageQuery, Paged};
 use crate::state::AppState;
 use liaison_domain::policy::Writes;
@@ -229,11 +229,9 @@ async fn reset_password(
 async fn change_password(
     state: web::Data<AppState>,
     TokenHolder(caller): TokenHolder,
-    body: Json<PasswordChange>,
+    body: Deferred<PasswordChange>,
 ) -> ApiResult<HttpResponse> {
-    if !caller.actor.role.is_staff() {
-        return Err(crate::app_error::AppError::Forbidden("only staff have passwords").into());
-    }
-    passwords::change_own(&state.db, &state.revocations, &caller.actor, body.0).await?;
+    caller.gate(Writes::OwnPassword)?;
+    passwords::change_own(&state.db, &state.revocations, &caller.actor, body.open()?).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -113,22 +113,63 @@ pub enum Command {
     },
 }
 
-impl Command {
-    pub fn name(&self) -> &'static str {
+/// What a command asks, without what it carries: enough to decide whether the caller may ask
+/// it at all before its body is read (`may_attempt`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Accept,
+    Decline,
+    Reply,
+    Assign,
+    Handle,
+    Urge,
+    Reassign,
+    Note,
+    Resolve,
+    Rate,
+    AutoClose,
+    Release,
+}
+
+impl Step {
+    pub fn name(self) -> &'static str {
         match self {
-            Command::Accept => "accept",
-            Command::Decline { .. } => "decline",
-            Command::Reply { .. } => "reply",
-            Command::Assign { .. } => "assign",
-            Command::Handle { .. } => "handle",
-            Command::Urge { .. } => "urge",
-            Command::Reassign { .. } => "reassign",
-            Command::Note { .. } => "note",
-            Command::Resolve { .. } => "resolve",
-            Command::Rate { .. } => "rate",
-            Command::AutoClose => "auto_close",
-            Command::Release { .. } => "release",
+            Step::Accept => "accept",
+            Step::Decline => "decline",
+            Step::Reply => "reply",
+            Step::Assign => "assign",
+            Step::Handle => "handle",
+            Step::Urge => "urge",
+            Step::Reassign => "reassign",
+            Step::Note => "note",
+            Step::Resolve => "resolve",
+            Step::Rate => "rate",
+            Step::AutoClose => "auto_close",
+            Step::Release => "release",
         }
+    }
+}
+
+impl Command {
+    pub fn step(&self) -> Step {
+        match self {
+            Command::Accept => Step::Accept,
+            Command::Decline { .. } => Step::Decline,
+            Command::Reply { .. } => Step::Reply,
+            Command::Assign { .. } => Step::Assign,
+            Command::Handle { .. } => Step::Handle,
+            Command::Urge { .. } => Step::Urge,
+            Command::Reassign { .. } => Step::Reassign,
+            Command::Note { .. } => Step::Note,
+            Command::Resolve { .. } => Step::Resolve,
+            Command::Rate { .. } => Step::Rate,
+            Command::AutoClose => Step::AutoClose,
+            Command::Release { .. } => Step::Release,
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.step().name()
     }
 }
 
@@ -220,37 +261,33 @@ fn acts_as_deputy(actor: &Actor, case: &Case) -> bool {
 
 /// Whether the role may issue the command at all: the product's table of who does what. A
 /// rating is the resident's; for a visitor's unclaimed case, staff record it for them.
-fn role_may(role: Role, command: &Command, case: &Case) -> bool {
-    match command {
-        Command::Accept | Command::Decline { .. } | Command::Resolve { .. } => {
+fn role_may(role: Role, step: Step, case: &Case) -> bool {
+    match step {
+        Step::Accept | Step::Decline | Step::Resolve => {
             matches!(role, Role::Deputy | Role::StationAdmin)
         }
-        Command::Reply { .. } => matches!(role, Role::Deputy | Role::StationAdmin | Role::Handler),
-        Command::Assign { .. } => matches!(
+        Step::Reply => matches!(role, Role::Deputy | Role::StationAdmin | Role::Handler),
+        Step::Assign => matches!(
             role,
             Role::Deputy | Role::StationAdmin | Role::TownshipAdmin | Role::CountyAdmin
         ),
-        Command::Handle { .. } => role == Role::Handler,
-        Command::Urge { .. } | Command::Reassign { .. } => role.is_admin(),
-        Command::Note { .. } => role.is_staff(),
-        Command::Rate { .. } if case.for_visitor => role == Role::Deputy || role.is_admin(),
-        Command::Rate { .. } => role == Role::Resident,
-        Command::AutoClose | Command::Release { .. } => false,
+        Step::Handle => role == Role::Handler,
+        Step::Urge | Step::Reassign => role.is_admin(),
+        Step::Note => role.is_staff(),
+        Step::Rate if case.for_visitor => role == Role::Deputy || role.is_admin(),
+        Step::Rate => role == Role::Resident,
+        Step::AutoClose | Step::Release => false,
     }
 }
 
 /// Whether this person stands in the right relation to this case: it is in their scope, and a
 /// deputy acts through their own (or a still unassigned) case.
-fn relation_holds(actor: &Actor, case: &Case, command: &Command) -> bool {
+fn relation_holds(actor: &Actor, case: &Case, step: Step) -> bool {
     let deputy_bound = matches!(
-        command,
-        Command::Accept
-            | Command::Decline { .. }
-            | Command::Resolve { .. }
-            | Command::Reply { .. }
-            | Command::Assign { .. }
+        step,
+        Step::Accept | Step::Decline | Step::Resolve | Step::Reply | Step::Assign
     );
-    let queue_bound = matches!(command, Command::Reassign { .. }) && case.status == Reopened;
+    let queue_bound = step == Step::Reassign && case.status == Reopened;
     can_see(actor, &case.scope)
         && (!deputy_bound || actor.role != Role::Deputy || acts_as_deputy(actor, case))
         && (!queue_bound
@@ -262,35 +299,59 @@ fn relation_holds(actor: &Actor, case: &Case, command: &Command) -> bool {
             ))
 }
 
-/// The states a command may be issued in.
+/// The states a command may be issued in: its step's, narrowed by what it carries.
 fn valid_in(command: &Command, status: CaseStatus) -> bool {
-    match command {
-        Command::Accept => status == Submitted,
-        Command::Decline { .. } => matches!(status, Submitted | Accepted),
-        Command::Reply { .. } | Command::Urge { .. } => status.is_in_progress(),
-        // A case in the re-assignment queue goes on only by being re-assigned.
-        Command::Assign { .. } => status.is_in_progress() && status != Reopened,
-        Command::Reassign {
-            to: ReassignTo::Deputy { .. },
-        } => status.is_in_progress(),
-        Command::Reassign {
-            to: ReassignTo::Department { .. },
-        } => status == Reopened,
-        Command::Handle { .. } => status == Assigned,
-        Command::Note { .. } => true,
-        Command::Resolve { .. } => matches!(status, Accepted | Assigned | Handled),
-        Command::Rate { .. } | Command::AutoClose => status == Resolved,
-        Command::Release { .. } => status.is_in_progress(),
+    step_valid_in(command.step(), status)
+        && match command {
+            // A department gets a case anew only from the re-assignment queue.
+            Command::Reassign {
+                to: ReassignTo::Department { .. },
+            } => status == Reopened,
+            _ => true,
+        }
+}
+
+/// The states a step may be asked in, for some command of it.
+fn step_valid_in(step: Step, status: CaseStatus) -> bool {
+    match step {
+        // Either target: a deputy while in progress, a department from the re-assignment queue.
+        Step::Reassign => status.is_in_progress(),
+        Step::Accept => status == Submitted,
+        Step::Decline => matches!(status, Submitted | Accepted),
+        Step::Reply | Step::Urge | Step::Release => status.is_in_progress(),
+        Step::Assign => status.is_in_progress() && status != Reopened,
+        Step::Handle => status == Assigned,
+        Step::Note => true,
+        Step::Resolve => matches!(status, Accepted | Assigned | Handled),
+        Step::Rate | Step::AutoClose => status == Resolved,
     }
+}
+
+/// Whether `actor` may attempt `step` on `case` at all, whatever the command carries: the
+/// role, then whether the state allows the step, then the relation, in `apply`'s order. An
+/// edge asks this before it reads the body, so a caller without the right learns that (403),
+/// or that the case has moved on (409), before anything about what they sent.
+pub fn may_attempt(case: &Case, step: Step, actor: &Actor) -> Result<(), CaseError> {
+    if !role_may(actor.role, step, case) {
+        return Err(CaseError::Forbidden);
+    }
+    if !step_valid_in(step, case.status) {
+        return Err(CaseError::InvalidTransition {
+            status: case.status,
+            command: step.name(),
+        });
+    }
+    if !relation_holds(actor, case, step) {
+        return Err(CaseError::Forbidden);
+    }
+    Ok(())
 }
 
 /// Whether `actor` may issue `command` on `case` now, whatever its payload: the role, the
 /// state and the relation `apply` checks. What a page offers is asked here, so it offers no
 /// step `apply` would refuse for these reasons.
 pub fn may_issue(case: &Case, command: &Command, actor: &Actor) -> bool {
-    role_may(actor.role, command, case)
-        && valid_in(command, case.status)
-        && relation_holds(actor, case, command)
+    may_attempt(case, command.step(), actor).is_ok() && valid_in(command, case.status)
 }
 
 pub fn apply(
@@ -302,24 +363,20 @@ pub fn apply(
 ) -> Result<Transition, CaseError> {
     // Role, then state, then relation: a deputy who finds a case already taken by a colleague
     // learns that it was taken (409), which is what happened, not that it is not theirs (403).
-    let role_allowed = match by {
-        By::Person(actor) => role_may(actor.role, command, case),
-        By::System => matches!(command, Command::AutoClose | Command::Release { .. }),
-    };
-    if !role_allowed {
-        return Err(CaseError::Forbidden);
+    match by {
+        By::Person(actor) => may_attempt(case, command.step(), actor)?,
+        By::System if !matches!(command, Command::AutoClose | Command::Release { .. }) => {
+            return Err(CaseError::Forbidden)
+        }
+        By::System => {}
     }
     let not_now = || CaseError::InvalidTransition {
         status: case.status,
         command: command.name(),
     };
+    // Then what the command carries: a re-assignment to a department only from the queue.
     if !valid_in(command, case.status) {
         return Err(not_now());
-    }
-    if let By::Person(actor) = by {
-        if !relation_holds(actor, case, command) {
-            return Err(CaseError::Forbidden);
-        }
     }
     let mut next = case.clone();
     let mut events = Vec::new();

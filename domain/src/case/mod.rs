@@ -17,6 +17,9 @@ pub mod text;
 
 pub use channel::Channel;
 pub use event::EventKind;
-pub use machine::{apply, may_issue, By, Case, CaseError, Command, ReassignTo, Rules, Transition};
+pub use machine::{
+    apply, may_attempt, may_issue, By, Case, CaseError, Command, ReassignTo, Rules, Step,
+    Transition,
+};
 pub use outcome::{Outcome, Resolution};
 pub use status::{CaseStatus, Rating};

@@ -195,6 +195,81 @@ async fn a_role_without_the_right_gets_403_whatever_the_body(backend: Backend) {
     assert_eq!(reply.fields(), ["name"]);
 }
 
+on_every_backend!(a_step_the_caller_may_not_take_is_refused_before_its_body_is_read);
+
+/// The same for a case's steps and the resident's own writes: whether the caller may take the
+/// step (403), or the case allows it now (409), is answered before anything about the body.
+async fn a_step_the_caller_may_not_take_is_refused_before_its_body_is_read(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let demo = app.seed_demo().await;
+    let resident = app.resident("step-gate-resident").await;
+    let case_id = app.raise(&resident).await;
+    let deputy = app.login(&demo.deputy).await;
+    let station_admin = app.login(&demo.station_admin).await;
+    let handler = app.login(&demo.handler).await;
+    let step = |name: &str| format!("/api/v1/cases/{case_id}/{name}");
+    let mut refused: Vec<(String, &String)> = [
+        "decline",
+        "reply",
+        "assign",
+        "handle",
+        "urge",
+        "reassign",
+        "note",
+        "resolve",
+        "department-rating",
+    ]
+    .iter()
+    .map(|name| (step(name), &resident))
+    .collect();
+    refused.extend([
+        (step("rate"), &deputy),
+        (step("handle"), &deputy),
+        (step("urge"), &deputy),
+        (step("handle"), &station_admin),
+        ("/api/v1/cases".to_owned(), &handler),
+        ("/api/v1/cases/claim".to_owned(), &deputy),
+        ("/api/v1/subscriptions".to_owned(), &deputy),
+        ("/api/v1/me/password".to_owned(), &resident),
+    ]);
+    let bodies = [
+        Some(json!({})),
+        Some(json!({"content": 7, "rating": []})),
+        None,
+    ];
+    for (path, token) in &refused {
+        for body in &bodies {
+            let reply = app
+                .request(reqwest::Method::POST, path, Some(token), body.clone())
+                .await
+                .expect(403);
+            assert_eq!(reply.code(), "forbidden", "{path} {body:?}");
+        }
+    }
+    // The author may rate, but not a case still waiting: the state answers first.
+    for body in &bodies {
+        app.request(
+            reqwest::Method::POST,
+            &step("rate"),
+            Some(&resident),
+            body.clone(),
+        )
+        .await
+        .expect(409);
+    }
+    // Who may take the step has the body judged, and nothing changed meanwhile.
+    let reply = app
+        .post(&step("decline"), Some(&deputy), json!({}))
+        .await
+        .expect(422);
+    assert_eq!(reply.fields(), ["reason"]);
+    let case = app
+        .get(&format!("/api/v1/cases/{case_id}"), Some(&resident))
+        .await
+        .expect(200);
+    assert_eq!(case.body["status"], "submitted");
+}
+
 on_every_backend!(words_outside_a_closed_set_are_refused_and_never_read_as_something_else);
 
 /// The database refuses a status the domain does not know, whoever writes it; one that got in

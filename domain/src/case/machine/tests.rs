@@ -927,6 +927,50 @@ fn may_issue_offers_exactly_the_steps_apply_does_not_refuse_for_role_state_or_re
     }
 }
 
+/// What an edge answers before reading a body is what `apply` would answer for any body: when
+/// `may_attempt` refuses a step, every command of that step is refused the same way, and when
+/// it allows it, `apply` refuses none of them as forbidden.
+#[test]
+fn may_attempt_answers_what_apply_answers_for_every_command_of_the_step() {
+    let outsider = Actor {
+        station_ids: vec![11],
+        ..actor(Role::StationAdmin)
+    };
+    let mut actors: Vec<Actor> = Role::ALL.iter().map(|role| actor(*role)).collect();
+    actors.push(outsider);
+    for status in CaseStatus::ALL {
+        let case = case(*status);
+        for actor in &actors {
+            let mut commands = sample_commands();
+            commands.push(Command::Reassign {
+                to: ReassignTo::Department {
+                    id: 3,
+                    resolve_by: None,
+                },
+            });
+            for command in commands {
+                let attempted = may_attempt(&case, command.step(), actor);
+                let applied = apply(&case, &command, By::Person(actor), now(), &RULES);
+                match attempted {
+                    Err(refusal) => assert_eq!(
+                        applied.as_ref().err(),
+                        Some(&refusal),
+                        "{} by {} on a {status} case",
+                        command.name(),
+                        actor.role
+                    ),
+                    Ok(()) => assert!(
+                        !matches!(applied, Err(CaseError::Forbidden)),
+                        "{} by {} on a {status} case",
+                        command.name(),
+                        actor.role
+                    ),
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn staff_record_the_rating_of_a_visitor_s_unclaimed_case_and_only_of_one() {
     let rate = Command::Rate {
