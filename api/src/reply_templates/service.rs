@@ -87,6 +87,15 @@ pub async fn list(
     let county_id = readable_county(actor)?;
     let stations = match filter.station_id {
         Some(station) if policy::may_read_reply_template(actor, county_id, Some(station)) => {
+            // Asked of the station's own county: another county's admin reads none of it.
+            if county_of(db, station)
+                .await?
+                .is_some_and(|of| of != county_id)
+            {
+                return Err(AppError::Forbidden(
+                    "that station's saved replies are not yours to read",
+                ));
+            }
             Stations::Only(vec![station])
         }
         Some(_) => {
@@ -181,11 +190,9 @@ pub async fn create(
         }));
     }
     let (title, body) = texts(Some(&new.title), Some(&new.body))?;
+    // An admin writes into its own county: another county's station is a field named wrong.
     if let Some(station_id) = new.station_id {
-        let of_county = stations::find(db, station_id)
-            .await?
-            .is_some_and(|s| s.county_id == county_id);
-        if !of_county {
+        if county_of(db, station_id).await? != Some(county_id) {
             return Err(AppError::invalid_field(
                 "station_id",
                 "unknown",
@@ -200,6 +207,11 @@ pub async fn create(
         body: body.unwrap_or_default(),
     };
     Ok(store::insert(db, row, Utc::now()).await?.into())
+}
+
+/// The county of station `station_id`, if there is such a station.
+async fn county_of(db: &impl ConnectionTrait, station_id: i64) -> AppResult<Option<i64>> {
+    Ok(stations::find(db, station_id).await?.map(|s| s.county_id))
 }
 
 pub async fn update(

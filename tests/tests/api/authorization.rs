@@ -590,17 +590,13 @@ fn matrix() -> Vec<Row> {
             [401, 403, 403, OK, OK, 404, OK, 404, 403, 403, OK, 404],
         ),
         // Saved replies of station 1, hidden from those who do not work there.
-        // known: another county's admin passes `policy::may_read_reply_template` and
-        // `may_write_reply_template` for station 1, because the use-case asks them with the
-        // actor's own county instead of the station's; the store then finds nothing (an empty
-        // list, 422 on station_id) so nothing leaks, but it should be 403.
         row(
             "reply_templates_list",
             get.clone(),
             "/api/v1/reply-templates?station_id=1",
             Nothing,
             none,
-            [401, 403, 403, OK, OK, 403, OK, 403, 403, 403, OK, OK],
+            [401, 403, 403, OK, OK, 403, OK, 403, 403, 403, OK, 403],
         ),
         row(
             "reply_templates_create",
@@ -612,6 +608,7 @@ fn matrix() -> Vec<Row> {
                     json!({"station_id": 1, "title": "已受理", "body": "您反映的问题已受理"}),
                 )
             },
+            // Another county's admin writes into its own county, where station 1 is unknown.
             [401, 403, 403, 403, OK, 403, OK, 403, 403, 403, OK, 422],
         ),
         row(
@@ -713,9 +710,6 @@ fn matrix() -> Vec<Row> {
             none,
             [401, 403, 403, 403, OK, OK, OK, OK, 403, 403, OK, OK],
         ),
-        // known: another county's admin is told station 1 does not exist in its county (422 on
-        // station_ids) where 403 would match station 1 being public; `may_create_account` is
-        // asked with the actor's county before the stations' county is known.
         row(
             "users_create",
             post.clone(),
@@ -726,6 +720,8 @@ fn matrix() -> Vec<Row> {
                     json!({"role": "station_admin", "name": "联络员", "phone": c.phone(), "password": liaison_tests::DEMO_PASSWORD, "station_ids": [1]}),
                 )
             },
+            // Another county's admin creates in its own county, where station 1 is unknown: a
+            // field it named wrong, as for a department or deputy of another county.
             [401, 403, 403, 403, OK, 403, OK, 403, 403, 403, OK, 422],
         ),
         row(
