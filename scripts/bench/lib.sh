@@ -100,7 +100,7 @@ time_ms() {
     local auth=(-H "authorization: Bearer $who")
     [ -f "$who" ] && auth=(-b "$who")
     for _ in $(seq 1 "$rounds"); do
-        curl -s -o /dev/null -m 30 -w '%{time_total}\n' "${auth[@]}" "$BENCH_URL$path"
+        curl -s -o /dev/null -m 120 -w '%{time_total}\n' "${auth[@]}" "$BENCH_URL$path"
     done | sort -n | awk '{ t[NR] = $1 * 1000 } END { printf "%7.1f %7.1f", t[int((NR + 1) / 2)], t[NR] }'
 }
 
