@@ -216,6 +216,29 @@ pub fn star_text(stars: u8) -> String {
     "★".repeat(earned) + &"☆".repeat(STARS - earned)
 }
 
+/// The years a performance record or scheme is kept for.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=9999;
+
+/// The `year` asked for: absent is `current`; a number outside [`YEARS`] or anything else is
+/// refused naming `year`.
+pub fn year(asked: Option<&str>, current: i32) -> Result<i32, Invalid> {
+    let Some(asked) = asked else {
+        return Ok(current);
+    };
+    asked
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| YEARS.contains(y))
+        .ok_or_else(|| {
+            Invalid::one(
+                "year",
+                "out_of_range",
+                format!("a year from {} to {}", YEARS.start(), YEARS.end()),
+            )
+        })
+}
+
 /// One deputy to rank: who, their name (for ties) and score.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry<K> {
@@ -369,6 +392,15 @@ mod tests {
     fn every_fault_is_reported_at_once() {
         let invalid = Scheme::parse(&weights(&[]), &[3, 2, 1, 0, -1]).unwrap_err();
         assert_eq!(fields(invalid), ["weights", "thresholds"]);
+    }
+
+    #[test]
+    fn a_year_is_a_number_from_2000_to_9999_and_absent_is_this_year() {
+        assert_eq!(year(None, 2026), Ok(2026));
+        assert_eq!(year(Some("2025"), 2026), Ok(2025));
+        for bad in ["1999", "10000", "abc", "", "2025.5"] {
+            assert_eq!(fields(year(Some(bad), 2026).unwrap_err()), ["year"], "{bad}");
+        }
     }
 
     #[test]
