@@ -10,6 +10,10 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+
+use crate::clock::from_local;
+
 use crate::vocabulary::vocabulary;
 use crate::{FieldError, Invalid};
 
@@ -239,6 +243,16 @@ pub fn year(asked: Option<&str>, current: i32) -> Result<i32, Invalid> {
         })
 }
 
+/// The instants `[from, to)` of `year` on the county's clock.
+pub fn year_bounds(year: i32) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start = |y: i32| {
+        NaiveDate::from_ymd_opt(y, 1, 1)
+            .map(|day| from_local(day.and_time(NaiveTime::MIN)))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
+    };
+    (start(year), start(year.saturating_add(1)))
+}
+
 /// One deputy to rank: who, their name (for ties) and score.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry<K> {
@@ -401,6 +415,13 @@ mod tests {
         for bad in ["1999", "10000", "abc", "", "2025.5"] {
             assert_eq!(fields(year(Some(bad), 2026).unwrap_err()), ["year"], "{bad}");
         }
+    }
+
+    #[test]
+    fn a_year_runs_from_new_year_to_new_year_in_beijing() {
+        let (from, to) = year_bounds(2025);
+        assert_eq!(from.to_rfc3339(), "2024-12-31T16:00:00+00:00");
+        assert_eq!(to.to_rfc3339(), "2025-12-31T16:00:00+00:00");
     }
 
     #[test]
