@@ -380,7 +380,11 @@ mod tests {
     fn weights_must_be_known_items_within_bounds() {
         let t = [1, 2, 3, 4, 5];
         let invalid = Scheme::parse(
-            &weights(&[("cases_resolved", 101), ("smiles", 1), ("shifts_missed", -100)]),
+            &weights(&[
+                ("cases_resolved", 101),
+                ("smiles", 1),
+                ("shifts_missed", -100),
+            ]),
             &t,
         )
         .unwrap_err();
@@ -395,10 +399,7 @@ mod tests {
     fn an_empty_scheme_is_refused() {
         let t = [1, 2, 3, 4, 5];
         for empty in [weights(&[]), weights(&[("cases_resolved", 0)])] {
-            assert_eq!(
-                fields(Scheme::parse(&empty, &t).unwrap_err()),
-                ["weights"]
-            );
+            assert_eq!(fields(Scheme::parse(&empty, &t).unwrap_err()), ["weights"]);
         }
     }
 
@@ -413,7 +414,11 @@ mod tests {
         assert_eq!(year(None, 2026), Ok(2026));
         assert_eq!(year(Some("2025"), 2026), Ok(2025));
         for bad in ["1999", "10000", "abc", "", "2025.5"] {
-            assert_eq!(fields(year(Some(bad), 2026).unwrap_err()), ["year"], "{bad}");
+            assert_eq!(
+                fields(year(Some(bad), 2026).unwrap_err()),
+                ["year"],
+                "{bad}"
+            );
         }
     }
 

@@ -1116,8 +1116,18 @@ mod tests {
         assert!(!may_read_performance(&deputy(4, &[10]), COUNTY, 3, &[10]));
         assert!(may_read_performance(&county_admin(), COUNTY, 3, &[]));
         assert!(!may_read_performance(&county_admin(), OTHER_COUNTY, 3, &[]));
-        assert!(may_read_performance(&station_admin_of(&[10]), COUNTY, 3, &[10]));
-        assert!(!may_read_performance(&station_admin_of(&[12]), COUNTY, 3, &[10]));
+        assert!(may_read_performance(
+            &station_admin_of(&[10]),
+            COUNTY,
+            3,
+            &[10]
+        ));
+        assert!(!may_read_performance(
+            &station_admin_of(&[12]),
+            COUNTY,
+            3,
+            &[10]
+        ));
         assert!(may_rank_performance(&township_admin()));
         assert!(!may_rank_performance(&station_admin_of(&[10])));
     }

@@ -6,8 +6,9 @@ use actix_web::{web, HttpResponse};
 use super::error::{ConsoleError, ConsoleResult};
 use super::pages::{
     account, account_list, accounts, appraisal, audit, case, cockpit, deliveries, departments,
-    deputies, deputy_code, groups, home, live, login, password, performance, poster, queue, reception_days,
-    receptions, record, regions, reply_templates, roster, stations, upkeep, webhooks,
+    deputies, deputy_code, groups, home, live, login, password, performance, poster, queue,
+    reception_days, receptions, record, regions, reply_templates, roster, stations, upkeep,
+    webhooks,
 };
 use super::{assets, session};
 use crate::app_error::AppError;

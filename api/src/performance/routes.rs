@@ -6,8 +6,8 @@ use chrono::Utc;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::{
-    NewScoringScheme, Performance, PerformanceRanking, RankingQuery, ScoringScheme,
-    ScoringSchemes, YearQuery,
+    NewScoringScheme, Performance, PerformanceRanking, RankingQuery, ScoringScheme, ScoringSchemes,
+    YearQuery,
 };
 use super::service;
 use crate::auth::Caller;

@@ -28,7 +28,9 @@ pub fn reader_county(actor: &Actor) -> AppResult<i64> {
     actor
         .county_id
         .filter(|_| policy::may_read_scoring_schemes(actor))
-        .ok_or(AppError::Forbidden("scoring schemes are for the county's staff"))
+        .ok_or(AppError::Forbidden(
+            "scoring schemes are for the county's staff",
+        ))
 }
 
 /// The county `actor` publishes schemes for: a county admin's; else 403. Asked before the
@@ -258,7 +260,10 @@ fn ranked(
         })
         .collect();
     let mut slots: Vec<Option<RankedDeputy>> = lines.into_iter().map(Some).collect();
-    order.into_iter().filter_map(|at| slots[at].take()).collect()
+    order
+        .into_iter()
+        .filter_map(|at| slots[at].take())
+        .collect()
 }
 
 fn scheme_ref(published: &Published) -> SchemeInForce {

@@ -129,4 +129,3 @@ fn published(row: scoring_schemes::Model) -> Result<Published, DbErr> {
         published_by: row.published_by,
     })
 }
-

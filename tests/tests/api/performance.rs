@@ -268,7 +268,11 @@ async fn a_deputys_record_is_scored_item_by_item_under_the_scheme_in_force(backe
         .body;
     assert_eq!(
         now["year"],
-        liaison_domain::clock::local_day(Utc::now()).format("%Y").to_string().parse::<i64>().unwrap()
+        liaison_domain::clock::local_day(Utc::now())
+            .format("%Y")
+            .to_string()
+            .parse::<i64>()
+            .unwrap()
     );
 }
 
@@ -278,10 +282,13 @@ async fn deputies_are_ranked_in_the_county_and_their_township(backend: Backend) 
     let ranking = |token: String, query: String| {
         let app = &app;
         async move {
-            app.get(&format!("/api/v1/deputies/performance{query}"), Some(&token))
-                .await
-                .expect(200)
-                .body
+            app.get(
+                &format!("/api/v1/deputies/performance{query}"),
+                Some(&token),
+            )
+            .await
+            .expect(200)
+            .body
         }
     };
     // Without a scheme: listed, nobody ranked.
@@ -311,7 +318,9 @@ async fn deputies_are_ranked_in_the_county_and_their_township(backend: Backend) 
     let mut sorted = names.clone();
     sorted.sort_unstable();
     assert_eq!(names, sorted);
-    let township = ours["township_id"].as_i64().expect("station 1 lies in a township");
+    let township = ours["township_id"]
+        .as_i64()
+        .expect("station 1 lies in a township");
     let same: Vec<&Value> = rest
         .iter()
         .filter(|d| d["township_id"] == township)
@@ -333,10 +342,7 @@ async fn deputies_are_ranked_in_the_county_and_their_township(backend: Backend) 
 
     // The demo's township admin sees its own township only, and may not ask for another.
     let demo_township = app.login(&f.township_admin).await;
-    let theirs = app
-        .me(&demo_township)
-        .await["scopes"]["region_id"]
-        .clone();
+    let theirs = app.me(&demo_township).await["scopes"]["region_id"].clone();
     let seen = ranking(demo_township.clone(), format!("?year={YEAR}")).await;
     assert!(seen["deputies"]
         .as_array()

@@ -79,7 +79,10 @@ async fn a_county_admin_publishes_versions_and_the_newest_is_in_force(backend: B
         [(json!(2), json!(true)), (json!(1), json!(false))]
     );
     let old = app
-        .get(&format!("/api/v1/scoring-schemes/{first_id}"), Some(&county))
+        .get(
+            &format!("/api/v1/scoring-schemes/{first_id}"),
+            Some(&county),
+        )
         .await
         .expect(200)
         .body;

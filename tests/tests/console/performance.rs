@@ -56,9 +56,15 @@ async fn the_county_admin_publishes_a_scheme_and_reads_a_deputys_stars(backend: 
         .fill("#scheme-thresholds", "5,100000,200000,300000,400000")
         .await;
     browser.click("#scheme button[type='submit']").await;
-    assert!(browser.has("#scoring-schemes tr[data-version='1'][data-in-force]").await);
+    assert!(
+        browser
+            .has("#scoring-schemes tr[data-version='1'][data-in-force]")
+            .await
+    );
     assert_eq!(
-        browser.text("#scoring-schemes tr[data-version='1'] .thresholds").await,
+        browser
+            .text("#scoring-schemes tr[data-version='1'] .thresholds")
+            .await,
         "5, 100000, 200000, 300000, 400000"
     );
     browser
@@ -106,7 +112,13 @@ async fn the_county_admin_publishes_a_scheme_and_reads_a_deputys_stars(backend: 
     let Some(browser) = Browser::start().await else {
         return;
     };
-    log_in(&browser, &app, &demo.station_admin, "/console/scoring-schemes").await;
+    log_in(
+        &browser,
+        &app,
+        &demo.station_admin,
+        "/console/scoring-schemes",
+    )
+    .await;
     assert!(browser.has("#scoring-schemes").await);
     assert!(!browser.has("#scheme").await);
     browser

@@ -23,6 +23,7 @@ use crate::performance::service;
 use crate::state::AppState;
 
 const PATH: &str = "/console/scoring-schemes";
+const RANKING: &str = "/console/deputies/performance";
 
 /// The year as typed, so that a bad one comes back beside its field.
 #[derive(Debug, Default, Deserialize)]
@@ -59,6 +60,8 @@ struct SchemesPage {
     m: &'static Messages,
     layout: Layout,
     year: String,
+    /// Where the year's form asks (`console/year_form.html`).
+    year_action: &'static str,
     versions: Vec<ScoringScheme>,
     form: Option<Form>,
     errors: Vec<(String, String)>,
@@ -83,7 +86,8 @@ fn publish_form(staff: &Staff, year: &str, in_force: Option<&ScoringScheme>) -> 
         .field("year", s.year, Input::Number, |f| f.required().value(year));
     for item in Item::ALL {
         form = form.field(item.as_str(), s.item(*item), Input::Number, |f| {
-            f.value(weight(*item).to_string()).hint(s.scheme_weight_hint)
+            f.value(weight(*item).to_string())
+                .hint(s.scheme_weight_hint)
         });
     }
     let thresholds = in_force
@@ -132,6 +136,7 @@ async fn render_schemes(
         m,
         layout: Layout::of(staff, m, "deputies"),
         year,
+        year_action: PATH,
         versions,
         form,
         errors,
@@ -248,8 +253,8 @@ pub struct RecordLine {
 struct RecordPage {
     m: &'static Messages,
     layout: Layout,
-    deputy_id: i64,
     year: String,
+    year_action: String,
     record: Option<Performance>,
     lines: Vec<RecordLine>,
     stars: Option<String>,
@@ -319,7 +324,7 @@ pub async fn record(
     let page = RecordPage {
         m,
         layout: Layout::of(&staff, m, "deputies"),
-        deputy_id,
+        year_action: format!("/console/deputies/{deputy_id}/performance"),
         year,
         lines: record.as_ref().map(|r| lines_of(r, m)).unwrap_or_default(),
         stars: record.as_ref().and_then(|r| r.stars).map(star_text),
@@ -342,6 +347,7 @@ struct RankingPage {
     m: &'static Messages,
     layout: Layout,
     year: String,
+    year_action: &'static str,
     scheme: bool,
     lines: Vec<RankLine>,
     errors: Vec<(String, String)>,
@@ -359,6 +365,7 @@ pub async fn ranking(
             m,
             layout: Layout::of(&staff, m, "deputies"),
             year: ranking.year.to_string(),
+            year_action: RANKING,
             scheme: ranking.scheme.is_some(),
             lines: ranking
                 .deputies
@@ -374,6 +381,7 @@ pub async fn ranking(
             m,
             layout: Layout::of(&staff, m, "deputies"),
             year: query.year.clone(),
+            year_action: RANKING,
             scheme: false,
             lines: Vec::new(),
             errors: messages(error, m)?,
