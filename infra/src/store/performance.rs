@@ -17,13 +17,11 @@ use super::numbered;
 
 /// Whose records are counted.
 #[derive(Debug, Clone, Copy)]
-pub enum Over<'a> {
+pub enum Over {
     /// One deputy, whatever their status.
     Deputy(i64),
     /// The serving deputies of a county.
     County(i64),
-    /// The serving deputies who sit at one of these stations (a township admin's).
-    Stations(&'a [i64]),
 }
 
 /// One deputy's record for the year.
@@ -62,14 +60,11 @@ struct OnDuty {
 /// for the cases and receptions, one for the shifts, and the registers'.
 pub async fn facts(
     db: &impl ConnectionTrait,
-    over: Over<'_>,
+    over: Over,
     year: i32,
     (from, to): (DateTime<Utc>, DateTime<Utc>),
     now: DateTime<Utc>,
 ) -> Result<Vec<DeputyFacts>, DbErr> {
-    if matches!(over, Over::Stations(ids) if ids.is_empty()) {
-        return Ok(Vec::new());
-    }
     let backend = db.get_database_backend();
     let (who, who_values) = deputies(over);
     let period = || [Value::from(from), Value::from(to)];
@@ -162,7 +157,7 @@ pub async fn register_counts(
 }
 
 /// The condition on `d` (deputies) for `over`, with its values.
-fn deputies(over: Over<'_>) -> (String, Vec<Value>) {
+fn deputies(over: Over) -> (String, Vec<Value>) {
     let serving = DeputyStatus::serving()
         .map(|s| format!("'{}'", s.as_str()))
         .collect::<Vec<_>>()
@@ -172,14 +167,6 @@ fn deputies(over: Over<'_>) -> (String, Vec<Value>) {
         Over::County(county) => (
             format!("d.county_id = ? AND d.status IN ({serving})"),
             vec![county.into()],
-        ),
-        Over::Stations(ids) => (
-            format!(
-                "d.status IN ({serving}) AND d.id IN (SELECT ds.deputy_id FROM deputy_stations ds \
-                 WHERE ds.station_id IN ({}))",
-                vec!["?"; ids.len()].join(", ")
-            ),
-            ids.iter().map(|id| Value::from(*id)).collect(),
         ),
     }
 }
