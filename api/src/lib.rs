@@ -31,6 +31,7 @@ pub mod ops;
 pub mod ops_port;
 pub mod outbox;
 pub mod pagination;
+pub mod performance;
 pub mod period;
 pub mod receptions;
 pub mod regions;

@@ -10,7 +10,7 @@ use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 use crate::error::{Problem, ProblemField};
 use crate::{
     attachments, audit, auth, cases, categories, departments, deputies, groups, landing, ledger,
-    notifications, ops, outbox, receptions, regions, reply_templates, stations, stats,
+    notifications, ops, outbox, performance, receptions, regions, reply_templates, stations, stats,
     subscriptions, users, webhooks,
 };
 
@@ -131,6 +131,7 @@ where
                 .configure(stations::routes::configure)
                 .configure(receptions::routes::configure)
                 .configure(groups::routes::configure)
+                .configure(performance::routes::configure)
                 .configure(deputies::routes::configure)
                 .configure(departments::routes::configure)
                 .configure(categories::routes::configure)

@@ -16,6 +16,7 @@ pub mod deputy;
 pub mod error;
 pub mod link;
 pub mod moderation;
+pub mod performance;
 pub mod period;
 pub mod phone;
 pub mod policy;

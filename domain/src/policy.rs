@@ -232,6 +232,33 @@ pub fn may_read_deputy_code(
             .any(|station| may_administer_station(actor, county_id, *station))
 }
 
+/// A deputy's performance record (履职档案) is read by whoever may read their code: the deputy
+/// themself and the admins of the county or of one of their stations.
+pub fn may_read_performance(
+    actor: &Actor,
+    county_id: i64,
+    deputy_id: i64,
+    deputy_station_ids: &[i64],
+) -> bool {
+    may_read_deputy_code(actor, county_id, deputy_id, deputy_station_ids)
+}
+
+/// Deputies ranked by their performance are the county's and the townships' overview, like
+/// the departments' appraisal.
+pub fn may_rank_performance(actor: &Actor) -> bool {
+    may_read_department_appraisal(actor)
+}
+
+/// A county's scoring schemes (计分办法) are read by all its staff.
+pub fn may_read_scoring_schemes(actor: &Actor) -> bool {
+    actor.role.is_staff() && actor.county_id.is_some()
+}
+
+/// Only the county's admins publish a scoring scheme for it.
+pub fn may_publish_scoring_scheme(actor: &Actor) -> bool {
+    actor.role == Role::CountyAdmin && actor.county_id.is_some()
+}
+
 /// The saved replies (常用回复) of a county (`station_id` `None`) or of one of its stations:
 /// the county's are read by all its staff, a station's by those who work there (its admins and
 /// the deputies who sit at it) and by whoever administers it.
@@ -1088,5 +1115,39 @@ mod tests {
             OTHER_COUNTY,
             &AccountScope::StationAdmin { station_ids: &[10] }
         ));
+    }
+
+    #[test]
+    fn scoring_schemes_are_read_by_staff_and_published_by_county_admins() {
+        let resident = actor(Role::Resident, None, &[]);
+        assert!(!may_read_scoring_schemes(&resident));
+        assert!(may_read_scoring_schemes(&deputy(3, &[10])));
+        assert!(may_read_scoring_schemes(&station_admin_of(&[10])));
+        assert!(may_publish_scoring_scheme(&county_admin()));
+        for other in [township_admin(), station_admin_of(&[10]), deputy(3, &[10])] {
+            assert!(!may_publish_scoring_scheme(&other), "{:?}", other.role);
+        }
+    }
+
+    #[test]
+    fn a_performance_record_is_for_the_deputy_and_their_admins() {
+        assert!(may_read_performance(&deputy(3, &[10]), COUNTY, 3, &[10]));
+        assert!(!may_read_performance(&deputy(4, &[10]), COUNTY, 3, &[10]));
+        assert!(may_read_performance(&county_admin(), COUNTY, 3, &[]));
+        assert!(!may_read_performance(&county_admin(), OTHER_COUNTY, 3, &[]));
+        assert!(may_read_performance(
+            &station_admin_of(&[10]),
+            COUNTY,
+            3,
+            &[10]
+        ));
+        assert!(!may_read_performance(
+            &station_admin_of(&[12]),
+            COUNTY,
+            3,
+            &[10]
+        ));
+        assert!(may_rank_performance(&township_admin()));
+        assert!(!may_rank_performance(&station_admin_of(&[10])));
     }
 }

@@ -3,6 +3,7 @@
 
 use actix_web::http::StatusCode;
 use liaison_domain::deputy::{DeputyLevel, DeputyStatus};
+use liaison_domain::performance::Item;
 use liaison_domain::region::RegionLevel;
 use liaison_domain::station::StationKind;
 use liaison_domain::vocabulary::Vocabulary;
@@ -272,6 +273,7 @@ pub struct Messages {
     pub error_bad_request: &'static str,
 
     pub org: &'static Organisation,
+    pub stars: &'static Stars,
 
     // Visitors' cases and their receipts
     pub nav_record: &'static str,
@@ -504,6 +506,104 @@ pub struct Organisation {
     pub audit_action: &'static str,
     pub audit_summary: &'static str,
 }
+
+/// The words of the performance record (履职档案), scoring schemes (计分办法) and stars.
+pub struct Stars {
+    pub schemes_title: &'static str,
+    pub schemes_intro: &'static str,
+    pub schemes_link: &'static str,
+    pub schemes_empty: &'static str,
+    pub scheme_new: &'static str,
+    pub scheme_publish: &'static str,
+    pub scheme_published: &'static str,
+    pub scheme_version: &'static str,
+    pub scheme_in_force: &'static str,
+    pub scheme_older: &'static str,
+    pub scheme_published_at: &'static str,
+    pub scheme_weight_hint: &'static str,
+    pub thresholds: &'static str,
+    pub thresholds_hint: &'static str,
+    pub year: &'static str,
+    pub show: &'static str,
+    pub record_title: &'static str,
+    pub record_link: &'static str,
+    pub record_no_scheme: &'static str,
+    pub item: &'static str,
+    pub count: &'static str,
+    pub weight: &'static str,
+    pub points: &'static str,
+    pub score: &'static str,
+    pub stars: &'static str,
+    pub ranking_title: &'static str,
+    pub ranking_link: &'static str,
+    pub rank_in_county: &'static str,
+    pub rank_in_township: &'static str,
+    pub deputy: &'static str,
+    pub township: &'static str,
+    pub none: &'static str,
+    pub ranking_rule: &'static str,
+    pub cockpit_title: &'static str,
+    pub cockpit_empty: &'static str,
+}
+
+impl Stars {
+    /// The name of an item of the performance record.
+    pub fn item(&self, item: Item) -> &'static str {
+        match item {
+            Item::ReceptionsAttended => "参加接待活动",
+            Item::CasesAccepted => "受理诉求",
+            Item::CasesResolved => "办结诉求",
+            Item::ShiftsHeld => "按时坐班",
+            Item::ShiftsLate => "坐班迟到",
+            Item::ShiftsMissed => "坐班缺勤",
+            Item::CasesSatisfied => "群众满意",
+            Item::CasesBasicallySatisfied => "群众基本满意",
+            Item::CasesUnsatisfied => "群众不满意",
+            Item::Activities => "参加活动",
+            Item::Trainings => "参加培训",
+            Item::ProposalsFiled => "提出议案建议",
+            Item::ReportBackScore => "述职评议得分",
+        }
+    }
+}
+
+static STARS_ZH: Stars = Stars {
+    schemes_title: "计分办法",
+    schemes_intro: "县人大常委会按年度发布星级代表计分办法：每个项目每次计多少分（可为负分），以及一至五星所需的分数。新发布的版本立即生效，旧版本保留可查。",
+    schemes_link: "计分办法",
+    schemes_empty: "本年度尚未发布计分办法。",
+    scheme_new: "发布新版本",
+    scheme_publish: "发布",
+    scheme_published: "已发布，新版本即日生效。",
+    scheme_version: "版本",
+    scheme_in_force: "现行",
+    scheme_older: "已被替代",
+    scheme_published_at: "发布时间",
+    scheme_weight_hint: "每次计分，-100 至 100；不计分填 0。",
+    thresholds: "一至五星分数线",
+    thresholds_hint: "五个逐级升高的分数，用逗号隔开，例如 20,40,60,80,100。",
+    year: "年度",
+    show: "查看",
+    record_title: "履职档案",
+    record_link: "履职档案",
+    record_no_scheme: "本年度尚未发布计分办法：以下只列出履职数据，不计分、不评星。",
+    item: "项目",
+    count: "次数",
+    weight: "每次分值",
+    points: "得分",
+    score: "总分",
+    stars: "星级",
+    ranking_title: "代表履职排名",
+    ranking_link: "履职排名",
+    rank_in_county: "全县名次",
+    rank_in_township: "乡镇名次",
+    deputy: "代表",
+    township: "乡镇",
+    none: "—",
+    ranking_rule: "按总分从高到低排名，同分同名次（如 1、2、2、4），同分者按姓名排列。代表计入其所在第一个联络站的乡镇。",
+    cockpit_title: "星级代表",
+    cockpit_empty: "本年度尚未发布计分办法，暂无星级。",
+};
 
 static ORGANISATION_ZH: Organisation = Organisation {
     nav_regions: "行政区划",
@@ -922,6 +1022,7 @@ pub static ZH_CN: Messages = Messages {
     error_bad_request: "请求无效。",
 
     org: &ORGANISATION_ZH,
+    stars: &STARS_ZH,
 
     // Station poster
     nav_record: "登记来访",
@@ -1211,6 +1312,9 @@ impl Messages {
             "invalid_date" => "请按 2026-12-31 的格式填写日期。",
             "invalid_cursor" => "分页已失效，请回到第一页。",
             "out_of_range" => "超出允许的范围。",
+            "not_rising" => "请填写五个逐级升高的分数（1–1000000），用逗号隔开。",
+            "unknown_item" => "没有这一计分项目。",
+            "empty" => "请至少给一个项目设定分值。",
             "year_required" => "请同时选择年度。",
             "conflicting" => "季度和月份只能选一个。",
             "before_from" => "结束日期不能早于开始日期。",

@@ -6,8 +6,9 @@ use actix_web::{web, HttpResponse};
 use super::error::{ConsoleError, ConsoleResult};
 use super::pages::{
     account, account_list, accounts, appraisal, audit, case, cockpit, deliveries, departments,
-    deputies, deputy_code, groups, home, live, login, password, poster, queue, reception_days,
-    receptions, record, regions, reply_templates, roster, stations, upkeep, webhooks,
+    deputies, deputy_code, groups, home, live, login, password, performance, poster, queue,
+    reception_days, receptions, record, regions, reply_templates, roster, stations, upkeep,
+    webhooks,
 };
 use super::{assets, session};
 use crate::app_error::AppError;
@@ -67,9 +68,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/deputies", web::get().to(deputies::show))
             .route("/deputies/new", web::get().to(deputies::new))
             .route("/deputies/new", web::post().to(deputies::create))
+            .route("/deputies/performance", web::get().to(performance::ranking))
             .route("/deputies/{id}", web::get().to(deputies::edit))
             .route("/deputies/{id}", web::post().to(deputies::update))
             .route("/deputies/{id}/code", web::get().to(deputy_code::show))
+            .route(
+                "/deputies/{id}/performance",
+                web::get().to(performance::record),
+            )
+            .route("/scoring-schemes", web::get().to(performance::schemes))
+            .route("/scoring-schemes", web::post().to(performance::publish))
             .route("/deputies/{id}/code.png", web::get().to(deputy_code::png))
             .route("/departments", web::get().to(departments::show))
             .route(

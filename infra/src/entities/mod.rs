@@ -26,6 +26,7 @@ pub mod receptions;
 pub mod refresh_tokens;
 pub mod regions;
 pub mod reply_templates;
+pub mod scoring_schemes;
 pub mod shift_check_ins;
 pub mod stations;
 pub mod subscription_grants;

@@ -6,7 +6,9 @@
 use chrono::{DateTime, Utc};
 use liaison_domain::case::{EventKind, Rating};
 use liaison_domain::department_appraisal::{DeputyRatings, Tally};
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, QueryResult, Statement, Value};
+use sea_orm::{ConnectionTrait, DbErr, QueryResult, Statement, Value};
+
+use super::numbered;
 
 /// Whose cases are counted.
 #[derive(Debug, Clone, Copy)]
@@ -94,24 +96,6 @@ fn statement(at_stations: &str) -> String {
     )
 }
 
-/// PostgreSQL numbers its parameters (`$1`, `$2`…); SQLite takes `?` in order.
-fn numbered(backend: DbBackend, sql: &str) -> String {
-    if backend != DbBackend::Postgres {
-        return sql.to_owned();
-    }
-    let mut out = String::with_capacity(sql.len() + 16);
-    let mut n = 0;
-    for ch in sql.chars() {
-        if ch == '?' {
-            n += 1;
-            out.push_str(&format!("${n}"));
-        } else {
-            out.push(ch);
-        }
-    }
-    out
-}
-
 fn tally_of(row: &QueryResult) -> Result<(i64, Tally), DbErr> {
     let count = |column: &str| -> Result<u32, DbErr> {
         let n: i64 = row.try_get("", column)?;
@@ -132,19 +116,4 @@ fn tally_of(row: &QueryResult) -> Result<(i64, Tally), DbErr> {
             },
         },
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn postgres_numbers_the_parameters_in_order() {
-        let sql = "a = ? AND b IN (?, ?)";
-        assert_eq!(
-            numbered(DbBackend::Postgres, sql),
-            "a = $1 AND b IN ($2, $3)"
-        );
-        assert_eq!(numbered(DbBackend::Sqlite, sql), sql);
-    }
 }

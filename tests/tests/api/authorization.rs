@@ -86,6 +86,8 @@ enum Needs {
     /// The case author's first notification.
     Notification,
     ReplyTemplate,
+    /// A scoring scheme of the county (西平县) for 2021.
+    ScoringScheme,
     Webhook,
     Category,
     Department,
@@ -394,6 +396,41 @@ fn matrix() -> Vec<Row> {
             none,
             [401, 403, 403, 403, 403, 403, OK, OK, 403, 403, OK, OK],
         ),
+        // Scoring schemes: read by the county's staff, published by its admins (another
+        // county's admin publishes its own; its staff do not see ours).
+        row(
+            "scoring_schemes_list",
+            get.clone(),
+            "/api/v1/scoring-schemes",
+            Nothing,
+            none,
+            [401, 403, 403, OK, OK, OK, OK, OK, OK, OK, OK, OK],
+        ),
+        row(
+            "scoring_schemes_create",
+            post.clone(),
+            "/api/v1/scoring-schemes",
+            Nothing,
+            |_, _| Body::Json(scheme()),
+            [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, OK, OK],
+        ),
+        row(
+            "scoring_schemes_get",
+            get.clone(),
+            "/api/v1/scoring-schemes/{id}",
+            ScoringScheme,
+            none,
+            [401, 403, 403, OK, OK, OK, OK, OK, OK, OK, OK, 404],
+        ),
+        // The ranking of deputies: county and township admins, each over what it oversees.
+        row(
+            "deputies_ranking",
+            get.clone(),
+            "/api/v1/deputies/performance",
+            Nothing,
+            none,
+            [401, 403, 403, 403, 403, 403, OK, OK, 403, 403, OK, OK],
+        ),
         row(
             "departments_update",
             patch.clone(),
@@ -458,6 +495,15 @@ fn matrix() -> Vec<Row> {
             "deputies_code",
             get.clone(),
             "/api/v1/deputies/{id}/code",
+            Deputy,
+            none,
+            [401, 403, 403, 403, OK, 403, OK, 403, 403, 403, OK, 403],
+        ),
+        // A deputy's performance record: as their code.
+        row(
+            "deputies_performance",
+            get.clone(),
+            "/api/v1/deputies/{id}/performance",
             Deputy,
             none,
             [401, 403, 403, 403, OK, 403, OK, 403, 403, 403, OK, 403],
@@ -1123,6 +1169,7 @@ impl Ctx {
                     json!({"station_id": 1, "title": "已受理", "body": "您反映的问题已受理"});
                 made(self.create("/api/v1/reply-templates", body).await)
             }
+            Needs::ScoringScheme => made(self.create("/api/v1/scoring-schemes", scheme()).await),
             Needs::Webhook => {
                 let body =
                     json!({"url": "https://hotline.xiping.invalid/in", "events": ["submitted"]});
@@ -1431,4 +1478,9 @@ fn the_matrix_covers_every_operation_of_the_api() {
         stale.is_empty(),
         "rows or public entries that name no such operation: {stale:?}"
     );
+}
+
+/// A valid scoring scheme for 2021.
+fn scheme() -> Value {
+    json!({"year": 2021, "weights": {"cases_resolved": 5}, "thresholds": [1, 2, 3, 4, 5]})
 }

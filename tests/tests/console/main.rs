@@ -13,6 +13,7 @@ mod groups;
 mod http;
 mod ledger;
 mod organisation;
+mod performance;
 mod public;
 mod receptions;
 mod rounds;

@@ -1,7 +1,7 @@
 //! `/console/cockpit`: the county's (or a township's) overview (驾驶舱) for a period: the
 //! figures, the three rates against the period before, open cases by traffic light, cases by
 //! month and by category as charts with their numbers below, the stations and the departments
-//! ranked.
+//! ranked, and the deputies' stars for the period's year.
 
 use actix_web::{web, HttpResponse};
 use askama::Template;
@@ -18,11 +18,13 @@ use crate::console::messages::Messages;
 use crate::console::pages::{choices, ok, Choice, Layout};
 use crate::console::session::Staff;
 use crate::departments::appraisal::appraise;
+use crate::performance::service;
 use crate::period::PeriodQuery;
 use crate::state::AppState;
 use crate::stats::dto::{Figures, Stats, StatsQuery};
 use crate::stats::figures;
 use liaison_domain::department_appraisal::Mark;
+use liaison_domain::performance::star_text;
 
 /// The period form as posted: empty fields are not given.
 #[derive(Debug, Default, Deserialize)]
@@ -67,7 +69,13 @@ struct CockpitPage {
     stations: Vec<(String, Figures)>,
     /// The departments ranked (承办单位测评): rank, name, score, mark and what it reads as.
     departments: Vec<(u32, String, String, &'static str, &'static str)>,
+    /// The deputies with the most stars for the period's year (rank, name, score, ★★★☆☆);
+    /// `None` without a scheme for it.
+    stars: Option<Vec<(u32, String, i64, String)>>,
 }
+
+/// How many deputies the cockpit's stars table shows.
+const TOP_DEPUTIES: usize = 10;
 
 fn number(field: &'static str, text: &str) -> Result<Option<i64>, AppError> {
     match text.trim() {
@@ -156,6 +164,7 @@ pub async fn show(
             Some((rank, d.name, score, mark, label))
         })
         .collect();
+    let stars = deputies_stars(&state, actor, stats.from.year()).await?;
     let lights = store::lights(&state.db, actor, state.yellow_at, Utc::now())
         .await
         .map_err(AppError::from)?
@@ -257,6 +266,32 @@ pub async fn show(
         categories,
         stations,
         departments,
+        stars,
     };
     Ok(ok(&page))
+}
+
+/// The top of the deputies' ranking for `year`, as the cockpit's reader oversees it.
+async fn deputies_stars(
+    state: &AppState,
+    actor: &liaison_domain::actor::Actor,
+    year: i32,
+) -> Result<Option<Vec<(u32, String, i64, String)>>, AppError> {
+    // A period before the years schemes are kept for has no stars, rather than no cockpit.
+    if !liaison_domain::performance::YEARS.contains(&year) {
+        return Ok(None);
+    }
+    let year = year.to_string();
+    let ranking = service::ranking(&state.db, actor, Some(&year), None, Utc::now()).await?;
+    Ok(ranking.scheme.map(|_| {
+        ranking
+            .deputies
+            .into_iter()
+            .take(TOP_DEPUTIES)
+            .filter_map(|d| {
+                let stars = star_text(d.stars?);
+                Some((d.rank_in_county?, d.name, d.score?, stars))
+            })
+            .collect()
+    }))
 }

@@ -46,6 +46,8 @@ pub struct Row {
     pub editable: bool,
     /// Whether the reader may print the deputy's own code (`policy::may_read_deputy_code`).
     pub code: bool,
+    /// Whether the reader may open the deputy's performance record.
+    pub record: bool,
 }
 
 #[derive(Template)]
@@ -57,6 +59,9 @@ struct DirectoryPage {
     stations: Vec<Choice>,
     next: Option<String>,
     creates: bool,
+    /// Whether the reader ranks deputies, and reads the scoring schemes.
+    ranks: bool,
+    schemes: bool,
     notice: Option<&'static str>,
 }
 
@@ -125,6 +130,12 @@ pub async fn show(
                 deputy.id,
                 &deputy.station_ids,
             ),
+            record: policy::may_read_performance(
+                &staff.actor,
+                deputy.county_id,
+                deputy.id,
+                &deputy.station_ids,
+            ),
             deputy,
         })
         .collect();
@@ -136,6 +147,8 @@ pub async fn show(
         stations: choices(options, &query.station, m.filter_any),
         next,
         creates: policy::may_write(staff.actor.role, policy::Writes::Deputy),
+        ranks: policy::may_rank_performance(&staff.actor),
+        schemes: policy::may_read_scoring_schemes(&staff.actor),
         notice: (!query.done.is_empty()).then_some(m.org.saved),
     };
     Ok(ok(&page))

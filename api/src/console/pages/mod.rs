@@ -15,6 +15,7 @@ pub mod home;
 pub mod live;
 pub mod login;
 pub mod password;
+pub mod performance;
 pub mod poster;
 pub mod queue;
 pub mod reception_days;
