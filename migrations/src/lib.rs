@@ -64,6 +64,7 @@ mod m20261202_000025_check_ins_by_deputy;
 mod m20261202_000026_ledger_exports;
 mod m20261202_000027_publishable_cases;
 mod m20261202_000028_handover_events;
+mod m20261202_000029_register_entries;
 
 pub struct Migrator;
 
@@ -100,6 +101,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000026_ledger_exports::Migration),
             Box::new(m20261202_000027_publishable_cases::Migration),
             Box::new(m20261202_000028_handover_events::Migration),
+            Box::new(m20261202_000029_register_entries::Migration),
         ]
     }
 }

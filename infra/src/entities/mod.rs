@@ -24,6 +24,7 @@ pub mod reception_days;
 pub mod reception_deputies;
 pub mod receptions;
 pub mod refresh_tokens;
+pub mod register_entries;
 pub mod regions;
 pub mod reply_templates;
 pub mod shift_check_ins;

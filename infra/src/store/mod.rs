@@ -11,6 +11,7 @@ pub mod notifications;
 pub mod organisation;
 pub mod outbox;
 pub mod reference;
+pub mod registers;
 pub mod reply_templates;
 pub mod seeding;
 pub mod sessions;
