@@ -24,6 +24,7 @@ pub mod head;
 pub mod housekeeping;
 pub mod landing;
 pub mod ledger;
+pub mod registers;
 pub mod metrics;
 pub mod notifications;
 pub mod openapi;

@@ -9,7 +9,7 @@ use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 
 use crate::error::{Problem, ProblemField};
 use crate::{
-    attachments, audit, auth, cases, categories, departments, deputies, groups, landing, ledger,
+    attachments, audit, auth, cases, categories, departments, deputies, groups, landing, ledger, registers,
     notifications, ops, outbox, receptions, regions, reply_templates, stations, stats,
     subscriptions, users, webhooks,
 };
@@ -144,6 +144,7 @@ where
                 .configure(webhooks::routes::configure)
                 .configure(reply_templates::routes::configure)
                 .configure(ledger::routes::configure)
+                .configure(registers::routes::configure)
                 .configure(stats::routes::configure),
         )
         .configure(ops::configure)

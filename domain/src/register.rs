@@ -53,6 +53,14 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// Where an entry comes from: read from the facts, or written by hand.
+    EntrySource, "source" {
+        Auto => "auto",
+        Manual => "manual",
+    }
+);
+
 /// The years a register is kept for.
 pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=9999;
 pub const TITLE_MAX: usize = 100;
