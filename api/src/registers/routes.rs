@@ -18,9 +18,9 @@ use crate::openapi::Image;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(deputy_registers)
-        .service(deputy_registers_add)
-        .service(deputy_registers_xlsx)
+    cfg.service(registers)
+        .service(registers_add)
+        .service(registers_xlsx)
         .service(update)
         .service(verify);
 }
@@ -39,7 +39,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     )
 )]
 #[get("/deputies/{id}/registers")]
-async fn deputy_registers(
+async fn registers(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
@@ -65,7 +65,7 @@ async fn deputy_registers(
     )
 )]
 #[post("/deputies/{id}/registers")]
-async fn deputy_registers_add(
+async fn registers_add(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
@@ -92,7 +92,7 @@ async fn deputy_registers_add(
     )
 )]
 #[get("/deputies/{id}/registers.xlsx")]
-async fn deputy_registers_xlsx(
+async fn registers_xlsx(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
@@ -100,17 +100,17 @@ async fn deputy_registers_xlsx(
 ) -> ApiResult<HttpResponse> {
     let kept = super::keeping(&state.db, &caller.actor, id.into_inner()).await?;
     let year = super::year_of(query.year.as_deref())?;
-    let (registers, bytes) = super::export(&state.db, &caller.actor, &kept, year).await?;
-    Ok(workbook_download(&registers, bytes))
+    let (read, bytes) = super::export(&state.db, &caller.actor, &kept, year).await?;
+    Ok(workbook_download(&read, bytes))
 }
 
 /// The workbook, named for saving (`五簿-王建国-2026.xlsx`); the console's download too.
-pub fn workbook_download(registers: &Registers, bytes: Vec<u8>) -> HttpResponse {
-    let name = format!("五簿-{}-{}.xlsx", registers.deputy_name, registers.year);
+pub fn workbook_download(read: &Registers, bytes: Vec<u8>) -> HttpResponse {
+    let name = format!("五簿-{}-{}.xlsx", read.deputy_name, read.year);
     let disposition = ContentDisposition {
         disposition: DispositionType::Attachment,
         parameters: vec![
-            DispositionParam::Filename(format!("registers-{}.xlsx", registers.year)),
+            DispositionParam::Filename(format!("registers-{}.xlsx", read.year)),
             DispositionParam::FilenameExt(ExtendedValue {
                 charset: header::Charset::Ext("UTF-8".to_owned()),
                 language_tag: None,

@@ -29,6 +29,7 @@ mod notifications;
 mod operations;
 mod outbox;
 mod receptions;
+mod registers;
 mod regions;
 mod reply_templates;
 mod roster;
