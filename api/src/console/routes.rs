@@ -7,7 +7,7 @@ use super::error::{ConsoleError, ConsoleResult};
 use super::pages::{
     account, account_list, accounts, appraisal, audit, case, cockpit, deliveries, departments,
     deputies, deputy_code, groups, home, live, login, password, poster, queue, reception_days,
-    receptions, record, regions, reply_templates, roster, stations, upkeep, webhooks,
+    receptions, record, regions, registers, reply_templates, roster, stations, upkeep, webhooks,
 };
 use super::{assets, session};
 use crate::app_error::AppError;
@@ -70,6 +70,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/deputies/{id}", web::get().to(deputies::edit))
             .route("/deputies/{id}", web::post().to(deputies::update))
             .route("/deputies/{id}/code", web::get().to(deputy_code::show))
+            .route("/deputies/{id}/registers", web::get().to(registers::show))
+            .route("/deputies/{id}/registers", web::post().to(registers::add))
+            .route(
+                "/deputies/{id}/registers.xlsx",
+                web::get().to(registers::xlsx),
+            )
+            .route(
+                "/deputies/{id}/registers/print",
+                web::get().to(registers::print),
+            )
+            .route("/register-entries/{id}", web::post().to(registers::edit))
+            .route(
+                "/register-entries/{id}/verify",
+                web::post().to(registers::verify),
+            )
             .route("/deputies/{id}/code.png", web::get().to(deputy_code::png))
             .route("/departments", web::get().to(departments::show))
             .route(

@@ -46,6 +46,8 @@ pub struct Row {
     pub editable: bool,
     /// Whether the reader may print the deputy's own code (`policy::may_read_deputy_code`).
     pub code: bool,
+    /// Whether the reader keeps the deputy's five registers (`policy::may_keep_registers`).
+    pub registers: bool,
 }
 
 #[derive(Template)]
@@ -120,6 +122,12 @@ pub async fn show(
                 &deputy.station_ids,
             ),
             code: policy::may_read_deputy_code(
+                &staff.actor,
+                deputy.county_id,
+                deputy.id,
+                &deputy.station_ids,
+            ),
+            registers: policy::may_keep_registers(
                 &staff.actor,
                 deputy.county_id,
                 deputy.id,
