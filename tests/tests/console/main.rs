@@ -15,6 +15,7 @@ mod ledger;
 mod organisation;
 mod public;
 mod receptions;
+mod registers;
 mod rounds;
 mod townships;
 mod upkeep;
