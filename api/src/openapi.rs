@@ -9,8 +9,8 @@ use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 
 use crate::error::{Problem, ProblemField};
 use crate::{
-    attachments, audit, auth, cases, categories, departments, deputies, groups, landing, ledger, registers,
-    notifications, ops, outbox, receptions, regions, reply_templates, stations, stats,
+    attachments, audit, auth, cases, categories, departments, deputies, groups, landing, ledger,
+    notifications, ops, outbox, receptions, regions, registers, reply_templates, stations, stats,
     subscriptions, users, webhooks,
 };
 

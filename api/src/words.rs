@@ -159,24 +159,6 @@ pub fn audit_target() -> Object {
     words::<AuditTarget>()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_closed_set_lists_exactly_its_words() {
-        let schema = serde_json::to_value(case_status()).unwrap();
-        let listed: Vec<&str> = schema["enum"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|w| w.as_str().unwrap())
-            .collect();
-        let words: Vec<&str> = CaseStatus::ALL.iter().map(|s| s.as_str()).collect();
-        assert_eq!(listed, words);
-    }
-}
-
 pub fn register_kind() -> Object {
     words::<RegisterKind>()
 }
@@ -195,4 +177,22 @@ pub fn proposal_kind_or_null() -> Object {
 
 pub fn attendance_or_null() -> Object {
     words_or_null::<Attendance>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_closed_set_lists_exactly_its_words() {
+        let schema = serde_json::to_value(case_status()).unwrap();
+        let listed: Vec<&str> = schema["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_str().unwrap())
+            .collect();
+        let words: Vec<&str> = CaseStatus::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(listed, words);
+    }
 }

@@ -138,17 +138,41 @@ impl Entry {
         let kind = self.kind;
         let only = |of: RegisterKind| kind == of;
         let misplaced = [
-            ("activity_kind", self.activity_kind.is_some(), RegisterKind::Activity),
-            ("proposal_kind", self.proposal_kind.is_some(), RegisterKind::Proposal),
+            (
+                "activity_kind",
+                self.activity_kind.is_some(),
+                RegisterKind::Activity,
+            ),
+            (
+                "proposal_kind",
+                self.proposal_kind.is_some(),
+                RegisterKind::Proposal,
+            ),
             ("answer", self.answer.is_some(), RegisterKind::Proposal),
-            ("answered_on", self.answered_on.is_some(), RegisterKind::Proposal),
-            ("satisfaction", self.satisfaction.is_some(), RegisterKind::Proposal),
-            ("attendees", self.attendees.is_some(), RegisterKind::ReportBack),
+            (
+                "answered_on",
+                self.answered_on.is_some(),
+                RegisterKind::Proposal,
+            ),
+            (
+                "satisfaction",
+                self.satisfaction.is_some(),
+                RegisterKind::Proposal,
+            ),
+            (
+                "attendees",
+                self.attendees.is_some(),
+                RegisterKind::ReportBack,
+            ),
             ("score", self.score.is_some(), RegisterKind::ReportBack),
         ];
         for (field, given, of) in misplaced {
             if given && !only(of) {
-                wrong(field, "not_for_kind", "this field is not kept in this register");
+                wrong(
+                    field,
+                    "not_for_kind",
+                    "this field is not kept in this register",
+                );
             }
         }
         if only(RegisterKind::Activity) && self.activity_kind.is_none() {
@@ -164,14 +188,22 @@ impl Entry {
                         wrong("answer", "too_long", "at most 2000 characters");
                     }
                     if on < self.date {
-                        wrong("answered_on", "before_filed", "answered before it was filed");
+                        wrong(
+                            "answered_on",
+                            "before_filed",
+                            "answered before it was filed",
+                        );
                     }
                 }
                 (Some(_), None) => wrong("answered_on", "required", "the day it was answered"),
                 (None, Some(_)) => wrong("answer", "required", "the answer received"),
                 (None, None) => {
                     if self.satisfaction.is_some() {
-                        wrong("satisfaction", "not_answered", "rate the answer once it came");
+                        wrong(
+                            "satisfaction",
+                            "not_answered",
+                            "rate the answer once it came",
+                        );
                     }
                 }
             }
@@ -325,8 +357,8 @@ impl Counts {
                 }
             }
         }
-        counts.report_back_score = (scored > 0)
-            .then(|| (f64::from(scores) * 10.0 / f64::from(scored)).round() / 10.0);
+        counts.report_back_score =
+            (scored > 0).then(|| (f64::from(scores) * 10.0 / f64::from(scored)).round() / 10.0);
         counts
     }
 }
@@ -383,7 +415,11 @@ mod tests {
         assert_eq!(year(Some(" "), 2026), Ok(2026));
         assert_eq!(year(Some("2025"), 2026), Ok(2025));
         for bad in ["1999", "10000", "abc", "2025.5"] {
-            assert_eq!(fields(year(Some(bad), 2026).unwrap_err()), ["year"], "{bad}");
+            assert_eq!(
+                fields(year(Some(bad), 2026).unwrap_err()),
+                ["year"],
+                "{bad}"
+            );
         }
     }
 

@@ -10,8 +10,8 @@ use sea_orm_migration::prelude::*;
 
 use crate::closed_sets::{self, Rule};
 use crate::columns::{
-    foreign_key, id, index, optional_reference, optional_text, optional_timestamp, reference,
-    text, timestamp,
+    foreign_key, id, index, optional_reference, optional_text, optional_timestamp, reference, text,
+    timestamp,
 };
 
 #[derive(DeriveMigrationName)]

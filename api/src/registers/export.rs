@@ -90,7 +90,12 @@ pub fn cells(entry: &RegisterEntry) -> [String; 12] {
         or_empty(entry.satisfaction.map(rating_words)),
         number(entry.attendees),
         number(entry.score),
-        if entry.verified { "已核实" } else { "未核实" }.to_owned(),
+        if entry.verified {
+            "已核实"
+        } else {
+            "未核实"
+        }
+        .to_owned(),
     ]
 }
 

@@ -84,7 +84,12 @@ pub async fn read(
 }
 
 /// An entry with every field empty but where it comes from and what it says.
-fn blank(source: EntrySource, kind: RegisterKind, date: chrono::NaiveDate, title: String) -> RegisterEntry {
+fn blank(
+    source: EntrySource,
+    kind: RegisterKind,
+    date: chrono::NaiveDate,
+    title: String,
+) -> RegisterEntry {
     RegisterEntry {
         source,
         id: None,
@@ -124,7 +129,12 @@ fn automatic(facts: &Facts) -> Vec<RegisterEntry> {
     let receptions = facts.receptions.iter().map(|r| RegisterEntry {
         reception_id: Some(r.reception_id),
         detail: Some(format!("来访 {} 人次", r.visitors)),
-        ..blank(auto, RegisterKind::Reception, local_day(r.held_at), "接待选民".to_owned())
+        ..blank(
+            auto,
+            RegisterKind::Reception,
+            local_day(r.held_at),
+            "接待选民".to_owned(),
+        )
     });
     let cases = facts.cases.iter().map(|c| RegisterEntry {
         case_id: Some(c.case_id),
@@ -229,7 +239,11 @@ pub async fn edit(
     if !store::update(db, stored.id, &entry, Utc::now()).await? {
         return Err(refused(Refusal::Verified));
     }
-    tracing::info!(user_id = actor.user_id, entry_id = stored.id, "register entry edited");
+    tracing::info!(
+        user_id = actor.user_id,
+        entry_id = stored.id,
+        "register entry edited"
+    );
     let edited = store::find(db, stored.id)
         .await?
         .ok_or(AppError::NotFound("register entry"))?;
@@ -252,7 +266,11 @@ pub async fn verify(
     if !store::verify(db, stored.id, actor.user_id, Utc::now()).await? {
         return Err(refused(Refusal::AlreadyVerified));
     }
-    tracing::info!(user_id = actor.user_id, entry_id = stored.id, "register entry verified");
+    tracing::info!(
+        user_id = actor.user_id,
+        entry_id = stored.id,
+        "register entry verified"
+    );
     let verified = store::find(db, stored.id)
         .await?
         .ok_or(AppError::NotFound("register entry"))?;

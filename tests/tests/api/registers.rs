@@ -136,7 +136,13 @@ async fn automatic_entries_come_from_a_reception_an_accepted_case_and_a_missed_s
         .collect();
     assert_eq!(
         kinds,
-        ["report_back", "reception", "performance", "activity", "proposal"]
+        [
+            "report_back",
+            "reception",
+            "performance",
+            "activity",
+            "proposal"
+        ]
     );
     let received = entries(&read, "reception");
     assert_eq!(received.len(), 1, "{read}");
@@ -144,7 +150,10 @@ async fn automatic_entries_come_from_a_reception_an_accepted_case_and_a_missed_s
     assert_eq!(received[0]["reception_id"], reception);
     assert_eq!(received[0]["verified"], true);
     let performance = entries(&read, "performance");
-    let accepted: Vec<&Value> = performance.iter().filter(|e| e["case_id"] == case).collect();
+    let accepted: Vec<&Value> = performance
+        .iter()
+        .filter(|e| e["case_id"] == case)
+        .collect();
     assert_eq!(accepted.len(), 1, "{read}");
     assert!(accepted[0]["case_number"].is_string());
     // The shift on now is neither held nor missed yet: only the missed one is there.
@@ -244,7 +253,10 @@ async fn manual_entries_are_edited_until_an_admin_verifies_them_once(backend: Ba
     add(&app, &p.admin, p.deputy_id, proposal).await.expect(201);
     let report = json!({"kind": "report_back", "date": today(), "title": "向选民述职",
                         "attendees": 42, "score": 92});
-    let report = add(&app, &p.admin, p.deputy_id, report).await.expect(201).id();
+    let report = add(&app, &p.admin, p.deputy_id, report)
+        .await
+        .expect(201)
+        .id();
     app.post(
         &format!("/api/v1/register-entries/{report}/verify"),
         Some(&p.admin),
@@ -258,21 +270,45 @@ async fn manual_entries_are_edited_until_an_admin_verifies_them_once(backend: Ba
     assert_eq!(counted.report_backs, 1);
     assert_eq!(counted.report_back_attendees, 42);
     assert_eq!(counted.report_back_score, Some(92.0));
-    assert_eq!(counted.proposals_filed, 0, "the proposal is not verified yet");
+    assert_eq!(
+        counted.proposals_filed, 0,
+        "the proposal is not verified yet"
+    );
 }
 
 async fn bad_entries_and_years_are_named(backend: Backend) {
     let app = spawn_app(backend).await;
     let p = people(&app).await;
     let cases = [
-        (json!({"kind": "activity", "date": today(), "title": "培训"}), "activity_kind"),
-        (json!({"kind": "notes", "date": today(), "title": "培训"}), "kind"),
-        (json!({"kind": "activity", "date": today(), "title": " ", "activity_kind": "training"}), "title"),
-        (json!({"kind": "reception", "date": today(), "title": "接待", "score": 50}), "score"),
-        (json!({"kind": "report_back", "date": today(), "title": "述职", "attendees": 10, "score": 101}), "score"),
-        (json!({"kind": "proposal", "date": today(), "title": "建议", "proposal_kind": "suggestion",
-                "satisfaction": "satisfied"}), "satisfaction"),
-        (json!({"kind": "activity", "date": "1999-12-31", "title": "培训", "activity_kind": "training"}), "date"),
+        (
+            json!({"kind": "activity", "date": today(), "title": "培训"}),
+            "activity_kind",
+        ),
+        (
+            json!({"kind": "notes", "date": today(), "title": "培训"}),
+            "kind",
+        ),
+        (
+            json!({"kind": "activity", "date": today(), "title": " ", "activity_kind": "training"}),
+            "title",
+        ),
+        (
+            json!({"kind": "reception", "date": today(), "title": "接待", "score": 50}),
+            "score",
+        ),
+        (
+            json!({"kind": "report_back", "date": today(), "title": "述职", "attendees": 10, "score": 101}),
+            "score",
+        ),
+        (
+            json!({"kind": "proposal", "date": today(), "title": "建议", "proposal_kind": "suggestion",
+                "satisfaction": "satisfied"}),
+            "satisfaction",
+        ),
+        (
+            json!({"kind": "activity", "date": "1999-12-31", "title": "培训", "activity_kind": "training"}),
+            "date",
+        ),
     ];
     for (body, field) in cases {
         let refused = add(&app, &p.deputy, p.deputy_id, body.clone())
@@ -290,7 +326,10 @@ async fn bad_entries_and_years_are_named(backend: Backend) {
             .expect(422);
         assert_eq!(refused.fields(), ["year"], "{year}");
         app.get(
-            &format!("/api/v1/deputies/{}/registers.xlsx?year={year}", p.deputy_id),
+            &format!(
+                "/api/v1/deputies/{}/registers.xlsx?year={year}",
+                p.deputy_id
+            ),
             Some(&p.deputy),
         )
         .await
@@ -343,7 +382,10 @@ async fn only_the_deputy_and_the_admins_of_their_stations_keep_the_registers(bac
     }
     // The township's and the county's admins keep and verify them.
     let county = app.login(&demo.county_admin).await;
-    assert_eq!(registers_of(&app, &county, p.deputy_id).await["may_verify"], true);
+    assert_eq!(
+        registers_of(&app, &county, p.deputy_id).await["may_verify"],
+        true
+    );
     app.post(&format!("{entry}/verify"), Some(&county), json!({}))
         .await
         .expect(200);
@@ -362,12 +404,12 @@ async fn people_of(app: &TestApp, demo: &liaison_tests::Demo) -> People {
     }
 }
 
-async fn the_workbook_holds_five_sheets_named_as_the_seed_with_the_jsons_entries(
-    backend: Backend,
-) {
+async fn the_workbook_holds_five_sheets_named_as_the_seed_with_the_jsons_entries(backend: Backend) {
     let app = spawn_app(backend).await;
     let p = people(&app).await;
-    add(&app, &p.deputy, p.deputy_id, training()).await.expect(201);
+    add(&app, &p.deputy, p.deputy_id, training())
+        .await
+        .expect(201);
     let report = json!({"kind": "report_back", "date": today(), "title": "向选民述职",
                         "attendees": 42, "score": 92});
     add(&app, &p.admin, p.deputy_id, report).await.expect(201);
@@ -389,8 +431,7 @@ async fn the_workbook_holds_five_sheets_named_as_the_seed_with_the_jsons_entries
         .await
         .expect(200);
     assert!(download.content_type().contains("spreadsheetml"));
-    let mut workbook: Xlsx<_> =
-        open_workbook_from_rs(Cursor::new(download.bytes.clone())).unwrap();
+    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(download.bytes.clone())).unwrap();
     assert_eq!(workbook.sheet_names(), SHEETS);
     for (sheet, register) in SHEETS.iter().zip(read["registers"].as_array().unwrap()) {
         assert_eq!(register["name"], *sheet);
@@ -408,7 +449,13 @@ async fn the_workbook_holds_five_sheets_named_as_the_seed_with_the_jsons_entries
         }
     }
     let report_back = workbook.worksheet_range(SHEETS[0]).unwrap();
-    let row: Vec<String> = report_back.rows().nth(1).unwrap().iter().map(|c| c.to_string()).collect();
+    let row: Vec<String> = report_back
+        .rows()
+        .nth(1)
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
     assert_eq!(row[1], "手工");
     assert_eq!(row[9], "42");
     assert_eq!(row[10], "92");

@@ -22,9 +22,7 @@ async fn open(browser: &Browser, css: &str) {
         .await;
 }
 
-async fn a_deputy_adds_an_activity_an_admin_verifies_it_and_it_no_longer_changes(
-    backend: Backend,
-) {
+async fn a_deputy_adds_an_activity_an_admin_verifies_it_and_it_no_longer_changes(backend: Backend) {
     let Some(browser) = Browser::start().await else {
         return;
     };
@@ -52,13 +50,16 @@ async fn a_deputy_adds_an_activity_an_admin_verifies_it_and_it_no_longer_changes
     // Without a title the form comes back, the kind chosen still chosen.
     open(&browser, "#register-activity details.add").await;
     browser.set_value("#add-activity-date", &today).await;
-    browser.select("#add-activity-activity_kind", "training").await;
     browser
-        .fill("#add-activity-detail", "县委党校,全天")
+        .select("#add-activity-activity_kind", "training")
         .await;
+    browser.fill("#add-activity-detail", "县委党校,全天").await;
     browser.click("#add-activity button[type='submit']").await;
     assert!(browser.has("#add-activity [data-field='title']").await);
-    assert_eq!(browser.value("#add-activity-activity_kind").await, "training");
+    assert_eq!(
+        browser.value("#add-activity-activity_kind").await,
+        "training"
+    );
     assert_eq!(browser.value("#add-activity-detail").await, "县委党校,全天");
     browser
         .shoot(&format!("registers-invalid-{}", name(&backend)))

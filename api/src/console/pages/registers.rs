@@ -137,11 +137,20 @@ impl EntryForm {
             date: entry.date.to_string(),
             title: entry.title.clone(),
             detail: text(&entry.detail),
-            activity_kind: entry.activity_kind.map(|k| k.as_str().to_owned()).unwrap_or_default(),
-            proposal_kind: entry.proposal_kind.map(|k| k.as_str().to_owned()).unwrap_or_default(),
+            activity_kind: entry
+                .activity_kind
+                .map(|k| k.as_str().to_owned())
+                .unwrap_or_default(),
+            proposal_kind: entry
+                .proposal_kind
+                .map(|k| k.as_str().to_owned())
+                .unwrap_or_default(),
             answer: text(&entry.answer),
             answered_on: entry.answered_on.map(|d| d.to_string()).unwrap_or_default(),
-            satisfaction: entry.satisfaction.map(|r| r.as_str().to_owned()).unwrap_or_default(),
+            satisfaction: entry
+                .satisfaction
+                .map(|r| r.as_str().to_owned())
+                .unwrap_or_default(),
             attendees: number(entry.attendees),
             score: number(entry.score),
             ..Self::default()
@@ -161,7 +170,10 @@ pub struct FormView {
 
 impl FormView {
     pub fn error(&self, field: &str) -> Option<&'static str> {
-        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| *m)
+        self.errors
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| *m)
     }
 }
 
@@ -231,7 +243,11 @@ fn particulars(entry: &RegisterEntry) -> String {
         let on = entry.answered_on.map(|d| d.to_string()).unwrap_or_default();
         parts.push(format!("答复（{on}）：{answer}"));
     }
-    parts.extend(entry.satisfaction.map(|r| format!("满意度：{}", rating_words(r))));
+    parts.extend(
+        entry
+            .satisfaction
+            .map(|r| format!("满意度：{}", rating_words(r))),
+    );
     parts.extend(entry.attendees.map(|n| format!("参加 {n} 人")));
     parts.extend(entry.score.map(|n| format!("得分 {n}")));
     parts.join("；")
@@ -241,7 +257,9 @@ fn link(entry: &RegisterEntry) -> Option<String> {
     entry
         .case_id
         .map(|id| format!("/console/cases/{id}"))
-        .or(entry.reception_id.map(|id| format!("/console/receptions/{id}")))
+        .or(entry
+            .reception_id
+            .map(|id| format!("/console/receptions/{id}")))
 }
 
 /// What a refusal says beside each field.
@@ -259,7 +277,12 @@ enum Failed {
     Edit(i64, EntryForm, Invalid),
 }
 
-fn sections(registers: Registers, year: &str, failed: Option<&Failed>, m: &Messages) -> Vec<Section> {
+fn sections(
+    registers: Registers,
+    year: &str,
+    failed: Option<&Failed>,
+    m: &Messages,
+) -> Vec<Section> {
     let deputy_id = registers.deputy_id;
     registers
         .registers
@@ -407,7 +430,11 @@ pub async fn add(
         Err(invalid) => Err(AppError::Invalid(invalid)),
     };
     match added {
-        Ok(entry) => Ok(done(deputy_id, &entry.date.format("%Y").to_string(), "added")),
+        Ok(entry) => Ok(done(
+            deputy_id,
+            &entry.date.format("%Y").to_string(),
+            "added",
+        )),
         Err(AppError::Invalid(invalid)) => {
             let failed = Failed::Add(form, invalid);
             render(&state, &staff, deputy_id, &query.year, Some(failed), None).await
@@ -452,7 +479,11 @@ pub async fn edit(
         Err(invalid) => Err(AppError::Invalid(invalid)),
     };
     match edited {
-        Ok(entry) => Ok(done(deputy_id, &entry.date.format("%Y").to_string(), "edited")),
+        Ok(entry) => Ok(done(
+            deputy_id,
+            &entry.date.format("%Y").to_string(),
+            "edited",
+        )),
         Err(AppError::Invalid(invalid)) => {
             let failed = Failed::Edit(entry_id, form, invalid);
             render(&state, &staff, deputy_id, &query.year, Some(failed), None).await
