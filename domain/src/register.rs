@@ -105,6 +105,23 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// An entry of `kind` on `date` with none of the fields one register keeps.
+    pub fn blank(kind: RegisterKind, date: NaiveDate, title: String) -> Entry {
+        Entry {
+            kind,
+            date,
+            title,
+            detail: None,
+            activity_kind: None,
+            proposal_kind: None,
+            answer: None,
+            answered_on: None,
+            satisfaction: None,
+            attendees: None,
+            score: None,
+        }
+    }
+
     /// The register year the entry counts in.
     pub fn year(&self) -> i32 {
         self.date.year()
@@ -374,17 +391,8 @@ mod tests {
 
     fn entry(kind: RegisterKind) -> Entry {
         Entry {
-            kind,
-            date: day(2026, 3, 1),
-            title: " 参加人大培训 ".to_owned(),
             detail: Some("  ".to_owned()),
-            activity_kind: None,
-            proposal_kind: None,
-            answer: None,
-            answered_on: None,
-            satisfaction: None,
-            attendees: None,
-            score: None,
+            ..Entry::blank(kind, day(2026, 3, 1), " 参加人大培训 ".to_owned())
         }
     }
 

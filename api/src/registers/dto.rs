@@ -162,19 +162,7 @@ impl NewRegisterEntry {
         let Ok(kind) = kind else {
             return Err(Invalid::merge([kind.err()]));
         };
-        let blank = Entry {
-            kind,
-            date: self.date,
-            title: String::new(),
-            detail: None,
-            activity_kind: None,
-            proposal_kind: None,
-            answer: None,
-            answered_on: None,
-            satisfaction: None,
-            attendees: None,
-            score: None,
-        };
+        let blank = Entry::blank(kind, self.date, String::new());
         RegisterEntryPatch {
             date: Some(self.date),
             title: Some(self.title),

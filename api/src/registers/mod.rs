@@ -28,6 +28,12 @@ pub struct Kept {
     station_ids: Vec<i64>,
 }
 
+impl Kept {
+    pub fn deputy_id(&self) -> i64 {
+        self.deputy.id
+    }
+}
+
 /// The deputy, if `actor` keeps their registers: 404 for no such deputy, 403 for anyone
 /// else (the directory shows every deputy, so hiding one would pretend).
 pub async fn keeping(db: &impl ConnectionTrait, actor: &Actor, deputy_id: i64) -> AppResult<Kept> {

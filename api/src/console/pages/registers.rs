@@ -515,15 +515,26 @@ pub async fn verify(
     }
 }
 
+/// The deputy `id` names, if the reader keeps their registers, and the year asked for: who
+/// may first, then the year.
+async fn year_kept(
+    state: &AppState,
+    staff: &Staff,
+    id: &str,
+    query: &YearForm,
+) -> ConsoleResult<(service::Kept, i32)> {
+    let deputy_id = id_of(id, "deputy")?;
+    let kept = service::keeping(&state.db, &staff.actor, deputy_id).await?;
+    Ok((kept, service::year_of(Some(&query.year))?))
+}
+
 pub async fn xlsx(
     state: web::Data<AppState>,
     staff: Staff,
     id: web::Path<String>,
     query: web::Query<YearForm>,
 ) -> ConsoleResult<HttpResponse> {
-    let deputy_id = id_of(&id, "deputy")?;
-    let kept = service::keeping(&state.db, &staff.actor, deputy_id).await?;
-    let year = service::year_of(Some(&query.year))?;
+    let (kept, year) = year_kept(&state, &staff, &id, &query).await?;
     let (registers, bytes) = service::export(&state.db, &staff.actor, &kept, year).await?;
     Ok(workbook_download(&registers, bytes))
 }
@@ -535,9 +546,8 @@ pub async fn print(
     query: web::Query<YearForm>,
 ) -> ConsoleResult<HttpResponse> {
     let m = Messages::current();
-    let deputy_id = id_of(&id, "deputy")?;
-    let kept = service::keeping(&state.db, &staff.actor, deputy_id).await?;
-    let year = service::year_of(Some(&query.year))?;
+    let (kept, year) = year_kept(&state, &staff, &id, &query).await?;
+    let deputy_id = kept.deputy_id();
     let registers = service::read(&state.db, &staff.actor, &kept, year).await?;
     let page = PrintPage {
         m,
