@@ -94,6 +94,10 @@ pub enum Conflict {
     DeliveryNotDead,
     /// A deputy group that shifts yet to end, or shifts of the group alone, still name.
     GroupInUse,
+    /// A verified register entry stays as the admin vouched for it.
+    RegisterEntryVerified,
+    /// A register entry is verified once.
+    RegisterEntryAlreadyVerified,
 }
 
 /// The outside services a use-case depends on.

@@ -263,6 +263,14 @@ fn conflict_answer(conflict: Conflict) -> ApiError {
             "group.in_use",
             "shifts yet to end, or shifts of this group alone, name it; change them first",
         ),
+        Conflict::RegisterEntryVerified => ApiError::conflict(
+            "register_entry.verified",
+            "this entry is verified and no longer changes",
+        ),
+        Conflict::RegisterEntryAlreadyVerified => ApiError::conflict(
+            "register_entry.already_verified",
+            "this entry is already verified",
+        ),
     }
 }
 

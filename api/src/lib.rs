@@ -35,6 +35,7 @@ pub mod performance;
 pub mod period;
 pub mod receptions;
 pub mod regions;
+pub mod registers;
 pub mod reply_templates;
 pub mod request_limits;
 pub mod security_headers;

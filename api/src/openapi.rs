@@ -10,8 +10,8 @@ use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 use crate::error::{Problem, ProblemField};
 use crate::{
     attachments, audit, auth, cases, categories, departments, deputies, groups, landing, ledger,
-    notifications, ops, outbox, performance, receptions, regions, reply_templates, stations, stats,
-    subscriptions, users, webhooks,
+    notifications, ops, outbox, performance, receptions, regions, registers, reply_templates,
+    stations, stats, subscriptions, users, webhooks,
 };
 
 #[derive(OpenApi)]
@@ -145,6 +145,7 @@ where
                 .configure(webhooks::routes::configure)
                 .configure(reply_templates::routes::configure)
                 .configure(ledger::routes::configure)
+                .configure(registers::routes::configure)
                 .configure(stats::routes::configure),
         )
         .configure(ops::configure)

@@ -13,6 +13,7 @@ use liaison_domain::reception::ReceptionKind;
 use liaison_domain::reception_day::Weekday;
 use liaison_domain::region::ReassignBy;
 use liaison_domain::region::RegionLevel;
+use liaison_domain::register::{ActivityKind, EntrySource, ProposalKind, RegisterKind};
 use liaison_domain::station::StationKind;
 use liaison_domain::vocabulary::Vocabulary;
 use utoipa::openapi::schema::{Object, ObjectBuilder, SchemaType, Type};
@@ -156,6 +157,26 @@ pub fn audit_action() -> Object {
 
 pub fn audit_target() -> Object {
     words::<AuditTarget>()
+}
+
+pub fn register_kind() -> Object {
+    words::<RegisterKind>()
+}
+
+pub fn entry_source() -> Object {
+    words::<EntrySource>()
+}
+
+pub fn activity_kind_or_null() -> Object {
+    words_or_null::<ActivityKind>()
+}
+
+pub fn proposal_kind_or_null() -> Object {
+    words_or_null::<ProposalKind>()
+}
+
+pub fn attendance_or_null() -> Object {
+    words_or_null::<Attendance>()
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! The audit list: who changed which account or deputy, and how, and who took the ledger away.
+//! The audit list: who changed which account or deputy, and how, and who took the ledger or a
+//! deputy's registers away.
 //! Each change writes one entry in the transaction that makes it.
 
 use crate::vocabulary::vocabulary;
@@ -14,6 +15,7 @@ vocabulary!(
         PasswordChanged => "password_changed",
         DeputyStatusChanged => "deputy_status_changed",
         LedgerExported => "ledger_exported",
+        RegistersExported => "registers_exported",
     }
 );
 
@@ -30,7 +32,10 @@ impl AuditAction {
     /// The kind of thing the action changes.
     pub fn target(self) -> AuditTarget {
         match self {
-            AuditAction::DeputyStatusChanged => AuditTarget::Deputy,
+            // The five registers are the deputy's, taken away.
+            AuditAction::DeputyStatusChanged | AuditAction::RegistersExported => {
+                AuditTarget::Deputy
+            }
             AuditAction::LedgerExported => AuditTarget::Ledger,
             _ => AuditTarget::Account,
         }
@@ -45,7 +50,7 @@ mod tests {
     fn every_action_names_what_it_changes() {
         for action in AuditAction::ALL {
             let expected = match action.as_str().split('_').next() {
-                Some("deputy") => AuditTarget::Deputy,
+                Some("deputy" | "registers") => AuditTarget::Deputy,
                 Some("ledger") => AuditTarget::Ledger,
                 _ => AuditTarget::Account,
             };

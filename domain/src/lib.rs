@@ -23,6 +23,7 @@ pub mod policy;
 pub mod reception;
 pub mod reception_day;
 pub mod region;
+pub mod register;
 pub mod roster;
 pub mod scene;
 pub mod search;

@@ -10,10 +10,6 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-
-use crate::clock::from_local;
-
 use crate::vocabulary::vocabulary;
 use crate::{FieldError, Invalid};
 
@@ -61,6 +57,19 @@ pub struct RegisterCounts {
     pub proposals_filed: i64,
     /// The residents' score of the deputy's yearly report-back (述职评议), 0–100.
     pub report_back_score: i64,
+}
+
+impl From<&crate::register::Counts> for RegisterCounts {
+    /// What the performance record reads of the registers' counts; the report-back's average
+    /// score to the nearest whole point, as the scheme's weights multiply whole counts.
+    fn from(counts: &crate::register::Counts) -> Self {
+        RegisterCounts {
+            activities: i64::from(counts.activities),
+            trainings: i64::from(counts.trainings),
+            proposals_filed: i64::from(counts.proposals_filed),
+            report_back_score: counts.report_back_score.map_or(0, |s| s.round() as i64),
+        }
+    }
 }
 
 impl Facts {
@@ -220,39 +229,6 @@ pub fn star_text(stars: u8) -> String {
     "★".repeat(earned) + &"☆".repeat(STARS - earned)
 }
 
-/// The years a performance record or scheme is kept for.
-pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=9999;
-
-/// The `year` asked for: absent is `current`; a number outside [`YEARS`] or anything else is
-/// refused naming `year`.
-pub fn year(asked: Option<&str>, current: i32) -> Result<i32, Invalid> {
-    let Some(asked) = asked else {
-        return Ok(current);
-    };
-    asked
-        .trim()
-        .parse::<i32>()
-        .ok()
-        .filter(|y| YEARS.contains(y))
-        .ok_or_else(|| {
-            Invalid::one(
-                "year",
-                "out_of_range",
-                format!("a year from {} to {}", YEARS.start(), YEARS.end()),
-            )
-        })
-}
-
-/// The instants `[from, to)` of `year` on the county's clock.
-pub fn year_bounds(year: i32) -> (DateTime<Utc>, DateTime<Utc>) {
-    let start = |y: i32| {
-        NaiveDate::from_ymd_opt(y, 1, 1)
-            .map(|day| from_local(day.and_time(NaiveTime::MIN)))
-            .unwrap_or(DateTime::<Utc>::MAX_UTC)
-    };
-    (start(year), start(year.saturating_add(1)))
-}
-
 /// One deputy to rank: who, their name (for ties) and score.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry<K> {
@@ -407,26 +383,6 @@ mod tests {
     fn every_fault_is_reported_at_once() {
         let invalid = Scheme::parse(&weights(&[]), &[3, 2, 1, 0, -1]).unwrap_err();
         assert_eq!(fields(invalid), ["weights", "thresholds"]);
-    }
-
-    #[test]
-    fn a_year_is_a_number_from_2000_to_9999_and_absent_is_this_year() {
-        assert_eq!(year(None, 2026), Ok(2026));
-        assert_eq!(year(Some("2025"), 2026), Ok(2025));
-        for bad in ["1999", "10000", "abc", "", "2025.5"] {
-            assert_eq!(
-                fields(year(Some(bad), 2026).unwrap_err()),
-                ["year"],
-                "{bad}"
-            );
-        }
-    }
-
-    #[test]
-    fn a_year_runs_from_new_year_to_new_year_in_beijing() {
-        let (from, to) = year_bounds(2025);
-        assert_eq!(from.to_rfc3339(), "2024-12-31T16:00:00+00:00");
-        assert_eq!(to.to_rfc3339(), "2025-12-31T16:00:00+00:00");
     }
 
     #[test]

@@ -12,6 +12,32 @@ pub const MAX_DAYS: i64 = 5 * 366;
 /// The years a period may lie in.
 const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
 
+/// The years a deputy's yearly records are kept for: the five registers, the performance
+/// record and the scoring schemes.
+pub const RECORD_YEARS: std::ops::RangeInclusive<i32> = 2000..=9999;
+
+/// The `year` of a yearly record asked for: absent or blank is `current`; text that is not a
+/// year of [`RECORD_YEARS`] is wrong in `year`.
+pub fn record_year(asked: Option<&str>, current: i32) -> Result<i32, Invalid> {
+    let Some(text) = asked.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(current);
+    };
+    text.parse::<i32>()
+        .ok()
+        .filter(|y| RECORD_YEARS.contains(y))
+        .ok_or_else(|| {
+            Invalid::one(
+                "year",
+                "out_of_range",
+                format!(
+                    "a year from {} to {}",
+                    RECORD_YEARS.start(),
+                    RECORD_YEARS.end()
+                ),
+            )
+        })
+}
+
 /// What a request may say of its period; at most one way of saying it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Asked {
@@ -43,6 +69,16 @@ pub struct Period {
 }
 
 impl Period {
+    /// The whole of `year` on the county's clock.
+    pub fn year(year: i32) -> Period {
+        let day = |month, day| NaiveDate::from_ymd_opt(year, month, day).unwrap_or_default();
+        Period {
+            first: day(1, 1),
+            last: day(12, 31),
+            unit: Unit::Year,
+        }
+    }
+
     /// Reads what was asked; nothing at all is this year so far (`today` on the county's clock).
     pub fn parse(asked: Asked, today: NaiveDate) -> Result<Period, Invalid> {
         // Years a county reports on, and every date arithmetic below stays within chrono's.
@@ -204,6 +240,25 @@ fn calendar_period(asked: Asked) -> Result<Period, Invalid> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_record_s_year_is_this_one_or_2000_to_9999() {
+        assert_eq!(record_year(None, 2026), Ok(2026));
+        assert_eq!(record_year(Some(" "), 2026), Ok(2026));
+        assert_eq!(record_year(Some("2025"), 2026), Ok(2025));
+        for bad in ["1999", "10000", "abc", "2025.5"] {
+            let invalid = record_year(Some(bad), 2026).unwrap_err();
+            let fields: Vec<String> = invalid.0.into_iter().map(|e| e.field).collect();
+            assert_eq!(fields, ["year"], "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_year_runs_from_new_year_to_new_year_in_beijing() {
+        let (from, to) = Period::year(2025).instants();
+        assert_eq!(from.to_rfc3339(), "2024-12-31T16:00:00+00:00");
+        assert_eq!(to.to_rfc3339(), "2025-12-31T16:00:00+00:00");
+    }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()

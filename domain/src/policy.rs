@@ -226,7 +226,12 @@ pub fn may_read_deputy_code(
     deputy_station_ids: &[i64],
 ) -> bool {
     actor.role == Role::Deputy && actor.deputy_id == Some(deputy_id)
-        || may_administer_county(actor, county_id)
+        || administers_deputy(actor, county_id, deputy_station_ids)
+}
+
+/// Whoever administers one of the stations a deputy sits at, or the deputy's county.
+fn administers_deputy(actor: &Actor, county_id: i64, deputy_station_ids: &[i64]) -> bool {
+    may_administer_county(actor, county_id)
         || deputy_station_ids
             .iter()
             .any(|station| may_administer_station(actor, county_id, *station))
@@ -235,6 +240,18 @@ pub fn may_read_deputy_code(
 /// A deputy's performance record (履职档案) is read by whoever may read their code: the deputy
 /// themself and the admins of the county or of one of their stations.
 pub fn may_read_performance(
+    actor: &Actor,
+    county_id: i64,
+    deputy_id: i64,
+    deputy_station_ids: &[i64],
+) -> bool {
+    may_read_deputy_code(actor, county_id, deputy_id, deputy_station_ids)
+}
+
+/// A deputy's five registers (五簿): read, added to and edited by the deputy themself and by
+/// whoever administers one of the stations they sit at (their township's admins, their
+/// county's): the same people who hold the deputy's code.
+pub fn may_keep_registers(
     actor: &Actor,
     county_id: i64,
     deputy_id: i64,
@@ -257,6 +274,12 @@ pub fn may_read_scoring_schemes(actor: &Actor) -> bool {
 /// Only the county's admins publish a scoring scheme for it.
 pub fn may_publish_scoring_scheme(actor: &Actor) -> bool {
     actor.role == Role::CountyAdmin && actor.county_id.is_some()
+}
+
+/// Verifying a register entry is an admin's word for it, never the deputy's own: whoever
+/// administers one of the deputy's stations, or their county.
+pub fn may_verify_registers(actor: &Actor, county_id: i64, deputy_station_ids: &[i64]) -> bool {
+    administers_deputy(actor, county_id, deputy_station_ids)
 }
 
 /// The saved replies (常用回复) of a county (`station_id` `None`) or of one of its stations:
@@ -490,6 +513,27 @@ mod tests {
         Actor {
             deputy_id: Some(deputy_id),
             ..actor(Role::Deputy, Some(COUNTY), stations)
+        }
+    }
+
+    #[test]
+    fn registers_are_kept_by_the_deputy_and_verified_by_the_admins_of_their_stations() {
+        let stations = [10, 12];
+        let keeps = |actor: &Actor| may_keep_registers(actor, COUNTY, 5, &stations);
+        let verifies = |actor: &Actor| may_verify_registers(actor, COUNTY, &stations);
+        assert!(keeps(&deputy(5, &[10])));
+        assert!(!verifies(&deputy(5, &[10])));
+        assert!(!keeps(&deputy(6, &[10])));
+        for admin in [station_admin_of(&[12]), township_admin(), county_admin()] {
+            assert!(keeps(&admin) && verifies(&admin), "{admin:?}");
+        }
+        let elsewhere = station_admin_of(&[11]);
+        assert!(!keeps(&elsewhere) && !verifies(&elsewhere));
+        let other_county = actor(Role::CountyAdmin, Some(OTHER_COUNTY), &[]);
+        assert!(!keeps(&other_county) && !verifies(&other_county));
+        for role in [Role::Resident, Role::Handler] {
+            let outsider = actor(role, Some(COUNTY), &[10]);
+            assert!(!keeps(&outsider) && !verifies(&outsider), "{role:?}");
         }
     }
 

@@ -64,6 +64,7 @@ mod m20261202_000025_check_ins_by_deputy;
 mod m20261202_000026_ledger_exports;
 mod m20261202_000027_publishable_cases;
 mod m20261202_000028_handover_events;
+mod m20261202_000029_register_entries;
 mod m20261202_000030_scoring_schemes;
 
 pub struct Migrator;
@@ -101,6 +102,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000026_ledger_exports::Migration),
             Box::new(m20261202_000027_publishable_cases::Migration),
             Box::new(m20261202_000028_handover_events::Migration),
+            Box::new(m20261202_000029_register_entries::Migration),
             Box::new(m20261202_000030_scoring_schemes::Migration),
         ]
     }

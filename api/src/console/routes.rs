@@ -7,8 +7,8 @@ use super::error::{ConsoleError, ConsoleResult};
 use super::pages::{
     account, account_list, accounts, appraisal, audit, case, cockpit, deliveries, departments,
     deputies, deputy_code, groups, home, live, login, password, performance, poster, queue,
-    reception_days, receptions, record, regions, reply_templates, roster, stations, upkeep,
-    webhooks,
+    reception_days, receptions, record, regions, registers, reply_templates, roster, stations,
+    upkeep, webhooks,
 };
 use super::{assets, session};
 use crate::app_error::AppError;
@@ -78,6 +78,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             .route("/scoring-schemes", web::get().to(performance::schemes))
             .route("/scoring-schemes", web::post().to(performance::publish))
+            .route("/deputies/{id}/registers", web::get().to(registers::show))
+            .route("/deputies/{id}/registers", web::post().to(registers::add))
+            .route(
+                "/deputies/{id}/registers.xlsx",
+                web::get().to(registers::xlsx),
+            )
+            .route(
+                "/deputies/{id}/registers/print",
+                web::get().to(registers::print),
+            )
+            .route("/register-entries/{id}", web::post().to(registers::edit))
+            .route(
+                "/register-entries/{id}/verify",
+                web::post().to(registers::verify),
+            )
             .route("/deputies/{id}/code.png", web::get().to(deputy_code::png))
             .route("/departments", web::get().to(departments::show))
             .route(

@@ -5,6 +5,7 @@ use chrono::{DateTime, Datelike, Utc};
 use liaison_domain::actor::{Actor, Role};
 use liaison_domain::clock::local_day;
 use liaison_domain::performance::{self, Entry, Scheme};
+use liaison_domain::period;
 use liaison_domain::policy;
 use liaison_infra::store::organisation::stations;
 use liaison_infra::store::performance::{self as store, DeputyFacts, Over};
@@ -20,7 +21,7 @@ use crate::deputies::service::find as find_deputy;
 
 /// The year asked for, this year on the county's clock when absent.
 pub fn year_of(asked: Option<&str>, now: DateTime<Utc>) -> AppResult<i32> {
-    Ok(performance::year(asked, local_day(now).year())?)
+    Ok(period::record_year(asked, local_day(now).year())?)
 }
 
 /// The county whose schemes `actor` reads: its staff's; else 403.
@@ -85,7 +86,7 @@ pub async fn publish(
     now: DateTime<Utc>,
 ) -> AppResult<ScoringScheme> {
     let year = match body.year {
-        Some(y) if performance::YEARS.contains(&y) => y,
+        Some(y) if period::RECORD_YEARS.contains(&y) => y,
         Some(_) => {
             return Err(AppError::invalid_field(
                 "year",
@@ -121,14 +122,7 @@ pub async fn record(
         ));
     }
     let year = year_of(asked_year, now)?;
-    let counted = store::facts(
-        db,
-        Over::Deputy(deputy_id),
-        year,
-        performance::year_bounds(year),
-        now,
-    )
-    .await?;
+    let counted = store::facts(db, Over::Deputy(deputy_id), year, now).await?;
     let facts = counted
         .into_iter()
         .next()
@@ -177,14 +171,7 @@ pub async fn ranking(
         (Role::TownshipAdmin, _) => actor.township_id,
         (_, asked) => asked,
     };
-    let counted = store::facts(
-        db,
-        Over::County(county_id),
-        year,
-        performance::year_bounds(year),
-        now,
-    )
-    .await?;
+    let counted = store::facts(db, Over::County(county_id), year, now).await?;
     let in_force = schemes::in_force(db, county_id, year).await?;
     let townships = stations::townships(db, county_id).await?;
     let mut deputies = ranked(counted, in_force.as_ref(), |station| {

@@ -25,6 +25,7 @@ pub mod reception_deputies;
 pub mod receptions;
 pub mod refresh_tokens;
 pub mod regions;
+pub mod register_entries;
 pub mod reply_templates;
 pub mod scoring_schemes;
 pub mod shift_check_ins;

@@ -12,6 +12,7 @@ pub mod organisation;
 pub mod outbox;
 pub mod performance;
 pub mod reference;
+pub mod registers;
 pub mod reply_templates;
 pub mod scoring_schemes;
 pub mod seeding;

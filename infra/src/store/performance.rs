@@ -1,7 +1,7 @@
 //! The performance record's read model (履职档案): each deputy's counts for a year, for one
 //! deputy or every deputy a ranking covers, in a few statements whatever their number. The
-//! counts found in the cases, receptions and shifts are here; the register counts come through
-//! [`register_counts`] alone, so that the registers' table replaces one function.
+//! counts found in the cases, receptions and shifts are here; the register counts come from
+//! the registers' verified manual entries through [`register_counts`].
 
 use std::collections::HashMap;
 
@@ -10,10 +10,11 @@ use liaison_domain::attendance::{self, Attendance, Record};
 use liaison_domain::case::{EventKind, Rating};
 use liaison_domain::deputy::DeputyStatus;
 use liaison_domain::performance::{Facts, RegisterCounts};
+use liaison_domain::period::Period;
 use liaison_domain::roster::Shift;
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement, Value};
 
-use super::numbered;
+use super::{numbered, registers};
 
 /// Whose records are counted.
 #[derive(Debug, Clone, Copy)]
@@ -55,16 +56,16 @@ struct OnDuty {
     checked_in_at: Option<DateTime<Utc>>,
 }
 
-/// The records of `over` for `year`, which runs over `[from, to)`, in deputy id order, as of
-/// `now` (a shift not yet over and not checked in is neither held nor missed): one statement
-/// for the cases and receptions, one for the shifts, and the registers'.
+/// The records of `over` for `year` on the county's clock, in deputy id order, as of `now` (a
+/// shift not yet over and not checked in is neither held nor missed): one statement for the
+/// cases and receptions, one for the shifts, and the registers'.
 pub async fn facts(
     db: &impl ConnectionTrait,
     over: Over,
     year: i32,
-    (from, to): (DateTime<Utc>, DateTime<Utc>),
     now: DateTime<Utc>,
 ) -> Result<Vec<DeputyFacts>, DbErr> {
+    let (from, to) = Period::year(year).instants();
     let backend = db.get_database_backend();
     let (who, who_values) = deputies(over);
     let period = || [Value::from(from), Value::from(to)];
@@ -142,17 +143,16 @@ pub async fn facts(
 }
 
 /// The counts the five registers (五簿) hold for each of `deputy_ids` in `year`: activities,
-/// trainings, proposals filed and the report-back score. The registers' table will feed it
-/// (one grouped statement over the deputies' entries of the year); until that table exists
-/// every deputy's counts are zero.
+/// trainings, proposals filed and the report-back score, from their verified manual entries.
 pub async fn register_counts(
-    _db: &impl ConnectionTrait,
+    db: &impl ConnectionTrait,
     deputy_ids: &[i64],
-    _year: i32,
+    year: i32,
 ) -> Result<HashMap<i64, RegisterCounts>, DbErr> {
-    Ok(deputy_ids
-        .iter()
-        .map(|id| (*id, RegisterCounts::default()))
+    Ok(registers::manual_counts(db, deputy_ids, year)
+        .await?
+        .into_iter()
+        .map(|(id, counts)| (id, RegisterCounts::from(&counts)))
         .collect())
 }
 

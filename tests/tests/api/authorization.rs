@@ -80,6 +80,8 @@ enum Needs {
     Deputy,
     /// A station admin account of station 1.
     Account,
+    /// A manual register entry of the deputy who sits at station 1 (the `Deputy` caller).
+    RegisterEntry,
     /// The deputy's shift at station 1 now; `CheckedIn` once they checked in.
     Shift,
     CheckedIn,
@@ -515,6 +517,52 @@ fn matrix() -> Vec<Row> {
             Deputy,
             none,
             [401, 403, 403, 403, OK, 403, OK, 403, 403, 403, OK, 403],
+        ),
+        // The five registers of a deputy of station 1: the deputy is public, so a caller
+        // who may not keep them is refused; an entry is hidden from those callers, and only
+        // admins verify it.
+        row(
+            "deputies_registers",
+            get.clone(),
+            "/api/v1/deputies/{id}/registers",
+            Deputy,
+            none,
+            [401, 403, 403, 403, OK, 403, OK, 403, 403, 403, OK, 403],
+        ),
+        row(
+            "deputies_registers_add",
+            post.clone(),
+            "/api/v1/deputies/{id}/registers",
+            Deputy,
+            |_, _| {
+                Body::Json(json!({"kind": "activity", "date": "2026-03-01",
+                                  "title": "参加培训", "activity_kind": "training"}))
+            },
+            [401, 403, 403, 403, OK, 403, OK, 403, 403, 403, OK, 403],
+        ),
+        row(
+            "deputies_registers_xlsx",
+            get.clone(),
+            "/api/v1/deputies/{id}/registers.xlsx",
+            Deputy,
+            none,
+            [401, 403, 403, 403, OK, 403, OK, 403, 403, 403, OK, 403],
+        ),
+        row(
+            "register_entries_update",
+            patch.clone(),
+            "/api/v1/register-entries/{id}",
+            RegisterEntry,
+            |_, _| Body::Json(json!({"title": "参加县人大培训"})),
+            [401, 404, 404, OK, OK, 404, OK, 404, 404, 404, OK, 404],
+        ),
+        row(
+            "register_entries_verify",
+            post.clone(),
+            "/api/v1/register-entries/{id}/verify",
+            RegisterEntry,
+            none,
+            [401, 404, 404, 403, OK, 404, OK, 404, 404, 404, OK, 404],
         ),
         // Deputy groups of station 1: the station is public, so listing or adding to its groups
         // is refused; a group itself is the station's own, hidden from those who do not run it.
@@ -1120,6 +1168,12 @@ impl Ctx {
             Needs::Deputy => {
                 let body = json!({"name": "孙建华", "level": "county", "station_ids": [1]});
                 made(self.create("/api/v1/deputies", body).await)
+            }
+            Needs::RegisterEntry => {
+                let body = json!({"kind": "activity", "date": "2026-03-01",
+                                  "title": "参加培训", "activity_kind": "training"});
+                let path = format!("/api/v1/deputies/{}/registers", self.deputy_id);
+                made(self.create(&path, body).await)
             }
             Needs::Account => {
                 let body = json!({"role": "station_admin", "name": "联络员", "phone": self.phone(),

@@ -31,6 +31,7 @@ mod outbox;
 mod performance;
 mod receptions;
 mod regions;
+mod registers;
 mod reply_templates;
 mod roster;
 mod rounds;

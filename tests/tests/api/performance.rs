@@ -4,6 +4,8 @@
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use liaison_infra::entities::{case_events, duty_shifts, receptions, shift_check_ins};
+use liaison_infra::store::performance::{self, Over};
+use liaison_infra::store::registers;
 use liaison_tests::{on_every_backend, spawn_app, Backend, TestApp};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -13,6 +15,7 @@ use crate::regions::other_county;
 
 on_every_backend!(
     a_deputys_record_is_scored_item_by_item_under_the_scheme_in_force,
+    the_record_and_the_registers_count_the_same_facts,
     deputies_are_ranked_in_the_county_and_their_township,
     a_record_is_for_the_deputy_and_the_admins_in_scope,
 );
@@ -124,8 +127,59 @@ async fn fixture(app: &TestApp) -> Fixture {
             .unwrap();
         }
     }
+    // The registers' entries of March: counted once an admin verified them, so the second
+    // activity, never verified, is not; the two report-backs' scores average 85.5, which the
+    // record reads as 86.
+    let county = app.login(&demo.county_admin).await;
+    let entries = [
+        (
+            json!({"kind": "activity", "activity_kind": "meeting", "title": "参加代表小组活动"}),
+            true,
+        ),
+        (
+            json!({"kind": "activity", "activity_kind": "training", "title": "参加履职培训"}),
+            true,
+        ),
+        (
+            json!({"kind": "activity", "activity_kind": "inspection", "title": "参加视察"}),
+            false,
+        ),
+        (
+            json!({"kind": "proposal", "proposal_kind": "suggestion", "title": "关于修缮村道的建议"}),
+            true,
+        ),
+        (
+            json!({"kind": "report_back", "attendees": 40, "score": 80, "title": "向选民述职"}),
+            true,
+        ),
+        (
+            json!({"kind": "report_back", "attendees": 30, "score": 91, "title": "再次述职"}),
+            true,
+        ),
+    ];
+    for (mut entry, verified) in entries {
+        entry["date"] = json!(format!("{YEAR}-03-20"));
+        let id = app
+            .post(
+                &format!("/api/v1/deputies/{deputy_id}/registers"),
+                Some(&deputy),
+                entry,
+            )
+            .await
+            .expect(201)
+            .id();
+        if verified {
+            app.post(
+                &format!("/api/v1/register-entries/{id}/verify"),
+                Some(&county),
+                json!({}),
+            )
+            .await
+            .expect(200);
+        }
+    }
     Fixture {
-        county: app.login(&demo.county_admin).await,
+        county,
         township_admin: demo.township_admin.clone(),
         deputy,
         deputy_id,
@@ -142,6 +196,7 @@ fn weights() -> Value {
         "shifts_missed": -8,
         "cases_satisfied": 4,
         "cases_unsatisfied": -2,
+        "activities": 3,
     })
 }
 
@@ -199,10 +254,10 @@ async fn a_deputys_record_is_scored_item_by_item_under_the_scheme_in_force(backe
             "cases_satisfied": 1,
             "cases_basically_satisfied": 0,
             "cases_unsatisfied": 1,
-            "activities": 0,
-            "trainings": 0,
-            "proposals_filed": 0,
-            "report_back_score": 0,
+            "activities": 1,
+            "trainings": 1,
+            "proposals_filed": 1,
+            "report_back_score": 86,
         })
     );
     for absent in ["scheme", "breakdown", "score", "stars"] {
@@ -220,16 +275,18 @@ async fn a_deputys_record_is_scored_item_by_item_under_the_scheme_in_force(backe
     assert_eq!(points(&scored, "shifts_missed"), (1, -8, -8));
     assert_eq!(points(&scored, "cases_satisfied"), (1, 4, 4));
     assert_eq!(points(&scored, "cases_unsatisfied"), (1, -2, -2));
-    assert_eq!(points(&scored, "trainings"), (0, 0, 0));
-    // 10 + 6 + 10 + 3 + 1 − 8 + 4 − 2
-    assert_eq!(scored["score"], 24);
-    assert_eq!(scored["stars"], 3, "24 reaches 5, 10 and 20");
+    assert_eq!(points(&scored, "activities"), (1, 3, 3));
+    assert_eq!(points(&scored, "trainings"), (1, 0, 0));
+    assert_eq!(points(&scored, "report_back_score"), (86, 0, 0));
+    // 10 + 6 + 10 + 3 + 1 − 8 + 4 − 2 + 3
+    assert_eq!(scored["score"], 27);
+    assert_eq!(scored["stars"], 3, "27 reaches 5, 10 and 20");
 
     // A second version is in force at once; the first stays readable.
     let second = publish(&app, &f.county, json!([30, 40, 50, 60, 70])).await;
     let rescored = record(&app, &f.county, f.deputy_id).await;
     assert_eq!(rescored["scheme"], json!({"id": second, "version": 2}));
-    assert_eq!(rescored["score"], 24);
+    assert_eq!(rescored["score"], 27);
     assert_eq!(rescored["stars"], 0);
     app.get(&format!("/api/v1/scoring-schemes/{first}"), Some(&f.county))
         .await
@@ -247,7 +304,7 @@ async fn a_deputys_record_is_scored_item_by_item_under_the_scheme_in_force(backe
     assert_eq!(later["facts"]["cases_accepted"], 0);
     assert_eq!(later["scheme"], Value::Null);
 
-    for query in ["?year=abc", "?year=1999", "?year=10000", "?year="] {
+    for query in ["?year=abc", "?year=1999", "?year=10000"] {
         let refused = app
             .get(
                 &format!("/api/v1/deputies/{}/performance{query}", f.deputy_id),
@@ -257,7 +314,15 @@ async fn a_deputys_record_is_scored_item_by_item_under_the_scheme_in_force(backe
             .expect(422);
         assert_eq!(refused.fields(), ["year"], "{query}");
     }
-    // No year is this year.
+    // No year, or a blank one, is this year.
+    let blank = app
+        .get(
+            &format!("/api/v1/deputies/{}/performance?year=", f.deputy_id),
+            Some(&f.deputy),
+        )
+        .await
+        .expect(200)
+        .body;
     let now = app
         .get(
             &format!("/api/v1/deputies/{}/performance", f.deputy_id),
@@ -274,6 +339,37 @@ async fn a_deputys_record_is_scored_item_by_item_under_the_scheme_in_force(backe
             .parse::<i64>()
             .unwrap()
     );
+    assert_eq!(blank["year"], now["year"]);
+}
+
+/// The record counts receptions, accepted cases and shifts for every deputy at once; the
+/// registers list them entry by entry for one: the two readings agree on the fixture.
+async fn the_record_and_the_registers_count_the_same_facts(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let f = fixture(&app).await;
+    let record = performance::facts(app.db(), Over::Deputy(f.deputy_id), YEAR, Utc::now())
+        .await
+        .unwrap()
+        .remove(0)
+        .facts;
+    let registers = registers::counts(app.db(), f.deputy_id, YEAR)
+        .await
+        .unwrap();
+    let same = |a: i64, b: u32| a == i64::from(b);
+    assert!(same(
+        record.receptions_attended,
+        registers.receptions_attended
+    ));
+    assert!(same(record.cases_accepted, registers.cases_accepted));
+    // The registers count a late shift as held, late; the record scores the two apart.
+    assert!(same(
+        record.shifts_held + record.shifts_late,
+        registers.shifts_held
+    ));
+    assert!(same(record.shifts_late, registers.shifts_late));
+    assert!(same(record.shifts_missed, registers.shifts_missed));
+    assert_eq!(record.registers, (&registers).into());
+    assert_eq!((record.cases_accepted, record.shifts_missed), (3, 1));
 }
 
 async fn deputies_are_ranked_in_the_county_and_their_township(backend: Backend) {
@@ -306,7 +402,7 @@ async fn deputies_are_ranked_in_the_county_and_their_township(backend: Backend) 
     assert!(deputies.len() > 2, "the demo's deputies are all ranked");
     let ours = &deputies[0];
     assert_eq!(ours["deputy_id"], f.deputy_id);
-    assert_eq!((&ours["score"], &ours["stars"]), (&json!(24), &json!(3)));
+    assert_eq!((&ours["score"], &ours["stars"]), (&json!(27), &json!(3)));
     assert_eq!(ours["rank_in_county"], 1);
     assert_eq!(ours["rank_in_township"], 1);
     // Everyone else scored nothing in 2021: they share second place, listed by name.

@@ -16,6 +16,7 @@ mod organisation;
 mod performance;
 mod public;
 mod receptions;
+mod registers;
 mod rounds;
 mod townships;
 mod upkeep;

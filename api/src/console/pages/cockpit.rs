@@ -278,7 +278,7 @@ async fn deputies_stars(
     year: i32,
 ) -> Result<Option<Vec<(u32, String, i64, String)>>, AppError> {
     // A period before the years schemes are kept for has no stars, rather than no cockpit.
-    if !liaison_domain::performance::YEARS.contains(&year) {
+    if !liaison_domain::period::RECORD_YEARS.contains(&year) {
         return Ok(None);
     }
     let year = year.to_string();

@@ -48,6 +48,8 @@ pub struct Row {
     pub code: bool,
     /// Whether the reader may open the deputy's performance record.
     pub record: bool,
+    /// Whether the reader keeps the deputy's five registers (`policy::may_keep_registers`).
+    pub registers: bool,
 }
 
 #[derive(Template)]
@@ -131,6 +133,12 @@ pub async fn show(
                 &deputy.station_ids,
             ),
             record: policy::may_read_performance(
+                &staff.actor,
+                deputy.county_id,
+                deputy.id,
+                &deputy.station_ids,
+            ),
+            registers: policy::may_keep_registers(
                 &staff.actor,
                 deputy.county_id,
                 deputy.id,

@@ -22,6 +22,7 @@ pub mod reception_days;
 pub mod receptions;
 pub mod record;
 pub mod regions;
+pub mod registers;
 pub mod reply_templates;
 pub mod roster;
 pub mod stations;
@@ -61,6 +62,8 @@ pub struct Layout {
     pub county_admin: bool,
     /// Whether the navigation offers the cockpit (驾驶舱).
     pub cockpit: bool,
+    /// A deputy's own five registers (五簿), linked from their navigation.
+    pub own_registers: Option<i64>,
 }
 
 impl Layout {
@@ -78,6 +81,10 @@ impl Layout {
             ),
             county_admin: administered_county(&staff.actor).is_ok(),
             cockpit: liaison_domain::policy::may_view_cockpit(&staff.actor),
+            own_registers: staff
+                .actor
+                .deputy_id
+                .filter(|_| staff.actor.role == liaison_domain::actor::Role::Deputy),
         }
     }
 }
