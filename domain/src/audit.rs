@@ -1,5 +1,5 @@
-//! The audit list: who changed which account or deputy, and how, and who took the ledger or a
-//! deputy's registers away.
+//! The audit list: who changed which account or deputy, and how, who took the ledger or a
+//! deputy's registers away, and who published a county's scoring scheme.
 //! Each change writes one entry in the transaction that makes it.
 
 use crate::vocabulary::vocabulary;
@@ -16,6 +16,7 @@ vocabulary!(
         DeputyStatusChanged => "deputy_status_changed",
         LedgerExported => "ledger_exported",
         RegistersExported => "registers_exported",
+        ScoringSchemePublished => "scoring_scheme_published",
     }
 );
 
@@ -25,6 +26,7 @@ vocabulary!(
         Account => "account",
         Deputy => "deputy",
         Ledger => "ledger",
+        ScoringScheme => "scoring_scheme",
     }
 );
 
@@ -37,6 +39,7 @@ impl AuditAction {
                 AuditTarget::Deputy
             }
             AuditAction::LedgerExported => AuditTarget::Ledger,
+            AuditAction::ScoringSchemePublished => AuditTarget::ScoringScheme,
             _ => AuditTarget::Account,
         }
     }
@@ -52,6 +55,7 @@ mod tests {
             let expected = match action.as_str().split('_').next() {
                 Some("deputy" | "registers") => AuditTarget::Deputy,
                 Some("ledger") => AuditTarget::Ledger,
+                Some("scoring") => AuditTarget::ScoringScheme,
                 _ => AuditTarget::Account,
             };
             assert_eq!(action.target(), expected, "{action}");

@@ -66,6 +66,7 @@ mod m20261202_000027_publishable_cases;
 mod m20261202_000028_handover_events;
 mod m20261202_000029_register_entries;
 mod m20261202_000030_scoring_schemes;
+mod m20261202_000031_audit_scoring_schemes;
 
 pub struct Migrator;
 
@@ -104,6 +105,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000028_handover_events::Migration),
             Box::new(m20261202_000029_register_entries::Migration),
             Box::new(m20261202_000030_scoring_schemes::Migration),
+            Box::new(m20261202_000031_audit_scoring_schemes::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! text from a `Messages`; adding a language is adding one more value of it.
 
 use actix_web::http::StatusCode;
+use liaison_domain::audit::AuditAction;
 use liaison_domain::deputy::{DeputyLevel, DeputyStatus};
 use liaison_domain::performance::Item;
 use liaison_domain::region::RegionLevel;
@@ -1358,19 +1359,20 @@ impl Messages {
         }
     }
 
-    /// What an audit entry's action means.
+    /// What an audit entry's action means; every action has its words (the match is whole).
     pub fn audit_action(&self, action: &str) -> &'static str {
-        match action {
-            "account_created" => "新建账号",
-            "account_changed" => "修改账号",
-            "account_disabled" => "停用账号",
-            "account_enabled" => "启用账号",
-            "password_reset" => "重置密码",
-            "password_changed" => "修改本人密码",
-            "deputy_status_changed" => "变更代表履职状态",
-            "ledger_exported" => "导出台账",
-            _ => "其他",
-        }
+        AuditAction::parse(action).map_or("其他", |action| match action {
+            AuditAction::AccountCreated => "新建账号",
+            AuditAction::AccountChanged => "修改账号",
+            AuditAction::AccountDisabled => "停用账号",
+            AuditAction::AccountEnabled => "启用账号",
+            AuditAction::PasswordReset => "重置密码",
+            AuditAction::PasswordChanged => "修改本人密码",
+            AuditAction::DeputyStatusChanged => "变更代表履职状态",
+            AuditAction::LedgerExported => "导出台账",
+            AuditAction::RegistersExported => "导出代表五簿",
+            AuditAction::ScoringSchemePublished => "发布星级计分办法",
+        })
     }
 
     /// A deputy's level (五级代表) as stored, as residents say it.

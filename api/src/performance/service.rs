@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Datelike, Utc};
 use liaison_domain::actor::{Actor, Role};
+use liaison_domain::audit::AuditAction;
 use liaison_domain::clock::local_day;
 use liaison_domain::performance::{self, Entry, Scheme};
 use liaison_domain::period;
@@ -17,6 +18,7 @@ use super::dto::{
     ScoringScheme, ScoringSchemes,
 };
 use crate::app_error::{AppError, AppResult};
+use crate::audit::service::{self as audit, Entry as AuditEntry};
 use crate::deputies::service::find as find_deputy;
 
 /// The year asked for, this year on the county's clock when absent.
@@ -98,11 +100,22 @@ pub async fn publish(
     };
     let weights: Vec<(String, i64)> = body.weights.into_iter().collect();
     let scheme = Scheme::parse(&weights, &body.thresholds)?;
-    let published = schemes::publish(db, county_id, year, &scheme, actor.user_id, now)
+    let txn = db.begin().await?;
+    let published = schemes::publish(&txn, county_id, year, &scheme, actor.user_id, now)
         .await
         .map_err(|e| {
             AppError::on_unique(e, &[("scoring_schemes", "version", "published_meanwhile")])
         })?;
+    // A new version re-scores every deputy of the county at once: who did it is on record.
+    let entry = AuditEntry {
+        county_id,
+        action: AuditAction::ScoringSchemePublished,
+        target_id: published.id,
+        summary: format!("{year} v{}", published.version),
+        station_ids: &[],
+    };
+    audit::record(&txn, actor, entry, now).await?;
+    txn.commit().await?;
     Ok(ScoringScheme::of(published, true))
 }
 

@@ -89,6 +89,29 @@ async fn a_county_admin_publishes_versions_and_the_newest_is_in_force(backend: B
     assert_eq!(old["version"], 1);
     assert_eq!(old["in_force"], false);
     assert_eq!(old["thresholds"], json!([5, 10, 20, 40, 80]));
+
+    // Each publication is on the audit list, naming the year and the version.
+    let audit = app
+        .get("/api/v1/audit?limit=100", Some(&county))
+        .await
+        .expect(200)
+        .body;
+    let published: Vec<(&Value, &Value, &Value)> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "scoring_scheme_published")
+        .map(|e| (&e["target_kind"], &e["target_id"], &e["summary"]))
+        .collect();
+    assert_eq!(published.len(), 3, "{audit}");
+    assert!(
+        published.contains(&(
+            &json!("scoring_scheme"),
+            &json!(first_id),
+            &json!("2021 v1")
+        )),
+        "{audit}"
+    );
 }
 
 async fn bad_schemes_are_refused_naming_the_field(backend: Backend) {
