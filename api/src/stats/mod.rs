@@ -11,7 +11,7 @@ use chrono::Utc;
 use liaison_domain::actor::{Actor, Role};
 use liaison_domain::case::{EventKind, Outcome};
 use liaison_domain::policy;
-use liaison_domain::stats::{median, rate, GroupBy};
+use liaison_domain::stats::{rate, GroupBy};
 use liaison_infra::entities::cases;
 use liaison_infra::store::cases::figures::{self, Ask, Counts, Key};
 use liaison_infra::store::cases::rules::visible;
@@ -163,10 +163,6 @@ pub fn figures_of(counts: &Counts, receptions: bool) -> Figures {
     };
     let step = |kind: EventKind| counts.steps.get(&kind).copied().unwrap_or(0);
     let outcome = |o: Outcome| counts.resolved_by_outcome.get(&o).copied().unwrap_or(0);
-    let hours = |secs: &[f64]| {
-        let mut hours: Vec<f64> = secs.iter().map(|s| s / 3600.0).collect();
-        median(&mut hours).map(|h| (h * 100.0).round() / 100.0)
-    };
     Figures {
         received: counts.received,
         accepted: step(EventKind::Accepted),
@@ -185,8 +181,8 @@ pub fn figures_of(counts: &Counts, receptions: bool) -> Figures {
         response_rate: rate(counts.answered_in_time, counts.due_to_respond),
         resolution_rate: rate(counts.resolved_of_due, counts.due_to_resolve),
         satisfaction_rate: counts.ratings.satisfaction_rate(),
-        median_first_response_hours: hours(&counts.first_response_secs),
-        median_resolution_hours: hours(&counts.resolution_secs),
+        median_first_response_hours: counts.first_response.median_hours(),
+        median_resolution_hours: counts.resolution.median_hours(),
         receptions: held(counts.receptions),
         visitors: held(counts.visitors),
     }

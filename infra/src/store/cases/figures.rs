@@ -1,13 +1,15 @@
 //! The raw counts behind the figures (`liaison_domain::stats`): a few grouped statements over
 //! the cases an actor oversees, each bucketed by group and by month on the county's clock, so
-//! that the caller can add buckets up to months, groups and the whole. What cannot be added
-//! (medians) comes as the durations themselves.
+//! that the caller can add buckets up to months, groups and the whole. Durations, whose
+//! medians cannot be added, come counted by the hundredth of an hour they come to
+//! (`stats::Durations`): a few thousand counts rather than a row per case.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use liaison_domain::case::satisfaction::Ratings;
 use liaison_domain::case::{EventKind, Outcome, Rating};
+use liaison_domain::stats::{Durations, HUNDREDTH_OF_HOUR_SECS};
 use liaison_domain::vocabulary::Vocabulary;
 use sea_orm::sea_query::{Alias, Condition, Expr, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DbErr, QueryResult};
@@ -65,9 +67,9 @@ pub struct Counts {
     /// Cases due to be resolved or closed in the bucket, and those resolved.
     pub due_to_resolve: u64,
     pub resolved_of_due: u64,
-    /// Seconds from raising to the first answer, and to each resolution.
-    pub first_response_secs: Vec<f64>,
-    pub resolution_secs: Vec<f64>,
+    /// Time from raising to the first answer, and to each resolution.
+    pub first_response: Durations,
+    pub resolution: Durations,
     /// `None` when the grouping has no receptions (by category, department or channel).
     pub receptions: Option<u64>,
     pub visitors: Option<u64>,
@@ -89,10 +91,8 @@ impl Counts {
         self.answered_in_time += other.answered_in_time;
         self.due_to_resolve += other.due_to_resolve;
         self.resolved_of_due += other.resolved_of_due;
-        self.first_response_secs
-            .extend_from_slice(&other.first_response_secs);
-        self.resolution_secs
-            .extend_from_slice(&other.resolution_secs);
+        self.first_response.absorb(&other.first_response);
+        self.resolution.absorb(&other.resolution);
         let add = |mine: &mut Option<u64>, theirs: Option<u64>| {
             if let Some(n) = theirs {
                 *mine.get_or_insert(0) += n;
@@ -140,14 +140,14 @@ pub async fn count(db: &impl ConnectionTrait, ask: &Ask) -> Result<HashMap<Bucke
         counts.resolved_of_due += number(&row, "kept")?;
     }
     for row in rows(db, sql.first_responses()).await? {
-        let secs: f64 = row.try_get("", "secs")?;
+        let (hundredths, n) = (row.try_get("", "h")?, number(&row, "n")?);
         let counts = buckets.entry(bucket(&row)?).or_default();
-        counts.first_response_secs.push(secs);
+        counts.first_response.add(hundredths, n);
     }
     for row in rows(db, sql.resolutions()).await? {
-        let secs: f64 = row.try_get("", "secs")?;
+        let (hundredths, n) = (row.try_get("", "h")?, number(&row, "n")?);
         let counts = buckets.entry(bucket(&row)?).or_default();
-        counts.resolution_secs.push(secs);
+        counts.resolution.add(hundredths, n);
     }
     if let Some(receptions) = sql.receptions() {
         for row in rows(db, receptions).await? {
@@ -234,14 +234,30 @@ impl Sql<'_> {
         }
     }
 
-    /// Seconds from `earlier` to `later`.
-    fn seconds(&self, later: &str, earlier: &str) -> String {
+    /// The hundredths of an hour from `earlier` to `later`, to the nearest
+    /// (`stats::hundredths`; durations are never negative, so SQLite's truncating cast floors).
+    fn hundredths(&self, later: &str, earlier: &str) -> String {
+        let unit = HUNDREDTH_OF_HOUR_SECS;
+        let half = unit / 2.0;
         match self.backend {
-            Backend::Postgres => {
-                format!("CAST(EXTRACT(EPOCH FROM ({later} - {earlier})) AS DOUBLE PRECISION)")
-            }
-            Backend::Sqlite => format!("(julianday({later}) - julianday({earlier})) * 86400.0"),
+            Backend::Postgres => format!(
+                "CAST(FLOOR((EXTRACT(EPOCH FROM ({later} - {earlier})) + {half:.1}) / {unit:.1}) AS BIGINT)"
+            ),
+            Backend::Sqlite => format!(
+                "CAST(((julianday({later}) - julianday({earlier})) * 86400.0 + {half:.1}) / {unit:.1} AS INTEGER)"
+            ),
         }
+    }
+
+    /// Durations from raising to `at`, counted by hundredth of an hour per bucket.
+    fn durations(&self, mut select: SelectStatement, at: &str) -> SelectStatement {
+        select
+            .expr_as(
+                Expr::cust(self.hundredths(at, r#""cases"."created_at""#)),
+                Alias::new("h"),
+            )
+            .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"));
+        Self::grouped(select, &["h"])
     }
 
     fn in_period(&self, column: &str) -> Condition {
@@ -413,23 +429,14 @@ impl Sql<'_> {
     fn first_responses(&self) -> SelectStatement {
         let at = r#""cases"."first_response_at""#;
         let mut select = self.cases(at);
-        select
-            .expr_as(
-                Expr::cust(self.seconds(at, r#""cases"."created_at""#)),
-                Alias::new("secs"),
-            )
-            .cond_where(self.in_period(at));
-        select
+        select.cond_where(self.in_period(at));
+        self.durations(select, at)
     }
 
     fn resolutions(&self) -> SelectStatement {
         let at = r#""case_events"."created_at""#;
         let mut select = self.cases(at);
         select
-            .expr_as(
-                Expr::cust(self.seconds(at, r#""cases"."created_at""#)),
-                Alias::new("secs"),
-            )
             .inner_join(
                 case_events::Entity,
                 Expr::col((case_events::Entity, case_events::Column::CaseId))
@@ -440,7 +447,7 @@ impl Sql<'_> {
                 EventKind::Resolved.as_str()
             )))
             .cond_where(self.in_period(at));
-        select
+        self.durations(select, at)
     }
 
     /// Receptions held and visitors counted, where the grouping has them: by station, by
