@@ -73,7 +73,7 @@ impl Durations {
             return None;
         }
         // The 1-based places of the middle one, or of the middle two.
-        let (lower, upper) = ((count + 1) / 2, count / 2 + 1);
+        let (lower, upper) = (count.div_ceil(2), count / 2 + 1);
         let at = |place: u64| {
             let mut seen = 0;
             self.0
