@@ -266,6 +266,17 @@ pub fn may_rank_performance(actor: &Actor) -> bool {
     may_read_department_appraisal(actor)
 }
 
+/// The township a ranking of deputies is narrowed to, given the one asked for: a township admin
+/// ranks within its own township (another is hidden from it: `None`), a county admin within
+/// the one it asks for, or the county (`Some(None)`).
+pub fn ranking_township(actor: &Actor, asked: Option<i64>) -> Option<Option<i64>> {
+    match (actor.role, asked) {
+        (Role::TownshipAdmin, Some(asked)) if Some(asked) != actor.township_id => None,
+        (Role::TownshipAdmin, _) => Some(actor.township_id),
+        (_, asked) => Some(asked),
+    }
+}
+
 /// A county's scoring schemes (计分办法) are read by all its staff.
 pub fn may_read_scoring_schemes(actor: &Actor) -> bool {
     actor.role.is_staff() && actor.county_id.is_some()
@@ -820,6 +831,18 @@ mod tests {
             &actor(Role::Deputy, Some(COUNTY), &[10]),
             |_| true
         ));
+    }
+
+    #[test]
+    fn a_township_admin_ranks_its_own_township_and_a_county_admin_any() {
+        let mut township = actor(Role::TownshipAdmin, Some(COUNTY), &[10]);
+        township.township_id = Some(3);
+        assert_eq!(ranking_township(&township, None), Some(Some(3)));
+        assert_eq!(ranking_township(&township, Some(3)), Some(Some(3)));
+        assert_eq!(ranking_township(&township, Some(4)), None);
+        let county = actor(Role::CountyAdmin, Some(COUNTY), &[]);
+        assert_eq!(ranking_township(&county, None), Some(None));
+        assert_eq!(ranking_township(&county, Some(4)), Some(Some(4)));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! `domain::policy`), then the year and the body are read.
 
 use chrono::{DateTime, Datelike, Utc};
-use liaison_domain::actor::{Actor, Role};
+use liaison_domain::actor::Actor;
 use liaison_domain::audit::AuditAction;
 use liaison_domain::clock::local_day;
 use liaison_domain::performance::{self, Entry, Scheme};
@@ -177,13 +177,8 @@ pub async fn ranking(
 ) -> AppResult<PerformanceRanking> {
     let county_id = ranker_county(actor)?;
     let year = year_of(asked_year, now)?;
-    let township_id = match (actor.role, township_id) {
-        (Role::TownshipAdmin, Some(asked)) if Some(asked) != actor.township_id => {
-            return Err(AppError::NotFound("township"))
-        }
-        (Role::TownshipAdmin, _) => actor.township_id,
-        (_, asked) => asked,
-    };
+    let township_id =
+        policy::ranking_township(actor, township_id).ok_or(AppError::NotFound("township"))?;
     let counted = store::facts(db, Over::County(county_id), year, now).await?;
     let in_force = schemes::in_force(db, county_id, year).await?;
     let townships = stations::townships(db, county_id).await?;
