@@ -1,10 +1,11 @@
-//! The console's stylesheet and its one script, written by hand and compiled into the binary:
+//! The console's stylesheets (the pages', the printable pages') and its one script, written by hand and compiled into the binary:
 //! nothing is fetched from elsewhere, and no build step makes them.
 
 use actix_web::http::header;
 use actix_web::HttpResponse;
 
 const STYLESHEET: &str = include_str!("../../assets/console/console.css");
+const PRINT_STYLESHEET: &str = include_str!("../../assets/console/print.css");
 const QUEUE_SCRIPT: &str = include_str!("../../assets/console/queue.js");
 
 pub(crate) fn asset(content_type: &'static str, body: &'static str) -> HttpResponse {
@@ -17,6 +18,10 @@ pub(crate) fn asset(content_type: &'static str, body: &'static str) -> HttpRespo
 
 pub async fn stylesheet() -> HttpResponse {
     asset("text/css; charset=utf-8", STYLESHEET)
+}
+
+pub async fn print_stylesheet() -> HttpResponse {
+    asset("text/css; charset=utf-8", PRINT_STYLESHEET)
 }
 
 /// What makes the queue live; the page works without it.

@@ -20,6 +20,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("", web::get().to(home::show))
             .route("/", web::get().to(home::show))
             .route("/assets/console.css", web::get().to(assets::stylesheet))
+            .route("/assets/print.css", web::get().to(assets::print_stylesheet))
             .route("/assets/queue.js", web::get().to(assets::queue_script))
             .route("/live", web::get().to(live::stream))
             .route("/login", web::get().to(login::show))

@@ -108,6 +108,14 @@ async fn a_deputy_adds_an_activity_an_admin_verifies_it_and_it_no_longer_changes
         .await
         .contains("参加县人大代表履职培训"));
     assert!(browser.has("#print-proposal h2").await);
+    // Its stylesheet applies (the pages' policy refuses inline style): the tables are ruled.
+    browser
+        .run(
+            "document.body.dataset.ruled = getComputedStyle(document.querySelector('#print-activity td')).borderTopStyle",
+            vec![],
+        )
+        .await;
+    assert_eq!(browser.attr("body", "data-ruled").await, "solid");
     browser
         .shoot(&format!("registers-print-{}", name(&backend)))
         .await;
