@@ -7,8 +7,10 @@
 //! - received: cases raised in the period;
 //! - response rate (响应率): of the cases whose `respond_by` falls in the period, the share first
 //!   answered (accepted, replied or declined) by then;
-//! - resolution rate (解决率): of the cases due (`resolve_by`) or closed in the period, the
-//!   share resolved;
+//! - resolution rate (解决率): of the cases closed in the period, or open and due (`resolve_by`)
+//!   in it, the share resolved. Each case is judged once ([`resolution_judged`]): where it was
+//!   closed, or, while it is open, where its deadline falls; so the months of a year add up to
+//!   the year, asked one by one or together;
 //! - a deadline still ahead is judged once it has come, or once it is met: until then the case
 //!   is in neither side of a rate;
 //! - satisfaction rate (满意率): of the ratings given in the period, the share `satisfied` or
@@ -19,6 +21,9 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::clock::local_day;
 use crate::vocabulary::vocabulary;
 
 vocabulary!(
@@ -32,6 +37,66 @@ vocabulary!(
         Channel => "channel",
     }
 );
+
+vocabulary!(
+    /// The times whose medians are reported: from raising to the first answer, and to each
+    /// resolution.
+    Measure, "measure" {
+        FirstResponse => "first_response",
+        Resolution => "resolution",
+    }
+);
+
+/// Where a case stands for the resolution rate: judged at `at`, resolved or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Judged {
+    pub at: DateTime<Utc>,
+    pub resolved: bool,
+}
+
+/// How a case is judged for the resolution rate at `now`: a closed case where it was closed;
+/// an open one where its deadline to resolve falls, once that has come or the case is
+/// resolved; `None` for an open, unresolved case whose deadline is ahead.
+pub fn resolution_judged(
+    closed_at: Option<DateTime<Utc>>,
+    resolve_by: DateTime<Utc>,
+    resolved_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Option<Judged> {
+    let resolved = resolved_at.is_some();
+    match closed_at {
+        Some(at) => Some(Judged { at, resolved }),
+        None => (resolve_by < now || resolved).then_some(Judged {
+            at: resolve_by,
+            resolved,
+        }),
+    }
+}
+
+/// The days before `today` whose figures a change of a case from `before` to `after` restates.
+///
+/// Everything else a closed day counts is fixed once the day is over: the cases raised, the
+/// steps taken and the times measured on it, and the deadlines to answer that fell on it (an
+/// answer after the day is late whenever it comes). Only the resolution rate judges a case
+/// again later: when it is resolved, reopened, given a new deadline or closed.
+pub fn restated_days(
+    before: Option<Judged>,
+    after: Option<Judged>,
+    today: NaiveDate,
+) -> Vec<NaiveDate> {
+    if before == after {
+        return Vec::new();
+    }
+    let mut days: Vec<NaiveDate> = [before, after]
+        .into_iter()
+        .flatten()
+        .map(|judged| local_day(judged.at))
+        .filter(|day| *day < today)
+        .collect();
+    days.sort();
+    days.dedup();
+    days
+}
 
 /// `part` over `whole`, to four places; none of nothing.
 pub fn rate(part: u64, whole: u64) -> Option<f64> {
@@ -57,6 +122,11 @@ impl Durations {
     /// Counts `n` durations of `hundredths` of an hour.
     pub fn add(&mut self, hundredths: i64, n: u64) {
         *self.0.entry(hundredths).or_default() += n;
+    }
+
+    /// Each hundredth of an hour counted, with how many durations came to it, shortest first.
+    pub fn iter(&self) -> impl Iterator<Item = (i64, u64)> + '_ {
+        self.0.iter().map(|(hundredths, n)| (*hundredths, *n))
     }
 
     pub fn absorb(&mut self, other: &Durations) {
@@ -138,6 +208,86 @@ mod tests {
         whole.absorb(&durations(&[2.0, 2.0, 9.0]));
         assert_eq!(whole, durations(&[1.0, 2.0, 2.0, 5.0, 9.0]));
         assert_eq!(whole.median_hours(), Some(2.0));
+    }
+
+    fn t(when: &str) -> DateTime<Utc> {
+        format!("2025-{when}:00Z").parse().unwrap()
+    }
+
+    #[test]
+    fn a_closed_case_is_judged_where_it_closed_and_an_open_one_where_it_is_due() {
+        let (due, now) = (t("04-09T01:00"), t("06-01T00:00"));
+        // Closed early: judged at the closing, whatever the deadline.
+        let closed = resolution_judged(Some(t("03-16T01:00")), due, Some(t("03-15T01:00")), now);
+        assert_eq!(
+            closed,
+            Some(Judged {
+                at: t("03-16T01:00"),
+                resolved: true
+            })
+        );
+        // Declined and closed: judged, not resolved.
+        let declined = resolution_judged(Some(t("03-16T01:00")), due, None, now);
+        assert_eq!(declined.map(|j| j.resolved), Some(false));
+        // Open past its deadline: judged at the deadline, not resolved.
+        let late = resolution_judged(None, due, None, now);
+        assert_eq!(
+            late,
+            Some(Judged {
+                at: due,
+                resolved: false
+            })
+        );
+        // Open, resolved, awaiting its rating before the deadline: judged at the deadline.
+        let early = resolution_judged(None, due, Some(t("04-01T01:00")), t("04-02T00:00"));
+        assert_eq!(early.map(|j| (j.at, j.resolved)), Some((due, true)));
+        // Open, unresolved, the deadline ahead: not yet.
+        assert_eq!(resolution_judged(None, due, None, t("04-02T00:00")), None);
+    }
+
+    #[test]
+    fn a_change_restates_the_closed_days_it_was_and_is_judged_on() {
+        let day = |d: &str| format!("2025-{d}").parse::<NaiveDate>().unwrap();
+        let today = day("06-01");
+        let due = Judged {
+            at: t("04-09T01:00"),
+            resolved: false,
+        };
+        // Resolved today, still open: the deadline's day now counts it resolved.
+        let resolved = Judged {
+            resolved: true,
+            ..due
+        };
+        assert_eq!(
+            restated_days(Some(due), Some(resolved), today),
+            [day("04-09")]
+        );
+        // Closed today: it leaves the deadline's day; today is not closed yet.
+        let closed = Judged {
+            at: t("05-31T17:00"),
+            resolved: true,
+        };
+        assert_eq!(
+            restated_days(Some(due), Some(closed), today),
+            [day("04-09")]
+        );
+        // Beijing's 05-31 ends at 16:00 UTC: 15:00 UTC is still that day.
+        let yesterday = Judged {
+            at: t("05-31T15:00"),
+            ..closed
+        };
+        assert_eq!(
+            restated_days(Some(due), Some(yesterday), today),
+            [day("04-09"), day("05-31")]
+        );
+        // A step that changes nothing of it restates nothing; nor does one of today's cases.
+        assert!(restated_days(Some(due), Some(due), today).is_empty());
+        assert!(restated_days(None, None, today).is_empty());
+        let fresh = Judged {
+            at: t("06-01T01:00"),
+            resolved: true,
+        };
+        assert!(restated_days(None, Some(fresh), today).is_empty());
     }
 
     #[test]

@@ -67,6 +67,7 @@ mod m20261202_000028_handover_events;
 mod m20261202_000029_register_entries;
 mod m20261202_000030_scoring_schemes;
 mod m20261202_000031_audit_scoring_schemes;
+mod m20261202_000032_figure_days;
 
 pub struct Migrator;
 
@@ -106,6 +107,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000029_register_entries::Migration),
             Box::new(m20261202_000030_scoring_schemes::Migration),
             Box::new(m20261202_000031_audit_scoring_schemes::Migration),
+            Box::new(m20261202_000032_figure_days::Migration),
         ]
     }
 }

@@ -9,6 +9,7 @@
 
 mod life;
 
+use liaison_infra::store::cases::figures::rollup::{self, Rolled};
 use std::collections::HashMap;
 
 use anyhow::{anyhow, Context};
@@ -124,6 +125,17 @@ pub async fn seed(
     txn.commit().await?;
     if next_id > first_id {
         seeding::settle(db).await?;
+        // The cases were written around the steps, which keep the figures' rollup: it is
+        // built again, here rather than by the first server's worker, so that the figures
+        // are as fast as they will be as soon as the seeder is done.
+        rollup::forget(db).await?;
+        loop {
+            let rolled = rollup::roll(db, now).await?;
+            if rolled == Rolled::default() {
+                break;
+            }
+            tracing::info!(days = rolled.new, "figures rolled up");
+        }
     }
     Ok(Seeded {
         cases,

@@ -3,6 +3,7 @@
 //! What each figure counts is `liaison_domain::stats`'s; the counting is the store's.
 
 pub mod dto;
+pub mod rollup;
 pub mod routes;
 
 use std::collections::{BTreeMap, HashMap};
@@ -56,6 +57,9 @@ pub async fn figures(
         Some(_) => return Err(AppError::NotFound("station")),
         None => overseen,
     };
+    // An admin's cases are all the cases of the stations counted (every case of a county lies
+    // at one of its stations); a deputy's are only their own, which no rollup row tells apart.
+    let rolled_stations = (actor.role != Role::Deputy).then(|| reception_stations.clone());
     let townships: HashMap<i64, i64> = stations::townships(db, county_id)
         .await?
         .into_iter()
@@ -77,6 +81,7 @@ pub async fn figures(
         deputy: (actor.role == Role::Deputy)
             .then_some(actor.deputy_id)
             .flatten(),
+        rolled_stations,
         key,
         from,
         to,

@@ -62,6 +62,14 @@ impl<T: Vocabulary> ValueType for Word<T> {
     }
 }
 
+/// Never a number: the bound sea-orm asks of a primary key's columns, so that a word can be one
+/// of a composite key's (a rollup's channel).
+impl<T: Vocabulary> sea_orm::TryFromU64 for Word<T> {
+    fn try_from_u64(_: u64) -> Result<Self, DbErr> {
+        Err(DbErr::ConvertFromU64("a word of a closed set"))
+    }
+}
+
 impl<T: Vocabulary> TryGetable for Word<T> {
     fn try_get_by<I: ColIdx>(res: &QueryResult, index: I) -> Result<Self, TryGetError> {
         let text = String::try_get_by(res, index)?;

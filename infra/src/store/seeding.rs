@@ -29,7 +29,7 @@ const SQLITE_VALUES: usize = 32_766;
 
 /// Rows per INSERT into `E`'s table: as many as SQLite binds, whatever columns the table
 /// has grown (a fixed number broke the seeder when cases and events gained columns).
-fn rows_per_insert<E: EntityTrait>() -> usize {
+pub(crate) fn rows_per_insert<E: EntityTrait>() -> usize {
     SQLITE_VALUES / E::Column::iter().count().max(1)
 }
 

@@ -2,6 +2,7 @@
 //! by hand: four cases driven through the API, then moved back to 2025 step by step.
 
 use chrono::{DateTime, Utc};
+use liaison_infra::store::cases::figures::rollup::{self, Rolled};
 use liaison_tests::{on_every_backend, spawn_app, Backend, TestApp};
 use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::ConnectionTrait;
@@ -11,6 +12,7 @@ on_every_backend!(
     every_figure_of_2025_is_the_one_worked_out_by_hand,
     the_figures_group_by_station_township_department_channel_and_month,
     figures_are_scoped_to_the_caller_and_bad_asks_are_named,
+    the_rollup_answers_what_the_cases_answer,
 );
 
 /// A time in 2025 in UTC, `"03-10 01:00"`.
@@ -342,8 +344,13 @@ async fn the_figures_group_by_station_township_department_channel_and_month(back
     assert_eq!(month("2025-04")["received"], 1);
     assert_eq!(
         month("2025-04")["resolution_rate"],
-        0.5,
-        "A's and B's deadlines: B open"
+        0.0,
+        "B's deadline, B open; A is judged where it closed, in March"
+    );
+    assert_eq!(
+        month("2025-03")["resolution_rate"],
+        1.0,
+        "A closed resolved"
     );
     assert_eq!(month("2025-06")["receptions"], 1);
     let station_months = f
@@ -401,4 +408,115 @@ async fn figures_are_scoped_to_the_caller_and_bad_asks_are_named(backend: Backen
             .expect(422);
         assert_eq!(refused.fields(), [field], "{query}");
     }
+}
+
+/// Rolls the figures up as the worker does, until there is nothing left to roll.
+async fn roll_up(app: &TestApp) -> Rolled {
+    let mut total = Rolled::default();
+    loop {
+        let rolled = rollup::roll(app.db(), Utc::now()).await.unwrap();
+        if rolled == Rolled::default() {
+            return total;
+        }
+        total.new += rolled.new;
+        total.again += rolled.again;
+    }
+}
+
+/// What the rollup is held to: every grouping, part of a year, other callers.
+fn asks(f: &Fixture) -> Vec<(String, String)> {
+    let mut asks = Vec::new();
+    for query in [
+        "year=2025",
+        "year=2025&by_month=true",
+        "year=2025&group_by=station&by_month=true",
+        "year=2025&group_by=township",
+        "year=2025&group_by=category&by_month=true",
+        "year=2025&group_by=channel",
+        "year=2025&group_by=department",
+        "year=2025&group_by=deputy",
+        "from=2025-03-12&to=2025-04-15",
+        "year=2024",
+        "",
+    ] {
+        asks.push((f.county.clone(), query.to_owned()));
+    }
+    asks.push((
+        f.station_admin.clone(),
+        "year=2025&by_month=true".to_owned(),
+    ));
+    asks.push((
+        f.other_station_admin.clone(),
+        "year=2025&station_id=2".to_owned(),
+    ));
+    asks.push((f.deputy.clone(), "year=2025".to_owned()));
+    asks
+}
+
+async fn answers(f: &Fixture) -> Vec<(String, Value)> {
+    let mut answers = Vec::new();
+    for (token, query) in asks(f) {
+        let answer = f.stats(&token, &query).await;
+        answers.push((query, answer));
+    }
+    answers
+}
+
+async fn the_rollup_answers_what_the_cases_answer(backend: Backend) {
+    let (f, [_, b, _, _]) = fixture(backend).await;
+    // Nothing rolled up yet: every day is counted from the cases.
+    let from_cases = answers(&f).await;
+    let rolled = roll_up(&f.app).await;
+    assert!(
+        rolled.new > 365,
+        "from D's day in 2024 to yesterday: {rolled:?}"
+    );
+    let figure_rows = f
+        .app
+        .db()
+        .query_one(sea_orm::Statement::from_string(
+            f.app.db().get_database_backend(),
+            "SELECT COUNT(*) AS n FROM figure_days",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap();
+    assert!(
+        figure_rows >= 4,
+        "the fixture's days are rolled up: {figure_rows}"
+    );
+    for ((query, expected), (_, found)) in from_cases.iter().zip(answers(&f).await.iter()) {
+        assert_eq!(found, expected, "{query}");
+    }
+
+    // Resolving B today restates 04-19, where B is judged: the figures count that day from
+    // the cases until it is rolled up again, and never show the stale day.
+    f.app
+        .post(
+            &format!("/api/v1/cases/{b}/accept"),
+            Some(&f.deputy),
+            json!({}),
+        )
+        .await
+        .expect(200);
+    f.app
+        .post(
+            &format!("/api/v1/cases/{b}/resolve"),
+            Some(&f.deputy),
+            json!({"summary": "已处理", "outcome": "implemented"}),
+        )
+        .await
+        .expect(200);
+    let restated = f.stats(&f.county, "year=2025").await;
+    assert_eq!(
+        restated["total"]["resolution_rate"], 0.75,
+        "A, B and D of four"
+    );
+    let april = f.stats(&f.county, "from=2025-04-01&to=2025-04-30").await;
+    assert_eq!(april["total"]["resolution_rate"], 1.0, "B, resolved now");
+    let rolled = roll_up(&f.app).await;
+    assert_eq!(rolled.again, 1, "{rolled:?}");
+    assert_eq!(f.stats(&f.county, "year=2025").await, restated);
 }

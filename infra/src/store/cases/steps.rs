@@ -1,12 +1,14 @@
 //! Storing a step of a case: the domain's transition, with its events, written only over the
-//! version of the case it was decided on.
+//! version of the case it was decided on, and the closed days of the figures it restates.
 
 use chrono::{DateTime, Utc};
 use liaison_domain::case::Transition;
+use liaison_domain::stats::resolution_judged;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use super::events::{self, Author};
+use super::figures::rollup;
 use crate::entities::{cases, Word};
 
 /// Writes `transition` over `stored` if the case is still at the version read, and appends
@@ -76,6 +78,16 @@ pub async fn record(
         return Ok(None);
     }
     events::append(db, stored.id, author, &transition.events, now).await?;
+    let judged = |closed_at, resolve_by, resolved_at| {
+        resolution_judged(closed_at, resolve_by, resolved_at, now)
+    };
+    rollup::restate(
+        db,
+        judged(stored.closed_at, stored.resolve_by, stored.resolved_at),
+        judged(next.closed_at, next.resolve_by, next.resolved_at),
+        now,
+    )
+    .await?;
     // Read back rather than built here: the database keeps `now` at its own precision.
     let updated = super::find(db, stored.id)
         .await?

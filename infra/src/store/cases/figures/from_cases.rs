@@ -1,114 +1,31 @@
-//! The raw counts behind the figures (`liaison_domain::stats`): a few grouped statements over
-//! the cases an actor oversees, each bucketed by group and by month on the county's clock, so
-//! that the caller can add buckets up to months, groups and the whole. Durations, whose
-//! medians cannot be added, come counted by the hundredth of an hour they come to
-//! (`stats::Durations`): a few thousand counts rather than a row per case.
+//! The counts of the cases themselves: a few grouped statements over the cases an actor
+//! oversees, their steps in the spans of days asked, and the standing (overdue now) and
+//! receptions of the whole period. The worker that keeps the daily rollup counts closed days
+//! with the same statements, keyed by the rollup's cells and bucketed by day.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use liaison_domain::case::satisfaction::Ratings;
 use liaison_domain::case::{EventKind, Outcome, Rating};
-use liaison_domain::stats::{Durations, HUNDREDTH_OF_HOUR_SECS};
-use liaison_domain::vocabulary::Vocabulary;
+use liaison_domain::stats::HUNDREDTH_OF_HOUR_SECS;
 use sea_orm::sea_query::{Alias, Condition, Expr, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, DbErr, QueryResult};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr};
 
-use super::rules::overdue;
+use super::{bucket, number, optional_word, rows, word, Ask, Bucket, Counts, Key};
 use crate::db::Backend;
 use crate::entities::{case_events, cases, reception_deputies, receptions};
+use crate::store::cases::rules::overdue;
 
-/// How the cases are keyed into groups: a column of the case, or a station's township.
-#[derive(Debug, Clone)]
-pub enum Key {
-    /// One group of everything.
-    All,
-    Station,
-    /// Each station's township (`liaison_domain::region::township_of`), worked out by the
-    /// caller; a station under the county itself has none.
-    Township(HashMap<i64, i64>),
-    Category,
-    Department,
-    /// The case's deputy now.
-    Deputy,
-    Channel,
-}
-
-/// What to count: the cases `within` selects (what the actor oversees), steps and times in
-/// `[from, to)`, and what is overdue at `now`.
-pub struct Ask {
-    pub within: Condition,
-    /// The stations whose receptions count (those the actor oversees), or, for a deputy, the
-    /// receptions they attended.
-    pub reception_stations: Vec<i64>,
-    pub deputy: Option<i64>,
-    pub key: Key,
-    pub from: DateTime<Utc>,
-    pub to: DateTime<Utc>,
-    pub now: DateTime<Utc>,
-}
-
-/// A group's key (none: cases without a department or a deputy, or stations in no township)
-/// and a month, `2026-03`.
-pub type Bucket = (Option<String>, String);
-
-/// The counts of one bucket.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Counts {
-    pub received: u64,
-    pub steps: HashMap<EventKind, u64>,
-    pub resolved_by_outcome: HashMap<Outcome, u64>,
-    pub ratings: Ratings,
-    /// Overdue now: in the bucket of no month (`""`), a standing rather than a step.
-    pub overdue: u64,
-    /// Cases due to be answered in the bucket, and those answered by then.
-    pub due_to_respond: u64,
-    pub answered_in_time: u64,
-    /// Cases due to be resolved or closed in the bucket, and those resolved.
-    pub due_to_resolve: u64,
-    pub resolved_of_due: u64,
-    /// Time from raising to the first answer, and to each resolution.
-    pub first_response: Durations,
-    pub resolution: Durations,
-    /// `None` when the grouping has no receptions (by category, department or channel).
-    pub receptions: Option<u64>,
-    pub visitors: Option<u64>,
-}
-
-impl Counts {
-    /// Adds another bucket's counts to these: months into a group, groups into the whole.
-    pub fn absorb(&mut self, other: &Counts) {
-        self.received += other.received;
-        for (kind, n) in &other.steps {
-            *self.steps.entry(*kind).or_default() += n;
-        }
-        for (outcome, n) in &other.resolved_by_outcome {
-            *self.resolved_by_outcome.entry(*outcome).or_default() += n;
-        }
-        self.ratings.add_all(other.ratings);
-        self.overdue += other.overdue;
-        self.due_to_respond += other.due_to_respond;
-        self.answered_in_time += other.answered_in_time;
-        self.due_to_resolve += other.due_to_resolve;
-        self.resolved_of_due += other.resolved_of_due;
-        self.first_response.absorb(&other.first_response);
-        self.resolution.absorb(&other.resolution);
-        let add = |mine: &mut Option<u64>, theirs: Option<u64>| {
-            if let Some(n) = theirs {
-                *mine.get_or_insert(0) += n;
-            }
-        };
-        add(&mut self.receptions, other.receptions);
-        add(&mut self.visitors, other.visitors);
-    }
-}
-
-/// The counts of every bucket that has any.
-pub async fn count(db: &impl ConnectionTrait, ask: &Ask) -> Result<HashMap<Bucket, Counts>, DbErr> {
-    let backend = Backend::of_connection(db);
-    let sql = Sql { backend, ask };
+/// The counts of the cases' facts in the spans asked: raised, steps, deadlines judged and
+/// times measured.
+pub(super) async fn count_cases(
+    db: &impl ConnectionTrait,
+    sql: &Sql<'_>,
+) -> Result<HashMap<Bucket, Counts>, DbErr> {
     let mut buckets: HashMap<Bucket, Counts> = HashMap::new();
-
+    if sql.spans.is_empty() {
+        return Ok(buckets);
+    }
     for row in rows(db, sql.received()).await? {
         buckets.entry(bucket(&row)?).or_default().received += number(&row, "n")?;
     }
@@ -125,9 +42,6 @@ pub async fn count(db: &impl ConnectionTrait, ask: &Ask) -> Result<HashMap<Bucke
                 counts.ratings.add(rating, n);
             }
         }
-    }
-    for row in rows(db, sql.overdue()).await? {
-        buckets.entry(bucket(&row)?).or_default().overdue += number(&row, "n")?;
     }
     for row in rows(db, sql.due_to_respond()).await? {
         let counts = buckets.entry(bucket(&row)?).or_default();
@@ -149,6 +63,19 @@ pub async fn count(db: &impl ConnectionTrait, ask: &Ask) -> Result<HashMap<Bucke
         let counts = buckets.entry(bucket(&row)?).or_default();
         counts.resolution.add(hundredths, n);
     }
+    Ok(buckets)
+}
+
+/// Adds what is counted over the whole period whatever the rollup holds: the cases overdue
+/// now, and the receptions held.
+pub(super) async fn count_standing(
+    db: &impl ConnectionTrait,
+    sql: &Sql<'_>,
+    buckets: &mut HashMap<Bucket, Counts>,
+) -> Result<(), DbErr> {
+    for row in rows(db, sql.overdue()).await? {
+        buckets.entry(bucket(&row)?).or_default().overdue += number(&row, "n")?;
+    }
     if let Some(receptions) = sql.receptions() {
         for row in rows(db, receptions).await? {
             let counts = buckets.entry(bucket(&row)?).or_default();
@@ -156,42 +83,22 @@ pub async fn count(db: &impl ConnectionTrait, ask: &Ask) -> Result<HashMap<Bucke
             *counts.visitors.get_or_insert(0) += number(&row, "visitors")?;
         }
     }
-    Ok(buckets)
+    Ok(())
 }
 
-async fn rows(
-    db: &impl ConnectionTrait,
-    select: SelectStatement,
-) -> Result<Vec<QueryResult>, DbErr> {
-    db.query_all(db.get_database_backend().build(&select)).await
-}
-
-fn bucket(row: &QueryResult) -> Result<Bucket, DbErr> {
-    Ok((row.try_get("", "k")?, row.try_get("", "m")?))
-}
-
-fn number(row: &QueryResult, column: &str) -> Result<u64, DbErr> {
-    let n: Option<i64> = row.try_get("", column)?;
-    Ok(u64::try_from(n.unwrap_or(0)).unwrap_or(0))
-}
-
-/// A stored word of a closed set; one outside it is an error naming it, never a guess.
-fn word<V: Vocabulary>(row: &QueryResult, column: &str) -> Result<V, DbErr> {
-    optional_word(row, column)?
-        .ok_or_else(|| DbErr::Custom(format!("{column} is empty where a word was expected")))
-}
-
-fn optional_word<V: Vocabulary>(row: &QueryResult, column: &str) -> Result<Option<V>, DbErr> {
-    let text: Option<String> = row.try_get("", column)?;
-    text.map(|t| {
-        V::parse(&t).map_err(|_| DbErr::Custom(format!("{column} holds an unknown word {t:?}")))
-    })
-    .transpose()
+/// How the cases' counts are keyed and bucketed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Grain {
+    /// Keyed as the ask says, bucketed by month.
+    Month,
+    /// Keyed by station, category and channel (`station:category:channel`), bucketed by day
+    /// (`2026-03-10`): the rollup's rows.
+    Cell,
 }
 
 /// The township (as text) of the station in `station`, from the caller's map: a CASE over the
 /// county's stations, none for a station in no township.
-fn township(map: &HashMap<i64, i64>, station: &str) -> String {
+pub(super) fn township(map: &HashMap<i64, i64>, station: &str) -> String {
     if map.is_empty() {
         return "NULL".to_owned();
     }
@@ -204,33 +111,49 @@ fn township(map: &HashMap<i64, i64>, station: &str) -> String {
 }
 
 /// The statements, in the backend's dialect where times are computed.
-struct Sql<'a> {
-    backend: Backend,
-    ask: &'a Ask,
+pub(super) struct Sql<'a> {
+    pub backend: Backend,
+    pub ask: &'a Ask,
+    /// The instants whose facts are counted here, `[from, to)` each.
+    pub spans: &'a [(DateTime<Utc>, DateTime<Utc>)],
+    pub grain: Grain,
+}
+
+/// The group's key of a row of `table` (the cases or the rollup's), as text.
+pub(super) fn key_of(key: &Key, table: &str) -> String {
+    let text = |column: &str| format!(r#"CAST("{table}"."{column}" AS TEXT)"#);
+    match key {
+        Key::All => "''".to_owned(),
+        Key::Station => text("station_id"),
+        Key::Township(map) => township(map, &format!(r#""{table}"."station_id""#)),
+        Key::Category => text("category_id"),
+        Key::Department => text("department_id"),
+        Key::Deputy => text("assignee_id"),
+        Key::Channel => format!(r#""{table}"."channel""#),
+    }
 }
 
 impl Sql<'_> {
     /// The group's key of a case, as text.
     fn key(&self) -> String {
-        let text = |column: &str| format!(r#"CAST("cases"."{column}" AS TEXT)"#);
-        match &self.ask.key {
-            Key::All => "''".to_owned(),
-            Key::Station => text("station_id"),
-            Key::Township(map) => township(map, r#""cases"."station_id""#),
-            Key::Category => text("category_id"),
-            Key::Department => text("department_id"),
-            Key::Deputy => text("assignee_id"),
-            Key::Channel => r#""cases"."channel""#.to_owned(),
+        match self.grain {
+            Grain::Month => key_of(&self.ask.key, "cases"),
+            Grain::Cell => r#"CAST("cases"."station_id" AS TEXT) || ':' || CAST("cases"."category_id" AS TEXT) || ':' || "cases"."channel""#.to_owned(),
         }
     }
 
-    /// The month `column` falls in on the county's clock (UTC+8), `2026-03`.
+    /// The month (or, for the rollup, the day) `column` falls in on the county's clock
+    /// (UTC+8), `2026-03`.
     fn month(&self, column: &str) -> String {
+        let (postgres, sqlite) = match self.grain {
+            Grain::Month => ("YYYY-MM", "%Y-%m"),
+            Grain::Cell => ("YYYY-MM-DD", "%Y-%m-%d"),
+        };
         match self.backend {
             Backend::Postgres => {
-                format!("to_char(({column} AT TIME ZONE 'UTC') + INTERVAL '8 hours', 'YYYY-MM')")
+                format!("to_char(({column} AT TIME ZONE 'UTC') + INTERVAL '8 hours', '{postgres}')")
             }
-            Backend::Sqlite => format!("strftime('%Y-%m', {column}, '+8 hours')"),
+            Backend::Sqlite => format!("strftime('{sqlite}', {column}, '+8 hours')"),
         }
     }
 
@@ -260,20 +183,11 @@ impl Sql<'_> {
         Self::grouped(select, &["h"])
     }
 
+    /// `column` in one of the spans counted here.
     fn in_period(&self, column: &str) -> Condition {
-        let column = || Expr::expr(Expr::cust(column.to_owned()));
-        Condition::all()
-            .add(column().gte(self.ask.from))
-            .add(column().lt(self.ask.to))
-    }
-
-    /// The backend's mark of the `n`th value of a custom expression (numbered on PostgreSQL,
-    /// in order on SQLite).
-    fn mark(&self, n: usize) -> String {
-        match self.backend {
-            Backend::Postgres => format!("${n}"),
-            Backend::Sqlite => "?".to_owned(),
-        }
+        self.spans.iter().fold(Condition::any(), |any, (from, to)| {
+            any.add(between(column, *from, *to))
+        })
     }
 
     /// The cases asked about, keyed and bucketed by the month of `column`.
@@ -363,7 +277,7 @@ impl Sql<'_> {
     /// A deadline to judge: in the period, and come by now or met already (a deadline still
     /// ahead is nobody's failure yet).
     fn judged(&self, deadline: &str, met: &str) -> Condition {
-        self.in_period(deadline).add(
+        Condition::all().add(self.in_period(deadline)).add(
             Condition::any()
                 .add(Expr::expr(Expr::cust(deadline.to_owned())).lt(self.ask.now))
                 .add(Expr::expr(Expr::cust(met.to_owned())).is_not_null()),
@@ -385,44 +299,22 @@ impl Sql<'_> {
         Self::grouped(select, &[])
     }
 
-    /// Due to be resolved in the period, or closed in it: bucketed by whichever falls in it,
-    /// the deadline first.
+    /// The cases judged for the resolution rate (`stats::resolution_judged`): closed in the
+    /// spans, or open with their deadline in them, come or met; bucketed where they are
+    /// judged. Written as two terms, each on its own index, rather than over the judged
+    /// instant, which no index holds.
     fn due_to_resolve(&self) -> SelectStatement {
-        let (from, to) = (self.ask.from, self.ask.to);
-        let when = Expr::cust_with_values(
-            format!(
-                r#"CASE WHEN "cases"."resolve_by" >= {} AND "cases"."resolve_by" < {} THEN "cases"."resolve_by" ELSE "cases"."closed_at" END"#,
-                self.mark(1),
-                self.mark(2)
-            ),
-            [from, to],
-        );
-        let mut select = Query::select();
-        let month = self.month("\"w\"");
-        let mut inner = Query::select();
-        inner
-            .expr_as(Expr::cust(self.key()), Alias::new("k"))
-            .expr_as(when, Alias::new("w"))
-            .expr_as(
-                Expr::cust(r#"CASE WHEN "cases"."resolved_at" IS NOT NULL THEN 1 ELSE 0 END"#),
-                Alias::new("done"),
-            )
-            .from(cases::Entity)
-            .cond_where(self.ask.within.clone())
-            .cond_where(
-                Condition::any()
-                    .add(self.judged(r#""cases"."resolve_by""#, r#""cases"."resolved_at""#))
-                    .add(self.in_period(r#""cases"."closed_at""#)),
-            );
+        let (closed, resolve_by) = (r#""cases"."closed_at""#, r#""cases"."resolve_by""#);
+        let mut select = self.cases(r#"COALESCE("cases"."closed_at", "cases"."resolve_by")"#);
         select
-            .expr_as(Expr::cust("\"k\""), Alias::new("k"))
-            .expr_as(Expr::cust(month), Alias::new("m"))
             .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
             .expr_as(
-                Expr::cust("CAST(SUM(\"done\") AS BIGINT)"),
+                Expr::cust(
+                    r#"CAST(SUM(CASE WHEN "cases"."resolved_at" IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT)"#,
+                ),
                 Alias::new("kept"),
             )
-            .from_subquery(inner, Alias::new("due"));
+            .cond_where(judged_for_resolution(self.in_period(closed), self.in_period(resolve_by), self.ask.now));
         Self::grouped(select, &[])
     }
 
@@ -476,7 +368,7 @@ impl Sql<'_> {
                 Expr::col((receptions::Entity, receptions::Column::StationId))
                     .is_in(self.ask.reception_stations.clone()),
             )
-            .cond_where(self.in_period(at));
+            .cond_where(between(at, self.ask.from, self.ask.to));
         let by_deputy = matches!(self.ask.key, Key::Deputy) || self.ask.deputy.is_some();
         if by_deputy {
             select.inner_join(
@@ -498,5 +390,112 @@ impl Sql<'_> {
             );
         }
         Some(Self::grouped(select, &[]))
+    }
+}
+
+/// `column` in `[from, to)`.
+fn between(column: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> Condition {
+    let column = || Expr::expr(Expr::cust(column.to_owned()));
+    Condition::all()
+        .add(column().gte(from))
+        .add(column().lt(to))
+}
+
+/// `stats::resolution_judged` as SQL, for cases closed where `closed_in` says, or open with
+/// their deadline where `due_in` says: judged at `now`.
+pub(in crate::store::cases) fn judged_for_resolution(
+    closed_in: Condition,
+    due_in: Condition,
+    now: DateTime<Utc>,
+) -> Condition {
+    let open_and_judged = Condition::all()
+        .add(cases::Column::ClosedAt.is_null())
+        .add(due_in)
+        .add(
+            Condition::any()
+                .add(cases::Column::ResolveBy.lt(now))
+                .add(cases::Column::ResolvedAt.is_not_null()),
+        );
+    Condition::any().add(closed_in).add(open_and_judged)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Duration;
+    use liaison_domain::clock::local_day;
+    use liaison_domain::stats::resolution_judged;
+    use sea_orm::{EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+    use super::*;
+    use crate::store::cases::rules::tests::{at, loaded, table};
+
+    /// The rules' table with closings and resolutions: every fourth case closed an hour
+    /// before `at()`, every third resolved two hours before.
+    fn closed(case: &mut cases::Model) {
+        if case.id % 4 == 1 {
+            case.closed_at = Some(at() - Duration::hours(1));
+        }
+        if case.id % 3 == 0 {
+            case.resolved_at = Some(at() - Duration::hours(2));
+        }
+    }
+
+    #[tokio::test]
+    async fn the_sql_judgement_for_the_resolution_rate_is_the_domain_s() {
+        let (_dir, databases) = loaded().await;
+        let mut table = table();
+        table.iter_mut().for_each(closed);
+        for db in &databases {
+            for case in &table {
+                cases::Entity::update_many()
+                    .col_expr(cases::Column::ClosedAt, Expr::value(case.closed_at))
+                    .col_expr(cases::Column::ResolvedAt, Expr::value(case.resolved_at))
+                    .filter(cases::Column::Id.eq(case.id))
+                    .exec(db)
+                    .await
+                    .unwrap();
+            }
+            // Spans that cut through the table's deadlines and closings.
+            let spans = [
+                (at() - Duration::hours(30), at() - Duration::minutes(30)),
+                (at() + Duration::minutes(30), at() + Duration::hours(30)),
+            ];
+            let within = |when: DateTime<Utc>| spans.iter().any(|(f, t)| *f <= when && when < *t);
+            let in_spans = |column: &str| {
+                spans.iter().fold(Condition::any(), |any, (f, t)| {
+                    any.add(between(column, *f, *t))
+                })
+            };
+            for now in [
+                at() - Duration::minutes(30),
+                at(),
+                at() + Duration::hours(2),
+            ] {
+                let expected: Vec<i64> = table
+                    .iter()
+                    .filter(|case| {
+                        resolution_judged(case.closed_at, case.resolve_by, case.resolved_at, now)
+                            .is_some_and(|judged| within(judged.at))
+                    })
+                    .map(|case| case.id)
+                    .collect();
+                let condition = judged_for_resolution(
+                    in_spans(r#""cases"."closed_at""#),
+                    in_spans(r#""cases"."resolve_by""#),
+                    now,
+                );
+                let found: Vec<i64> = cases::Entity::find()
+                    .select_only()
+                    .column(cases::Column::Id)
+                    .filter(condition)
+                    .order_by_asc(cases::Column::Id)
+                    .into_tuple()
+                    .all(db)
+                    .await
+                    .unwrap();
+                assert!(!expected.is_empty() && expected.len() < table.len());
+                assert_eq!(found, expected, "at {now} ({})", local_day(now));
+            }
+        }
     }
 }
