@@ -346,7 +346,9 @@ async fn a_group_only_shift_is_read_back_and_routes_new_cases_to_its_members(bac
         .expect(201)
         .id();
     let now = Utc::now();
-    let period = (now - Duration::hours(12), now + Duration::hours(12));
+    // A day either side, so that the demo's shift of today (09:00 to 17:00) lies inside
+    // whatever the hour the test runs at.
+    let period = (now - Duration::hours(24), now + Duration::hours(24));
     // The group alone around now: the demo's own shift of the deputy is replaced by it.
     let written = put_roster(
         &app,

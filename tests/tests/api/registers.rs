@@ -98,7 +98,9 @@ async fn automatic_entries_come_from_a_reception_an_accepted_case_and_a_missed_s
         &app,
         Some(&p.admin),
         1,
-        (now - hour * 12, now + hour * 12),
+        // A day either side, so that the demo's shift of today (09:00 to 17:00) is replaced
+        // whatever the hour the test runs at.
+        (now - hour * 24, now + hour * 24),
         vec![
             shift(p.deputy_id, missed, missed + hour * 2),
             shift(p.deputy_id, now - hour, now + hour),

@@ -169,8 +169,10 @@ async fn the_roster_shows_attendance_and_lets_a_shift_name_a_group(backend: Back
     // A shift that began an hour ago, checked in now: late.
     let now = Utc::now();
     let body = json!({
-        "from": now - Duration::hours(12),
-        "to": now + Duration::hours(12),
+        // A day either side: the demo's shift of today (09:00 to 17:00) is replaced whatever
+        // the hour the test runs at.
+        "from": now - Duration::hours(24),
+        "to": now + Duration::hours(24),
         "shifts": [{"deputy_id": deputy_id, "starts_at": now - Duration::hours(1), "ends_at": now + Duration::hours(1)}],
     });
     let roster = app
@@ -212,10 +214,17 @@ async fn the_roster_shows_attendance_and_lets_a_shift_name_a_group(backend: Back
     let starts = (now - Duration::hours(1)).with_timezone(&beijing);
     let ends = (now + Duration::hours(1)).with_timezone(&beijing);
     let day = starts.format("%Y-%m-%d").to_string();
-    let (starts, ends) = (
-        starts.format("%H:%M").to_string(),
-        ends.format("%H:%M").to_string(),
-    );
+    // The form holds a shift within one day: near midnight, the shift is cut at its day's end.
+    let (starts, ends) = match ends.date_naive() == starts.date_naive() {
+        true => (
+            starts.format("%H:%M").to_string(),
+            ends.format("%H:%M").to_string(),
+        ),
+        false => (
+            starts.format("%H:%M").to_string().min("23:58".to_owned()),
+            "23:59".to_owned(),
+        ),
+    };
     let csrf = page.csrf();
     let id = deputy_id.to_string();
     let group_id = group.to_string();
