@@ -166,8 +166,8 @@ pub fn figures_of(counts: &Counts, receptions: bool) -> Figures {
         true => Some(n.unwrap_or(0)),
         false => None,
     };
-    let step = |kind: EventKind| counts.steps.get(&kind).copied().unwrap_or(0);
-    let outcome = |o: Outcome| counts.resolved_by_outcome.get(&o).copied().unwrap_or(0);
+    let step = |kind: EventKind| counts.step(kind);
+    let outcome = |o: Outcome| counts.outcome(o);
     Figures {
         received: counts.received,
         accepted: step(EventKind::Accepted),

@@ -298,7 +298,11 @@ pub(super) mod tests {
         ]
     }
 
-    async fn ids(db: &impl ConnectionTrait, condition: Condition) -> Vec<i64> {
+    /// The ids of the cases `condition` selects, in order.
+    pub(in crate::store::cases) async fn ids(
+        db: &impl ConnectionTrait,
+        condition: Condition,
+    ) -> Vec<i64> {
         cases::Entity::find()
             .select_only()
             .column(cases::Column::Id)

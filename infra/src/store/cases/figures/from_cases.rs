@@ -424,10 +424,10 @@ mod tests {
     use chrono::Duration;
     use liaison_domain::clock::local_day;
     use liaison_domain::stats::resolution_judged;
-    use sea_orm::{EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+    use sea_orm::{EntityTrait, QueryFilter};
 
     use super::*;
-    use crate::store::cases::rules::tests::{at, loaded, table};
+    use crate::store::cases::rules::tests::{at, ids, loaded, table};
 
     /// The rules' table with closings and resolutions: every fourth case closed an hour
     /// before `at()`, every third resolved two hours before.
@@ -484,15 +484,7 @@ mod tests {
                     in_spans(r#""cases"."resolve_by""#),
                     now,
                 );
-                let found: Vec<i64> = cases::Entity::find()
-                    .select_only()
-                    .column(cases::Column::Id)
-                    .filter(condition)
-                    .order_by_asc(cases::Column::Id)
-                    .into_tuple()
-                    .all(db)
-                    .await
-                    .unwrap();
+                let found = ids(db, condition).await;
                 assert!(!expected.is_empty() && expected.len() < table.len());
                 assert_eq!(found, expected, "at {now} ({})", local_day(now));
             }

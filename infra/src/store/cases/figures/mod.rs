@@ -122,11 +122,13 @@ impl Counts {
         add(&mut self.visitors, other.visitors);
     }
 
-    fn step(&self, kind: EventKind) -> u64 {
+    /// The `kind` steps counted.
+    pub fn step(&self, kind: EventKind) -> u64 {
         self.steps.get(&kind).copied().unwrap_or(0)
     }
 
-    fn outcome(&self, outcome: Outcome) -> u64 {
+    /// The resolutions counted with `outcome`.
+    pub fn outcome(&self, outcome: Outcome) -> u64 {
         self.resolved_by_outcome.get(&outcome).copied().unwrap_or(0)
     }
 }
