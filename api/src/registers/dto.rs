@@ -8,6 +8,8 @@ use liaison_domain::Invalid;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::extract::nullable;
+
 /// The year asked for, read as text so that garbage is 422 naming `year`.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -102,28 +104,47 @@ pub struct NewRegisterEntry {
     pub score: Option<u32>,
 }
 
-/// A change to a manual entry: each field given replaces the stored one; its register stays.
+/// A change to a manual entry: each field given replaces the stored one, and an optional
+/// field given as `null` is cleared; its register stays.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterEntryPatch {
     pub date: Option<NaiveDate>,
     pub title: Option<String>,
-    pub detail: Option<String>,
-    pub activity_kind: Option<String>,
-    pub proposal_kind: Option<String>,
-    pub answer: Option<String>,
-    pub answered_on: Option<NaiveDate>,
-    pub satisfaction: Option<String>,
-    pub attendees: Option<u32>,
-    pub score: Option<u32>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub detail: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub activity_kind: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub proposal_kind: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub answer: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub answered_on: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub satisfaction: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<u32>)]
+    pub attendees: Option<Option<u32>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<u32>)]
+    pub score: Option<Option<u32>>,
 }
 
-/// A word of a closed set, if given.
+/// A word of a closed set, if given: kept (`None`), cleared or replaced.
 fn word<T>(
-    text: &Option<String>,
+    text: &Option<Option<String>>,
     parse: fn(&str) -> Result<T, Invalid>,
-) -> Result<Option<T>, Invalid> {
-    text.as_deref().map(parse).transpose()
+) -> Result<Option<Option<T>>, Invalid> {
+    text.as_ref()
+        .map(|given| given.as_deref().map(parse).transpose())
+        .transpose()
 }
 
 impl RegisterEntryPatch {
@@ -142,14 +163,14 @@ impl RegisterEntryPatch {
             kind: stored.kind,
             date: self.date.unwrap_or(stored.date),
             title: self.title.unwrap_or(stored.title),
-            detail: self.detail.or(stored.detail),
-            activity_kind: activity_kind.or(stored.activity_kind),
-            proposal_kind: proposal_kind.or(stored.proposal_kind),
-            answer: self.answer.or(stored.answer),
-            answered_on: self.answered_on.or(stored.answered_on),
-            satisfaction: satisfaction.or(stored.satisfaction),
-            attendees: self.attendees.or(stored.attendees),
-            score: self.score.or(stored.score),
+            detail: self.detail.unwrap_or(stored.detail),
+            activity_kind: activity_kind.unwrap_or(stored.activity_kind),
+            proposal_kind: proposal_kind.unwrap_or(stored.proposal_kind),
+            answer: self.answer.unwrap_or(stored.answer),
+            answered_on: self.answered_on.unwrap_or(stored.answered_on),
+            satisfaction: satisfaction.unwrap_or(stored.satisfaction),
+            attendees: self.attendees.unwrap_or(stored.attendees),
+            score: self.score.unwrap_or(stored.score),
         }
         .checked()
     }
@@ -166,14 +187,14 @@ impl NewRegisterEntry {
         RegisterEntryPatch {
             date: Some(self.date),
             title: Some(self.title),
-            detail: self.detail,
-            activity_kind: self.activity_kind,
-            proposal_kind: self.proposal_kind,
-            answer: self.answer,
-            answered_on: self.answered_on,
-            satisfaction: self.satisfaction,
-            attendees: self.attendees,
-            score: self.score,
+            detail: Some(self.detail),
+            activity_kind: Some(self.activity_kind),
+            proposal_kind: Some(self.proposal_kind),
+            answer: Some(self.answer),
+            answered_on: Some(self.answered_on),
+            satisfaction: Some(self.satisfaction),
+            attendees: Some(self.attendees),
+            score: Some(self.score),
         }
         .applied_to(blank)
     }

@@ -208,6 +208,19 @@ async fn manual_entries_are_edited_until_an_admin_verifies_them_once(backend: Ba
         .body;
     assert_eq!(edited["detail"], "全天,县委党校");
     assert_eq!(edited["title"], "参加县人大代表履职培训");
+    // A field given as null is cleared, one left out is kept; a required one cannot be.
+    let cleared = app
+        .patch(&path, Some(&p.deputy), json!({"detail": null}))
+        .await
+        .expect(200)
+        .body;
+    assert!(cleared["detail"].is_null(), "{cleared}");
+    assert_eq!(cleared["activity_kind"], "training");
+    let refused = app
+        .patch(&path, Some(&p.deputy), json!({"activity_kind": null}))
+        .await
+        .expect(422);
+    assert_eq!(refused.fields(), ["activity_kind"], "{}", refused.body);
     let verify = format!("{path}/verify");
     // The deputy does not vouch for their own entry.
     app.post(&verify, Some(&p.deputy), json!({}))

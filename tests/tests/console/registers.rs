@@ -78,6 +78,19 @@ async fn a_deputy_adds_an_activity_an_admin_verifies_it_and_it_no_longer_changes
     assert!(browser.has(&format!("{row} details.edit")).await);
     // The deputy does not verify their own entry.
     assert!(!browser.has(&format!("{row} button.verify")).await);
+    // Editing it: a field emptied in the form is cleared, not kept.
+    let edit = format!("#edit-{}", browser.attr(row, "data-entry-id").await);
+    open(&browser, &format!("{row} details.edit")).await;
+    assert_eq!(
+        browser.value(&format!("{edit}-detail")).await,
+        "县委党校,全天"
+    );
+    browser.fill(&format!("{edit}-detail"), "").await;
+    browser
+        .click(&format!("{edit} button[type='submit']"))
+        .await;
+    assert_eq!(browser.text("#registers-notice").await, "已保存。");
+    assert_eq!(browser.text(&format!("{row} td.detail")).await, "");
     browser
         .shoot(&format!("registers-deputy-{}", name(&backend)))
         .await;

@@ -80,7 +80,8 @@ fn count(field: &'static str, text: &str) -> Result<Option<u32>, FieldError> {
 }
 
 impl EntryForm {
-    /// The form as a change: the dates and numbers read, every field given.
+    /// The form as a change: the dates and numbers read, every field given, a blank one
+    /// cleared.
     fn patch(&self) -> Result<RegisterEntryPatch, Invalid> {
         let date = day("date", &self.date);
         let answered_on = day("answered_on", &self.answered_on);
@@ -90,14 +91,14 @@ impl EntryForm {
             (Ok(date), Ok(answered_on), Ok(attendees), Ok(score)) => Ok(RegisterEntryPatch {
                 date,
                 title: Some(self.title.clone()),
-                detail: given(&self.detail),
-                activity_kind: given(&self.activity_kind),
-                proposal_kind: given(&self.proposal_kind),
-                answer: given(&self.answer),
-                answered_on,
-                satisfaction: given(&self.satisfaction),
-                attendees,
-                score,
+                detail: Some(given(&self.detail)),
+                activity_kind: Some(given(&self.activity_kind)),
+                proposal_kind: Some(given(&self.proposal_kind)),
+                answer: Some(given(&self.answer)),
+                answered_on: Some(answered_on),
+                satisfaction: Some(given(&self.satisfaction)),
+                attendees: Some(attendees),
+                score: Some(score),
             }),
             (a, b, c, d) => Err(Invalid(
                 [a.err(), b.err(), c.err(), d.err()]
@@ -117,14 +118,14 @@ impl EntryForm {
             kind: self.kind.clone(),
             date,
             title: patch.title.unwrap_or_default(),
-            detail: patch.detail,
-            activity_kind: patch.activity_kind,
-            proposal_kind: patch.proposal_kind,
-            answer: patch.answer,
-            answered_on: patch.answered_on,
-            satisfaction: patch.satisfaction,
-            attendees: patch.attendees,
-            score: patch.score,
+            detail: patch.detail.flatten(),
+            activity_kind: patch.activity_kind.flatten(),
+            proposal_kind: patch.proposal_kind.flatten(),
+            answer: patch.answer.flatten(),
+            answered_on: patch.answered_on.flatten(),
+            satisfaction: patch.satisfaction.flatten(),
+            attendees: patch.attendees.flatten(),
+            score: patch.score.flatten(),
         })
     }
 
