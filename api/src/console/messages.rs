@@ -354,6 +354,9 @@ pub struct Messages {
     pub board_receptions: &'static str,
     pub board_accepted: &'static str,
     pub board_shifts: &'static str,
+    pub board_activities: &'static str,
+    pub board_proposals: &'static str,
+    pub board_report_backs: &'static str,
 }
 
 /// The words of the organisation's pages: regions, stations, deputies, departments and
@@ -1194,6 +1197,9 @@ pub static ZH_CN: Messages = Messages {
     board_receptions: "参加接待",
     board_accepted: "受理诉求",
     board_shifts: "值班坐班",
+    board_activities: "参加活动",
+    board_proposals: "提出建议",
+    board_report_backs: "述职",
 };
 
 impl Messages {

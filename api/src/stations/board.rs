@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use liaison_domain::clock::local_day;
 use liaison_domain::period::Period;
-use liaison_infra::store::board;
+use liaison_infra::store::{board, registers};
 use sea_orm::ConnectionTrait;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -60,8 +60,9 @@ pub struct PublishedResult {
     pub resolved_on: NaiveDate,
 }
 
-/// A deputy's public work summary at the station in the period: the counts the five
-/// registers (五簿) will be built from once they exist.
+/// A deputy's public work summary in the period, as their five registers (五簿) count it: what
+/// they did at the station (receptions, cases, shifts), and their verified activities,
+/// proposals and report-backs, which belong to the deputy rather than to one station.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DeputyWork {
     pub deputy_id: i64,
@@ -74,6 +75,12 @@ pub struct DeputyWork {
     pub accepted: i64,
     /// Duty shifts at the station they checked in for, on time or late.
     pub shifts: i64,
+    /// Activities (活动), trainings among them, verified by an admin and dated in the period.
+    pub activities: u32,
+    /// Proposals, suggestions, criticisms and opinions filed, verified and dated in the period.
+    pub proposals: u32,
+    /// Report-backs to the residents (述职), verified and dated in the period.
+    pub report_backs: u32,
 }
 
 /// The board of station `station_id` (404 when there is none) for `period`.
@@ -84,6 +91,8 @@ pub async fn board(db: &impl ConnectionTrait, station_id: i64, period: Period) -
     let months = board::months(db, station.id, &bounds).await?;
     let published = board::published(db, station.id, from, to).await?;
     let deputies = board::deputies_work(db, station.id, from, to).await?;
+    let ids: Vec<i64> = deputies.iter().map(|d| d.id).collect();
+    let registers = registers::manual_counts(db, &ids, &period).await?;
     Ok(Board {
         station_id: station.id,
         station_name: station.name,
@@ -113,13 +122,19 @@ pub async fn board(db: &impl ConnectionTrait, station_id: i64, period: Period) -
             .collect(),
         deputies: deputies
             .into_iter()
-            .map(|d| DeputyWork {
-                deputy_id: d.id,
-                name: d.name,
-                level: d.level.as_str().to_owned(),
-                receptions: d.receptions,
-                accepted: d.accepted,
-                shifts: d.shifts,
+            .map(|d| {
+                let counts = registers.get(&d.id).copied().unwrap_or_default();
+                DeputyWork {
+                    deputy_id: d.id,
+                    name: d.name,
+                    level: d.level.as_str().to_owned(),
+                    receptions: d.receptions,
+                    accepted: d.accepted,
+                    shifts: d.shifts,
+                    activities: counts.activities + counts.trainings,
+                    proposals: counts.proposals_filed,
+                    report_backs: counts.report_backs,
+                }
             })
             .collect(),
     })

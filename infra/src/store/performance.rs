@@ -149,11 +149,13 @@ pub async fn register_counts(
     deputy_ids: &[i64],
     year: i32,
 ) -> Result<HashMap<i64, RegisterCounts>, DbErr> {
-    Ok(registers::manual_counts(db, deputy_ids, year)
-        .await?
-        .into_iter()
-        .map(|(id, counts)| (id, RegisterCounts::from(&counts)))
-        .collect())
+    Ok(
+        registers::manual_counts(db, deputy_ids, &Period::year(year))
+            .await?
+            .into_iter()
+            .map(|(id, counts)| (id, RegisterCounts::from(&counts)))
+            .collect(),
+    )
 }
 
 /// The condition on `d` (deputies) for `over`, with its values.

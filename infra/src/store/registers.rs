@@ -11,7 +11,7 @@ use liaison_domain::case::EventKind;
 use liaison_domain::period::Period;
 use liaison_domain::reception::ReceptionKind;
 use liaison_domain::register::{Counts, Entry, Fact};
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Expr, Query, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
     QueryOrder, Set,
@@ -233,15 +233,23 @@ fn stored(row: register_entries::Model) -> Stored {
     }
 }
 
-/// The deputy's manual entries of `year`, by date then as written.
+/// The deputies' manual entries of `year`, by date then as written.
 pub async fn manual(
     db: &impl ConnectionTrait,
     deputy_ids: &[i64],
     year: i32,
 ) -> Result<Vec<Stored>, DbErr> {
+    manual_where(db, deputy_ids, register_entries::Column::Year.eq(year)).await
+}
+
+async fn manual_where(
+    db: &impl ConnectionTrait,
+    deputy_ids: &[i64],
+    within: SimpleExpr,
+) -> Result<Vec<Stored>, DbErr> {
     Ok(register_entries::Entity::find()
         .filter(register_entries::Column::DeputyId.is_in(deputy_ids.iter().copied()))
-        .filter(register_entries::Column::Year.eq(year))
+        .filter(within)
         .order_by_asc(register_entries::Column::Date)
         .order_by_asc(register_entries::Column::Id)
         .all(db)
@@ -339,17 +347,18 @@ pub async fn counts(db: &impl ConnectionTrait, deputy_id: i64, year: i32) -> Res
     ))
 }
 
-/// What the manual entries of `year` count for each of `deputy_ids` (the verified ones, as
-/// `Counts::of` reads them), in one statement for any number of deputies: the registers' part
-/// of the performance record, whose automatic counts are found in the cases for all deputies
-/// at once.
+/// What the manual entries dated in `period` count for each of `deputy_ids` (the verified
+/// ones, as `Counts::of` reads them), in one statement for any number of deputies: the
+/// registers' part of the performance record and of the public board, whose automatic counts
+/// are found in the cases for all deputies at once.
 pub async fn manual_counts(
     db: &impl ConnectionTrait,
     deputy_ids: &[i64],
-    year: i32,
+    period: &Period,
 ) -> Result<HashMap<i64, Counts>, DbErr> {
+    let dated = register_entries::Column::Date.between(period.first, period.last);
     let mut by_deputy: HashMap<i64, Vec<Stored>> = HashMap::new();
-    for stored in manual(db, deputy_ids, year).await? {
+    for stored in manual_where(db, deputy_ids, dated).await? {
         by_deputy.entry(stored.deputy_id).or_default().push(stored);
     }
     Ok(deputy_ids

@@ -49,6 +49,7 @@ async fn backdate(
 
 struct Fixture {
     app: TestApp,
+    admin: String,
     deputy: String,
     deputy_id: i64,
     handler: String,
@@ -72,6 +73,7 @@ async fn fixture(backend: Backend) -> Fixture {
     let resident = app.resident("board-resident").await;
     Fixture {
         app,
+        admin,
         deputy,
         deputy_id,
         handler,
@@ -187,6 +189,41 @@ async fn the_board_counts_each_month_and_publishes_only_what_residents_agreed_to
     f.dates(d, "2024-12-30T04:00:00Z", "2025-01-31T17:00:00Z")
         .await;
 
+    // The deputy's registers: a training verified in 2025 counts, a proposal not yet
+    // verified does not, nor a report-back verified but dated in 2024.
+    for (body, verified) in [
+        (
+            json!({"kind": "activity", "date": "2025-05-01", "title": "履职培训",
+                   "activity_kind": "training"}),
+            true,
+        ),
+        (
+            json!({"kind": "proposal", "date": "2025-06-01", "title": "关于路灯的建议",
+                   "proposal_kind": "suggestion"}),
+            false,
+        ),
+        (
+            json!({"kind": "report_back", "date": "2024-12-31", "title": "述职",
+                   "attendees": 30}),
+            true,
+        ),
+    ] {
+        let path = format!("/api/v1/deputies/{}/registers", f.deputy_id);
+        let id = f
+            .app
+            .post(&path, Some(&f.deputy), body)
+            .await
+            .expect(201)
+            .id();
+        if verified {
+            let verify = format!("/api/v1/register-entries/{id}/verify");
+            f.app
+                .post(&verify, Some(&f.admin), json!({}))
+                .await
+                .expect(200);
+        }
+    }
+
     let reply = f
         .app
         .get("/api/v1/stations/1/board?year=2025", None)
@@ -249,6 +286,8 @@ async fn the_board_counts_each_month_and_publishes_only_what_residents_agreed_to
         "A, B and C accepted in 2025; D in 2024"
     );
     assert!(deputy["level"].is_string() && deputy["name"].is_string());
+    let registers = ["activities", "proposals", "report_backs"].map(|k| deputy[k].clone());
+    assert_eq!(registers, [json!(1), json!(0), json!(0)], "{deputy}");
 
     // Nothing points to the resident: no phone, no location, no account.
     let text = board.to_string();

@@ -544,7 +544,12 @@ async fn the_board_from_the_station_page_in_a_browser(backend: Backend) {
         months.contains(&today.format("%Y-%m").to_string()),
         "{months}"
     );
-    assert!(browser.text("#board-deputies").await.contains("王秀英"));
+    let deputies = browser.text("#board-deputies").await;
+    assert!(deputies.contains("王秀英"), "{deputies}");
+    assert!(
+        deputies.contains("参加活动") && deputies.contains("述职"),
+        "the registers' counts: {deputies}"
+    );
     assert!(!holds_a_phone(&browser.text("main").await));
     browser
         .shoot(&format!("station-board-{}", name(&backend)))
