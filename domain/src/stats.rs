@@ -16,8 +16,9 @@
 //! - satisfaction rate (满意率): of the ratings given in the period, the share `satisfied` or
 //!   `basically_satisfied`;
 //! - the median times run from raising to the first answer, and to each resolution, given in
-//!   the period, to the hundredth of an hour; a median of an even count is the mean of the
-//!   middle two.
+//!   the period, each time taken to two significant figures of hours ([`reported`]: 0.37 h,
+//!   2.4 h, 52 h, 140 h); a median of an even count is the mean of the middle two, to the
+//!   hundredth of an hour.
 
 use std::collections::BTreeMap;
 
@@ -112,19 +113,34 @@ pub fn hundredths(secs: f64) -> i64 {
     ((secs + HUNDREDTH_OF_HOUR_SECS / 2.0) / HUNDREDTH_OF_HOUR_SECS).floor() as i64
 }
 
-/// Durations counted by the hundredth of an hour they come to: a million cases' durations
-/// are a few thousand counts, added up over months and groups, and the median read off them
-/// is what the hundredths of the durations themselves give.
+/// `hundredths` of an hour to two significant figures (a half rounds up): to the hundredth
+/// below an hour, the tenth below ten hours, the hour below a hundred, ten hours below a
+/// thousand. The precision the median times are reported to, and what makes a county's
+/// month of durations a few hundred counts per station rather than one per case, so that a
+/// year's medians are read from a rollup of whole months (`docs/statistics.md`).
+pub fn reported(hundredths: i64) -> i64 {
+    let mut unit = 1;
+    while hundredths >= 100 * unit {
+        unit *= 10;
+    }
+    (hundredths + unit / 2) / unit * unit
+}
+
+/// Durations counted by the time they come to, in hundredths of an hour to two significant
+/// figures ([`reported`]): a million cases' durations are a few thousand counts, added up
+/// over months and groups, and the median read off them is what the reported times of the
+/// durations themselves give.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Durations(BTreeMap<i64, u64>);
 
 impl Durations {
-    /// Counts `n` durations of `hundredths` of an hour.
+    /// Counts `n` durations of `hundredths` of an hour, as reported.
     pub fn add(&mut self, hundredths: i64, n: u64) {
-        *self.0.entry(hundredths).or_default() += n;
+        *self.0.entry(reported(hundredths)).or_default() += n;
     }
 
-    /// Each hundredth of an hour counted, with how many durations came to it, shortest first.
+    /// Each reported time counted, in hundredths of an hour, with how many durations came to
+    /// it, shortest first.
     pub fn iter(&self) -> impl Iterator<Item = (i64, u64)> + '_ {
         self.0.iter().map(|(hundredths, n)| (*hundredths, *n))
     }
@@ -200,6 +216,37 @@ mod tests {
         assert_eq!(hundredths(36.0), 1);
         assert_eq!(hundredths(2.0 * 3600.0), 200);
         assert_eq!(hundredths(36.5 * 3600.0 + 10.0), 3650);
+    }
+
+    #[test]
+    fn times_are_reported_to_two_significant_figures() {
+        for (exact, reported_as) in [
+            (0, 0),
+            (37, 37),
+            (99, 99),
+            (100, 100),
+            (244, 240),
+            (245, 250),
+            (995, 1000),
+            (5_249, 5_200),
+            (14_400, 14_000),
+            (19_200, 19_000),
+            (19_500, 20_000),
+            (144_032, 140_000),
+        ] {
+            assert_eq!(reported(exact), reported_as, "{exact}");
+            assert_eq!(
+                reported(reported_as),
+                reported_as,
+                "reporting again changes nothing"
+            );
+        }
+        // A median is read off the reported times: 144 h, 120 h and 192 h are 140, 120, 190.
+        assert_eq!(
+            durations(&[144.0, 120.0, 192.0]).median_hours(),
+            Some(140.0)
+        );
+        assert_eq!(durations(&[120.0, 144.0]).median_hours(), Some(130.0));
     }
 
     #[test]

@@ -68,6 +68,7 @@ mod m20261202_000029_register_entries;
 mod m20261202_000030_scoring_schemes;
 mod m20261202_000031_audit_scoring_schemes;
 mod m20261202_000032_figure_days;
+mod m20261202_000033_figure_months;
 
 pub struct Migrator;
 
@@ -108,6 +109,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000030_scoring_schemes::Migration),
             Box::new(m20261202_000031_audit_scoring_schemes::Migration),
             Box::new(m20261202_000032_figure_days::Migration),
+            Box::new(m20261202_000033_figure_months::Migration),
         ]
     }
 }

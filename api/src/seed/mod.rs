@@ -134,7 +134,11 @@ pub async fn seed(
             if rolled == Rolled::default() {
                 break;
             }
-            tracing::info!(days = rolled.new, "figures rolled up");
+            tracing::info!(
+                days = rolled.new,
+                months = rolled.months,
+                "figures rolled up"
+            );
         }
     }
     Ok(Seeded {

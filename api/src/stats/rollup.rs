@@ -43,11 +43,12 @@ pub async fn run(state: web::Data<AppState>) {
                 break;
             }
             match rollup::roll(&state.db, Utc::now()).await {
-                Ok(Rolled { new: 0, again: 0 }) => break,
+                Ok(rolled) if rolled == Rolled::default() => break,
                 Ok(rolled) => {
                     tracing::info!(
                         days = rolled.new,
                         restated = rolled.again,
+                        months = rolled.months,
                         "rolled the figures up"
                     );
                     if let Err(error) =

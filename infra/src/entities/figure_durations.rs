@@ -1,5 +1,5 @@
 //! The `figure_durations` table: the times measured on a closed day, per station, category and
-//! channel, counted by the hundredth of an hour they come to.
+//! channel, counted by the time they are reported as (`stats::reported`).
 
 use liaison_domain::case::Channel;
 use liaison_domain::stats::Measure;

@@ -19,6 +19,8 @@ pub mod deputy_stations;
 pub mod duty_shifts;
 pub mod figure_days;
 pub mod figure_durations;
+pub mod figure_month_durations;
+pub mod figure_months;
 pub mod figure_restated_days;
 pub mod figure_rollup;
 pub mod idempotency_keys;

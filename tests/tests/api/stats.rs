@@ -230,8 +230,9 @@ async fn every_figure_of_2025_is_the_one_worked_out_by_hand(backend: Backend) {
             "satisfaction_rate": 0.5,
             // First answers after 1 h (A), 2 h (C), 72 h (D).
             "median_first_response_hours": 2.0,
-            // Resolutions after 120 h (A), 192 h (C), 144 h (D).
-            "median_resolution_hours": 144.0,
+            // Resolutions after 120 h (A), 192 h (C), 144 h (D), reported to two figures
+            // as 120, 190 and 140.
+            "median_resolution_hours": 140.0,
             "receptions": 1, "visitors": 12,
         })
     );
@@ -275,14 +276,17 @@ async fn the_figures_group_by_station_township_department_channel_and_month(back
     assert_eq!(one["resolution_rate"], 0.6667);
     assert_eq!(one["satisfaction_rate"], 1.0);
     assert_eq!(one["median_first_response_hours"], 36.5);
-    assert_eq!(one["median_resolution_hours"], 132.0);
+    assert_eq!(one["median_resolution_hours"], 130.0, "120 (A) and 140 (D)");
     assert_eq!(one["receptions"], 1);
     let two = &group(&by_station, "2")["figures"];
     assert_eq!(two["received"], 1);
     assert_eq!(two["assigned"], 1);
     assert_eq!(two["response_rate"], 1.0);
     assert_eq!(two["resolution_rate"], 0.0);
-    assert_eq!(two["median_resolution_hours"], 192.0);
+    assert_eq!(
+        two["median_resolution_hours"], 190.0,
+        "C's 192 h to two figures"
+    );
     assert_eq!(two["receptions"], 0, "none held there");
     let station_two = f.app.get("/api/v1/stations/2", None).await.expect(200).body;
     assert_eq!(group(&by_station, "2")["name"], station_two["name"]);
@@ -338,7 +342,7 @@ async fn the_figures_group_by_station_township_department_channel_and_month(back
             .unwrap_or_else(|| panic!("no month {name} in {by_month}"))
     };
     assert_eq!(month("2025-01")["accepted"], 1);
-    assert_eq!(month("2025-01")["median_resolution_hours"], 144.0);
+    assert_eq!(month("2025-01")["median_resolution_hours"], 140.0);
     assert_eq!(month("2025-03")["received"], 2);
     assert_eq!(month("2025-03")["response_rate"], 0.5, "A in time, B not");
     assert_eq!(month("2025-04")["received"], 1);
@@ -420,6 +424,7 @@ async fn roll_up(app: &TestApp) -> Rolled {
         }
         total.new += rolled.new;
         total.again += rolled.again;
+        total.months += rolled.months;
     }
 }
 
@@ -487,6 +492,10 @@ async fn the_rollup_answers_what_the_cases_answer(backend: Backend) {
         figure_rows >= 4,
         "the fixture's days are rolled up: {figure_rows}"
     );
+    assert!(
+        rolled.months >= 12,
+        "every month from December 2024 to the last is built: {rolled:?}"
+    );
     for ((query, expected), (_, found)) in from_cases.iter().zip(answers(&f).await.iter()) {
         assert_eq!(found, expected, "{query}");
     }
@@ -519,4 +528,30 @@ async fn the_rollup_answers_what_the_cases_answer(backend: Backend) {
     let rolled = roll_up(&f.app).await;
     assert_eq!(rolled.again, 1, "{rolled:?}");
     assert_eq!(f.stats(&f.county, "year=2025").await, restated);
+
+    // The medians of whole months built come from the months: with March's daily durations
+    // gone (A's), the year's are unchanged, and only a part of March read by the day shows it.
+    let db = f.app.db();
+    let statement = Query::delete()
+        .from_table(Alias::new("figure_durations"))
+        .and_where(Expr::col(Alias::new("day")).between(
+            chrono::NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2025, 3, 31).unwrap(),
+        ))
+        .to_owned();
+    let gone = db
+        .execute(db.get_database_backend().build(&statement))
+        .await
+        .unwrap();
+    assert!(gone.rows_affected() >= 2, "A's first answer and resolution");
+    let year = f.stats(&f.county, "year=2025").await;
+    assert_eq!(year["total"], restated["total"]);
+    let march = f.stats(&f.county, "from=2025-03-01&to=2025-03-31").await;
+    assert_eq!(march["total"]["median_resolution_hours"], 120.0, "A's");
+    let part = f.stats(&f.county, "from=2025-03-01&to=2025-03-30").await;
+    assert_eq!(
+        part["total"]["median_resolution_hours"],
+        Value::Null,
+        "read by the day, from the rows deleted"
+    );
 }

@@ -1,7 +1,7 @@
 //! The raw counts behind the figures (`liaison_domain::stats`), bucketed by group and by month
 //! on the county's clock, so that the caller can add buckets up to months, groups and the
-//! whole. Durations, whose medians cannot be added, come counted by the hundredth of an hour
-//! they come to (`stats::Durations`): a few thousand counts rather than a row per case.
+//! whole. Durations, whose medians cannot be added, come counted by the time they are reported
+//! as (`stats::Durations`): a few thousand counts rather than a row per case.
 //!
 //! A closed day's counts come from its daily rollup (`rollup`) where the ask lets them (the
 //! stations' cases, grouped by what a rollup row holds), the rest from the cases themselves
@@ -48,6 +48,12 @@ impl Key {
     /// day it counted on: those groups are counted from the cases.
     fn rolled_up(&self) -> bool {
         !matches!(self, Key::Department | Key::Deputy)
+    }
+
+    /// Whether the key is a station's or the stations' together: then the months' durations,
+    /// kept per station, answer for whole months.
+    fn by_station(&self) -> bool {
+        matches!(self, Key::All | Key::Station | Key::Township(_))
     }
 }
 

@@ -9,17 +9,21 @@
 //! days it restates in its own transaction ([`restate`]). The figures count a restated day
 //! from the cases until the worker has rolled it again, so they never read a stale day.
 //!
+//! Once every day of a month is rolled up, the worker adds the month's durations up per
+//! station ([`build_months`]): the medians of whole months are read from a few thousand
+//! counts per station rather than one per duration (durations of a closed day never change).
+//!
 //! The worker counts outside a transaction and writes in a short one (SQLite has one writer).
 //! A mark carries a stamp that each restatement raises: the worker clears only the stamp it
 //! read before counting, so a step that lands while it counts leaves the day restated.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use liaison_domain::case::{Channel, EventKind, Outcome};
 use liaison_domain::clock::{from_local, local_day};
 use liaison_domain::stats::{restated_days, Judged, Measure};
-use sea_orm::sea_query::{Alias, Condition, Expr, OnConflict, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Condition, Expr, OnConflict, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     TransactionTrait,
@@ -28,7 +32,10 @@ use sea_orm::{
 use super::from_cases::{self, Grain, Sql};
 use super::{bucket, number, rows, word, Ask, Bucket, Counts, Key};
 use crate::db::Backend;
-use crate::entities::{figure_days, figure_durations, figure_restated_days, figure_rollup, Word};
+use crate::entities::{
+    figure_days, figure_durations, figure_month_durations, figure_months, figure_restated_days,
+    figure_rollup, Word,
+};
 use crate::store::seeding::rows_per_insert;
 
 /// How long after a day ends it is rolled up: longer than any step's transaction, so that
@@ -37,6 +44,9 @@ pub const GRACE: Duration = Duration::minutes(10);
 
 /// Days counted at once when the rollup catches up, and restated days rolled again per pass.
 const DAYS_PER_PASS: i64 = 31;
+
+/// Months whose durations are built per pass.
+const MONTHS_PER_PASS: usize = 12;
 
 /// The one row of `figure_rollup`.
 const ROLLUP_ROW: i64 = 1;
@@ -101,21 +111,11 @@ pub(super) async fn count(
     stations: &[i64],
     runs: &[(NaiveDate, NaiveDate)],
 ) -> Result<HashMap<Bucket, Counts>, DbErr> {
-    let month = match backend {
-        Backend::Postgres => r#"to_char("figure_days"."day", 'YYYY-MM')"#,
-        Backend::Sqlite => r#"strftime('%Y-%m', "figure_days"."day")"#,
-    };
-    let of = |table: &str| {
+    let of = |table: &str, time: &str, within: Condition| {
         let mut select = Query::select();
-        let within = runs.iter().fold(Condition::any(), |any, (first, last)| {
-            any.add(Expr::col((Alias::new(table), Alias::new("day"))).between(*first, *last))
-        });
         select
             .expr_as(Expr::cust(from_cases::key_of(key, table)), Alias::new("k"))
-            .expr_as(
-                Expr::cust(month.replace("figure_days", table)),
-                Alias::new("m"),
-            )
+            .expr_as(Expr::cust(month_of(backend, table, time)), Alias::new("m"))
             .from(Alias::new(table))
             .cond_where(
                 Expr::col((Alias::new(table), Alias::new("station_id")))
@@ -126,8 +126,14 @@ pub(super) async fn count(
             .group_by_col(Alias::new("m"));
         select
     };
+    let days_of = |table: &str, runs: &[(NaiveDate, NaiveDate)]| {
+        let within = runs.iter().fold(Condition::any(), |any, (first, last)| {
+            any.add(Expr::col((Alias::new(table), Alias::new("day"))).between(*first, *last))
+        });
+        of(table, "day", within)
+    };
     let mut buckets: HashMap<Bucket, Counts> = HashMap::new();
-    let mut days = of("figure_days");
+    let mut days = days_of("figure_days", runs);
     for column in COUNTED {
         days.expr_as(
             Expr::cust(format!(r#"CAST(SUM("figure_days"."{column}") AS BIGINT)"#)),
@@ -144,28 +150,102 @@ pub(super) async fn count(
             .or_default()
             .absorb(&counts_of(&n));
     }
-    let mut durations: SelectStatement = of("figure_durations");
-    durations
-        .column((Alias::new("figure_durations"), Alias::new("measure")))
-        .expr_as(
-            Expr::cust(r#""figure_durations"."hundredths""#),
-            Alias::new("h"),
-        )
-        .expr_as(
-            Expr::cust(r#"CAST(SUM("figure_durations"."n") AS BIGINT)"#),
-            Alias::new("n"),
-        )
-        .group_by_col(Alias::new("measure"))
-        .group_by_col(Alias::new("h"));
-    for row in rows(db, durations).await? {
-        let (hundredths, n) = (row.try_get("", "h")?, number(&row, "n")?);
-        let counts = buckets.entry(bucket(&row)?).or_default();
-        match word::<Measure>(&row, "measure")? {
-            Measure::FirstResponse => counts.first_response.add(hundredths, n),
-            Measure::Resolution => counts.resolution.add(hundredths, n),
+    // The medians of whole months built read their months, the days around them their days.
+    let (months, day_runs) = match (runs.first(), runs.last()) {
+        (Some((first, _)), Some((_, last))) if key.by_station() => {
+            months_within(runs, &built_months(db, *first, *last).await?)
+        }
+        _ => (Vec::new(), runs.to_vec()),
+    };
+    let mut durations = Vec::new();
+    if !day_runs.is_empty() {
+        durations.push(days_of("figure_durations", &day_runs));
+    }
+    if !months.is_empty() {
+        let table = "figure_month_durations";
+        let within = Condition::all()
+            .add(Expr::col((Alias::new(table), Alias::new("month"))).is_in(months.iter().copied()));
+        durations.push(of(table, "month", within));
+    }
+    for mut select in durations {
+        select
+            .column(Alias::new("measure"))
+            .expr_as(Expr::col(Alias::new("hundredths")), Alias::new("h"))
+            .expr_as(Expr::cust(r#"CAST(SUM("n") AS BIGINT)"#), Alias::new("n"))
+            .group_by_col(Alias::new("measure"))
+            .group_by_col(Alias::new("h"));
+        for row in rows(db, select).await? {
+            let (hundredths, n) = (row.try_get("", "h")?, number(&row, "n")?);
+            let counts = buckets.entry(bucket(&row)?).or_default();
+            match word::<Measure>(&row, "measure")? {
+                Measure::FirstResponse => counts.first_response.add(hundredths, n),
+                Measure::Resolution => counts.resolution.add(hundredths, n),
+            }
         }
     }
     Ok(buckets)
+}
+
+/// The month, `2026-03`, of the date in `table`'s `column`.
+fn month_of(backend: Backend, table: &str, column: &str) -> String {
+    match backend {
+        Backend::Postgres => format!(r#"to_char("{table}"."{column}", 'YYYY-MM')"#),
+        Backend::Sqlite => format!(r#"strftime('%Y-%m', "{table}"."{column}")"#),
+    }
+}
+
+/// The first day of `day`'s month.
+fn first_of_month(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).unwrap_or(day)
+}
+
+/// The first day of the month after `month`'s.
+fn next_month(month: NaiveDate) -> NaiveDate {
+    first_of_month(first_of_month(month) + Duration::days(32))
+}
+
+/// The months of `built` (their first days) that lie wholly inside a run of `runs`, and the
+/// runs of days around them.
+fn months_within(
+    runs: &[(NaiveDate, NaiveDate)],
+    built: &HashSet<NaiveDate>,
+) -> (Vec<NaiveDate>, Vec<(NaiveDate, NaiveDate)>) {
+    let (mut months, mut days) = (Vec::new(), Vec::new());
+    for (first, last) in runs {
+        let mut next = *first;
+        let mut month = first_of_month(*first);
+        while month <= *last {
+            let end = next_month(month) - Duration::days(1);
+            if month >= *first && end <= *last && built.contains(&month) {
+                if month > next {
+                    days.push((next, month - Duration::days(1)));
+                }
+                months.push(month);
+                next = end + Duration::days(1);
+            }
+            month = next_month(month);
+        }
+        if next <= *last {
+            days.push((next, *last));
+        }
+    }
+    (months, days)
+}
+
+/// The months between `first` and `last` whose durations are built.
+async fn built_months(
+    db: &impl ConnectionTrait,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<HashSet<NaiveDate>, DbErr> {
+    let months: Vec<NaiveDate> = figure_months::Entity::find()
+        .select_only()
+        .column(figure_months::Column::Month)
+        .filter(figure_months::Column::Month.between(first_of_month(first), last))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(months.into_iter().collect())
 }
 
 /// The columns of `figure_days` that are counts, as [`counts_of`] and [`row_of`] read them.
@@ -309,6 +389,8 @@ pub struct Rolled {
     pub new: i64,
     /// Restated days rolled up again.
     pub again: usize,
+    /// Months whose durations were built.
+    pub months: usize,
 }
 
 /// One pass of the worker at `now`: rolls up again the restated days it finds (a bounded
@@ -358,7 +440,83 @@ pub async fn roll<C: ConnectionTrait + TransactionTrait>(
         write(db, start, end, now, &settled, Some(end)).await?;
         rolled.new = (end - start).num_days();
     }
+    rolled.months = build_months(db).await?;
     Ok(rolled)
+}
+
+/// Builds the durations of the months not built yet whose every day is rolled up, oldest
+/// first, [`MONTHS_PER_PASS`] at most: a month's daily rows added up per station, read
+/// outside a transaction and written in a short one. A closed day's durations never change
+/// (restating a day changes only who is judged for the resolution rate), so a built month
+/// stands until the rollup is forgotten.
+async fn build_months<C: ConnectionTrait + TransactionTrait>(db: &C) -> Result<usize, DbErr> {
+    let (Some(until), Some(first)) = (rolled_until(db).await?, first_day(db).await?) else {
+        return Ok(0);
+    };
+    let built: HashSet<NaiveDate> = figure_months::Entity::find()
+        .select_only()
+        .column(figure_months::Column::Month)
+        .into_tuple::<NaiveDate>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut month = first_of_month(first);
+    let mut done = 0;
+    while next_month(month) <= until && done < MONTHS_PER_PASS {
+        if !built.contains(&month) {
+            build_month(db, month).await?;
+            done += 1;
+        }
+        month = next_month(month);
+    }
+    Ok(done)
+}
+
+async fn build_month<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    month: NaiveDate,
+) -> Result<(), DbErr> {
+    let table = Alias::new("figure_durations");
+    let mut select = Query::select();
+    select
+        .columns([
+            figure_durations::Column::StationId,
+            figure_durations::Column::Measure,
+            figure_durations::Column::Hundredths,
+        ])
+        .expr_as(Expr::cust(r#"CAST(SUM("n") AS BIGINT)"#), Alias::new("n"))
+        .from(table)
+        .and_where(
+            figure_durations::Column::Day.between(month, next_month(month) - Duration::days(1)),
+        )
+        .group_by_col(figure_durations::Column::StationId)
+        .group_by_col(figure_durations::Column::Measure)
+        .group_by_col(figure_durations::Column::Hundredths);
+    let mut counted = Vec::new();
+    for row in rows(db, select).await? {
+        counted.push(figure_month_durations::ActiveModel {
+            month: Set(month),
+            station_id: Set(row.try_get("", "station_id")?),
+            measure: Set(Word(word::<Measure>(&row, "measure")?)),
+            hundredths: Set(row.try_get("", "hundredths")?),
+            n: Set(i64::try_from(number(&row, "n")?).unwrap_or(i64::MAX)),
+        });
+    }
+    let txn = db.begin().await?;
+    figure_month_durations::Entity::delete_many()
+        .filter(figure_month_durations::Column::Month.eq(month))
+        .exec(&txn)
+        .await?;
+    for batch in counted.chunks(rows_per_insert::<figure_month_durations::Entity>()) {
+        figure_month_durations::Entity::insert_many(batch.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    figure_months::Entity::insert(figure_months::ActiveModel { month: Set(month) })
+        .exec_without_returning(&txn)
+        .await?;
+    txn.commit().await
 }
 
 /// Forgets the rollup, which the worker then builds again from the first case: for cases
@@ -367,6 +525,10 @@ pub async fn forget<C: ConnectionTrait + TransactionTrait>(db: &C) -> Result<(),
     let txn = db.begin().await?;
     figure_rollup::Entity::delete_many().exec(&txn).await?;
     figure_restated_days::Entity::delete_many()
+        .exec(&txn)
+        .await?;
+    figure_months::Entity::delete_many().exec(&txn).await?;
+    figure_month_durations::Entity::delete_many()
         .exec(&txn)
         .await?;
     figure_durations::Entity::delete_many().exec(&txn).await?;
@@ -509,6 +671,46 @@ mod tests {
                 (day("2025-03-12"), day("2025-03-30")),
             ]
         );
+    }
+
+    #[test]
+    fn whole_months_built_are_read_as_months_and_the_days_around_them_as_days() {
+        let built: HashSet<NaiveDate> = ["2025-01-01", "2025-02-01", "2025-03-01", "2025-12-01"]
+            .into_iter()
+            .map(day)
+            .collect();
+        // A year: every month built is read whole, the rest day by day.
+        let year = [(day("2025-01-01"), day("2025-12-31"))];
+        assert_eq!(
+            months_within(&year, &built),
+            (
+                vec![
+                    day("2025-01-01"),
+                    day("2025-02-01"),
+                    day("2025-03-01"),
+                    day("2025-12-01")
+                ],
+                vec![(day("2025-04-01"), day("2025-11-30"))]
+            )
+        );
+        // A month cut by a restated day, or by the period, is read day by day.
+        let cut = [
+            (day("2025-01-10"), day("2025-02-14")),
+            (day("2025-02-16"), day("2025-04-02")),
+        ];
+        assert_eq!(
+            months_within(&cut, &built),
+            (
+                vec![day("2025-03-01")],
+                vec![
+                    (day("2025-01-10"), day("2025-02-14")),
+                    (day("2025-02-16"), day("2025-02-28")),
+                    (day("2025-04-01"), day("2025-04-02")),
+                ]
+            )
+        );
+        assert_eq!(next_month(day("2025-01-31")), day("2025-02-01"));
+        assert_eq!(next_month(day("2025-12-01")), day("2026-01-01"));
     }
 
     #[test]
