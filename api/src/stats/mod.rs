@@ -83,6 +83,7 @@ pub async fn figures(
             .flatten(),
         rolled_stations,
         key,
+        by_month: query.by_month.unwrap_or(false),
         from,
         to,
         now: Utc::now(),
@@ -105,7 +106,7 @@ pub async fn figures(
         by_month.entry(month.clone()).or_default().absorb(counts);
     }
     let names = names(db, county_id, group_by, &groups).await?;
-    let by_month = query.by_month.unwrap_or(false);
+    let by_month = ask.by_month;
     let mut listed: Vec<GroupFigures> = match group_by {
         None => Vec::new(),
         Some(_) => groups

@@ -146,6 +146,7 @@ impl Sql<'_> {
     /// (UTC+8), `2026-03`.
     fn month(&self, column: &str) -> String {
         let (postgres, sqlite) = match self.grain {
+            Grain::Month if !self.ask.by_month => return "''".to_owned(),
             Grain::Month => ("YYYY-MM", "%Y-%m"),
             Grain::Cell => ("YYYY-MM-DD", "%Y-%m-%d"),
         };

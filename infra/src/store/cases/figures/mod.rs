@@ -69,6 +69,9 @@ pub struct Ask {
     /// then the rollup can count closed days. `None` when it cannot (a deputy's own cases).
     pub rolled_stations: Option<Vec<i64>>,
     pub key: Key,
+    /// Whether the counts are bucketed by month; otherwise every bucket is of no month (`""`),
+    /// which spares the statements working out each row's month.
+    pub by_month: bool,
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
     pub now: DateTime<Utc>,
@@ -156,7 +159,7 @@ pub async fn count(db: &impl ConnectionTrait, ask: &Ask) -> Result<HashMap<Bucke
     };
     let mut buckets = from_cases::count_cases(db, &sql).await?;
     if let (Some(stations), false) = (&ask.rolled_stations, rolled.is_empty()) {
-        let from_rollup = rollup::count(db, backend, &ask.key, stations, &rolled).await?;
+        let from_rollup = rollup::count(db, backend, ask, stations, &rolled).await?;
         for (bucket, counts) in from_rollup {
             buckets.entry(bucket).or_default().absorb(&counts);
         }

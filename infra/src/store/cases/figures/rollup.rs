@@ -102,20 +102,25 @@ async fn rolled_until(db: &impl ConnectionTrait) -> Result<Option<NaiveDate>, Db
         .map(|row| row.rolled_until))
 }
 
-/// The counts of the `stations`' cases on the days of `runs`, keyed as `key` says (never by
-/// department or deputy) and bucketed by month.
+/// The counts of the `stations`' cases on the days of `runs`, keyed as the ask says (never by
+/// department or deputy) and bucketed by month if it asks.
 pub(super) async fn count(
     db: &impl ConnectionTrait,
     backend: Backend,
-    key: &Key,
+    ask: &Ask,
     stations: &[i64],
     runs: &[(NaiveDate, NaiveDate)],
 ) -> Result<HashMap<Bucket, Counts>, DbErr> {
+    let key = &ask.key;
     let of = |table: &str, time: &str, within: Condition| {
+        let month = match ask.by_month {
+            true => month_of(backend, table, time),
+            false => "''".to_owned(),
+        };
         let mut select = Query::select();
         select
             .expr_as(Expr::cust(from_cases::key_of(key, table)), Alias::new("k"))
-            .expr_as(Expr::cust(month_of(backend, table, time)), Alias::new("m"))
+            .expr_as(Expr::cust(month), Alias::new("m"))
             .from(Alias::new(table))
             .cond_where(
                 Expr::col((Alias::new(table), Alias::new("station_id")))
@@ -566,6 +571,7 @@ async fn write<C: ConnectionTrait + TransactionTrait>(
         deputy: None,
         rolled_stations: None,
         key: Key::All,
+        by_month: false,
         from: start(first),
         to: start(end),
         now,
