@@ -529,9 +529,30 @@ async fn the_rollup_answers_what_the_cases_answer(backend: Backend) {
     assert_eq!(rolled.again, 1, "{rolled:?}");
     assert_eq!(f.stats(&f.county, "year=2025").await, restated);
 
+    // A restated day is counted from the cases but for its durations, which the rollup
+    // keeps: with A's resolution day restated, nothing is counted twice.
+    let db = f.app.db();
+    let restate = Query::insert()
+        .into_table(Alias::new("figure_restated_days"))
+        .columns([Alias::new("day"), Alias::new("stamp")])
+        .values_panic([
+            chrono::NaiveDate::from_ymd_opt(2025, 3, 15).unwrap().into(),
+            1.into(),
+        ])
+        .to_owned();
+    db.execute(db.get_database_backend().build(&restate))
+        .await
+        .unwrap();
+    assert_eq!(f.stats(&f.county, "year=2025").await, restated);
+    let by_day = f.stats(&f.county, "from=2025-03-01&to=2025-03-30").await;
+    assert_eq!(
+        by_day["total"]["median_resolution_hours"], 120.0,
+        "A's, once"
+    );
+    assert_eq!(by_day["total"]["resolved"], 1);
+
     // The medians of whole months built come from the months: with March's daily durations
     // gone (A's), the year's are unchanged, and only a part of March read by the day shows it.
-    let db = f.app.db();
     let statement = Query::delete()
         .from_table(Alias::new("figure_durations"))
         .and_where(Expr::col(Alias::new("day")).between(

@@ -23,6 +23,18 @@ pub(super) async fn count_cases(
     sql: &Sql<'_>,
 ) -> Result<HashMap<Bucket, Counts>, DbErr> {
     let mut buckets: HashMap<Bucket, Counts> = HashMap::new();
+    if !sql.duration_spans.is_empty() {
+        for row in rows(db, sql.first_responses()).await? {
+            let (hundredths, n) = (row.try_get("", "h")?, number(&row, "n")?);
+            let counts = buckets.entry(bucket(&row)?).or_default();
+            counts.first_response.add(hundredths, n);
+        }
+        for row in rows(db, sql.resolutions()).await? {
+            let (hundredths, n) = (row.try_get("", "h")?, number(&row, "n")?);
+            let counts = buckets.entry(bucket(&row)?).or_default();
+            counts.resolution.add(hundredths, n);
+        }
+    }
     if sql.spans.is_empty() {
         return Ok(buckets);
     }
@@ -52,16 +64,6 @@ pub(super) async fn count_cases(
         let counts = buckets.entry(bucket(&row)?).or_default();
         counts.due_to_resolve += number(&row, "n")?;
         counts.resolved_of_due += number(&row, "kept")?;
-    }
-    for row in rows(db, sql.first_responses()).await? {
-        let (hundredths, n) = (row.try_get("", "h")?, number(&row, "n")?);
-        let counts = buckets.entry(bucket(&row)?).or_default();
-        counts.first_response.add(hundredths, n);
-    }
-    for row in rows(db, sql.resolutions()).await? {
-        let (hundredths, n) = (row.try_get("", "h")?, number(&row, "n")?);
-        let counts = buckets.entry(bucket(&row)?).or_default();
-        counts.resolution.add(hundredths, n);
     }
     Ok(buckets)
 }
@@ -116,7 +118,17 @@ pub(super) struct Sql<'a> {
     pub ask: &'a Ask,
     /// The instants whose facts are counted here, `[from, to)` each.
     pub spans: &'a [(DateTime<Utc>, DateTime<Utc>)],
+    /// The instants whose durations are counted here: the rollup holds a restated day's
+    /// durations, which no step changes, so these are `spans` but for the restated days.
+    pub duration_spans: &'a [(DateTime<Utc>, DateTime<Utc>)],
     pub grain: Grain,
+}
+
+/// `column` in one of `spans`.
+fn in_spans(spans: &[(DateTime<Utc>, DateTime<Utc>)], column: &str) -> Condition {
+    spans.iter().fold(Condition::any(), |any, (from, to)| {
+        any.add(between(column, *from, *to))
+    })
 }
 
 /// The group's key of a row of `table` (the cases or the rollup's), as text.
@@ -186,9 +198,7 @@ impl Sql<'_> {
 
     /// `column` in one of the spans counted here.
     fn in_period(&self, column: &str) -> Condition {
-        self.spans.iter().fold(Condition::any(), |any, (from, to)| {
-            any.add(between(column, *from, *to))
-        })
+        in_spans(self.spans, column)
     }
 
     /// The cases asked about, keyed and bucketed by the month of `column`.
@@ -322,7 +332,7 @@ impl Sql<'_> {
     fn first_responses(&self) -> SelectStatement {
         let at = r#""cases"."first_response_at""#;
         let mut select = self.cases(at);
-        select.cond_where(self.in_period(at));
+        select.cond_where(in_spans(self.duration_spans, at));
         self.durations(select, at)
     }
 
@@ -339,7 +349,7 @@ impl Sql<'_> {
                 r#""case_events"."kind" = '{}'"#,
                 EventKind::Resolved.as_str()
             )))
-            .cond_where(self.in_period(at));
+            .cond_where(in_spans(self.duration_spans, at));
         self.durations(select, at)
     }
 
@@ -462,11 +472,7 @@ mod tests {
                 (at() + Duration::minutes(30), at() + Duration::hours(30)),
             ];
             let within = |when: DateTime<Utc>| spans.iter().any(|(f, t)| *f <= when && when < *t);
-            let in_spans = |column: &str| {
-                spans.iter().fold(Condition::any(), |any, (f, t)| {
-                    any.add(between(column, *f, *t))
-                })
-            };
+            let in_spans = |column: &str| in_spans(&spans, column);
             for now in [
                 at() - Duration::minutes(30),
                 at(),

@@ -6,8 +6,9 @@
 //! A closed day's counts come from its daily rollup (`rollup`) where the ask lets them (the
 //! stations' cases, grouped by what a rollup row holds), the rest from the cases themselves
 //! (`from_cases`): today, days a step restated since they were rolled up, and every ask the
-//! rollup cannot answer. Both count with the same statements; a test holds them to the same
-//! answers.
+//! rollup cannot answer. A restated day's durations still come from the rollup: a step
+//! restates only who is judged for the resolution rate. Both count with the same statements;
+//! a test holds them to the same answers.
 
 mod from_cases;
 pub mod rollup;
@@ -146,20 +147,22 @@ impl Counts {
 pub async fn count(db: &impl ConnectionTrait, ask: &Ask) -> Result<HashMap<Bucket, Counts>, DbErr> {
     let backend = Backend::of_connection(db);
     let (first, last) = (local_day(ask.from), local_day(ask.to - Duration::days(1)));
-    let rolled = match &ask.rolled_stations {
+    let reach = match &ask.rolled_stations {
         Some(_) if ask.key.rolled_up() => rollup::reach(db, first, last).await?,
-        _ => Vec::new(),
+        _ => rollup::Reach::default(),
     };
-    let spans = from_cases_spans(first, last, &rolled);
+    let spans = from_cases_spans(first, last, &reach.counts);
+    let duration_spans = from_cases_spans(first, last, reach.durations.as_slice());
     let sql = Sql {
         backend,
         ask,
         spans: &spans,
+        duration_spans: &duration_spans,
         grain: Grain::Month,
     };
     let mut buckets = from_cases::count_cases(db, &sql).await?;
-    if let (Some(stations), false) = (&ask.rolled_stations, rolled.is_empty()) {
-        let from_rollup = rollup::count(db, backend, ask, stations, &rolled).await?;
+    if let (Some(stations), false) = (&ask.rolled_stations, reach.is_empty()) {
+        let from_rollup = rollup::count(db, backend, ask, stations, &reach).await?;
         for (bucket, counts) in from_rollup {
             buckets.entry(bucket).or_default().absorb(&counts);
         }

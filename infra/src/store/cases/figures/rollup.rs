@@ -51,18 +51,36 @@ const MONTHS_PER_PASS: usize = 12;
 /// The one row of `figure_rollup`.
 const ROLLUP_ROW: i64 = 1;
 
-/// The runs of days in `[first, last]` the rollup answers for: rolled up, not restated since.
+/// Days `[first, last]`, both included.
+pub type Run = (NaiveDate, NaiveDate);
+
+/// What the rollup answers for in a period.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reach {
+    /// The runs of days rolled up and not restated since: their counts.
+    pub counts: Vec<Run>,
+    /// Every day rolled up, restated or not: their durations, which no step changes.
+    pub durations: Option<Run>,
+}
+
+impl Reach {
+    pub fn is_empty(&self) -> bool {
+        self.durations.is_none()
+    }
+}
+
+/// What the rollup answers for in `[first, last]`.
 pub async fn reach(
     db: &impl ConnectionTrait,
     first: NaiveDate,
     last: NaiveDate,
-) -> Result<Vec<(NaiveDate, NaiveDate)>, DbErr> {
+) -> Result<Reach, DbErr> {
     let Some(until) = rolled_until(db).await? else {
-        return Ok(Vec::new());
+        return Ok(Reach::default());
     };
     let last = last.min(until - Duration::days(1));
     if last < first {
-        return Ok(Vec::new());
+        return Ok(Reach::default());
     }
     let restated: Vec<NaiveDate> = figure_restated_days::Entity::find()
         .select_only()
@@ -72,7 +90,10 @@ pub async fn reach(
         .into_tuple()
         .all(db)
         .await?;
-    Ok(runs_between(first, last, &restated))
+    Ok(Reach {
+        counts: runs_between(first, last, &restated),
+        durations: Some((first, last)),
+    })
 }
 
 /// `[first, last]` as runs of days around the `holes` (in order).
@@ -102,14 +123,14 @@ async fn rolled_until(db: &impl ConnectionTrait) -> Result<Option<NaiveDate>, Db
         .map(|row| row.rolled_until))
 }
 
-/// The counts of the `stations`' cases on the days of `runs`, keyed as the ask says (never by
-/// department or deputy) and bucketed by month if it asks.
+/// The counts of the `stations`' cases on the days the rollup `reach`es, keyed as the ask
+/// says (never by department or deputy) and bucketed by month if it asks.
 pub(super) async fn count(
     db: &impl ConnectionTrait,
     backend: Backend,
     ask: &Ask,
     stations: &[i64],
-    runs: &[(NaiveDate, NaiveDate)],
+    reach: &Reach,
 ) -> Result<HashMap<Bucket, Counts>, DbErr> {
     let key = &ask.key;
     let of = |table: &str, time: &str, within: Condition| {
@@ -138,29 +159,32 @@ pub(super) async fn count(
         of(table, "day", within)
     };
     let mut buckets: HashMap<Bucket, Counts> = HashMap::new();
-    let mut days = days_of("figure_days", runs);
-    for column in COUNTED {
-        days.expr_as(
-            Expr::cust(format!(r#"CAST(SUM("figure_days"."{column}") AS BIGINT)"#)),
-            Alias::new(*column),
-        );
-    }
-    for row in rows(db, days).await? {
-        let mut n = HashMap::new();
+    if !reach.counts.is_empty() {
+        let mut days = days_of("figure_days", &reach.counts);
         for column in COUNTED {
-            n.insert(*column, number(&row, column)?);
+            days.expr_as(
+                Expr::cust(format!(r#"CAST(SUM("figure_days"."{column}") AS BIGINT)"#)),
+                Alias::new(*column),
+            );
         }
-        buckets
-            .entry(bucket(&row)?)
-            .or_default()
-            .absorb(&counts_of(&n));
+        for row in rows(db, days).await? {
+            let mut n = HashMap::new();
+            for column in COUNTED {
+                n.insert(*column, number(&row, column)?);
+            }
+            buckets
+                .entry(bucket(&row)?)
+                .or_default()
+                .absorb(&counts_of(&n));
+        }
     }
     // The medians of whole months built read their months, the days around them their days.
-    let (months, day_runs) = match (runs.first(), runs.last()) {
-        (Some((first, _)), Some((_, last))) if key.by_station() => {
-            months_within(runs, &built_months(db, *first, *last).await?)
+    let (months, day_runs) = match reach.durations {
+        Some((first, last)) if key.by_station() => {
+            months_within(&[(first, last)], &built_months(db, first, last).await?)
         }
-        _ => (Vec::new(), runs.to_vec()),
+        Some(run) => (Vec::new(), vec![run]),
+        None => (Vec::new(), Vec::new()),
     };
     let mut durations = Vec::new();
     if !day_runs.is_empty() {
@@ -581,6 +605,7 @@ async fn write<C: ConnectionTrait + TransactionTrait>(
         backend: Backend::of_connection(db),
         ask: &ask,
         spans: &spans,
+        duration_spans: &spans,
         grain: Grain::Cell,
     };
     let cells = from_cases::count_cases(db, &sql).await?;
