@@ -14,14 +14,12 @@ use liaison_domain::case::deadline::Deadline;
 use liaison_domain::case::machine::Event;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Iterable, QueryFilter,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, Iterable,
+    QueryFilter, QuerySelect, Set,
 };
 
 use crate::db::Backend;
-use crate::entities::{
-    case_counters, case_events, cases, deadline_marks, user_stations, users, Word,
-};
+use crate::entities::{case_counters, cases, deadline_marks, user_stations, users, Word};
 use crate::store::cases::events::{self, Author};
 
 /// The most values one statement binds on SQLite (`SQLITE_MAX_VARIABLE_NUMBER`).
@@ -31,6 +29,25 @@ const SQLITE_VALUES: usize = 32_766;
 /// has grown (a fixed number broke the seeder when cases and events gained columns).
 pub(crate) fn rows_per_insert<E: EntityTrait>() -> usize {
     SQLITE_VALUES / E::Column::iter().count().max(1)
+}
+
+/// Inserts `rows` into their table, [`rows_per_insert`] a statement, in their order.
+pub(crate) async fn insert_all<A>(
+    db: &impl ConnectionTrait,
+    rows: impl IntoIterator<Item = A>,
+) -> Result<(), DbErr>
+where
+    A: ActiveModelTrait,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+{
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let batch = rows.by_ref().take(rows_per_insert::<A::Entity>());
+        A::Entity::insert_many(batch)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
 }
 
 /// One step of a generated case's timeline.
@@ -73,17 +90,7 @@ pub async fn next_case_id(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
 
 /// Writes whole case rows, their ids as given.
 pub async fn insert_cases(db: &impl ConnectionTrait, rows: Vec<cases::Model>) -> Result<(), DbErr> {
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let batch = rows
-            .by_ref()
-            .take(rows_per_insert::<cases::Entity>())
-            .map(cases::ActiveModel::from);
-        cases::Entity::insert_many(batch)
-            .exec_without_returning(db)
-            .await?;
-    }
-    Ok(())
+    insert_all(db, rows.into_iter().map(cases::ActiveModel::from)).await
 }
 
 /// Writes generated timeline steps, in their order.
@@ -91,39 +98,28 @@ pub async fn insert_events(
     db: &impl ConnectionTrait,
     rows: Vec<NewEvent<'_>>,
 ) -> Result<(), DbErr> {
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let batch = rows
-            .by_ref()
-            .take(rows_per_insert::<case_events::Entity>())
-            .map(|new| events::row(new.case_id, new.author, &new.event, new.at));
-        case_events::Entity::insert_many(batch)
-            .exec_without_returning(db)
-            .await?;
-    }
-    Ok(())
+    insert_all(
+        db,
+        rows.into_iter()
+            .map(|new| events::row(new.case_id, new.author, &new.event, new.at)),
+    )
+    .await
 }
 
 /// Writes generated deadline marks.
 pub async fn insert_marks(db: &impl ConnectionTrait, rows: Vec<NewMark>) -> Result<(), DbErr> {
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let batch = rows
-            .by_ref()
-            .take(rows_per_insert::<deadline_marks::Entity>())
-            .map(|mark| deadline_marks::ActiveModel {
-                case_id: Set(mark.case_id),
-                deadline: Set(mark.deadline.as_str().to_owned()),
-                due_at: Set(mark.due_at),
-                overdue_at: Set(mark.overdue_at),
-                escalated_at: Set(mark.escalated_at),
-                ..Default::default()
-            });
-        deadline_marks::Entity::insert_many(batch)
-            .exec_without_returning(db)
-            .await?;
-    }
-    Ok(())
+    insert_all(
+        db,
+        rows.into_iter().map(|mark| deadline_marks::ActiveModel {
+            case_id: Set(mark.case_id),
+            deadline: Set(mark.deadline.as_str().to_owned()),
+            due_at: Set(mark.due_at),
+            overdue_at: Set(mark.overdue_at),
+            escalated_at: Set(mark.escalated_at),
+            ..Default::default()
+        }),
+    )
+    .await
 }
 
 /// The residents whose openid starts with `openid_prefix`, in no particular order.
@@ -144,23 +140,17 @@ pub async fn insert_residents(
     rows: Vec<NewResident>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let batch = rows
-            .by_ref()
-            .take(rows_per_insert::<users::Entity>())
-            .map(|resident| users::ActiveModel {
-                role: Set(Word(Role::Resident)),
-                name: Set(resident.name),
-                openid: Set(Some(resident.openid)),
-                created_at: Set(now),
-                ..Default::default()
-            });
-        users::Entity::insert_many(batch)
-            .exec_without_returning(db)
-            .await?;
-    }
-    Ok(())
+    insert_all(
+        db,
+        rows.into_iter().map(|resident| users::ActiveModel {
+            role: Set(Word(Role::Resident)),
+            name: Set(resident.name),
+            openid: Set(Some(resident.openid)),
+            created_at: Set(now),
+            ..Default::default()
+        }),
+    )
+    .await
 }
 
 /// The staff account `name` of `role` in the county, created if absent. It has neither phone

@@ -36,6 +36,7 @@ mod reply_templates;
 mod roster;
 mod rounds;
 mod scoring_schemes;
+mod seeding;
 mod sessions;
 mod stations;
 mod stats;

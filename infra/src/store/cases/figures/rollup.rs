@@ -36,7 +36,7 @@ use crate::entities::{
     figure_days, figure_durations, figure_month_durations, figure_months, figure_restated_days,
     figure_rollup, Word,
 };
-use crate::store::seeding::rows_per_insert;
+use crate::store::seeding::insert_all;
 
 /// How long after a day ends it is rolled up: longer than any step's transaction, so that
 /// none still writing that day's facts commits after the day was counted.
@@ -537,11 +537,7 @@ async fn build_month<C: ConnectionTrait + TransactionTrait>(
         .filter(figure_month_durations::Column::Month.eq(month))
         .exec(&txn)
         .await?;
-    for batch in counted.chunks(rows_per_insert::<figure_month_durations::Entity>()) {
-        figure_month_durations::Entity::insert_many(batch.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
-    }
+    insert_all(&txn, counted).await?;
     figure_months::Entity::insert(figure_months::ActiveModel { month: Set(month) })
         .exec_without_returning(&txn)
         .await?;
@@ -645,16 +641,8 @@ async fn write<C: ConnectionTrait + TransactionTrait>(
         .filter(figure_durations::Column::Day.between(first, last))
         .exec(&txn)
         .await?;
-    for batch in days.chunks(rows_per_insert::<figure_days::Entity>()) {
-        figure_days::Entity::insert_many(batch.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
-    }
-    for batch in durations.chunks(rows_per_insert::<figure_durations::Entity>()) {
-        figure_durations::Entity::insert_many(batch.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
-    }
+    insert_all(&txn, days).await?;
+    insert_all(&txn, durations).await?;
     for mark in settled {
         figure_restated_days::Entity::delete_many()
             .filter(figure_restated_days::Column::Day.eq(mark.day))
